@@ -1,0 +1,112 @@
+use serde::{Deserialize, Serialize};
+
+/// The operator's brand and cloud variant (R-X-2): configuration, never code.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Brand {
+    /// Product name shown in the portal header and emails, per language.
+    pub name_en: String,
+    pub name_ja: String,
+    /// The operator's legal name, e.g. for email footers.
+    pub operator_en: String,
+    pub operator_ja: String,
+    /// e.g. "global" or "sovereign-jp": shown beside the name when not "global".
+    pub cloud_variant: String,
+    /// CSS colour of the header.
+    pub accent_color: String,
+}
+
+impl Default for Brand {
+    fn default() -> Self {
+        Brand {
+            name_en: "Keiro Partner Center".into(),
+            name_ja: "Keiro パートナー センター".into(),
+            operator_en: "Keiro Cloud".into(),
+            operator_ja: "Keiro クラウド".into(),
+            cloud_variant: "global".into(),
+            accent_color: "#1f4e79".into(),
+        }
+    }
+}
+
+impl Brand {
+    pub fn name(&self, lang: keiro_domain::Language) -> &str {
+        match lang {
+            keiro_domain::Language::Ja => &self.name_ja,
+            keiro_domain::Language::En => &self.name_en,
+        }
+    }
+}
+
+/// argon2id cost. Production uses OWASP's recommended minimum; tests use the cheapest.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordCost {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+impl Default for PasswordCost {
+    fn default() -> Self {
+        PasswordCost {
+            memory_kib: 19 * 1024,
+            iterations: 2,
+            parallelism: 1,
+        }
+    }
+}
+
+impl PasswordCost {
+    pub fn cheap_for_tests() -> Self {
+        PasswordCost {
+            memory_kib: 64,
+            iterations: 1,
+            parallelism: 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppConfig {
+    pub brand: Brand,
+    /// Base URL people reach the portal at, for links in emails.
+    pub public_url: String,
+    /// From address of outgoing email.
+    pub mail_from: String,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
+    pub password_cost: PasswordCost,
+    /// Failed sign-ins allowed per account per window before it is held back.
+    pub signin_failures_per_account: u32,
+    pub signin_account_window_minutes: i64,
+    /// Sign-in attempts allowed per client address per minute.
+    pub signin_attempts_per_ip_per_minute: u32,
+    /// API requests allowed per token (or per address when anonymous) per minute.
+    pub api_requests_per_minute: u32,
+    pub api_token_default_days: i64,
+    pub api_token_max_days: i64,
+    /// Delivery attempts before an outbox message is marked failed.
+    pub outbox_max_attempts: i32,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            brand: Brand::default(),
+            public_url: "http://127.0.0.1:8080".into(),
+            mail_from: "Keiro Partner Center <no-reply@keiro.invalid>".into(),
+            session_idle_minutes: 60,
+            session_absolute_hours: 12,
+            password_cost: PasswordCost::default(),
+            signin_failures_per_account: 5,
+            signin_account_window_minutes: 15,
+            signin_attempts_per_ip_per_minute: 30,
+            api_requests_per_minute: 1200,
+            api_token_default_days: 90,
+            api_token_max_days: 365,
+            outbox_max_attempts: 8,
+        }
+    }
+}

@@ -1,0 +1,352 @@
+//! The demo world (`keiro serve --demo`, `keiro demo`): an operator, an indirect provider, two
+//! indirect resellers, customers, and a user for each role, so the portal is never empty.
+//! Running it again keeps what exists and gives the demo users fresh passwords, printed once.
+
+use crate::admin::{NewOrg, NewUser, insert_org, insert_user};
+use crate::audit::{self, Event};
+use crate::secrets::{hash_password, temporary_password};
+use crate::{App, AppResult};
+use keiro_domain::{
+    CompanyProfile, DelegatedAccess, OrgKind, PartnerAuthorization, ProgramRole, Role,
+};
+use keiro_store::repo;
+use serde_json::json;
+
+/// A demo sign-in, printed for the person running the demo.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub organization: String,
+    pub email: String,
+    pub roles: String,
+    pub password: String,
+    pub must_change: bool,
+}
+
+struct OrgSpec {
+    kind: OrgKind,
+    name: &'static str,
+    domain: &'static str,
+    partner_id: Option<&'static str>,
+    program_roles: &'static [ProgramRole],
+    authorizations: &'static [PartnerAuthorization],
+    users: &'static [(&'static str, &'static str, &'static [Role], DelegatedAccess)],
+}
+
+const WORLD: &[OrgSpec] = &[
+    OrgSpec {
+        kind: OrgKind::Operator,
+        name: "Keiro Cloud Operations",
+        domain: "operator.keiro.example",
+        partner_id: None,
+        program_roles: &[],
+        authorizations: &[],
+        users: &[
+            (
+                "admin",
+                "Operator Admin",
+                &[Role::OperatorAdmin],
+                DelegatedAccess::None,
+            ),
+            (
+                "review",
+                "審査 担当 (Reviewer)",
+                &[Role::OperatorReviewer],
+                DelegatedAccess::None,
+            ),
+        ],
+    },
+    OrgSpec {
+        kind: OrgKind::Partner,
+        name: "Sakura Distribution KK",
+        domain: "sakura-dist.example",
+        partner_id: Some("1000001"),
+        program_roles: &[ProgramRole::IndirectProvider],
+        authorizations: &[PartnerAuthorization::DelegatedAdmin],
+        users: &[
+            (
+                "admin",
+                "佐藤 花子",
+                &[Role::GlobalAdmin, Role::AdminAgent],
+                DelegatedAccess::Full,
+            ),
+            (
+                "users",
+                "User Admin",
+                &[Role::UserManagementAdmin],
+                DelegatedAccess::None,
+            ),
+            (
+                "billing",
+                "Billing Admin",
+                &[Role::BillingAdmin],
+                DelegatedAccess::None,
+            ),
+            (
+                "agent",
+                "Admin Agent",
+                &[Role::AdminAgent],
+                DelegatedAccess::Full,
+            ),
+            (
+                "sales",
+                "Sales Agent",
+                &[Role::SalesAgent],
+                DelegatedAccess::None,
+            ),
+            (
+                "helpdesk",
+                "Helpdesk Agent",
+                &[Role::HelpdeskAgent],
+                DelegatedAccess::Limited,
+            ),
+            (
+                "membership",
+                "Membership Admin",
+                &[Role::MembershipAdmin],
+                DelegatedAccess::None,
+            ),
+        ],
+    },
+    OrgSpec {
+        kind: OrgKind::Partner,
+        name: "Fuji Reseller GK",
+        domain: "fuji-reseller.example",
+        partner_id: Some("2000001"),
+        program_roles: &[ProgramRole::IndirectReseller],
+        authorizations: &[
+            PartnerAuthorization::SubscriptionAdvisor,
+            PartnerAuthorization::DelegatedAdmin,
+        ],
+        users: &[
+            (
+                "admin",
+                "Fuji Admin",
+                &[Role::GlobalAdmin, Role::AdminAgent],
+                DelegatedAccess::Full,
+            ),
+            (
+                "sales",
+                "Fuji Sales",
+                &[Role::SalesAgent],
+                DelegatedAccess::None,
+            ),
+        ],
+    },
+    OrgSpec {
+        kind: OrgKind::Partner,
+        name: "Minato IT Solutions",
+        domain: "minato-it.example",
+        partner_id: Some("2000002"),
+        program_roles: &[ProgramRole::IndirectReseller],
+        authorizations: &[],
+        users: &[(
+            "admin",
+            "Minato Admin",
+            &[Role::GlobalAdmin, Role::AdminAgent],
+            DelegatedAccess::Full,
+        )],
+    },
+    OrgSpec {
+        kind: OrgKind::Customer,
+        name: "Contoso Trading Co.",
+        domain: "contoso.example",
+        partner_id: None,
+        program_roles: &[],
+        authorizations: &[],
+        users: &[
+            (
+                "admin",
+                "Contoso Global Admin",
+                &[Role::GlobalAdmin],
+                DelegatedAccess::None,
+            ),
+            (
+                "pwadmin",
+                "Contoso Password Admin",
+                &[Role::PasswordAdmin],
+                DelegatedAccess::None,
+            ),
+            ("user", "Contoso User", &[Role::User], DelegatedAccess::None),
+        ],
+    },
+    OrgSpec {
+        kind: OrgKind::Customer,
+        name: "Northwind Foods",
+        domain: "northwind.example",
+        partner_id: None,
+        program_roles: &[],
+        authorizations: &[],
+        users: &[(
+            "admin",
+            "Northwind Admin",
+            &[Role::GlobalAdmin],
+            DelegatedAccess::None,
+        )],
+    },
+    OrgSpec {
+        kind: OrgKind::Customer,
+        name: "Adatum Clinic",
+        domain: "adatum.example",
+        partner_id: None,
+        program_roles: &[],
+        authorizations: &[],
+        users: &[(
+            "admin",
+            "Adatum Admin",
+            &[Role::GlobalAdmin],
+            DelegatedAccess::None,
+        )],
+    },
+];
+
+/// Seeds (or refreshes) the demo world. Demo users get one shared fresh password, except the
+/// `newhire@` user, who gets a temporary one to show the forced password change.
+pub async fn seed(app: &App) -> AppResult<Vec<DemoLogin>> {
+    let shared = temporary_password();
+    let mut logins = Vec::new();
+    let tx = app.db.begin().await?;
+    let existing_operator = repo::orgs::find_operator(&tx).await?;
+    for spec in WORLD {
+        let email_of = |local: &str| format!("{local}@{}", spec.domain);
+        let org = match spec.kind {
+            OrgKind::Operator if existing_operator.is_some() => {
+                existing_operator.clone().unwrap_or_else(|| unreachable!())
+            }
+            _ => match repo::users::find_by_email(&tx, &email_of(spec.users[0].0)).await? {
+                Some(u) => repo::orgs::get(&tx, &u.org_id)
+                    .await?
+                    .ok_or(crate::AppError::NotFound("organization"))?,
+                None => {
+                    let org = insert_org(
+                        &tx,
+                        app,
+                        NewOrg {
+                            kind: spec.kind,
+                            profile: CompanyProfile {
+                                legal_name: spec.name.into(),
+                                address_line1: "1-1 Chiyoda".into(),
+                                address_line2: String::new(),
+                                city: "Tokyo".into(),
+                                region: "Tokyo".into(),
+                                postal_code: "100-0001".into(),
+                                country: "JP".into(),
+                                phone: "+81 3-0000-0000".into(),
+                                email: format!("contact@{}", spec.domain),
+                                website: format!("https://{}", spec.domain),
+                                primary_domain: spec.domain.into(),
+                            },
+                            program_roles: spec.program_roles.to_vec(),
+                            authorizations: spec.authorizations.to_vec(),
+                            partner_id: spec.partner_id.map(str::to_string),
+                        },
+                    )
+                    .await?;
+                    audit::record_as(
+                        &tx,
+                        None,
+                        None,
+                        app.now(),
+                        Event::new("organization.created", "organization", &org.id)
+                            .in_org(&org.id)
+                            .details(json!({ "kind": spec.kind.code(), "via": "demo" })),
+                    )
+                    .await?;
+                    org
+                }
+            },
+        };
+        for (local, name, roles, access) in spec.users {
+            let email = email_of(local);
+            let roles_text = roles
+                .iter()
+                .map(|r| r.code())
+                .collect::<Vec<_>>()
+                .join(", ");
+            match repo::users::find_by_email(&tx, &email).await? {
+                Some(u) => {
+                    let hash = hash_password(shared.clone(), app.config.password_cost).await?;
+                    repo::users::set_password(&tx, &u.id, u.version, &hash, false, app.now())
+                        .await?;
+                    audit::record_as(
+                        &tx,
+                        None,
+                        None,
+                        app.now(),
+                        Event::new("user.password_reset", "user", &u.id)
+                            .in_org(&org.id)
+                            .details(json!({ "via": "demo" })),
+                    )
+                    .await?;
+                }
+                None => {
+                    let (u, _) = insert_user(
+                        &tx,
+                        app,
+                        &org,
+                        NewUser {
+                            email: &email,
+                            full_name: name,
+                            roles,
+                            delegated_access: *access,
+                            password: Some(&shared),
+                        },
+                    )
+                    .await?;
+                    audit::record_as(
+                        &tx,
+                        None,
+                        None,
+                        app.now(),
+                        Event::new("user.created", "user", &u.id)
+                            .in_org(&org.id)
+                            .details(json!({ "email": email, "roles": roles_text, "via": "demo" })),
+                    )
+                    .await?;
+                }
+            }
+            logins.push(DemoLogin {
+                organization: spec.name.into(),
+                email,
+                roles: roles_text,
+                password: shared.clone(),
+                must_change: false,
+            });
+        }
+        if spec.kind == OrgKind::Partner && spec.partner_id == Some("1000001") {
+            let email = email_of("newhire");
+            let temp = temporary_password();
+            let hash = hash_password(temp.clone(), app.config.password_cost).await?;
+            match repo::users::find_by_email(&tx, &email).await? {
+                Some(u) => {
+                    repo::users::set_password(&tx, &u.id, u.version, &hash, true, app.now()).await?
+                }
+                None => {
+                    let (u, _) = insert_user(
+                        &tx,
+                        app,
+                        &org,
+                        NewUser {
+                            email: &email,
+                            full_name: "New Hire",
+                            roles: &[Role::SalesAgent],
+                            delegated_access: DelegatedAccess::None,
+                            password: Some(&temp),
+                        },
+                    )
+                    .await?;
+                    repo::users::set_password(&tx, &u.id, u.version, &hash, true, app.now())
+                        .await?;
+                }
+            }
+            logins.push(DemoLogin {
+                organization: spec.name.into(),
+                email,
+                roles: "sales_agent".into(),
+                password: temp,
+                must_change: true,
+            });
+        }
+    }
+    tx.commit().await?;
+    Ok(logins)
+}

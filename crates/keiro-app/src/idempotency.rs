@@ -1,0 +1,80 @@
+//! `Idempotency-Key` support (R-ORD-7 and every create). The record is written in the same
+//! transaction as the change it answers for, and (scope, key) is unique: of two concurrent first
+//! requests exactly one commits, and the other replays its answer.
+
+use crate::{AppError, AppResult};
+use keiro_store::entities::idempotency_record;
+use keiro_store::repo;
+use keiro_store::sea_orm::ConnectionTrait;
+use serde_json::Value;
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone)]
+pub struct Key {
+    pub scope: String,
+    pub key: String,
+    pub request_hash: String,
+}
+
+impl Key {
+    /// Keys are 1..=255 visible ASCII characters; the request is fingerprinted by its body.
+    pub fn new(scope: &str, key: &str, request: &Value) -> AppResult<Key> {
+        if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(AppError::validation(
+                "Idempotency-Key",
+                "invalid_idempotency_key",
+                "an Idempotency-Key is 1 to 255 visible ASCII characters",
+            ));
+        }
+        Ok(Key {
+            scope: scope.to_string(),
+            key: key.to_string(),
+            request_hash: crate::secrets::sha256_hex(&request.to_string()),
+        })
+    }
+}
+
+/// A stored first answer.
+#[derive(Debug, Clone)]
+pub struct Replay {
+    pub status: u16,
+    pub body: Value,
+}
+
+/// Looks for an earlier answer to this key: `Ok(Some)` to replay, an error if the key was used
+/// with a different request.
+pub async fn lookup(c: &impl ConnectionTrait, k: &Key) -> AppResult<Option<Replay>> {
+    match repo::idempotency::find(c, &k.scope, &k.key).await? {
+        None => Ok(None),
+        Some(r) if r.request_hash != k.request_hash => Err(AppError::IdempotencyKeyReused),
+        Some(r) => Ok(Some(Replay {
+            status: r.status as u16,
+            body: serde_json::from_str(&r.response).unwrap_or(Value::Null),
+        })),
+    }
+}
+
+/// Stores the answer inside the change's transaction. A `Duplicate` error means a concurrent
+/// request with the same key won; the caller rolls back and replays.
+pub async fn store(
+    c: &impl ConnectionTrait,
+    k: &Key,
+    status: u16,
+    body: &Value,
+    now: OffsetDateTime,
+) -> AppResult<()> {
+    repo::idempotency::insert(
+        c,
+        idempotency_record::Model {
+            id: uuid::Uuid::now_v7().to_string(),
+            scope: k.scope.clone(),
+            key: k.key.clone(),
+            request_hash: k.request_hash.clone(),
+            status: status as i32,
+            response: body.to_string(),
+            created_at: now,
+        },
+    )
+    .await
+    .map_err(AppError::from)
+}

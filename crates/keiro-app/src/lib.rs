@@ -1,0 +1,56 @@
+//! Keiro's use cases, one module per capability. This is the only place rules are enforced:
+//! every state-changing function authorizes (keiro-domain's `decide`), checks invariants, and
+//! writes the change, its audit row and any outbox rows in ONE transaction. The portal and the
+//! REST API both call these functions and hold no rules of their own.
+
+pub mod admin;
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod context;
+pub mod demo;
+pub mod error;
+pub mod idempotency;
+pub mod mail;
+pub mod me;
+pub mod outbox;
+pub mod secrets;
+pub mod throttle;
+pub mod tokens;
+
+use std::sync::Arc;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::AppConfig;
+pub use context::{Ctx, CurrentUser};
+pub use error::AppError;
+pub use keiro_store::Db;
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Everything a use case needs: the database, the clock, configuration and the node-local
+/// throttles (safe to lose: they only slow attackers down).
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<AppConfig>,
+    pub throttle: Arc<throttle::Throttles>,
+}
+
+impl App {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
+        let throttle = Arc::new(throttle::Throttles::new(&config));
+        App {
+            db,
+            clock,
+            config: Arc::new(config),
+            throttle,
+        }
+    }
+
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
+    }
+}

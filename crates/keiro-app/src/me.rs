@@ -1,0 +1,90 @@
+//! The signed-in user's own account: who they are, and their preferences (name, language).
+
+use crate::audit::{self, Event};
+use crate::{App, AppError, AppResult, Ctx, CurrentUser};
+use keiro_domain::{Action, Language};
+use keiro_store::repo;
+use serde_json::json;
+
+pub fn get(ctx: &Ctx) -> AppResult<&CurrentUser> {
+    ctx.user()
+}
+
+#[derive(Debug, Default)]
+pub struct Preferences<'a> {
+    pub full_name: Option<&'a str>,
+    /// `Some(None)` clears the choice (back to the browser's language).
+    pub language: Option<Option<&'a str>>,
+}
+
+/// Updates preferences; with `if_version`, only if the user row is still at that version
+/// (ETag/If-Match).
+pub async fn update(
+    app: &App,
+    ctx: &Ctx,
+    p: Preferences<'_>,
+    if_version: Option<i64>,
+) -> AppResult<CurrentUser> {
+    let me = ctx.user_allowing_temporary()?;
+    me.require(Action::ManageOwnAccount, "account")?;
+    if let Some(v) = if_version {
+        if v != me.user.version {
+            return Err(AppError::PreconditionFailed);
+        }
+    }
+    let full_name = match p.full_name {
+        Some(n) => {
+            let n = n.trim();
+            if n.is_empty() || n.chars().count() > 200 {
+                return Err(AppError::validation(
+                    "full_name",
+                    "invalid_full_name",
+                    "a name of 1 to 200 characters is required",
+                ));
+            }
+            n.to_string()
+        }
+        None => me.user.full_name.clone(),
+    };
+    let language = match p.language {
+        Some(Some(l)) => Some(
+            Language::parse(l)
+                .filter(|x| x.code() == l)
+                .ok_or_else(|| {
+                    AppError::validation(
+                        "language",
+                        "invalid_language",
+                        "language is \"ja\" or \"en\"",
+                    )
+                })?
+                .code()
+                .to_string(),
+        ),
+        Some(None) => None,
+        None => me.user.language.clone(),
+    };
+    let now = app.now();
+    let tx = app.db.begin().await?;
+    repo::users::set_preferences(
+        &tx,
+        &me.user.id,
+        me.user.version,
+        &full_name,
+        language.as_deref(),
+        now,
+    )
+    .await?;
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Event::new("user.preferences_updated", "user", &me.user.id)
+            .in_org(&me.org.id)
+            .details(json!({ "full_name": full_name, "language": language })),
+    )
+    .await?;
+    tx.commit().await?;
+    CurrentUser::load(app.db.reader(), &me.user.id)
+        .await?
+        .ok_or(AppError::NotFound("user"))
+}

@@ -1,0 +1,143 @@
+//! Random secrets, their hashes, and password hashing. Tokens are 256-bit, shown once, and
+//! stored only as SHA-256 (they are high-entropy, so a fast hash is right); passwords are argon2id.
+
+use crate::AppError;
+use crate::config::PasswordCost;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    getrandom::fill(&mut b).expect("the operating system's random source failed");
+    b
+}
+
+/// A 256-bit random token, URL-safe, with a prefix saying what it is for (`kt_`, `ks_` …).
+pub fn new_token(prefix: &str) -> String {
+    format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>())
+    )
+}
+
+pub fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+pub fn ct_eq(a: &str, b: &str) -> bool {
+    a.as_bytes().ct_eq(b.as_bytes()).into()
+}
+
+/// A temporary password people can type: 4 groups of 4 from an alphabet without look-alikes.
+pub fn temporary_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let bytes = random_bytes::<32>();
+    let chars: Vec<char> = bytes
+        .iter()
+        .take(16)
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn argon(cost: PasswordCost) -> Result<Argon2<'static>, AppError> {
+    let params = Params::new(cost.memory_kib, cost.iterations, cost.parallelism, None)
+        .map_err(|e| AppError::Internal(format!("argon2 parameters: {e}")))?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// Hashes on a blocking thread: argon2 is deliberately slow and must not stall the runtime.
+pub async fn hash_password(password: String, cost: PasswordCost) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::encode_b64(&random_bytes::<16>())
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        argon(cost)?
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(format!("hashing: {e}")))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+/// Verifies against a stored hash (its own parameters apply). With `None`, verifies against a
+/// dummy hash so that an unknown email costs as much time as a wrong password.
+pub async fn verify_password(
+    password: String,
+    stored: Option<String>,
+    cost: PasswordCost,
+) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let stored = match stored {
+            Some(s) => s,
+            None => {
+                let salt = SaltString::encode_b64(&[7u8; 16])
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+                let dummy = argon(cost)?
+                    .hash_password(b"dummy password for timing", &salt)
+                    .map_err(|e| AppError::Internal(e.to_string()))?
+                    .to_string();
+                let _ = check(&dummy, &password);
+                return Ok(false);
+            }
+        };
+        Ok(check(&stored, &password))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+fn check(stored: &str, password: &str) -> bool {
+    match PasswordHash::new(stored) {
+        Ok(h) => Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_unique_and_prefixed() {
+        let a = new_token("kt_");
+        assert!(a.starts_with("kt_") && a.len() == 3 + 43);
+        assert_ne!(a, new_token("kt_"));
+    }
+
+    #[test]
+    fn temporary_password_shape() {
+        let p = temporary_password();
+        assert_eq!(p.len(), 19);
+        assert_eq!(p.matches('-').count(), 3);
+    }
+
+    #[tokio::test]
+    async fn hash_and_verify() {
+        let cost = PasswordCost::cheap_for_tests();
+        let h = hash_password("correct horse battery".into(), cost)
+            .await
+            .unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(
+            verify_password("correct horse battery".into(), Some(h.clone()), cost)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password("wrong".into(), Some(h), cost)
+                .await
+                .unwrap()
+        );
+        assert!(!verify_password("x".into(), None, cost).await.unwrap());
+    }
+}

@@ -1,0 +1,20 @@
+//! Keiro's pure rules: identifiers and value types, the organization and role catalog, and the
+//! authorization policy. Nothing here does I/O or knows about HTTP or SQL, so every rule can be
+//! unit- and property-tested in isolation.
+
+pub mod email;
+pub mod error;
+pub mod ids;
+pub mod lang;
+pub mod org;
+pub mod password;
+pub mod policy;
+pub mod roles;
+
+pub use email::Email;
+pub use error::ValidationError;
+pub use ids::{OrgId, UserId};
+pub use lang::Language;
+pub use org::{CompanyProfile, OrgKind, PartnerAuthorization, ProgramRole};
+pub use policy::{Action, Actor, Decision, DelegatedAccess, DenyReason, Grant, Target, decide};
+pub use roles::Role;

@@ -1,0 +1,467 @@
+//! The authorization policy: one pure function, [`decide`].
+//!
+//! An actor's *effective roles* in the organization that owns a resource are its own roles when
+//! it acts at home, and otherwise the union of the rights rows that organization granted to the
+//! actor's organization (DAP, GDAP assignments, a provider's admin access to a partnered
+//! reseller). The owner's role table ([`role_allows`]) then decides. The store loads those rows in
+//! the same transaction as the action, so a revocation counts from the very next request.
+
+use crate::{OrgId, OrgKind, Role, UserId};
+use uuid::Uuid;
+
+/// Something a user asks to do. New capabilities add variants here and rows to [`role_allows`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Change one's own password, language, API tokens. Every signed-in user may.
+    ManageOwnAccount,
+    ViewCompanyProfile,
+    EditCompanyProfile,
+    ViewUsers,
+    ManageUsers,
+    ResetUserPassword,
+    /// Give someone the global admin role; more than managing users (R-USR-3).
+    GrantGlobalAdmin,
+    ViewAuditLog,
+    /// Operator only: the outgoing message queue and its delivery state.
+    ViewOutbox,
+}
+
+impl Action {
+    pub const ALL: [Action; 9] = [
+        Action::ManageOwnAccount,
+        Action::ViewCompanyProfile,
+        Action::EditCompanyProfile,
+        Action::ViewUsers,
+        Action::ManageUsers,
+        Action::ResetUserPassword,
+        Action::GrantGlobalAdmin,
+        Action::ViewAuditLog,
+        Action::ViewOutbox,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::ManageOwnAccount => "manage_own_account",
+            Action::ViewCompanyProfile => "view_company_profile",
+            Action::EditCompanyProfile => "edit_company_profile",
+            Action::ViewUsers => "view_users",
+            Action::ManageUsers => "manage_users",
+            Action::ResetUserPassword => "reset_user_password",
+            Action::GrantGlobalAdmin => "grant_global_admin",
+            Action::ViewAuditLog => "view_audit_log",
+            Action::ViewOutbox => "view_outbox",
+        }
+    }
+
+    /// Actions only the operator's staff perform, and only in the operator organization.
+    pub fn is_operator_task(self) -> bool {
+        matches!(self, Action::ViewOutbox)
+    }
+}
+
+/// How much of a customer's admin rights a partner user receives through delegated admin (R-USR-4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum DelegatedAccess {
+    #[default]
+    None,
+    /// The customer's password admin rights.
+    Limited,
+    /// The customer's global admin rights.
+    Full,
+}
+
+impl DelegatedAccess {
+    pub fn code(self) -> &'static str {
+        match self {
+            DelegatedAccess::None => "none",
+            DelegatedAccess::Limited => "limited",
+            DelegatedAccess::Full => "full",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "none" => Some(Self::None),
+            "limited" => Some(Self::Limited),
+            "full" => Some(Self::Full),
+            _ => None,
+        }
+    }
+}
+
+/// Who is acting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub org_id: OrgId,
+    pub org_kind: OrgKind,
+    pub roles: Vec<Role>,
+    pub delegated_access: DelegatedAccess,
+    /// Partner security groups the user belongs to (for GDAP assignments).
+    pub groups: Vec<Uuid>,
+}
+
+/// A right the owner organization granted to the actor's organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Grant {
+    /// DAP over a customer, or a provider's admin access to a partnered reseller: the owner's
+    /// global admin rights for partner users with full delegated access; for limited access the
+    /// password admin rights where the owner has that role (customers), nothing otherwise.
+    DelegatedAdmin,
+    /// A GDAP access assignment: these roles, to members of this security group.
+    GroupRoles { group: Uuid, roles: Vec<Role> },
+}
+
+/// The organization that owns the resource, and the rights it granted to the actor's organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub owner: OrgId,
+    pub owner_kind: OrgKind,
+    pub grants: Vec<Grant>,
+}
+
+impl Target {
+    /// A resource of the actor's own organization.
+    pub fn own(actor: &Actor) -> Self {
+        Target {
+            owner: actor.org_id,
+            owner_kind: actor.org_kind,
+            grants: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    Deny(DenyReason),
+}
+
+impl Decision {
+    pub fn is_allowed(&self) -> bool {
+        matches!(self, Decision::Allow)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DenyReason {
+    /// The actor has no rights in the owner organization at all: answer as if it did not exist.
+    NotVisible,
+    /// The actor may see the organization but needs one of these roles there.
+    RoleRequired(Vec<Role>),
+    /// Only the operator's staff do this.
+    OperatorOnly,
+}
+
+impl DenyReason {
+    pub fn code(&self) -> &'static str {
+        match self {
+            DenyReason::NotVisible => "not_found",
+            DenyReason::RoleRequired(_) => "role_required",
+            DenyReason::OperatorOnly => "operator_only",
+        }
+    }
+}
+
+/// The role table: may a holder of `role` in an organization of kind `kind` do `action` there?
+pub fn role_allows(kind: OrgKind, role: Role, action: Action) -> bool {
+    use Action as A;
+    use Role as R;
+    if !role.valid_for(kind) {
+        return false;
+    }
+    match (kind, action) {
+        (_, A::ManageOwnAccount) => true,
+        (
+            OrgKind::Operator,
+            A::ViewCompanyProfile | A::ViewOutbox | A::ViewAuditLog | A::ViewUsers,
+        ) => true,
+        (
+            OrgKind::Operator,
+            A::EditCompanyProfile | A::ManageUsers | A::ResetUserPassword | A::GrantGlobalAdmin,
+        ) => role == R::OperatorAdmin,
+        (_, A::ViewOutbox) => false,
+        (OrgKind::Partner, A::ViewCompanyProfile) => true,
+        (OrgKind::Customer, A::ViewCompanyProfile) => true,
+        (_, A::EditCompanyProfile | A::GrantGlobalAdmin | A::ViewAuditLog) => {
+            role == R::GlobalAdmin
+        }
+        (_, A::ViewUsers | A::ManageUsers) => {
+            matches!(role, R::GlobalAdmin | R::UserManagementAdmin)
+        }
+        (OrgKind::Customer, A::ResetUserPassword) => {
+            matches!(
+                role,
+                R::GlobalAdmin | R::UserManagementAdmin | R::PasswordAdmin
+            )
+        }
+        (_, A::ResetUserPassword) => matches!(role, R::GlobalAdmin | R::UserManagementAdmin),
+    }
+}
+
+/// The actor's roles in the target organization.
+pub fn effective_roles(actor: &Actor, target: &Target) -> Vec<Role> {
+    if actor.org_id == target.owner {
+        let mut r = actor.roles.clone();
+        r.retain(|role| role.valid_for(target.owner_kind));
+        return r;
+    }
+    // Customers and the operator never act inside another organization through grants.
+    if actor.org_kind != OrgKind::Partner {
+        return Vec::new();
+    }
+    let mut roles = Vec::new();
+    for grant in &target.grants {
+        match grant {
+            Grant::DelegatedAdmin => match actor.delegated_access {
+                DelegatedAccess::Full => roles.push(Role::GlobalAdmin),
+                DelegatedAccess::Limited if Role::PasswordAdmin.valid_for(target.owner_kind) => {
+                    roles.push(Role::PasswordAdmin)
+                }
+                _ => {}
+            },
+            Grant::GroupRoles {
+                group,
+                roles: granted,
+            } => {
+                if actor.groups.contains(group) {
+                    roles.extend(
+                        granted
+                            .iter()
+                            .copied()
+                            .filter(|r| r.valid_for(target.owner_kind)),
+                    );
+                }
+            }
+        }
+    }
+    roles.sort();
+    roles.dedup();
+    roles
+}
+
+/// The one authorization decision. Pure: everything it needs is in its arguments.
+pub fn decide(actor: &Actor, action: Action, target: &Target) -> Decision {
+    if action.is_operator_task()
+        && (actor.org_kind != OrgKind::Operator || target.owner != actor.org_id)
+    {
+        return Decision::Deny(if actor.org_id == target.owner {
+            DenyReason::OperatorOnly
+        } else {
+            DenyReason::NotVisible
+        });
+    }
+    let roles = effective_roles(actor, target);
+    if actor.org_id != target.owner && roles.is_empty() {
+        return Decision::Deny(DenyReason::NotVisible);
+    }
+    if action == Action::ManageOwnAccount {
+        // Self-service is about the actor's own account, never another organization's.
+        return if actor.org_id == target.owner {
+            Decision::Allow
+        } else {
+            Decision::Deny(DenyReason::NotVisible)
+        };
+    }
+    if roles
+        .iter()
+        .any(|r| role_allows(target.owner_kind, *r, action))
+    {
+        Decision::Allow
+    } else {
+        let needed: Vec<Role> = Role::catalog(target.owner_kind)
+            .iter()
+            .copied()
+            .filter(|r| role_allows(target.owner_kind, *r, action))
+            .collect();
+        Decision::Deny(DenyReason::RoleRequired(needed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn actor(kind: OrgKind, roles: &[Role]) -> Actor {
+        Actor {
+            user_id: UserId::new(),
+            org_id: OrgId::new(),
+            org_kind: kind,
+            roles: roles.to_vec(),
+            delegated_access: DelegatedAccess::None,
+            groups: vec![],
+        }
+    }
+
+    fn customer_target(grants: Vec<Grant>) -> Target {
+        Target {
+            owner: OrgId::new(),
+            owner_kind: OrgKind::Customer,
+            grants,
+        }
+    }
+
+    #[test]
+    fn r_usr_3_user_management_admin_cannot_grant_global_admin() {
+        let a = actor(OrgKind::Partner, &[Role::UserManagementAdmin]);
+        assert!(decide(&a, Action::ManageUsers, &Target::own(&a)).is_allowed());
+        assert_eq!(
+            decide(&a, Action::GrantGlobalAdmin, &Target::own(&a)),
+            Decision::Deny(DenyReason::RoleRequired(vec![Role::GlobalAdmin]))
+        );
+    }
+
+    #[test]
+    fn r_usr_3_sales_agent_sees_profile_but_cannot_edit() {
+        let a = actor(OrgKind::Partner, &[Role::SalesAgent]);
+        assert!(decide(&a, Action::ViewCompanyProfile, &Target::own(&a)).is_allowed());
+        assert!(!decide(&a, Action::EditCompanyProfile, &Target::own(&a)).is_allowed());
+    }
+
+    #[test]
+    fn r_usr_4_delegated_access_levels() {
+        let mut a = actor(OrgKind::Partner, &[Role::AdminAgent]);
+        let t = customer_target(vec![Grant::DelegatedAdmin]);
+        // No delegated access: the customer is not visible at all.
+        assert_eq!(
+            decide(&a, Action::ResetUserPassword, &t),
+            Decision::Deny(DenyReason::NotVisible)
+        );
+        a.delegated_access = DelegatedAccess::Limited;
+        assert!(decide(&a, Action::ResetUserPassword, &t).is_allowed());
+        assert!(!decide(&a, Action::GrantGlobalAdmin, &t).is_allowed());
+        assert!(!decide(&a, Action::ManageUsers, &t).is_allowed());
+        a.delegated_access = DelegatedAccess::Full;
+        assert!(decide(&a, Action::GrantGlobalAdmin, &t).is_allowed());
+    }
+
+    #[test]
+    fn r_rel_8_gdap_roles_apply_only_to_group_members() {
+        let group = Uuid::now_v7();
+        let mut a = actor(OrgKind::Partner, &[Role::HelpdeskAgent]);
+        let t = customer_target(vec![Grant::GroupRoles {
+            group,
+            roles: vec![Role::PasswordAdmin],
+        }]);
+        assert_eq!(
+            decide(&a, Action::ResetUserPassword, &t),
+            Decision::Deny(DenyReason::NotVisible)
+        );
+        a.groups.push(group);
+        assert!(decide(&a, Action::ResetUserPassword, &t).is_allowed());
+        assert!(!decide(&a, Action::ManageUsers, &t).is_allowed());
+    }
+
+    #[test]
+    fn outbox_is_operator_only() {
+        let op = actor(OrgKind::Operator, &[Role::OperatorReviewer]);
+        assert!(decide(&op, Action::ViewOutbox, &Target::own(&op)).is_allowed());
+        let p = actor(OrgKind::Partner, &[Role::GlobalAdmin]);
+        assert_eq!(
+            decide(&p, Action::ViewOutbox, &Target::own(&p)),
+            Decision::Deny(DenyReason::OperatorOnly)
+        );
+    }
+
+    #[test]
+    fn operator_staff_never_act_as_customer_admin() {
+        let mut op = actor(OrgKind::Operator, &[Role::OperatorAdmin]);
+        op.delegated_access = DelegatedAccess::Full;
+        let t = customer_target(vec![Grant::DelegatedAdmin]);
+        assert_eq!(
+            decide(&op, Action::ManageUsers, &t),
+            Decision::Deny(DenyReason::NotVisible)
+        );
+    }
+
+    fn any_kind() -> impl Strategy<Value = OrgKind> {
+        prop_oneof![
+            Just(OrgKind::Operator),
+            Just(OrgKind::Partner),
+            Just(OrgKind::Customer)
+        ]
+    }
+    fn any_role() -> impl Strategy<Value = Role> {
+        proptest::sample::select(Role::ALL.to_vec())
+    }
+    fn any_action() -> impl Strategy<Value = Action> {
+        proptest::sample::select(Action::ALL.to_vec())
+    }
+    fn any_access() -> impl Strategy<Value = DelegatedAccess> {
+        prop_oneof![
+            Just(DelegatedAccess::None),
+            Just(DelegatedAccess::Limited),
+            Just(DelegatedAccess::Full)
+        ]
+    }
+    fn any_grants() -> impl Strategy<Value = Vec<Grant>> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just(Grant::DelegatedAdmin),
+                proptest::collection::vec(any_role(), 0..4).prop_map(|roles| Grant::GroupRoles {
+                    group: Uuid::from_u128(7),
+                    roles
+                }),
+            ],
+            0..3,
+        )
+    }
+
+    proptest! {
+        /// Without any rights row, another organization's resources are invisible.
+        #[test]
+        fn cross_org_without_grants_is_never_visible(kind in any_kind(), owner_kind in any_kind(),
+                roles in proptest::collection::vec(any_role(), 0..5), action in any_action(), access in any_access()) {
+            let mut a = actor(kind, &roles);
+            a.delegated_access = access;
+            a.groups.push(Uuid::from_u128(7));
+            let t = Target { owner: OrgId::new(), owner_kind, grants: vec![] };
+            prop_assert_eq!(decide(&a, action, &t), Decision::Deny(DenyReason::NotVisible));
+        }
+
+        /// Holding more roles never takes a permission away.
+        #[test]
+        fn more_roles_never_deny_more(kind in any_kind(), roles in proptest::collection::vec(any_role(), 0..5),
+                extra in any_role(), action in any_action()) {
+            let a = actor(kind, &roles);
+            let t = Target::own(&a);
+            let mut b = a.clone();
+            b.roles.push(extra);
+            if decide(&a, action, &t).is_allowed() {
+                prop_assert!(decide(&b, action, &t).is_allowed());
+            }
+        }
+
+        /// Limited delegated access never reaches beyond the customer's password admin rights.
+        #[test]
+        fn limited_access_is_at_most_password_admin(roles in proptest::collection::vec(any_role(), 0..5), action in any_action()) {
+            let mut a = actor(OrgKind::Partner, &roles);
+            a.delegated_access = DelegatedAccess::Limited;
+            let t = customer_target(vec![Grant::DelegatedAdmin]);
+            if decide(&a, action, &t).is_allowed() {
+                prop_assert!(role_allows(OrgKind::Customer, Role::PasswordAdmin, action));
+            }
+        }
+
+        /// Operator tasks are performed by operator staff in the operator organization only.
+        #[test]
+        fn operator_tasks_need_an_operator(kind in any_kind(), roles in proptest::collection::vec(any_role(), 0..5),
+                grants in any_grants(), access in any_access(), own in any::<bool>()) {
+            let mut a = actor(kind, &roles);
+            a.delegated_access = access;
+            let t = if own { Target::own(&a) } else { Target { owner: OrgId::new(), owner_kind: OrgKind::Operator, grants } };
+            if decide(&a, Action::ViewOutbox, &t).is_allowed() {
+                prop_assert_eq!(kind, OrgKind::Operator);
+                prop_assert!(own);
+            }
+        }
+
+        /// A role that is not in the owner's catalog grants nothing there.
+        #[test]
+        fn foreign_roles_grant_nothing(kind in any_kind(), role in any_role(), action in any_action()) {
+            prop_assume!(!role.valid_for(kind) && action != Action::ManageOwnAccount);
+            let a = actor(kind, &[role]);
+            prop_assert!(!decide(&a, action, &Target::own(&a)).is_allowed());
+        }
+    }
+}

@@ -1,0 +1,81 @@
+use crate::api::ApiQuery;
+use crate::extract::{ApiCtx, Paging, encode_cursor};
+use crate::problem::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use keiro_api_types::{AuditRecord, AuditRecordList};
+use keiro_store::entities::audit_record;
+use keiro_store::repo::audit::Filter;
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AuditParams {
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+    /// RFC 3339; records at or after.
+    pub from: Option<String>,
+    /// RFC 3339; records before.
+    pub to: Option<String>,
+    /// e.g. `user.password_changed`.
+    pub action: Option<String>,
+    /// Records about this organization.
+    pub target_org_id: Option<String>,
+}
+
+pub fn record_body(r: audit_record::Model) -> AuditRecord {
+    AuditRecord {
+        id: r.id,
+        occurred_at: r.occurred_at,
+        actor_user_id: r.actor_user_id,
+        actor_org_id: r.actor_org_id,
+        on_behalf_of_org_id: r.on_behalf_of_org_id,
+        action: r.action,
+        target_type: r.target_type,
+        target_id: r.target_id,
+        target_org_id: r.target_org_id,
+        details: serde_json::from_str(&r.details).unwrap_or(serde_json::Value::Null),
+        request_id: r.request_id,
+    }
+}
+
+pub fn parse_time(field: &str, v: Option<&str>) -> ApiResult<Option<OffsetDateTime>> {
+    match v {
+        None | Some("") => Ok(None),
+        Some(s) => OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+            .map(Some)
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_time",
+                    format!("{field} must be an RFC 3339 time such as 2026-01-31T09:00:00Z"),
+                )
+                .field(field, "invalid_time", "not RFC 3339")
+            }),
+    }
+}
+
+/// The audit log records the caller may see, newest first.
+#[utoipa::path(get, path = "/v1/auditrecords", tag = "audit", security(("bearer" = [])), params(AuditParams),
+    responses((status = 200, body = AuditRecordList), (status = 403, body = keiro_api_types::Problem),
+        (status = 422, body = keiro_api_types::Problem)))]
+pub async fn list_audit_records(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<AuditParams>,
+) -> ApiResult<Json<AuditRecordList>> {
+    let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let filter = Filter {
+        from: parse_time("from", q.from.as_deref())?,
+        to: parse_time("to", q.to.as_deref())?,
+        action: q.action.filter(|a| !a.is_empty()),
+        target_org_id: q.target_org_id.filter(|a| !a.is_empty()),
+    };
+    let page = keiro_app::audit::list(&s.app, &ctx, &filter, p.cursor.as_deref(), p.limit).await?;
+    Ok(Json(AuditRecordList {
+        items: page.items.into_iter().map(record_body).collect(),
+        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
+    }))
+}

@@ -1,0 +1,51 @@
+use crate::api::ApiQuery;
+use crate::extract::{ApiCtx, Paging, encode_cursor};
+use crate::problem::ApiResult;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use keiro_api_types::{OutboxMessage, OutboxMessageList};
+use keiro_store::entities::outbox_message;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct OutboxParams {
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+    /// pending, sending, sent or failed.
+    pub state: Option<String>,
+}
+
+pub fn message_body(m: outbox_message::Model) -> OutboxMessage {
+    OutboxMessage {
+        id: m.id,
+        created_at: m.created_at,
+        kind: m.kind,
+        template: m.template,
+        recipient: m.recipient,
+        language: m.language,
+        subject: m.subject,
+        state: m.state,
+        attempts: m.attempts,
+        next_attempt_at: m.next_attempt_at,
+        last_error: m.last_error,
+        sent_at: m.sent_at,
+    }
+}
+
+/// Operator staff: outgoing messages and their delivery state, newest first.
+#[utoipa::path(get, path = "/v1/outbox", tag = "operator", security(("bearer" = [])), params(OutboxParams),
+    responses((status = 200, body = OutboxMessageList), (status = 403, body = keiro_api_types::Problem)))]
+pub async fn list_outbox(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<OutboxParams>,
+) -> ApiResult<Json<OutboxMessageList>> {
+    let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let state = q.state.as_deref().filter(|s| !s.is_empty());
+    let page = keiro_app::outbox::list(&s.app, &ctx, state, p.cursor.as_deref(), p.limit).await?;
+    Ok(Json(OutboxMessageList {
+        items: page.items.into_iter().map(message_body).collect(),
+        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
+    }))
+}

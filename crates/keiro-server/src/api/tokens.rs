@@ -1,0 +1,99 @@
+use crate::api::{ApiQuery, idempotency_key};
+use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor};
+use crate::problem::ApiResult;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use keiro_api_types::{ApiToken, ApiTokenList, CreateApiToken, CreatedApiToken};
+use keiro_app::tokens::TokenInfo;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ListParams {
+    /// 1 to 200, default 50.
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+pub fn token_body(t: TokenInfo) -> ApiToken {
+    ApiToken {
+        id: t.id,
+        name: t.name,
+        prefix: t.prefix,
+        created_at: t.created_at,
+        expires_at: t.expires_at,
+        revoked_at: t.revoked_at,
+        last_used_at: t.last_used_at,
+    }
+}
+
+/// The caller's API tokens, newest first.
+#[utoipa::path(get, path = "/v1/apitokens", tag = "account", security(("bearer" = [])), params(ListParams),
+    responses((status = 200, body = ApiTokenList), (status = 422, body = keiro_api_types::Problem)))]
+pub async fn list_tokens(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<ListParams>,
+) -> ApiResult<Json<ApiTokenList>> {
+    let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let page = keiro_app::tokens::list(&s.app, &ctx, p.cursor.as_deref(), p.limit).await?;
+    Ok(Json(ApiTokenList {
+        items: page.items.into_iter().map(token_body).collect(),
+        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
+    }))
+}
+
+/// Creates an API token. The secret is in `token`, in this answer only.
+#[utoipa::path(post, path = "/v1/apitokens", tag = "account", security(("bearer" = [])), request_body = CreateApiToken,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first answer (without the secret)")),
+    responses((status = 201, body = CreatedApiToken), (status = 200, description = "Replay of an earlier answer", body = CreatedApiToken),
+        (status = 422, body = keiro_api_types::Problem)))]
+pub async fn create_token(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<CreateApiToken>,
+) -> ApiResult<Response> {
+    let key = idempotency_key(&headers)?;
+    let req = keiro_app::tokens::NewToken {
+        name: &body.name,
+        expires_in_days: body.expires_in_days,
+    };
+    let created = keiro_app::tokens::create(&s.app, &ctx, req, key.as_deref()).await?;
+    let status = if created.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    let mut res = (
+        status,
+        Json(CreatedApiToken {
+            token: created.secret,
+            api_token: token_body(created.info),
+        }),
+    )
+        .into_response();
+    if created.replayed {
+        res.headers_mut().insert(
+            "idempotent-replayed",
+            axum::http::HeaderValue::from_static("true"),
+        );
+    }
+    Ok(res)
+}
+
+/// Revokes one of the caller's tokens; it stops working at once.
+#[utoipa::path(delete, path = "/v1/apitokens/{id}", tag = "account", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = keiro_api_types::Problem)))]
+pub async fn revoke_token(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    keiro_app::tokens::revoke(&s.app, &ctx, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

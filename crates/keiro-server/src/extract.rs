@@ -1,0 +1,182 @@
+//! Extractors shared by API handlers: the authenticated caller, a JSON body whose rejections
+//! become problem+json, paging parameters, and request metadata.
+
+use crate::problem::ApiError;
+use crate::state::AppState;
+use axum::extract::{
+    ConnectInfo, FromRequest, FromRequestParts, Request, rejection::JsonRejection,
+};
+use axum::http::{StatusCode, header, request::Parts};
+use base64::Engine;
+use keiro_app::{AppError, Ctx};
+use serde::de::DeserializeOwned;
+use std::net::SocketAddr;
+
+/// The request id set by the request-id layer (also echoed in the response).
+pub fn request_id(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(100).collect())
+}
+
+/// The peer address. Forwarded-for headers are not trusted: behind a proxy, configure it to
+/// connect from a distinct address per client or accept per-proxy limits.
+pub fn client_ip(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(a)| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// An authenticated API caller (`Authorization: Bearer kt_…`), rate-limited per token.
+pub struct ApiCtx(pub Ctx);
+
+impl FromRequestParts<AppState> for ApiCtx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let app = &state.app;
+        let ip = client_ip(parts);
+        let auth = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        let Some(bearer) = auth.and_then(|a| {
+            a.strip_prefix("Bearer ")
+                .or_else(|| a.strip_prefix("bearer "))
+        }) else {
+            if let Some(wait) = app.throttle.api.hit(&format!("ip:{ip}"), app.now()) {
+                return Err(AppError::RateLimited {
+                    retry_after_secs: wait,
+                    code: "rate_limited",
+                }
+                .into());
+            }
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "send an API token as `Authorization: Bearer kt_…`; create one under Account > API tokens",
+            ));
+        };
+        let bearer = bearer.trim();
+        let key = format!("tok:{}", keiro_app::secrets::sha256_hex(bearer));
+        if let Some(wait) = app.throttle.api.hit(&key, app.now()) {
+            return Err(AppError::RateLimited {
+                retry_after_secs: wait,
+                code: "rate_limited",
+            }
+            .into());
+        }
+        let (user, _) = keiro_app::auth::authenticate_token(app, bearer).await?;
+        Ok(ApiCtx(Ctx {
+            user: Some(user),
+            request_id: request_id(parts),
+            client_ip: ip,
+        }))
+    }
+}
+
+/// A JSON body. Malformed JSON is 400 `malformed_json`; wrong types, missing or unknown fields
+/// are 422 `invalid_body`; a body over the limit is 413; a wrong content type is 415.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rej) => Err(json_rejection(rej)),
+        }
+    }
+}
+
+pub fn json_rejection(rej: JsonRejection) -> ApiError {
+    match rej {
+        JsonRejection::JsonSyntaxError(e) => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!("the body is not valid JSON: {}", e.body_text()),
+        ),
+        JsonRejection::JsonDataError(e) => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            format!(
+                "the body does not match the expected shape: {}",
+                e.body_text()
+            ),
+        ),
+        JsonRejection::MissingJsonContentType(_) => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the body as JSON with `Content-Type: application/json`",
+        ),
+        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "the request body is too large",
+            )
+        }
+        other => ApiError::new(other.status(), "invalid_body", other.body_text()),
+    }
+}
+
+/// `?limit=&cursor=`: limit 1..=200 (default 50); the cursor is opaque.
+#[derive(Debug, Clone)]
+pub struct Paging {
+    pub limit: u64,
+    pub cursor: Option<String>,
+}
+
+pub const MAX_LIMIT: u64 = 200;
+
+impl Paging {
+    pub fn parse(limit: Option<&str>, cursor: Option<&str>) -> Result<Paging, ApiError> {
+        let limit = match limit {
+            None | Some("") => 50,
+            Some(l) => match l.parse::<u64>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+                _ => {
+                    return Err(ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid_limit",
+                        format!("limit is a number from 1 to {MAX_LIMIT}"),
+                    )
+                    .field("limit", "invalid_limit", "out of range"));
+                }
+            },
+        };
+        let cursor = match cursor {
+            None | Some("") => None,
+            Some(c) => Some(decode_cursor(c).ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_cursor",
+                    "the cursor is not one this API returned",
+                )
+                .field("cursor", "invalid_cursor", "unknown cursor")
+            })?),
+        };
+        Ok(Paging { limit, cursor })
+    }
+}
+
+pub fn encode_cursor(id: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(id)
+}
+
+fn decode_cursor(c: &str) -> Option<String> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(c)
+        .ok()?;
+    let s = String::from_utf8(bytes).ok()?;
+    uuid::Uuid::parse_str(&s).ok()?;
+    Some(s)
+}

@@ -1,0 +1,371 @@
+//! The portal: server-rendered pages (askama), ja/en (fluent), enhanced by htmx but complete
+//! without JavaScript. Forms are protected twice against CSRF: tower-http's Fetch-Metadata check
+//! on every unsafe request, and a per-session token in every form of a signed-in user.
+
+mod i18n;
+mod pages;
+
+use crate::extract::{client_ip, request_id};
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::{HeaderValue, StatusCode, header, request::Parts};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use keiro_app::auth::LiveSession;
+use keiro_app::{AppError, Ctx, CurrentUser};
+use keiro_domain::{Action, Language};
+use tower_http::csrf::CsrfLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use i18n::{t, t_args};
+
+pub const SESSION_COOKIE: &str = "keiro_session";
+pub const LANG_COOKIE: &str = "keiro_lang";
+
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let mut csrf = CsrfLayer::new();
+    for o in &state.config.trusted_origins {
+        match csrf.clone().add_trusted_origin(o) {
+            Ok(c) => csrf = c,
+            Err(e) => tracing::warn!(origin = %o, error = ?e, "ignoring invalid trusted origin"),
+        }
+    }
+    let csrf = csrf.with_rejection_response(|_| {
+        (StatusCode::FORBIDDEN, Html(format!(
+            "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>403</title><p>{}</p><p lang=\"ja\">{}</p></html>",
+            t(Language::En, "error-csrf"),
+            t(Language::Ja, "error-csrf")
+        )))
+            .into_response()
+    });
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/signin", get(pages::signin_form).post(pages::signin))
+        .route("/signout", post(pages::signout))
+        .route("/password/change", get(pages::password_form).post(pages::password_change))
+        .route("/dashboard", get(pages::dashboard))
+        .route("/account", get(pages::account))
+        .route("/account/preferences", post(pages::save_preferences))
+        .route("/account/tokens", post(pages::create_token))
+        .route("/account/tokens/{id}/revoke", post(pages::revoke_token))
+        .route("/audit", get(pages::audit))
+        .route("/operator/outbox", get(pages::outbox))
+        .route("/operator/outbox/{id}", get(pages::outbox_message))
+        .route("/lang/{code}", get(pages::set_language))
+        .route("/static/{*path}", get(pages::asset))
+        .layer(csrf)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+}
+
+/// Everything a portal handler needs about the request. Never rejects: pages decide whether
+/// they need a signed-in user.
+pub struct Portal {
+    pub state: AppState,
+    pub lang: Language,
+    pub session: Option<LiveSession>,
+    session_token: Option<String>,
+    pub request_id: Option<String>,
+    pub client_ip: String,
+    pub path: String,
+    pub user_agent: String,
+}
+
+impl FromRequestParts<AppState> for Portal {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string());
+        let session = match &token {
+            Some(t) => keiro_app::auth::resolve_session(&state.app, t)
+                .await
+                .map_err(|e| plain_error(e, request_id(parts)))?,
+            None => None,
+        };
+        let accept = parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let lang = session
+            .as_ref()
+            .and_then(|s| s.user.language())
+            .or_else(|| {
+                jar.get(LANG_COOKIE)
+                    .and_then(|c| Language::parse(c.value()))
+            })
+            .unwrap_or_else(|| Language::from_accept_language(accept));
+        Ok(Portal {
+            state: state.clone(),
+            lang,
+            session_token: session.as_ref().and(token),
+            session,
+            request_id: request_id(parts),
+            client_ip: client_ip(parts),
+            path: parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|| "/".into()),
+            user_agent: parts
+                .headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string(),
+        })
+    }
+}
+
+fn plain_error(e: AppError, rid: Option<String>) -> Response {
+    tracing::error!(error = %e, "portal: cannot resolve session");
+    let msg = t_args(
+        Language::En,
+        "error-internal",
+        &[("request_id", rid.unwrap_or_default())],
+    );
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Html(format!(
+            "<!doctype html><meta charset=utf-8><title>500</title><p>{msg}</p>"
+        )),
+    )
+        .into_response()
+}
+
+/// A page's navigation entry.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+/// The signed-in user, as the page chrome shows them.
+pub struct Chrome {
+    pub name: String,
+    pub email: String,
+    pub org_name: String,
+}
+
+/// The parts every page shares.
+pub struct Base {
+    pub lang: Language,
+    pub brand: String,
+    pub variant: Option<String>,
+    pub accent: String,
+    pub title: String,
+    pub user: Option<Chrome>,
+    pub nav: Vec<NavItem>,
+    pub csrf: String,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub path: String,
+}
+
+impl Base {
+    pub fn t(&self, key: &str) -> String {
+        t(self.lang, key)
+    }
+    pub fn ta(&self, key: &str, name: &str, value: &str) -> String {
+        t_args(self.lang, key, &[(name, value.to_string())])
+    }
+    pub fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+}
+
+/// The navigation a user sees follows what their roles allow.
+pub const NAV: [(&str, &str, Option<Action>); 5] = [
+    ("/dashboard", "nav-dashboard", None),
+    ("/account", "nav-account", None),
+    ("/audit", "nav-audit", Some(Action::ViewAuditLog)),
+    ("/operator/outbox", "nav-outbox", Some(Action::ViewOutbox)),
+    ("/docs/", "nav-api-docs", None),
+];
+
+impl Portal {
+    pub fn ctx(&self) -> Ctx {
+        Ctx {
+            user: self.session.as_ref().map(|s| s.user.clone()),
+            request_id: self.request_id.clone(),
+            client_ip: self.client_ip.clone(),
+        }
+    }
+
+    /// The signed-in user; otherwise a redirect to sign-in, or to the forced password change.
+    pub fn user(&self) -> Result<&CurrentUser, Response> {
+        let u = self.user_allowing_temporary()?;
+        if u.user.must_change_password {
+            return Err(Redirect::to("/password/change").into_response());
+        }
+        Ok(u)
+    }
+
+    pub fn user_allowing_temporary(&self) -> Result<&CurrentUser, Response> {
+        match &self.session {
+            Some(s) => Ok(&s.user),
+            None => {
+                let next =
+                    url::form_urlencoded::byte_serialize(self.path.as_bytes()).collect::<String>();
+                Err(Redirect::to(&format!("/signin?next={next}")).into_response())
+            }
+        }
+    }
+
+    /// The form token of this session: derived from the session secret, so nothing is stored
+    /// and it dies with the session.
+    pub fn csrf_token(&self) -> String {
+        match &self.session_token {
+            Some(tok) => keiro_app::secrets::sha256_hex(&format!("csrf:{tok}"))[..32].to_string(),
+            None => String::new(),
+        }
+    }
+
+    pub fn check_csrf(&self, given: &str) -> Result<(), Response> {
+        let expected = self.csrf_token();
+        if !expected.is_empty() && keiro_app::secrets::ct_eq(&expected, given) {
+            Ok(())
+        } else {
+            Err(self.error_page(StatusCode::FORBIDDEN, &t(self.lang, "error-csrf")))
+        }
+    }
+
+    pub fn base(&self, title_key: &str) -> Base {
+        let brand = &self.state.app.config.brand;
+        let user = self.session.as_ref().map(|s| &s.user);
+        let nav = match user {
+            Some(u) if !u.user.must_change_password => NAV
+                .iter()
+                .filter(|(_, _, a)| a.is_none_or(|a| u.may(a)))
+                .map(|(href, key, _)| NavItem {
+                    href,
+                    label: t(self.lang, key),
+                    current: self.path.starts_with(href),
+                })
+                .collect(),
+            _ => vec![],
+        };
+        Base {
+            lang: self.lang,
+            brand: brand.name(self.lang).to_string(),
+            variant: (brand.cloud_variant != "global").then(|| brand.cloud_variant.clone()),
+            accent: brand.accent_color.clone(),
+            title: t(self.lang, title_key),
+            user: user.map(|u| Chrome {
+                name: u.user.full_name.clone(),
+                email: u.user.email.clone(),
+                org_name: u.org.legal_name.clone(),
+            }),
+            nav,
+            csrf: self.csrf_token(),
+            notice: None,
+            error: None,
+            path: self.path.clone(),
+        }
+    }
+
+    /// A use-case error, in the user's language.
+    pub fn message_for(&self, e: &AppError) -> String {
+        let key = format!("error-{}", e.code());
+        let args: Vec<(&str, String)> = match e {
+            AppError::Forbidden { required_roles, .. } => vec![(
+                "roles",
+                required_roles
+                    .iter()
+                    .map(|r| t(self.lang, &format!("role-{}", r.code())))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )],
+            AppError::RateLimited {
+                retry_after_secs, ..
+            } => vec![("secs", retry_after_secs.to_string())],
+            AppError::Internal(_) => {
+                vec![("request_id", self.request_id.clone().unwrap_or_default())]
+            }
+            _ => vec![],
+        };
+        if i18n::has(self.lang, &key) {
+            t_args(self.lang, &key, &args)
+        } else {
+            e.to_string()
+        }
+    }
+
+    pub fn app_error(&self, e: AppError) -> Response {
+        if matches!(e, AppError::Unauthenticated) {
+            return self
+                .user_allowing_temporary()
+                .err()
+                .unwrap_or_else(|| Redirect::to("/signin").into_response());
+        }
+        if matches!(e, AppError::PasswordChangeRequired) {
+            return Redirect::to("/password/change").into_response();
+        }
+        if let AppError::Internal(m) = &e {
+            tracing::error!(error = %m, "internal error");
+        }
+        let status = crate::problem::status_of(&e);
+        self.error_page(status, &self.message_for(&e))
+    }
+
+    pub fn error_page(&self, status: StatusCode, message: &str) -> Response {
+        let page = pages::ErrorPage {
+            b: self.base("error-title"),
+            message: message.to_string(),
+        };
+        (status, render(&page)).into_response()
+    }
+}
+
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template rendering failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+        }
+    }
+}
+
+pub fn session_cookie(state: &AppState, value: String, clear: bool) -> Cookie<'static> {
+    let mut c = Cookie::build((SESSION_COOKIE, value))
+        .path("/")
+        .http_only(true)
+        .secure(state.config.secure_cookies)
+        .same_site(SameSite::Lax)
+        .build();
+    if clear {
+        c.make_removal();
+    }
+    c
+}
+
+/// The 404 page for non-API paths (no session lookup: cheap for scanners).
+pub fn not_found_page(req: &Request) -> Response {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let lang = Language::from_accept_language(accept);
+    (
+        StatusCode::NOT_FOUND,
+        Html(format!(
+            "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>404</title><link rel=\"stylesheet\" href=\"/static/keiro.css\"><main class=\"narrow\"><h1>404</h1><p>{}</p><p><a href=\"/dashboard\">{}</a></p></main></html>",
+            lang.code(),
+            t(lang, "error-not_found"),
+            t(lang, "error-back")
+        )),
+    )
+        .into_response()
+}

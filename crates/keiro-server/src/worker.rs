@@ -1,0 +1,73 @@
+//! Background work inside `keiro serve`: outbox delivery and clean-up of ended sessions. Safe on
+//! several nodes at once: delivery claims rows with guarded updates, clean-up is idempotent.
+
+use crate::state::AppState;
+use keiro_app::mail::MailTransport;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::task::JoinHandle;
+
+/// A name for this node in outbox claims: host, process and a random suffix.
+pub fn node_id() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "node".into());
+    format!(
+        "{host}-{}-{}",
+        std::process::id(),
+        &uuid::Uuid::now_v7().simple().to_string()[24..]
+    )
+}
+
+pub fn spawn(state: AppState, transport: Arc<dyn MailTransport>) -> Vec<JoinHandle<()>> {
+    let node = node_id();
+    tracing::info!(node = %node, transport = %transport.describe(), "outbox worker started");
+    let every = Duration::from_secs(state.config.outbox_interval_secs.max(1));
+    let s1 = state.clone();
+    let outbox = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            loop {
+                match keiro_app::outbox::deliver_due(&s1.app, transport.as_ref(), &node, 50).await {
+                    Ok(r) if r.sent + r.retrying + r.failed == 50 => continue,
+                    Ok(r) => {
+                        if r.sent + r.retrying + r.failed > 0 {
+                            tracing::info!(
+                                sent = r.sent,
+                                retrying = r.retrying,
+                                failed = r.failed,
+                                "outbox pass"
+                            );
+                        }
+                        break;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "outbox pass failed");
+                        break;
+                    }
+                }
+            }
+        }
+    });
+    let s2 = state;
+    let sweeper = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            let cutoff = s2.app.now() - time::Duration::days(7);
+            let res = async {
+                let tx = s2.app.db.begin().await?;
+                let n = keiro_store::repo::sessions::purge_ended(&tx, cutoff).await?;
+                tx.commit().await?;
+                Ok::<u64, keiro_app::AppError>(n)
+            }
+            .await;
+            match res {
+                Ok(n) if n > 0 => tracing::info!(purged = n, "ended sessions removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "session clean-up failed"),
+            }
+        }
+    });
+    vec![outbox, sweeper]
+}

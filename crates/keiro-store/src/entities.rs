@@ -1,0 +1,223 @@
+//! SeaORM entities. Ids are UUIDv7 text; times are UTC `OffsetDateTime`; sets of codes
+//! (program roles, authorizations) are comma-separated text where they are never queried by
+//! member, and a table where they are (`user_roles`).
+
+pub mod organization {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "organizations")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub kind: String,
+        pub legal_name: String,
+        pub address_line1: String,
+        pub address_line2: String,
+        pub city: String,
+        pub region: String,
+        pub postal_code: String,
+        pub country: String,
+        pub phone: String,
+        pub email: String,
+        pub website: String,
+        pub primary_domain: String,
+        pub program_roles: String,
+        pub authorizations: String,
+        #[sea_orm(unique)]
+        pub partner_id: Option<String>,
+        pub require_mfa: bool,
+        pub version: i64,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub updated_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod user {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "users")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub org_id: String,
+        #[sea_orm(unique)]
+        pub email: String,
+        pub full_name: String,
+        pub password_hash: String,
+        pub must_change_password: bool,
+        pub language: Option<String>,
+        pub delegated_access: String,
+        pub active: bool,
+        pub version: i64,
+        pub password_changed_at: TimeDateTimeWithTimeZone,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub updated_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod user_role {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "user_roles")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub role: String,
+        pub org_id: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod session {
+    use sea_orm::entity::prelude::*;
+
+    /// A portal session. `id` is the SHA-256 of the cookie value; the cookie itself is never stored.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sessions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub user_id: String,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub last_seen_at: TimeDateTimeWithTimeZone,
+        pub expires_at: TimeDateTimeWithTimeZone,
+        pub revoked_at: Option<TimeDateTimeWithTimeZone>,
+        pub client_ip: String,
+        pub user_agent: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod api_token {
+    use sea_orm::entity::prelude::*;
+
+    /// A personal API token. Only the SHA-256 of the secret is stored; `prefix` lets people tell
+    /// their tokens apart without revealing them.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "api_tokens")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub user_id: String,
+        pub org_id: String,
+        pub name: String,
+        #[sea_orm(unique)]
+        pub token_hash: String,
+        pub prefix: String,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub expires_at: TimeDateTimeWithTimeZone,
+        pub revoked_at: Option<TimeDateTimeWithTimeZone>,
+        pub last_used_at: Option<TimeDateTimeWithTimeZone>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod audit_record {
+    use sea_orm::entity::prelude::*;
+
+    /// One state change (R-X-1). Append-only: database triggers refuse UPDATE and DELETE.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_records")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub occurred_at: TimeDateTimeWithTimeZone,
+        pub actor_user_id: Option<String>,
+        pub actor_org_id: Option<String>,
+        pub on_behalf_of_org_id: Option<String>,
+        pub action: String,
+        pub target_type: String,
+        pub target_id: String,
+        pub target_org_id: Option<String>,
+        pub details: String,
+        pub request_id: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod outbox_message {
+    use sea_orm::entity::prelude::*;
+
+    /// A message to deliver, written in the same transaction as the change that causes it.
+    /// `state`: pending → sending (claimed by one node until `claimed_until`) → sent | failed.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "outbox_messages")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub org_id: Option<String>,
+        pub kind: String,
+        pub template: String,
+        pub recipient: String,
+        pub language: String,
+        pub subject: String,
+        pub body_text: String,
+        pub state: String,
+        pub attempts: i32,
+        pub next_attempt_at: TimeDateTimeWithTimeZone,
+        pub claimed_by: Option<String>,
+        pub claimed_until: Option<TimeDateTimeWithTimeZone>,
+        pub last_error: Option<String>,
+        pub sent_at: Option<TimeDateTimeWithTimeZone>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod idempotency_record {
+    use sea_orm::entity::prelude::*;
+
+    /// The first answer to a create request with an `Idempotency-Key`, replayed on retries.
+    /// Unique on (scope, key): of two concurrent first requests exactly one commits.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "idempotency_records")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub scope: String,
+        pub key: String,
+        pub request_hash: String,
+        pub status: i32,
+        pub response: String,
+        pub created_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

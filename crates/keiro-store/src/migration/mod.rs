@@ -1,0 +1,15 @@
+//! One set of migrations for both backends, written with the portable schema builder. Where a
+//! backend needs its own SQL (triggers), the migration branches on the backend in one place.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_foundation::Migration)]
+    }
+}

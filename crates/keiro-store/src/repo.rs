@@ -1,0 +1,604 @@
+//! Repository functions. Every function that reads tenant data takes the organization it is
+//! scoped to; state changes are guarded writes that check the number of rows they changed.
+
+use crate::StoreError;
+use crate::entities::*;
+use sea_orm::prelude::*;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveValue::Set, Condition, ConnectionTrait, QueryOrder, QuerySelect};
+use time::OffsetDateTime;
+
+pub type Ts = OffsetDateTime;
+
+/// A page of rows plus the cursor of the next page. Cursors are the last row's id: ids are
+/// UUIDv7, so id order is creation order and a keyset query on the primary key stays fast.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+fn page<T>(mut rows: Vec<T>, limit: u64, id_of: impl Fn(&T) -> String) -> Page<T> {
+    let next_cursor = if rows.len() as u64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(&id_of)
+    } else {
+        None
+    };
+    Page {
+        items: rows,
+        next_cursor,
+    }
+}
+
+pub mod orgs {
+    use super::*;
+
+    pub async fn insert(
+        c: &impl ConnectionTrait,
+        m: organization::Model,
+    ) -> Result<(), StoreError> {
+        organization::Entity::insert(organization::ActiveModel::from(m))
+            .exec_without_returning(c)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn get(
+        c: &impl ConnectionTrait,
+        id: &str,
+    ) -> Result<Option<organization::Model>, StoreError> {
+        Ok(organization::Entity::find_by_id(id.to_string())
+            .one(c)
+            .await?)
+    }
+
+    pub async fn find_operator(
+        c: &impl ConnectionTrait,
+    ) -> Result<Option<organization::Model>, StoreError> {
+        Ok(organization::Entity::find()
+            .filter(organization::Column::Kind.eq("operator"))
+            .order_by_asc(organization::Column::Id)
+            .one(c)
+            .await?)
+    }
+
+    pub async fn count(c: &impl ConnectionTrait) -> Result<u64, StoreError> {
+        Ok(organization::Entity::find().count(c).await?)
+    }
+}
+
+pub mod users {
+    use super::*;
+
+    pub async fn insert(
+        c: &impl ConnectionTrait,
+        m: user::Model,
+        roles: &[&str],
+    ) -> Result<(), StoreError> {
+        let (uid, org) = (m.id.clone(), m.org_id.clone());
+        user::Entity::insert(user::ActiveModel::from(m))
+            .exec_without_returning(c)
+            .await?;
+        set_roles(c, &uid, &org, roles).await
+    }
+
+    pub async fn set_roles(
+        c: &impl ConnectionTrait,
+        user_id: &str,
+        org_id: &str,
+        roles: &[&str],
+    ) -> Result<(), StoreError> {
+        user_role::Entity::delete_many()
+            .filter(user_role::Column::UserId.eq(user_id))
+            .exec(c)
+            .await?;
+        if roles.is_empty() {
+            return Ok(());
+        }
+        let rows = roles.iter().map(|r| user_role::ActiveModel {
+            user_id: Set(user_id.to_string()),
+            role: Set((*r).to_owned()),
+            org_id: Set(org_id.to_string()),
+        });
+        user_role::Entity::insert_many(rows)
+            .exec_without_returning(c)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn roles_of(
+        c: &impl ConnectionTrait,
+        user_id: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(user_role::Entity::find()
+            .filter(user_role::Column::UserId.eq(user_id))
+            .order_by_asc(user_role::Column::Role)
+            .all(c)
+            .await?
+            .into_iter()
+            .map(|r| r.role)
+            .collect())
+    }
+
+    pub async fn find_by_email(
+        c: &impl ConnectionTrait,
+        email: &str,
+    ) -> Result<Option<user::Model>, StoreError> {
+        Ok(user::Entity::find()
+            .filter(user::Column::Email.eq(email))
+            .one(c)
+            .await?)
+    }
+
+    /// A user by id, only if it belongs to `org_id` (tenant scope).
+    pub async fn get_in_org(
+        c: &impl ConnectionTrait,
+        org_id: &str,
+        id: &str,
+    ) -> Result<Option<user::Model>, StoreError> {
+        Ok(user::Entity::find_by_id(id.to_string())
+            .filter(user::Column::OrgId.eq(org_id))
+            .one(c)
+            .await?)
+    }
+
+    /// Unscoped lookup, for authentication only (the session or token already names the user).
+    pub async fn get_for_auth(
+        c: &impl ConnectionTrait,
+        id: &str,
+    ) -> Result<Option<user::Model>, StoreError> {
+        Ok(user::Entity::find_by_id(id.to_string()).one(c).await?)
+    }
+
+    pub async fn list_in_org(
+        c: &impl ConnectionTrait,
+        org_id: &str,
+        cursor: Option<&str>,
+        limit: u64,
+    ) -> Result<Page<user::Model>, StoreError> {
+        let mut q = user::Entity::find().filter(user::Column::OrgId.eq(org_id));
+        if let Some(cur) = cursor {
+            q = q.filter(user::Column::Id.gt(cur));
+        }
+        let rows = q
+            .order_by_asc(user::Column::Id)
+            .limit(limit + 1)
+            .all(c)
+            .await?;
+        Ok(page(rows, limit, |u| u.id.clone()))
+    }
+
+    /// Guarded password change: applies only if the row is still at `version`.
+    pub async fn set_password(
+        c: &impl ConnectionTrait,
+        id: &str,
+        version: i64,
+        hash: &str,
+        must_change: bool,
+        now: Ts,
+    ) -> Result<(), StoreError> {
+        let res = user::Entity::update_many()
+            .col_expr(user::Column::PasswordHash, Expr::value(hash))
+            .col_expr(user::Column::MustChangePassword, Expr::value(must_change))
+            .col_expr(user::Column::PasswordChangedAt, Expr::value(now))
+            .col_expr(user::Column::UpdatedAt, Expr::value(now))
+            .col_expr(
+                user::Column::Version,
+                Expr::col(user::Column::Version).add(1),
+            )
+            .filter(user::Column::Id.eq(id))
+            .filter(user::Column::Version.eq(version))
+            .exec(c)
+            .await?;
+        if res.rows_affected == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Stale)
+        }
+    }
+
+    /// Guarded update of the profile fields a user edits about themselves.
+    pub async fn set_preferences(
+        c: &impl ConnectionTrait,
+        id: &str,
+        version: i64,
+        full_name: &str,
+        language: Option<&str>,
+        now: Ts,
+    ) -> Result<(), StoreError> {
+        let res = user::Entity::update_many()
+            .col_expr(user::Column::FullName, Expr::value(full_name))
+            .col_expr(
+                user::Column::Language,
+                Expr::value(language.map(str::to_string)),
+            )
+            .col_expr(user::Column::UpdatedAt, Expr::value(now))
+            .col_expr(
+                user::Column::Version,
+                Expr::col(user::Column::Version).add(1),
+            )
+            .filter(user::Column::Id.eq(id))
+            .filter(user::Column::Version.eq(version))
+            .exec(c)
+            .await?;
+        if res.rows_affected == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Stale)
+        }
+    }
+}
+
+pub mod sessions {
+    use super::*;
+
+    pub async fn insert(c: &impl ConnectionTrait, m: session::Model) -> Result<(), StoreError> {
+        session::Entity::insert(session::ActiveModel::from(m))
+            .exec_without_returning(c)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn find_live(
+        c: &impl ConnectionTrait,
+        id: &str,
+        now: Ts,
+    ) -> Result<Option<session::Model>, StoreError> {
+        Ok(session::Entity::find_by_id(id.to_string())
+            .filter(session::Column::RevokedAt.is_null())
+            .filter(session::Column::ExpiresAt.gt(now))
+            .one(c)
+            .await?)
+    }
+
+    pub async fn touch(c: &impl ConnectionTrait, id: &str, now: Ts) -> Result<(), StoreError> {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(now))
+            .filter(session::Column::Id.eq(id))
+            .exec(c)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn revoke(c: &impl ConnectionTrait, id: &str, now: Ts) -> Result<bool, StoreError> {
+        let r = session::Entity::update_many()
+            .col_expr(session::Column::RevokedAt, Expr::value(Some(now)))
+            .filter(session::Column::Id.eq(id))
+            .filter(session::Column::RevokedAt.is_null())
+            .exec(c)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+
+    /// Ends every session of a user except `keep` (after a password change).
+    pub async fn revoke_all_for_user(
+        c: &impl ConnectionTrait,
+        user_id: &str,
+        keep: Option<&str>,
+        now: Ts,
+    ) -> Result<u64, StoreError> {
+        let mut q = session::Entity::update_many()
+            .col_expr(session::Column::RevokedAt, Expr::value(Some(now)))
+            .filter(session::Column::UserId.eq(user_id))
+            .filter(session::Column::RevokedAt.is_null());
+        if let Some(k) = keep {
+            q = q.filter(session::Column::Id.ne(k));
+        }
+        Ok(q.exec(c).await?.rows_affected)
+    }
+
+    /// Deletes sessions that ended before `before`; they authenticate nothing any more.
+    pub async fn purge_ended(c: &impl ConnectionTrait, before: Ts) -> Result<u64, StoreError> {
+        Ok(session::Entity::delete_many()
+            .filter(
+                Condition::any()
+                    .add(session::Column::ExpiresAt.lt(before))
+                    .add(session::Column::RevokedAt.lt(before)),
+            )
+            .exec(c)
+            .await?
+            .rows_affected)
+    }
+}
+
+pub mod tokens {
+    use super::*;
+
+    pub async fn insert(c: &impl ConnectionTrait, m: api_token::Model) -> Result<(), StoreError> {
+        api_token::Entity::insert(api_token::ActiveModel::from(m))
+            .exec_without_returning(c)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn find_by_hash(
+        c: &impl ConnectionTrait,
+        hash: &str,
+    ) -> Result<Option<api_token::Model>, StoreError> {
+        Ok(api_token::Entity::find()
+            .filter(api_token::Column::TokenHash.eq(hash))
+            .one(c)
+            .await?)
+    }
+
+    pub async fn list_for_user(
+        c: &impl ConnectionTrait,
+        user_id: &str,
+        cursor: Option<&str>,
+        limit: u64,
+    ) -> Result<Page<api_token::Model>, StoreError> {
+        let mut q = api_token::Entity::find().filter(api_token::Column::UserId.eq(user_id));
+        if let Some(cur) = cursor {
+            q = q.filter(api_token::Column::Id.lt(cur));
+        }
+        let rows = q
+            .order_by_desc(api_token::Column::Id)
+            .limit(limit + 1)
+            .all(c)
+            .await?;
+        Ok(page(rows, limit, |t| t.id.clone()))
+    }
+
+    /// Revokes a token of this user; false if there is no such live token.
+    pub async fn revoke(
+        c: &impl ConnectionTrait,
+        user_id: &str,
+        id: &str,
+        now: Ts,
+    ) -> Result<bool, StoreError> {
+        let r = api_token::Entity::update_many()
+            .col_expr(api_token::Column::RevokedAt, Expr::value(Some(now)))
+            .filter(api_token::Column::Id.eq(id))
+            .filter(api_token::Column::UserId.eq(user_id))
+            .filter(api_token::Column::RevokedAt.is_null())
+            .exec(c)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+
+    pub async fn touch(c: &impl ConnectionTrait, id: &str, now: Ts) -> Result<(), StoreError> {
+        api_token::Entity::update_many()
+            .col_expr(api_token::Column::LastUsedAt, Expr::value(Some(now)))
+            .filter(api_token::Column::Id.eq(id))
+            .exec(c)
+            .await?;
+        Ok(())
+    }
+}
+
+pub mod audit {
+    use super::*;
+
+    pub async fn insert(
+        c: &impl ConnectionTrait,
+        m: audit_record::Model,
+    ) -> Result<(), StoreError> {
+        audit_record::Entity::insert(audit_record::ActiveModel::from(m))
+            .exec_without_returning(c)
+            .await?;
+        Ok(())
+    }
+
+    /// Which audit rows a caller may see.
+    #[derive(Debug, Clone)]
+    pub enum Visibility {
+        /// Operator staff: every row.
+        All,
+        /// Rows an organization took part in: as actor, target or the one acted for.
+        Org(String),
+    }
+
+    #[derive(Debug, Clone, Default)]
+    pub struct Filter {
+        pub from: Option<Ts>,
+        pub to: Option<Ts>,
+        pub action: Option<String>,
+        pub target_org_id: Option<String>,
+    }
+
+    pub async fn list(
+        c: &impl ConnectionTrait,
+        vis: &Visibility,
+        f: &Filter,
+        cursor: Option<&str>,
+        limit: u64,
+    ) -> Result<Page<audit_record::Model>, StoreError> {
+        use audit_record::Column as C;
+        let mut q = audit_record::Entity::find();
+        if let Visibility::Org(org) = vis {
+            q = q.filter(
+                Condition::any()
+                    .add(C::ActorOrgId.eq(org.as_str()))
+                    .add(C::TargetOrgId.eq(org.as_str()))
+                    .add(C::OnBehalfOfOrgId.eq(org.as_str())),
+            );
+        }
+        if let Some(from) = f.from {
+            q = q.filter(C::OccurredAt.gte(from));
+        }
+        if let Some(to) = f.to {
+            q = q.filter(C::OccurredAt.lt(to));
+        }
+        if let Some(a) = &f.action {
+            q = q.filter(C::Action.eq(a.as_str()));
+        }
+        if let Some(t) = &f.target_org_id {
+            q = q.filter(C::TargetOrgId.eq(t.as_str()));
+        }
+        if let Some(cur) = cursor {
+            q = q.filter(C::Id.lt(cur));
+        }
+        let rows = q.order_by_desc(C::Id).limit(limit + 1).all(c).await?;
+        Ok(page(rows, limit, |r| r.id.clone()))
+    }
+}
+
+pub mod outbox {
+    use super::*;
+    use outbox_message::Column as C;
+
+    pub async fn insert(
+        c: &impl ConnectionTrait,
+        m: outbox_message::Model,
+    ) -> Result<(), StoreError> {
+        outbox_message::Entity::insert(outbox_message::ActiveModel::from(m))
+            .exec_without_returning(c)
+            .await?;
+        Ok(())
+    }
+
+    /// Claims up to `limit` due messages for `node` until `lease_until`. Each claim is a guarded
+    /// UPDATE on one row; a row another node claimed first changes 0 rows and is skipped, so a
+    /// message is never held by two nodes (portable: no SKIP LOCKED needed).
+    pub async fn claim_due(
+        c: &impl ConnectionTrait,
+        node: &str,
+        now: Ts,
+        lease_until: Ts,
+        limit: u64,
+    ) -> Result<Vec<outbox_message::Model>, StoreError> {
+        let due = || {
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(C::State.eq("pending"))
+                        .add(C::NextAttemptAt.lte(now)),
+                )
+                .add(
+                    Condition::all()
+                        .add(C::State.eq("sending"))
+                        .add(C::ClaimedUntil.lt(now)),
+                )
+        };
+        let candidates = outbox_message::Entity::find()
+            .select_only()
+            .column(C::Id)
+            .filter(due())
+            .order_by_asc(C::NextAttemptAt)
+            .limit(limit)
+            .into_tuple::<String>()
+            .all(c)
+            .await?;
+        let mut claimed = Vec::new();
+        for id in candidates {
+            let r = outbox_message::Entity::update_many()
+                .col_expr(C::State, Expr::value("sending"))
+                .col_expr(C::ClaimedBy, Expr::value(Some(node.to_string())))
+                .col_expr(C::ClaimedUntil, Expr::value(Some(lease_until)))
+                .filter(C::Id.eq(id.as_str()))
+                .filter(due())
+                .exec(c)
+                .await?;
+            if r.rows_affected == 1 {
+                if let Some(m) = outbox_message::Entity::find_by_id(id).one(c).await? {
+                    claimed.push(m);
+                }
+            }
+        }
+        Ok(claimed)
+    }
+
+    /// Marks a claimed message sent; false if this node no longer holds the claim.
+    pub async fn mark_sent(
+        c: &impl ConnectionTrait,
+        id: &str,
+        node: &str,
+        now: Ts,
+    ) -> Result<bool, StoreError> {
+        let r = outbox_message::Entity::update_many()
+            .col_expr(C::State, Expr::value("sent"))
+            .col_expr(C::SentAt, Expr::value(Some(now)))
+            .col_expr(C::Attempts, Expr::col(C::Attempts).add(1))
+            .col_expr(C::ClaimedUntil, Expr::value(Option::<Ts>::None))
+            .col_expr(C::LastError, Expr::value(Option::<String>::None))
+            .filter(C::Id.eq(id))
+            .filter(C::State.eq("sending"))
+            .filter(C::ClaimedBy.eq(node))
+            .exec(c)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+
+    /// Records a failed attempt: back to pending at `retry_at`, or failed for good when `give_up`.
+    pub async fn mark_attempt_failed(
+        c: &impl ConnectionTrait,
+        id: &str,
+        node: &str,
+        error: &str,
+        retry_at: Ts,
+        give_up: bool,
+    ) -> Result<bool, StoreError> {
+        let r = outbox_message::Entity::update_many()
+            .col_expr(
+                C::State,
+                Expr::value(if give_up { "failed" } else { "pending" }),
+            )
+            .col_expr(C::NextAttemptAt, Expr::value(retry_at))
+            .col_expr(C::Attempts, Expr::col(C::Attempts).add(1))
+            .col_expr(C::ClaimedUntil, Expr::value(Option::<Ts>::None))
+            .col_expr(
+                C::LastError,
+                Expr::value(Some(error.chars().take(2000).collect::<String>())),
+            )
+            .filter(C::Id.eq(id))
+            .filter(C::State.eq("sending"))
+            .filter(C::ClaimedBy.eq(node))
+            .exec(c)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+
+    pub async fn list(
+        c: &impl ConnectionTrait,
+        state: Option<&str>,
+        cursor: Option<&str>,
+        limit: u64,
+    ) -> Result<Page<outbox_message::Model>, StoreError> {
+        let mut q = outbox_message::Entity::find();
+        if let Some(s) = state {
+            q = q.filter(C::State.eq(s));
+        }
+        if let Some(cur) = cursor {
+            q = q.filter(C::Id.lt(cur));
+        }
+        let rows = q.order_by_desc(C::Id).limit(limit + 1).all(c).await?;
+        Ok(page(rows, limit, |r| r.id.clone()))
+    }
+
+    pub async fn get(
+        c: &impl ConnectionTrait,
+        id: &str,
+    ) -> Result<Option<outbox_message::Model>, StoreError> {
+        Ok(outbox_message::Entity::find_by_id(id.to_string())
+            .one(c)
+            .await?)
+    }
+}
+
+pub mod idempotency {
+    use super::*;
+
+    pub async fn find(
+        c: &impl ConnectionTrait,
+        scope: &str,
+        key: &str,
+    ) -> Result<Option<idempotency_record::Model>, StoreError> {
+        Ok(idempotency_record::Entity::find()
+            .filter(idempotency_record::Column::Scope.eq(scope))
+            .filter(idempotency_record::Column::Key.eq(key))
+            .one(c)
+            .await?)
+    }
+
+    /// Inserts the record; `StoreError::Duplicate` if another request with this key committed first.
+    pub async fn insert(
+        c: &impl ConnectionTrait,
+        m: idempotency_record::Model,
+    ) -> Result<(), StoreError> {
+        idempotency_record::Entity::insert(idempotency_record::ActiveModel::from(m))
+            .exec_without_returning(c)
+            .await?;
+        Ok(())
+    }
+}
