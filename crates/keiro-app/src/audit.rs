@@ -98,14 +98,14 @@ pub async fn list(
     } else {
         repo::audit::Visibility::Org(me.org.id.clone())
     };
-    if let (Some(f), Some(t)) = (filter.from, filter.to) {
-        if f > t {
-            return Err(AppError::validation(
-                "from",
-                "invalid_range",
-                "`from` must be before `to`",
-            ));
-        }
+    if let (Some(f), Some(t)) = (filter.from, filter.to)
+        && f > t
+    {
+        return Err(AppError::validation(
+            "from",
+            "invalid_range",
+            "`from` must be before `to`",
+        ));
     }
     Ok(repo::audit::list(app.db.reader(), &vis, filter, cursor, limit).await?)
 }

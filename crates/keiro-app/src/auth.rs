@@ -146,16 +146,16 @@ pub async fn resolve_session(app: &App, token: &str) -> AppResult<Option<LiveSes
 pub async fn sign_out(app: &App, ctx: &Ctx, session_id: &str) -> AppResult<()> {
     let now = app.now();
     let tx = app.db.begin().await?;
-    if repo::sessions::revoke(&tx, session_id, now).await? {
-        if let Some(u) = &ctx.user {
-            audit::record(
-                &tx,
-                ctx,
-                now,
-                Event::new("session.ended", "user", &u.user.id).in_org(&u.org.id),
-            )
-            .await?;
-        }
+    if repo::sessions::revoke(&tx, session_id, now).await?
+        && let Some(u) = &ctx.user
+    {
+        audit::record(
+            &tx,
+            ctx,
+            now,
+            Event::new("session.ended", "user", &u.user.id).in_org(&u.org.id),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())

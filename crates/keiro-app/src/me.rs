@@ -27,10 +27,10 @@ pub async fn update(
 ) -> AppResult<CurrentUser> {
     let me = ctx.user_allowing_temporary()?;
     me.require(Action::ManageOwnAccount, "account")?;
-    if let Some(v) = if_version {
-        if v != me.user.version {
-            return Err(AppError::PreconditionFailed);
-        }
+    if let Some(v) = if_version
+        && v != me.user.version
+    {
+        return Err(AppError::PreconditionFailed);
     }
     let full_name = match p.full_name {
         Some(n) => {

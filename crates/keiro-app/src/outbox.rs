@@ -123,14 +123,14 @@ pub async fn list(
 ) -> AppResult<Page<outbox_message::Model>> {
     let me = ctx.user()?;
     me.require(Action::ViewOutbox, "outbox")?;
-    if let Some(s) = state {
-        if !["pending", "sending", "sent", "failed"].contains(&s) {
-            return Err(crate::AppError::validation(
-                "state",
-                "invalid_state",
-                "state is one of pending, sending, sent, failed",
-            ));
-        }
+    if let Some(s) = state
+        && !["pending", "sending", "sent", "failed"].contains(&s)
+    {
+        return Err(crate::AppError::validation(
+            "state",
+            "invalid_state",
+            "state is one of pending, sending, sent, failed",
+        ));
     }
     Ok(repo::outbox::list(app.db.reader(), state, cursor, limit).await?)
 }

@@ -95,10 +95,10 @@ pub async fn create(
         )?),
         None => None,
     };
-    if let Some(k) = &key {
-        if let Some(r) = idempotency::lookup(app.db.reader(), k).await? {
-            return replay(r);
-        }
+    if let Some(k) = &key
+        && let Some(r) = idempotency::lookup(app.db.reader(), k).await?
+    {
+        return replay(r);
     }
     let created = issue(app, Some(ctx), me, &name, days, key.as_ref()).await;
     match (created, &key) {

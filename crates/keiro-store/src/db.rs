@@ -119,20 +119,21 @@ impl Db {
     /// Applies pending migrations, refusing a schema newer than this binary.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         self.check_not_newer().await?;
-        if self.backend == Backend::Postgres {
-            // Two nodes starting at once must not both migrate: serialise on an advisory lock.
-            self.writer
-                .execute_unprepared("SELECT pg_advisory_lock(7417001)")
-                .await?;
+        match self.backend {
+            Backend::Postgres => {
+                // Two nodes starting at once must not both migrate. A transaction-scoped
+                // advisory lock is released by COMMIT on the very connection that took it
+                // (a session lock on a pooled connection could outlive this call), and
+                // PostgreSQL's DDL is transactional, so a failed migration leaves nothing.
+                let tx = self.writer.begin().await?;
+                tx.execute_unprepared("SELECT pg_advisory_xact_lock(7417001)")
+                    .await?;
+                Migrator::up(&tx, None).await?;
+                tx.commit().await?;
+            }
+            Backend::Sqlite => Migrator::up(&self.writer, None).await?,
         }
-        let res = Migrator::up(&self.writer, None).await;
-        if self.backend == Backend::Postgres {
-            let _ = self
-                .writer
-                .execute_unprepared("SELECT pg_advisory_unlock(7417001)")
-                .await;
-        }
-        res.map_err(StoreError::from)
+        Ok(())
     }
 
     /// Fails unless every migration this binary knows is applied and none unknown is.

@@ -490,10 +490,10 @@ pub mod outbox {
                 .filter(due())
                 .exec(c)
                 .await?;
-            if r.rows_affected == 1 {
-                if let Some(m) = outbox_message::Entity::find_by_id(id).one(c).await? {
-                    claimed.push(m);
-                }
+            if r.rows_affected == 1
+                && let Some(m) = outbox_message::Entity::find_by_id(id).one(c).await?
+            {
+                claimed.push(m);
             }
         }
         Ok(claimed)

@@ -1,1 +1,321 @@
+//! Test support: a [`TestApp`] running the real router on a real port over a fresh database
+//! (SQLite file, or a PostgreSQL database created for the test and dropped afterwards), a
+//! controllable clock, a real SMTP server ([`smtp::SmtpSink`], aiosmtpd) and a headless
+//! Chromium ([`browser::Browser`]).
+//!
+//! A test whose external part is missing prints `skipped: …` and passes, unless
+//! `KEIRO_TEST_STRICT=1` (CI), where a skip fails.
 
+pub mod browser;
+pub mod db;
+pub mod smtp;
+
+use keiro_app::config::PasswordCost;
+use keiro_app::{App, AppConfig, ManualClock};
+use keiro_domain::{CompanyProfile, DelegatedAccess, OrgKind, ProgramRole, Role};
+use keiro_server::{AppState, ServerConfig};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub use db::{Backend, TestDb};
+
+/// True when skips must fail (CI).
+pub fn strict() -> bool {
+    std::env::var("KEIRO_TEST_STRICT").is_ok_and(|v| v == "1" || v == "true")
+}
+
+/// Reports a skipped test; fails it under `KEIRO_TEST_STRICT=1`.
+pub fn skip(reason: &str) {
+    if strict() {
+        panic!("KEIRO_TEST_STRICT=1 and this test cannot run: {reason}");
+    }
+    eprintln!("skipped: {reason}");
+}
+
+/// Runs one async test body on SQLite and on PostgreSQL: `both_backends!(my_test);` turns
+/// `async fn my_test(app: TestApp)` into `my_test::sqlite` and `my_test::postgres`.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Some(app) = $crate::TestApp::builder($crate::Backend::Sqlite).spawn().await {
+                    super::$name(app).await;
+                }
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = $crate::TestApp::builder($crate::Backend::Postgres).spawn().await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    )+};
+}
+
+pub struct TestAppBuilder {
+    backend: Backend,
+    app_config: AppConfig,
+    server_config: ServerConfig,
+}
+
+impl TestAppBuilder {
+    pub fn app_config(mut self, f: impl FnOnce(&mut AppConfig)) -> Self {
+        f(&mut self.app_config);
+        self
+    }
+    pub fn server_config(mut self, f: impl FnOnce(&mut ServerConfig)) -> Self {
+        f(&mut self.server_config);
+        self
+    }
+
+    /// Starts the app, or `None` if the backend is unavailable (and not strict).
+    pub async fn spawn(self) -> Option<TestApp> {
+        let db = TestDb::create(self.backend).await?;
+        Some(TestApp::start_on(db, self.app_config, self.server_config).await)
+    }
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base_url: String,
+    pub app: App,
+    pub state: AppState,
+    pub clock: Arc<ManualClock>,
+    pub http: reqwest::Client,
+    pub data_dir: tempfile::TempDir,
+    pub db: TestDb,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// A user made for a test, with a password it chose (no forced change).
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: String,
+    pub org_id: String,
+    pub email: String,
+    pub password: String,
+}
+
+pub const TEST_PASSWORD: &str = "correct horse battery staple";
+
+impl TestApp {
+    pub fn builder(backend: Backend) -> TestAppBuilder {
+        let app_config = AppConfig {
+            password_cost: PasswordCost::cheap_for_tests(),
+            ..AppConfig::default()
+        };
+        let server_config = ServerConfig {
+            run_workers: false,
+            ..ServerConfig::default()
+        };
+        TestAppBuilder {
+            backend,
+            app_config,
+            server_config,
+        }
+    }
+
+    async fn start_on(
+        db: TestDb,
+        app_config: AppConfig,
+        mut server_config: ServerConfig,
+    ) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        server_config.data_dir = data_dir.path().to_path_buf();
+        server_config.database_url = Some(db.url.clone());
+        let store = keiro_store::Db::connect(&keiro_store::DbOptions::new(&db.url))
+            .await
+            .expect("connect test database");
+        store.migrate().await.expect("migrate test database");
+        let clock = Arc::new(ManualClock::new(keiro_app::SystemClock.now_for_tests()));
+        let app = App::new(store, clock.clone(), app_config);
+        let state = AppState::new(app.clone(), server_config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let s = state.clone();
+        let server = tokio::spawn(async move {
+            let _ = keiro_server::serve(listener, s, std::future::pending()).await;
+        });
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        TestApp {
+            addr,
+            base_url: format!("http://{addr}"),
+            app,
+            state,
+            clock,
+            http,
+            data_dir,
+            db,
+            server,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Creates an organization of `kind` with one user holding `roles`.
+    pub async fn org_with_user(&self, kind: OrgKind, name: &str, roles: &[Role]) -> TestUser {
+        let tx = self.app.db.begin().await.expect("begin");
+        let slug: String = name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_lowercase();
+        let org = keiro_app::admin::insert_org(
+            &tx,
+            &self.app,
+            keiro_app::admin::NewOrg {
+                kind,
+                profile: CompanyProfile {
+                    legal_name: name.into(),
+                    address_line1: "1-1".into(),
+                    address_line2: String::new(),
+                    city: "Tokyo".into(),
+                    region: String::new(),
+                    postal_code: "100-0001".into(),
+                    country: "JP".into(),
+                    phone: "+81 3 0000 0000".into(),
+                    email: format!("info@{slug}.example"),
+                    website: String::new(),
+                    primary_domain: format!("{slug}.example"),
+                },
+                program_roles: if kind == OrgKind::Partner {
+                    vec![ProgramRole::IndirectReseller]
+                } else {
+                    vec![]
+                },
+                authorizations: vec![],
+                partner_id: None,
+            },
+        )
+        .await
+        .expect("org");
+        let user = self
+            .add_user_in(
+                &tx,
+                &org,
+                &format!(
+                    "{}@{slug}.example",
+                    roles.first().map(|r| r.code()).unwrap_or("user")
+                ),
+                roles,
+                Some(TEST_PASSWORD),
+            )
+            .await;
+        tx.commit().await.expect("commit");
+        user.0
+    }
+
+    /// Adds a user to an existing organization; `password: None` gives a temporary password,
+    /// returned as the second value.
+    pub async fn add_user(
+        &self,
+        org_id: &str,
+        email: &str,
+        roles: &[Role],
+        password: Option<&str>,
+    ) -> (TestUser, Option<String>) {
+        let tx = self.app.db.begin().await.expect("begin");
+        let org = keiro_store::repo::orgs::get(&tx, org_id)
+            .await
+            .expect("org")
+            .expect("org exists");
+        let r = self.add_user_in(&tx, &org, email, roles, password).await;
+        tx.commit().await.expect("commit");
+        r
+    }
+
+    async fn add_user_in(
+        &self,
+        tx: &keiro_store::sea_orm::DatabaseTransaction,
+        org: &keiro_store::entities::organization::Model,
+        email: &str,
+        roles: &[Role],
+        password: Option<&str>,
+    ) -> (TestUser, Option<String>) {
+        let (u, temp) = keiro_app::admin::insert_user(
+            tx,
+            &self.app,
+            org,
+            keiro_app::admin::NewUser {
+                email,
+                full_name: "Test User",
+                roles,
+                delegated_access: DelegatedAccess::None,
+                password,
+            },
+        )
+        .await
+        .expect("user");
+        let pw = temp
+            .clone()
+            .unwrap_or_else(|| password.unwrap_or_default().to_string());
+        (
+            TestUser {
+                id: u.id,
+                org_id: org.id.clone(),
+                email: u.email,
+                password: pw,
+            },
+            temp,
+        )
+    }
+
+    /// An API token for a user (through the same use case as the CLI).
+    pub async fn token_for(&self, email: &str) -> String {
+        keiro_app::admin::token_for_email(&self.app, email, "test", 30)
+            .await
+            .expect("token")
+            .secret
+            .expect("secret")
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// The number of rows in a table (to check that refused requests changed nothing).
+    pub async fn count(&self, table: &str) -> i64 {
+        use keiro_store::sea_orm::{ConnectionTrait, Statement};
+        let c = self.app.db.reader();
+        let row = c
+            .query_one_raw(Statement::from_string(
+                c.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count")
+            .expect("row");
+        row.try_get::<i64>("", "n").expect("n")
+    }
+}
+
+/// Extension to start the manual clock at the real current time.
+pub trait NowForTests {
+    fn now_for_tests(&self) -> time::OffsetDateTime;
+}
+
+impl NowForTests for keiro_app::SystemClock {
+    fn now_for_tests(&self) -> time::OffsetDateTime {
+        keiro_app::Clock::now(self)
+    }
+}

@@ -28,7 +28,12 @@ pub fn t_args(lang: Language, key: &str, args: &[(&str, String)]) -> String {
     PORTAL.lookup_with_args(&id(lang), key, &map)
 }
 
-/// True if the key exists (so that unknown error codes fall back to the English text).
-pub fn has(lang: Language, key: &str) -> bool {
-    PORTAL.try_lookup(&id(lang), key).is_some()
+/// The message if it exists in the catalog (with its arguments), so that unknown error codes
+/// can fall back to the use case's own English text.
+pub fn try_t(lang: Language, key: &str, args: &[(&str, String)]) -> Option<String> {
+    let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+        .iter()
+        .map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone())))
+        .collect();
+    PORTAL.try_lookup_with_args(&id(lang), key, &map)
 }

@@ -294,11 +294,7 @@ impl Portal {
             }
             _ => vec![],
         };
-        if i18n::has(self.lang, &key) {
-            t_args(self.lang, &key, &args)
-        } else {
-            e.to_string()
-        }
+        i18n::try_t(self.lang, &key, &args).unwrap_or_else(|| e.to_string())
     }
 
     pub fn app_error(&self, e: AppError) -> Response {

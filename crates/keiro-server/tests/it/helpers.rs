@@ -1,0 +1,100 @@
+use keiro_testkit::TestApp;
+use reqwest::header::{COOKIE, SET_COOKIE};
+
+/// A portal session driven over HTTP: keeps the session cookie, finds form tokens in pages.
+pub struct PortalClient<'a> {
+    pub app: &'a TestApp,
+    pub cookie: Option<String>,
+    pub lang: &'static str,
+}
+
+impl<'a> PortalClient<'a> {
+    pub fn new(app: &'a TestApp) -> Self {
+        PortalClient {
+            app,
+            cookie: None,
+            lang: "en",
+        }
+    }
+
+    fn with_cookie(&self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        let rb = rb.header("accept-language", self.lang);
+        match &self.cookie {
+            Some(c) => rb.header(COOKIE, c),
+            None => rb,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.with_cookie(self.app.http.get(self.app.url(path)))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let res = self
+            .with_cookie(self.app.http.post(self.app.url(path)))
+            .header("sec-fetch-site", "same-origin")
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        if let Some(sc) = res.headers().get(SET_COOKIE).and_then(|v| v.to_str().ok())
+            && let Some(v) = sc
+                .split(';')
+                .next()
+                .filter(|v| v.starts_with("keiro_session="))
+        {
+            self.cookie = if v == "keiro_session=" {
+                None
+            } else {
+                Some(v.to_string())
+            };
+        }
+        res
+    }
+
+    pub async fn sign_in(&mut self, email: &str, password: &str) -> reqwest::Response {
+        self.post(
+            "/signin",
+            &[("email", email), ("password", password), ("next", "")],
+        )
+        .await
+    }
+
+    /// The form token of the current session, read from a page.
+    pub async fn csrf(&self) -> String {
+        let html = self.get("/account").await.text().await.unwrap();
+        let html = if html.contains("name=\"csrf\"") {
+            html
+        } else {
+            self.get("/password/change").await.text().await.unwrap()
+        };
+        let at = html
+            .find("name=\"csrf\" value=\"")
+            .expect("a form token on the page")
+            + 19;
+        html[at..at + 32].to_string()
+    }
+}
+
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
+pub async fn problem(res: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = res.status().as_u16();
+    assert_eq!(
+        res.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/problem+json"),
+        "errors are problem+json"
+    );
+    (status, res.json().await.unwrap())
+}

@@ -1,0 +1,9 @@
+//! keiro-server's integration tests: one binary, the real router on a real port, SQLite and
+//! PostgreSQL (set KEIRO_TEST_POSTGRES_URL), a real SMTP server and a real headless Chromium.
+
+mod api;
+mod browser;
+mod helpers;
+mod portal;
+mod smtp;
+mod storage;
