@@ -74,11 +74,20 @@ pub struct Me {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMe {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub full_name: Option<String>,
     /// "ja" or "en"; null to follow the browser.
     #[serde(default, with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Language>)]
     pub language: Option<Option<String>>,
+}
+
+/// A portal language.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Ja,
+    En,
 }
 
 /// `POST /v1/me/password`.
@@ -86,6 +95,8 @@ pub struct UpdateMe {
 #[serde(deny_unknown_fields)]
 pub struct ChangePassword {
     pub current_password: String,
+    /// 12 to 256 characters, not the email address.
+    #[schema(min_length = 12, max_length = 256)]
     pub new_password: String,
 }
 
@@ -93,8 +104,10 @@ pub struct ChangePassword {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateApiToken {
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: String,
     /// 1 to 365; 90 when absent.
+    #[schema(minimum = 1, maximum = 365)]
     pub expires_in_days: Option<i64>,
 }
 

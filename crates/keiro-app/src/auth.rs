@@ -40,28 +40,31 @@ pub async fn sign_in(
             code: "account_temporarily_locked",
         });
     }
-    let user = repo::users::find_by_email(app.db.reader(), email.as_str()).await?;
-    let stored = user
+    let found = repo::users::find_by_email(app.db.reader(), email.as_str()).await?;
+    let stored = found
         .as_ref()
         .filter(|u| u.active)
         .map(|u| u.password_hash.clone());
     let ok = verify_password(password.to_string(), stored, app.config.password_cost).await?;
-    let Some(user) = user.filter(|u| ok && u.active) else {
-        app.throttle.signin_account.hit(&account_key, now);
-        if let Some(u) = repo::users::find_by_email(app.db.reader(), email.as_str()).await? {
-            let tx = app.db.begin().await?;
-            audit::record(
-                &tx,
-                ctx,
-                now,
-                Event::new("user.sign_in_failed", "user", &u.id)
-                    .in_org(&u.org_id)
-                    .details(json!({ "client_ip": ctx.client_ip })),
-            )
-            .await?;
-            tx.commit().await?;
+    let user = match found {
+        Some(u) if ok && u.active => u,
+        other => {
+            app.throttle.signin_account.hit(&account_key, now);
+            if let Some(u) = other {
+                let tx = app.db.begin().await?;
+                audit::record(
+                    &tx,
+                    ctx,
+                    now,
+                    Event::new("user.sign_in_failed", "user", &u.id)
+                        .in_org(&u.org_id)
+                        .details(json!({ "client_ip": ctx.client_ip })),
+                )
+                .await?;
+                tx.commit().await?;
+            }
+            return Err(AppError::InvalidCredentials);
         }
-        return Err(AppError::InvalidCredentials);
     };
     app.throttle.signin_account.reset(&account_key);
     let current = CurrentUser::load(app.db.reader(), &user.id)

@@ -53,8 +53,26 @@ fn argon(cost: PasswordCost) -> Result<Argon2<'static>, AppError> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
+/// At most one argon2 computation per CPU at a time. Each takes `memory_kib` (19 MiB in
+/// production); unbounded, a burst of sign-ins ran dozens at once and grew the process to
+/// gigabytes. Queued sign-ins wait here instead; the per-address limit keeps the queue short.
+async fn hashing_permit() -> tokio::sync::SemaphorePermit<'static> {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let sem = PERMITS.get_or_init(|| {
+        tokio::sync::Semaphore::new(
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+        )
+    });
+    sem.acquire()
+        .await
+        .expect("the hashing semaphore is never closed")
+}
+
 /// Hashes on a blocking thread: argon2 is deliberately slow and must not stall the runtime.
 pub async fn hash_password(password: String, cost: PasswordCost) -> Result<String, AppError> {
+    let _permit = hashing_permit().await;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::encode_b64(&random_bytes::<16>())
             .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -74,6 +92,7 @@ pub async fn verify_password(
     stored: Option<String>,
     cost: PasswordCost,
 ) -> Result<bool, AppError> {
+    let _permit = hashing_permit().await;
     tokio::task::spawn_blocking(move || {
         let stored = match stored {
             Some(s) => s,

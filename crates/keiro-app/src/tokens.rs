@@ -165,11 +165,10 @@ pub async fn issue(
         )
         .await?;
     }
-    let (request_id, who) = (ctx.and_then(|c| c.request_id.as_deref()), Some(me));
     audit::record_as(
         &tx,
-        who,
-        request_id,
+        Some(me),
+        ctx.and_then(|c| c.request_id.as_deref()),
         now,
         Event::new("api_token.created", "api_token", &info.id)
             .in_org(&me.org.id)
@@ -213,13 +212,17 @@ pub async fn list(
     })
 }
 
-/// Revokes one of the caller's tokens. Another user's token id answers 404.
+/// Revokes one of the caller's tokens. Idempotent: revoking a revoked token succeeds without
+/// a second audit row. Another user's token id answers 404.
 pub async fn revoke(app: &App, ctx: &Ctx, id: &str) -> AppResult<()> {
     let me = ctx.user()?;
     let now = app.now();
     let tx = app.db.begin().await?;
     if !repo::tokens::revoke(&tx, &me.user.id, id, now).await? {
-        return Err(AppError::NotFound("API token"));
+        return match repo::tokens::get_for_user(&tx, &me.user.id, id).await? {
+            Some(t) if t.revoked_at.is_some() => Ok(()),
+            _ => Err(AppError::NotFound("API token")),
+        };
     }
     audit::record(
         &tx,

@@ -128,7 +128,8 @@ pub fn json_rejection(rej: JsonRejection) -> ApiError {
     }
 }
 
-/// `?limit=&cursor=`: limit 1..=200 (default 50); the cursor is opaque.
+/// `?limit=&cursor=`: limit 1..=200 (default 50 when absent); the cursor is opaque. An empty
+/// value is an error, not a default: a client that sends one has a bug worth seeing.
 #[derive(Debug, Clone)]
 pub struct Paging {
     pub limit: u64,
@@ -140,7 +141,7 @@ pub const MAX_LIMIT: u64 = 200;
 impl Paging {
     pub fn parse(limit: Option<&str>, cursor: Option<&str>) -> Result<Paging, ApiError> {
         let limit = match limit {
-            None | Some("") => 50,
+            None => 50,
             Some(l) => match l.parse::<u64>() {
                 Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
                 _ => {
@@ -154,7 +155,7 @@ impl Paging {
             },
         };
         let cursor = match cursor {
-            None | Some("") => None,
+            None => None,
             Some(c) => Some(decode_cursor(c).ok_or_else(|| {
                 ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,

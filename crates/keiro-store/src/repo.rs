@@ -340,6 +340,18 @@ pub mod tokens {
         Ok(page(rows, limit, |t| t.id.clone()))
     }
 
+    /// A token of this user (tenant scope: another user's id finds nothing).
+    pub async fn get_for_user(
+        c: &impl ConnectionTrait,
+        user_id: &str,
+        id: &str,
+    ) -> Result<Option<api_token::Model>, StoreError> {
+        Ok(api_token::Entity::find_by_id(id.to_string())
+            .filter(api_token::Column::UserId.eq(user_id))
+            .one(c)
+            .await?)
+    }
+
     /// Revokes a token of this user; false if there is no such live token.
     pub async fn revoke(
         c: &impl ConnectionTrait,

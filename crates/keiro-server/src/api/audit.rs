@@ -12,16 +12,25 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
+    /// 1 to 200, default 50.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    #[param(min_length = 1)]
     pub cursor: Option<String>,
     /// RFC 3339; records at or after.
+    #[param(value_type = Option<String>, format = DateTime)]
     pub from: Option<String>,
     /// RFC 3339; records before.
+    #[param(value_type = Option<String>, format = DateTime)]
     pub to: Option<String>,
     /// e.g. `user.password_changed`.
+    #[param(min_length = 1)]
     pub action: Option<String>,
     /// Records about this organization.
+    #[param(min_length = 1)]
     pub target_org_id: Option<String>,
 }
 
@@ -43,7 +52,7 @@ pub fn record_body(r: audit_record::Model) -> AuditRecord {
 
 pub fn parse_time(field: &str, v: Option<&str>) -> ApiResult<Option<OffsetDateTime>> {
     match v {
-        None | Some("") => Ok(None),
+        None => Ok(None),
         Some(s) => OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
             .map(Some)
             .map_err(|_| {
@@ -54,6 +63,19 @@ pub fn parse_time(field: &str, v: Option<&str>) -> ApiResult<Option<OffsetDateTi
                 )
                 .field(field, "invalid_time", "not RFC 3339")
             }),
+    }
+}
+
+/// A filter that is either absent or has a value: `?action=` is a client bug, not "any".
+fn non_empty(field: &str, v: Option<String>) -> ApiResult<Option<String>> {
+    match v {
+        Some(s) if s.is_empty() => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_query",
+            format!("{field} may not be empty"),
+        )
+        .field(field, "empty", "leave the parameter out instead")),
+        other => Ok(other),
     }
 }
 
@@ -70,8 +92,8 @@ pub async fn list_audit_records(
     let filter = Filter {
         from: parse_time("from", q.from.as_deref())?,
         to: parse_time("to", q.to.as_deref())?,
-        action: q.action.filter(|a| !a.is_empty()),
-        target_org_id: q.target_org_id.filter(|a| !a.is_empty()),
+        action: non_empty("action", q.action)?,
+        target_org_id: non_empty("target_org_id", q.target_org_id)?,
     };
     let page = keiro_app::audit::list(&s.app, &ctx, &filter, p.cursor.as_deref(), p.limit).await?;
     Ok(Json(AuditRecordList {

@@ -56,7 +56,7 @@ pub async fn get_me(ApiCtx(ctx): ApiCtx) -> ApiResult<Response> {
     Ok(with_etag(keiro_app::me::get(&ctx)?))
 }
 
-/// Parses `If-Match: "u<version>"` (or `*`).
+/// Parses `If-Match: "u<version>"` (or `*`). Anything else is malformed (400), not a mismatch.
 fn if_match(h: &HeaderMap) -> ApiResult<Option<i64>> {
     let Some(v) = h.get(header::IF_MATCH) else {
         return Ok(None);
@@ -72,16 +72,16 @@ fn if_match(h: &HeaderMap) -> ApiResult<Option<i64>> {
         .map(Some)
         .ok_or_else(|| {
             ApiError::new(
-                StatusCode::PRECONDITION_FAILED,
-                "precondition_failed",
-                "If-Match does not match the current ETag",
+                StatusCode::BAD_REQUEST,
+                "invalid_if_match",
+                "If-Match must be an ETag from this API, such as \"u3\", or *",
             )
         })
 }
 
 /// Updates the caller's name or language. With `If-Match`, only if unchanged since read.
 #[utoipa::path(patch, path = "/v1/me", tag = "account", security(("bearer" = [])), request_body = UpdateMe,
-    params(("If-Match" = Option<String>, Header, description = "ETag from GET /v1/me")),
+    params(("If-Match" = Option<String>, Header, nullable = false, description = "ETag from GET /v1/me", pattern = r#"^(\*|(W/)?"u[0-9]+")$"#)),
     responses((status = 200, body = Me), (status = 412, body = keiro_api_types::Problem),
         (status = 422, body = keiro_api_types::Problem)))]
 pub async fn update_me(

@@ -28,7 +28,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
             `If-Match` with the ETag of the resource."
     ),
     modifiers(&BearerAuth),
-    components(schemas(keiro_api_types::Problem, keiro_api_types::FieldError)),
+    components(schemas(keiro_api_types::Problem, keiro_api_types::FieldError, outbox::OutboxState)),
     tags(
         (name = "account", description = "The signed-in user"),
         (name = "audit", description = "The append-only audit log"),
@@ -57,7 +57,7 @@ impl Modify for BearerAuth {
 
 /// The API routes and their OpenAPI document.
 pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
         .routes(routes!(me::get_me, me::update_me))
         .routes(routes!(me::change_password))
@@ -65,7 +65,84 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tokens::revoke_token))
         .routes(routes!(audit::list_audit_records))
         .routes(routes!(outbox::list_outbox))
-        .split_for_parts()
+        .split_for_parts();
+    ProblemResponses.modify(&mut doc);
+    (router, doc)
+}
+
+/// Documents, on every `/v1` operation, the errors any of them can answer (authentication,
+/// rate limits, body and query problems), all as `application/problem+json`. One place, so
+/// a new route cannot forget them.
+struct ProblemResponses;
+
+impl Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let problem = |desc: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(desc)
+                    .content(
+                        crate::problem::PROBLEM_JSON,
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Problem")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !path.starts_with("/v1") {
+                continue;
+            }
+            let has_path_param = path.contains('{');
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let mut common = vec![
+                    ("401", "Missing, unknown, expired or revoked token"),
+                    (
+                        "403",
+                        "Not allowed for the caller's roles, or a temporary password must be changed first",
+                    ),
+                    ("422", "Invalid parameters or body"),
+                    ("429", "Rate limited; see Retry-After"),
+                ];
+                if op.request_body.is_some() {
+                    common.extend([
+                        ("400", "Malformed JSON"),
+                        ("413", "Body too large"),
+                        ("415", "Body is not application/json"),
+                    ]);
+                }
+                if has_path_param {
+                    common.push(("404", "No such resource visible to the caller"));
+                }
+                for (code, desc) in common {
+                    op.responses
+                        .responses
+                        .entry(code.to_string())
+                        .or_insert_with(|| problem(desc));
+                }
+                for (code, resp) in op.responses.responses.iter_mut() {
+                    if let (true, RefOr::T(r)) =
+                        (code.starts_with('4') || code.starts_with('5'), resp)
+                        && let Some(c) = r.content.shift_remove("application/json")
+                    {
+                        r.content
+                            .insert(crate::problem::PROBLEM_JSON.to_string(), c);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Query parameters whose rejections become problem+json.

@@ -9,11 +9,26 @@ use keiro_store::entities::outbox_message;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OutboxParams {
+    /// 1 to 200, default 50.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    #[param(min_length = 1)]
     pub cursor: Option<String>,
-    /// pending, sending, sent or failed.
+    #[param(value_type = Option<OutboxState>)]
     pub state: Option<String>,
+}
+
+/// Delivery state of an outbox message.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum OutboxState {
+    Pending,
+    Sending,
+    Sent,
+    Failed,
 }
 
 pub fn message_body(m: outbox_message::Model) -> OutboxMessage {
@@ -42,7 +57,7 @@ pub async fn list_outbox(
     ApiQuery(q): ApiQuery<OutboxParams>,
 ) -> ApiResult<Json<OutboxMessageList>> {
     let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
-    let state = q.state.as_deref().filter(|s| !s.is_empty());
+    let state = q.state.as_deref();
     let page = keiro_app::outbox::list(&s.app, &ctx, state, p.cursor.as_deref(), p.limit).await?;
     Ok(Json(OutboxMessageList {
         items: page.items.into_iter().map(message_body).collect(),

@@ -11,10 +11,13 @@ use keiro_app::tokens::TokenInfo;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// 1 to 200, default 50.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     pub limit: Option<String>,
     /// `next_cursor` of the previous page.
+    #[param(min_length = 1)]
     pub cursor: Option<String>,
 }
 
@@ -85,7 +88,7 @@ pub async fn create_token(
     Ok(res)
 }
 
-/// Revokes one of the caller's tokens; it stops working at once.
+/// Revokes one of the caller's tokens; it stops working at once. Revoking again is a no-op.
 #[utoipa::path(delete, path = "/v1/apitokens/{id}", tag = "account", security(("bearer" = [])),
     params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = keiro_api_types::Problem)))]

@@ -99,6 +99,14 @@ async fn me_update_guarded_by_if_match(app: TestApp) {
     assert_eq!((s, p["code"].as_str()), (412, Some("precondition_failed")));
     let me: Value = app.get("/v1/me", &tok).await.json().await.unwrap();
     assert_eq!(me["user"]["full_name"], "Test User");
+    // A malformed If-Match is a bad request, not a mismatch.
+    let (s, p) = problem(
+        patch(json!({"full_name": "X"}), Some("null"))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((s, p["code"].as_str()), (400, Some("invalid_if_match")));
     // null clears the language choice.
     let me: Value = patch(json!({"language": null}), None)
         .await
@@ -250,7 +258,7 @@ async fn api_tokens_shown_once_listed_and_revoked(app: TestApp) {
     let (s, p) = problem(app.get("/v1/me", &secret).await).await;
     assert_eq!((s, p["code"].as_str()), (401, Some("invalid_token")));
     assert!(p["detail"].as_str().unwrap().contains("revoked"));
-    // Revoking twice: 404.
+    // DELETE is idempotent: revoking again succeeds and writes no second audit row.
     let res = app
         .http
         .delete(app.url(&format!("/v1/apitokens/{id}")))
@@ -258,7 +266,14 @@ async fn api_tokens_shown_once_listed_and_revoked(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 404);
+    assert_eq!(res.status(), 204);
+    let audit: Value = app
+        .get("/v1/auditrecords?action=api_token.revoked", &tok)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(audit["items"].as_array().unwrap().len(), 1);
 }
 
 async fn api_token_idempotency_key(app: TestApp) {
@@ -436,6 +451,15 @@ async fn r_x_1_audit_rows_scoped_to_caller(app: TestApp) {
     assert_eq!(none["items"], json!([]));
     let (s, p) = problem(app.get("/v1/auditrecords?from=yesterday", &to).await).await;
     assert_eq!((s, p["code"].as_str()), (422, Some("invalid_time")));
+    for empty in ["to=", "action=", "target_org_id="] {
+        assert_eq!(
+            problem(app.get(&format!("/v1/auditrecords?{empty}"), &to).await)
+                .await
+                .0,
+            422,
+            "{empty}"
+        );
+    }
     // Append-only, enforced by the database on both backends.
     use keiro_store::sea_orm::ConnectionTrait;
     let tx = app.app.db.begin().await.unwrap();
@@ -512,7 +536,14 @@ async fn pagination_limits_and_cursors(app: TestApp) {
         vec!["t3", "t2", "t1", "t0", "test"],
         "newest first, each once"
     );
-    for bad in ["limit=0", "limit=201", "limit=abc", "cursor=not-a-cursor"] {
+    for bad in [
+        "limit=0",
+        "limit=201",
+        "limit=abc",
+        "limit=",
+        "cursor=not-a-cursor",
+        "cursor=",
+    ] {
         let (s, _) = problem(app.get(&format!("/v1/apitokens?{bad}"), &tok).await).await;
         assert_eq!(s, 422, "{bad}");
     }
@@ -575,4 +606,33 @@ async fn openapi_documents_every_api_route() {
         !html.contains("src=\"http") && !html.contains("href=\"http"),
         "no external assets"
     );
+}
+
+/// The shapes API clients depend on, pinned: a change to them shows up in review.
+#[tokio::test]
+async fn response_shapes_are_stable() {
+    let Some(app) = TestApp::builder(keiro_testkit::Backend::Sqlite)
+        .spawn()
+        .await
+    else {
+        return;
+    };
+    let u = app
+        .org_with_user(OrgKind::Partner, "Sakura Distribution", &[Role::SalesAgent])
+        .await;
+    let tok = app.token_for(&u.email).await;
+    let me: Value = app.get("/v1/me", &tok).await.json().await.unwrap();
+    insta::assert_json_snapshot!("me", me, { ".user.id" => "[id]", ".organization.id" => "[id]" });
+    let (_, forbidden) = problem(app.get("/v1/auditrecords", &tok).await).await;
+    insta::assert_json_snapshot!("problem_role_required", forbidden);
+    let res = app
+        .http
+        .post(app.url("/v1/apitokens"))
+        .bearer_auth(&tok)
+        .json(&json!({"name": "ci", "expires_in_days": 400}))
+        .send()
+        .await
+        .unwrap();
+    let (_, invalid) = problem(res).await;
+    insta::assert_json_snapshot!("problem_validation", invalid);
 }
