@@ -154,6 +154,7 @@ async fn open(cfg: &config::Config, migrate: bool) -> Result<App> {
 }
 
 fn print_demo(logins: &[keiro_app::demo::DemoLogin]) {
+    tracing::info!(sign_ins = logins.len(), "demo world seeded");
     println!("\nDemo sign-ins (passwords are shown only now):");
     println!(
         "{:<32} {:<36} {:<32} password",

@@ -188,3 +188,24 @@ fn a_newer_schema_is_refused_with_a_clear_message() {
     assert!(!o.status.success());
     assert!(text(&o).contains("newer than this binary"), "{}", text(&o));
 }
+
+#[test]
+fn log_format_json_writes_one_json_object_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = keiro(
+        &["--log-format", "json", "demo", "--data-dir", "data"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(!lines.is_empty(), "demo logs something");
+    for l in lines {
+        let v: serde_json::Value =
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"));
+        assert!(
+            v.get("level").is_some() && v.get("timestamp").is_some(),
+            "{l}"
+        );
+    }
+}

@@ -142,6 +142,12 @@ impl TestApp {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
+        if state.config.run_workers {
+            let transport =
+                keiro_server::mailer::from_config(&state.config).expect("mail transport");
+            // The workers stop when the test's runtime ends.
+            let _ = keiro_server::worker::spawn(state.clone(), transport);
+        }
         let s = state.clone();
         let server = tokio::spawn(async move {
             let _ = keiro_server::serve(listener, s, std::future::pending()).await;

@@ -296,6 +296,21 @@ async fn r_usr_3_navigation_follows_roles(app: TestApp) {
     let nav = c.get("/dashboard").await.text().await.unwrap();
     assert!(nav.contains("href=\"/operator/outbox\"") && nav.contains("href=\"/audit\""));
     assert_eq!(c.get("/operator/outbox").await.status(), 200);
+    // The audit page lists what happened, including this sign-in (R-X-1).
+    let audit = c.get("/audit").await;
+    assert_eq!(audit.status(), 200);
+    let audit = audit.text().await.unwrap();
+    assert!(audit.contains("id=\"audit-table\"") && audit.contains("session.created"));
+    let filtered = c
+        .get("/audit?action=api_token.created")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !filtered.contains("session.created"),
+        "the action filter applies"
+    );
     let mut s = PortalClient::new(&app);
     s.sign_in(&sales.email, TEST_PASSWORD).await;
     let page = s.get("/dashboard").await.text().await.unwrap();

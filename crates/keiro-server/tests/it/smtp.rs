@@ -202,3 +202,29 @@ async fn r_x_4_default_outbox_writes_eml_files() {
     let eml = std::fs::read_to_string(files[0].path()).unwrap();
     assert!(eml.contains(&format!("To: {}", u.email)) && eml.contains("API token"));
 }
+
+/// The worker inside the server delivers by itself: no test calls deliver_due here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_x_4_server_worker_delivers_queued_mail_over_smtp() {
+    let Some(sink) = SmtpSink::start() else {
+        return;
+    };
+    let Some(app) = TestApp::builder(Backend::Postgres)
+        .server_config(|c| {
+            c.run_workers = true;
+            c.outbox_interval_secs = 1;
+            c.smtp = Some(smtp(sink.port));
+        })
+        .spawn()
+        .await
+    else {
+        return;
+    };
+    let u = app
+        .org_with_user(OrgKind::Customer, "Contoso", &[Role::GlobalAdmin])
+        .await;
+    app.token_for(&u.email).await;
+    let msgs = sink.wait_for(1).await;
+    assert_eq!(msgs.len(), 1, "the worker sent the queued notice");
+    assert!(msgs[0].contains(&format!("To: {}", u.email)));
+}
