@@ -215,3 +215,94 @@ mod double_option {
         Option::<String>::deserialize(d).map(Some)
     }
 }
+
+/// An organization's company profile (R-ORG-1). Also the body of `PUT /v1/organization/profile`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompanyProfile {
+    #[schema(min_length = 1, max_length = 200)]
+    pub legal_name: String,
+    #[serde(default)]
+    pub address_line1: String,
+    #[serde(default)]
+    pub address_line2: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2, e.g. JP.
+    #[schema(pattern = "^[A-Za-z]{2}$")]
+    pub country: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub website: String,
+    #[serde(default)]
+    pub primary_domain: String,
+}
+
+/// `GET /v1/organization/profile`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Organization {
+    pub id: String,
+    pub kind: String,
+    pub partner_id: Option<String>,
+    pub program_roles: Vec<String>,
+    pub authorizations: Vec<String>,
+    pub profile: CompanyProfile,
+    /// Whether the caller may edit the profile (global admins only).
+    pub can_edit: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub full_name: String,
+    pub roles: Vec<String>,
+    /// none, limited or full administration of supported customers (partners only).
+    pub delegated_access: String,
+    pub active: bool,
+    pub must_change_password: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct UserList {
+    pub items: Vec<User>,
+    pub next_cursor: Option<String>,
+}
+
+/// `POST /v1/users`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    pub email: String,
+    #[schema(min_length = 1, max_length = 200)]
+    pub full_name: String,
+    /// Role codes of the caller's organization kind, e.g. ["sales_agent"].
+    #[schema(min_items = 1)]
+    pub roles: Vec<String>,
+    /// Partners only: none (default), limited or full.
+    pub delegated_access: Option<String>,
+}
+
+/// The answer to `POST /v1/users` and to a password reset: the temporary password is shown
+/// in this answer only (null on an idempotent replay).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct UserWithPassword {
+    pub user: User,
+    pub temporary_password: Option<String>,
+}
+
+/// `PATCH /v1/users/{id}`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    pub full_name: Option<String>,
+    pub roles: Option<Vec<String>>,
+    pub delegated_access: Option<String>,
+}

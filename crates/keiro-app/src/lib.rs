@@ -14,10 +14,12 @@ pub mod error;
 pub mod idempotency;
 pub mod mail;
 pub mod me;
+pub mod orgs;
 pub mod outbox;
 pub mod secrets;
 pub mod throttle;
 pub mod tokens;
+pub mod users;
 
 use std::sync::Arc;
 

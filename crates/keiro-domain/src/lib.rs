@@ -10,11 +10,14 @@ pub mod org;
 pub mod password;
 pub mod policy;
 pub mod roles;
+pub mod roles_doc;
 
 pub use email::Email;
 pub use error::ValidationError;
 pub use ids::{OrgId, UserId};
 pub use lang::Language;
 pub use org::{CompanyProfile, OrgKind, PartnerAuthorization, ProgramRole};
-pub use policy::{Action, Actor, Decision, DelegatedAccess, DenyReason, Grant, Target, decide};
+pub use policy::{
+    Action, Actor, Decision, DelegatedAccess, DenyReason, Grant, Target, decide, may_act_on_user,
+};
 pub use roles::Role;

@@ -277,10 +277,70 @@ pub fn decide(actor: &Actor, action: Action, target: &Target) -> Decision {
     }
 }
 
+/// What an actor may do to another user of the same organization, given both users' roles
+/// (R-USR-3). Only a global admin acts on a global admin or grants that role; a user
+/// management admin manages everyone else; a password admin (customers) resets only users who
+/// hold no admin role. The caller has already checked the action itself with [`decide`].
+pub fn may_act_on_user(
+    actor_roles: &[Role],
+    target_roles: &[Role],
+    action: Action,
+) -> Result<(), DenyReason> {
+    let actor_is_ga =
+        actor_roles.contains(&Role::GlobalAdmin) || actor_roles.contains(&Role::OperatorAdmin);
+    if actor_is_ga {
+        return Ok(());
+    }
+    let needs_ga = || Err(DenyReason::RoleRequired(vec![Role::GlobalAdmin]));
+    if target_roles.contains(&Role::GlobalAdmin) || target_roles.contains(&Role::OperatorAdmin) {
+        return needs_ga();
+    }
+    let manager = actor_roles.contains(&Role::UserManagementAdmin);
+    match action {
+        Action::ResetUserPassword if manager => Ok(()),
+        Action::ResetUserPassword if target_roles.iter().any(|r| r.is_admin()) => {
+            Err(DenyReason::RoleRequired(vec![
+                Role::GlobalAdmin,
+                Role::UserManagementAdmin,
+            ]))
+        }
+        Action::ResetUserPassword => Ok(()),
+        _ if manager => Ok(()),
+        _ => needs_ga(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn r_usr_3_who_may_act_on_whom() {
+        use Role::*;
+        assert!(may_act_on_user(&[GlobalAdmin], &[GlobalAdmin], Action::ManageUsers).is_ok());
+        assert!(
+            may_act_on_user(
+                &[UserManagementAdmin],
+                &[GlobalAdmin],
+                Action::ResetUserPassword
+            )
+            .is_err()
+        );
+        assert!(
+            may_act_on_user(
+                &[UserManagementAdmin],
+                &[AdminAgent, BillingAdmin],
+                Action::ManageUsers
+            )
+            .is_ok()
+        );
+        assert!(may_act_on_user(&[PasswordAdmin], &[User], Action::ResetUserPassword).is_ok());
+        assert!(
+            may_act_on_user(&[PasswordAdmin], &[BillingAdmin], Action::ResetUserPassword).is_err()
+        );
+        assert!(may_act_on_user(&[PasswordAdmin], &[User], Action::ManageUsers).is_err());
+    }
 
     fn actor(kind: OrgKind, roles: &[Role]) -> Actor {
         Actor {
@@ -453,6 +513,17 @@ mod tests {
             if decide(&a, Action::ViewOutbox, &t).is_allowed() {
                 prop_assert_eq!(kind, OrgKind::Operator);
                 prop_assert!(own);
+            }
+        }
+
+        /// Nobody but a global admin ever acts on a global admin.
+        #[test]
+        fn only_global_admins_touch_global_admins(actor in proptest::collection::vec(any_role(), 0..5),
+                target in proptest::collection::vec(any_role(), 0..4), action in any_action()) {
+            let mut target = target;
+            target.push(Role::GlobalAdmin);
+            if may_act_on_user(&actor, &target, action).is_ok() {
+                prop_assert!(actor.contains(&Role::GlobalAdmin) || actor.contains(&Role::OperatorAdmin));
             }
         }
 

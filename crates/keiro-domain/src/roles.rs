@@ -89,6 +89,12 @@ impl Role {
         }
     }
 
+    /// Roles with administrative power over the organization or its customers: only a global
+    /// admin or a user management admin may reset their passwords.
+    pub fn is_admin(self) -> bool {
+        !matches!(self, Role::SalesAgent | Role::HelpdeskAgent | Role::User)
+    }
+
     pub fn valid_for(self, kind: OrgKind) -> bool {
         Self::catalog(kind).contains(&self)
     }

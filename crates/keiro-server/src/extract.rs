@@ -181,3 +181,47 @@ fn decode_cursor(c: &str) -> Option<String> {
     uuid::Uuid::parse_str(&s).ok()?;
     Some(s)
 }
+
+/// Parses `If-Match: "<prefix><version>"` (or `*`, or absent: no condition). Anything else is
+/// malformed (400), not a mismatch. ETags are `"u3"` for users, `"o3"` for organizations.
+pub fn if_match(h: &axum::http::HeaderMap, prefix: char) -> Result<Option<i64>, ApiError> {
+    let Some(v) = h.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let s = v.to_str().unwrap_or("").trim();
+    if s == "*" {
+        return Ok(None);
+    }
+    s.trim_start_matches("W/")
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .and_then(|s| s.strip_prefix(prefix))
+        .and_then(|n| n.parse::<i64>().ok())
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_if_match",
+                format!("If-Match must be an ETag from this API, such as \"{prefix}3\", or *"),
+            )
+        })
+}
+
+/// An ETag header value.
+pub fn etag(prefix: char, version: i64) -> axum::http::HeaderValue {
+    axum::http::HeaderValue::from_str(&format!("\"{prefix}{version}\""))
+        .unwrap_or(axum::http::HeaderValue::from_static("\"0\""))
+}
+
+/// A filter that is either absent or has a value: `?action=` is a client bug, not "any".
+pub fn non_empty(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
+    match v {
+        Some(s) if s.is_empty() => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_query",
+            format!("{field} may not be empty"),
+        )
+        .field(field, "empty", "leave the parameter out instead")),
+        other => Ok(other),
+    }
+}

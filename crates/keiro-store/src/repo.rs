@@ -66,6 +66,59 @@ pub mod orgs {
     pub async fn count(c: &impl ConnectionTrait) -> Result<u64, StoreError> {
         Ok(organization::Entity::find().count(c).await?)
     }
+
+    /// Serialises changes to one organization's users for the rest of the transaction: a
+    /// write to the organization row takes its row lock on PostgreSQL (SQLite's single writer
+    /// already serialises). Used where an invariant spans rows, like "one global admin remains".
+    pub async fn lock(c: &impl ConnectionTrait, id: &str) -> Result<(), StoreError> {
+        let r = organization::Entity::update_many()
+            .col_expr(
+                organization::Column::Version,
+                Expr::col(organization::Column::Version).add(1),
+            )
+            .filter(organization::Column::Id.eq(id))
+            .exec(c)
+            .await?;
+        if r.rows_affected == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Stale)
+        }
+    }
+
+    /// Guarded profile update: applies only at `version`.
+    pub async fn update_profile(
+        c: &impl ConnectionTrait,
+        id: &str,
+        version: i64,
+        p: &keiro_domain::CompanyProfile,
+        now: Ts,
+    ) -> Result<(), StoreError> {
+        use organization::Column as C;
+        let r = organization::Entity::update_many()
+            .col_expr(C::LegalName, Expr::value(p.legal_name.clone()))
+            .col_expr(C::AddressLine1, Expr::value(p.address_line1.clone()))
+            .col_expr(C::AddressLine2, Expr::value(p.address_line2.clone()))
+            .col_expr(C::City, Expr::value(p.city.clone()))
+            .col_expr(C::Region, Expr::value(p.region.clone()))
+            .col_expr(C::PostalCode, Expr::value(p.postal_code.clone()))
+            .col_expr(C::Country, Expr::value(p.country.clone()))
+            .col_expr(C::Phone, Expr::value(p.phone.clone()))
+            .col_expr(C::Email, Expr::value(p.email.clone()))
+            .col_expr(C::Website, Expr::value(p.website.clone()))
+            .col_expr(C::PrimaryDomain, Expr::value(p.primary_domain.clone()))
+            .col_expr(C::UpdatedAt, Expr::value(now))
+            .col_expr(C::Version, Expr::col(C::Version).add(1))
+            .filter(C::Id.eq(id))
+            .filter(C::Version.eq(version))
+            .exec(c)
+            .await?;
+        if r.rows_affected == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Stale)
+        }
+    }
 }
 
 pub mod users {
@@ -167,6 +220,131 @@ pub mod users {
             .all(c)
             .await?;
         Ok(page(rows, limit, |u| u.id.clone()))
+    }
+
+    /// Users of `org_id` whose name or email contains `q` (case-insensitive on both backends:
+    /// LOWER on both sides, LIKE wildcards in `q` escaped), in id order.
+    pub async fn search_in_org(
+        c: &impl ConnectionTrait,
+        org_id: &str,
+        q: Option<&str>,
+        cursor: Option<&str>,
+        limit: u64,
+    ) -> Result<Page<user::Model>, StoreError> {
+        use sea_orm::sea_query::{Func, LikeExpr};
+        let mut sel = user::Entity::find().filter(user::Column::OrgId.eq(org_id));
+        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+            let escaped = q
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            let pattern = || LikeExpr::new(format!("%{escaped}%")).escape('\\');
+            sel = sel.filter(
+                Condition::any()
+                    .add(Expr::expr(Func::lower(Expr::col(user::Column::FullName))).like(pattern()))
+                    .add(Expr::expr(Func::lower(Expr::col(user::Column::Email))).like(pattern())),
+            );
+        }
+        if let Some(cur) = cursor {
+            sel = sel.filter(user::Column::Id.gt(cur));
+        }
+        let rows = sel
+            .order_by_asc(user::Column::Id)
+            .limit(limit + 1)
+            .all(c)
+            .await?;
+        Ok(page(rows, limit, |u| u.id.clone()))
+    }
+
+    /// Guarded update of what an administrator edits about a user.
+    pub async fn update_admin_fields(
+        c: &impl ConnectionTrait,
+        org_id: &str,
+        id: &str,
+        version: i64,
+        full_name: &str,
+        delegated_access: &str,
+        now: Ts,
+    ) -> Result<(), StoreError> {
+        let r = user::Entity::update_many()
+            .col_expr(user::Column::FullName, Expr::value(full_name))
+            .col_expr(user::Column::DelegatedAccess, Expr::value(delegated_access))
+            .col_expr(user::Column::UpdatedAt, Expr::value(now))
+            .col_expr(
+                user::Column::Version,
+                Expr::col(user::Column::Version).add(1),
+            )
+            .filter(user::Column::Id.eq(id))
+            .filter(user::Column::OrgId.eq(org_id))
+            .filter(user::Column::Version.eq(version))
+            .exec(c)
+            .await?;
+        if r.rows_affected == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Stale)
+        }
+    }
+
+    pub async fn set_active(
+        c: &impl ConnectionTrait,
+        org_id: &str,
+        id: &str,
+        active: bool,
+        now: Ts,
+    ) -> Result<bool, StoreError> {
+        let r = user::Entity::update_many()
+            .col_expr(user::Column::Active, Expr::value(active))
+            .col_expr(user::Column::UpdatedAt, Expr::value(now))
+            .col_expr(
+                user::Column::Version,
+                Expr::col(user::Column::Version).add(1),
+            )
+            .filter(user::Column::Id.eq(id))
+            .filter(user::Column::OrgId.eq(org_id))
+            .filter(user::Column::Active.eq(!active))
+            .exec(c)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+
+    /// Deletes a user of `org_id`; sessions, tokens and roles go with it (foreign keys).
+    pub async fn delete(
+        c: &impl ConnectionTrait,
+        org_id: &str,
+        id: &str,
+    ) -> Result<bool, StoreError> {
+        let r = user::Entity::delete_many()
+            .filter(user::Column::Id.eq(id))
+            .filter(user::Column::OrgId.eq(org_id))
+            .exec(c)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+
+    /// Active users of `org_id` holding `role`.
+    pub async fn count_active_with_role(
+        c: &impl ConnectionTrait,
+        org_id: &str,
+        role: &str,
+    ) -> Result<u64, StoreError> {
+        let ids: Vec<String> = user_role::Entity::find()
+            .select_only()
+            .column(user_role::Column::UserId)
+            .filter(user_role::Column::OrgId.eq(org_id))
+            .filter(user_role::Column::Role.eq(role))
+            .into_tuple()
+            .all(c)
+            .await?;
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        Ok(user::Entity::find()
+            .filter(user::Column::Id.is_in(ids))
+            .filter(user::Column::Active.eq(true))
+            .count(c)
+            .await?)
     }
 
     /// Guarded password change: applies only if the row is still at `version`.

@@ -1,5 +1,5 @@
 use crate::api::ApiQuery;
-use crate::extract::{ApiCtx, Paging, encode_cursor};
+use crate::extract::{ApiCtx, Paging, encode_cursor, non_empty};
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::Json;
@@ -63,19 +63,6 @@ pub fn parse_time(field: &str, v: Option<&str>) -> ApiResult<Option<OffsetDateTi
                 )
                 .field(field, "invalid_time", "not RFC 3339")
             }),
-    }
-}
-
-/// A filter that is either absent or has a value: `?action=` is a client bug, not "any".
-fn non_empty(field: &str, v: Option<String>) -> ApiResult<Option<String>> {
-    match v {
-        Some(s) if s.is_empty() => Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_query",
-            format!("{field} may not be empty"),
-        )
-        .field(field, "empty", "leave the parameter out instead")),
-        other => Ok(other),
     }
 }
 

@@ -1,9 +1,9 @@
 use crate::extract::{ApiCtx, ApiJson};
-use crate::problem::{ApiError, ApiResult};
+use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use keiro_api_types::{ChangePassword, Me, OrganizationInfo, UpdateMe, UserInfo};
 use keiro_app::CurrentUser;
@@ -37,14 +37,10 @@ pub fn me_body(u: &CurrentUser) -> Me {
     }
 }
 
-fn etag(u: &CurrentUser) -> HeaderValue {
-    HeaderValue::from_str(&format!("\"u{}\"", u.user.version))
-        .unwrap_or(HeaderValue::from_static("\"u0\""))
-}
-
 fn with_etag(u: &CurrentUser) -> Response {
     let mut r = Json(me_body(u)).into_response();
-    r.headers_mut().insert(header::ETAG, etag(u));
+    r.headers_mut()
+        .insert(header::ETAG, crate::extract::etag('u', u.user.version));
     r
 }
 
@@ -54,29 +50,6 @@ fn with_etag(u: &CurrentUser) -> Response {
         (status = 401, body = keiro_api_types::Problem), (status = 403, body = keiro_api_types::Problem)))]
 pub async fn get_me(ApiCtx(ctx): ApiCtx) -> ApiResult<Response> {
     Ok(with_etag(keiro_app::me::get(&ctx)?))
-}
-
-/// Parses `If-Match: "u<version>"` (or `*`). Anything else is malformed (400), not a mismatch.
-fn if_match(h: &HeaderMap) -> ApiResult<Option<i64>> {
-    let Some(v) = h.get(header::IF_MATCH) else {
-        return Ok(None);
-    };
-    let s = v.to_str().unwrap_or("").trim();
-    if s == "*" {
-        return Ok(None);
-    }
-    s.trim_start_matches("W/")
-        .trim_matches('"')
-        .strip_prefix('u')
-        .and_then(|n| n.parse::<i64>().ok())
-        .map(Some)
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_if_match",
-                "If-Match must be an ETag from this API, such as \"u3\", or *",
-            )
-        })
 }
 
 /// Updates the caller's name or language. With `If-Match`, only if unchanged since read.
@@ -90,7 +63,7 @@ pub async fn update_me(
     headers: HeaderMap,
     ApiJson(body): ApiJson<UpdateMe>,
 ) -> ApiResult<Response> {
-    let version = if_match(&headers)?;
+    let version = crate::extract::if_match(&headers, 'u')?;
     let prefs = keiro_app::me::Preferences {
         full_name: body.full_name.as_deref(),
         language: body.language.as_ref().map(|l| l.as_deref()),

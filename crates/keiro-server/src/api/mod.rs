@@ -4,8 +4,10 @@
 mod audit;
 mod health;
 mod me;
+mod organization;
 mod outbox;
 mod tokens;
+mod users;
 
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -32,6 +34,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
     tags(
         (name = "account", description = "The signed-in user"),
         (name = "audit", description = "The append-only audit log"),
+        (name = "organization", description = "The caller's organization and company profile"),
+        (name = "users", description = "User management in the caller's organization"),
         (name = "operator", description = "Operator staff tasks"),
         (name = "health", description = "Load balancer probes"),
     )
@@ -65,6 +69,19 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tokens::revoke_token))
         .routes(routes!(audit::list_audit_records))
         .routes(routes!(outbox::list_outbox))
+        .routes(routes!(
+            organization::get_profile,
+            organization::put_profile
+        ))
+        .routes(routes!(users::list_users, users::create_user))
+        .routes(routes!(
+            users::get_user,
+            users::update_user,
+            users::delete_user
+        ))
+        .routes(routes!(users::reset_password))
+        .routes(routes!(users::deactivate_user))
+        .routes(routes!(users::reactivate_user))
         .split_for_parts();
     ProblemResponses.modify(&mut doc);
     (router, doc)

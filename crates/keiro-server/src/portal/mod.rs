@@ -4,6 +4,7 @@
 
 mod i18n;
 mod pages;
+mod people;
 
 use crate::extract::{client_ip, request_id};
 use crate::state::AppState;
@@ -51,6 +52,13 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/account/preferences", post(pages::save_preferences))
         .route("/account/tokens", post(pages::create_token))
         .route("/account/tokens/{id}/revoke", post(pages::revoke_token))
+        .route("/organization", get(people::profile).post(people::save_profile))
+        .route("/users", get(people::users).post(people::create_user))
+        .route("/users/new", get(people::new_user))
+        .route("/users/{id}", get(people::user).post(people::save_user))
+        .route("/users/{id}/resetpassword", post(people::reset_user_password))
+        .route("/users/{id}/delete", post(people::delete_user))
+        .route("/users/{id}/{what}", post(people::set_user_active))
         .route("/audit", get(pages::audit))
         .route("/operator/outbox", get(pages::outbox))
         .route("/operator/outbox/{id}", get(pages::outbox_message))
@@ -185,8 +193,14 @@ impl Base {
 }
 
 /// The navigation a user sees follows what their roles allow.
-pub const NAV: [(&str, &str, Option<Action>); 5] = [
+pub const NAV: [(&str, &str, Option<Action>); 7] = [
     ("/dashboard", "nav-dashboard", None),
+    (
+        "/organization",
+        "nav-profile",
+        Some(Action::ViewCompanyProfile),
+    ),
+    ("/users", "nav-users", Some(Action::ViewUsers)),
     ("/account", "nav-account", None),
     ("/audit", "nav-audit", Some(Action::ViewAuditLog)),
     ("/operator/outbox", "nav-outbox", Some(Action::ViewOutbox)),

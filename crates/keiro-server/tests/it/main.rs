@@ -7,3 +7,4 @@ mod helpers;
 mod portal;
 mod smtp;
 mod storage;
+mod users;

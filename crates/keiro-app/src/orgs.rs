@@ -1,0 +1,89 @@
+//! The organization's company profile (R-ORG-1, R-ORG-2): every user sees it, only a global
+//! admin edits it.
+
+use crate::audit::{self, Event};
+use crate::{App, AppError, AppResult, Ctx};
+use keiro_domain::{Action, CompanyProfile};
+use keiro_store::entities::organization;
+use keiro_store::repo;
+use serde_json::json;
+
+pub fn profile_of(o: &organization::Model) -> CompanyProfile {
+    CompanyProfile {
+        legal_name: o.legal_name.clone(),
+        address_line1: o.address_line1.clone(),
+        address_line2: o.address_line2.clone(),
+        city: o.city.clone(),
+        region: o.region.clone(),
+        postal_code: o.postal_code.clone(),
+        country: o.country.clone(),
+        phone: o.phone.clone(),
+        email: o.email.clone(),
+        website: o.website.clone(),
+        primary_domain: o.primary_domain.clone(),
+    }
+}
+
+/// The caller's organization (fresh from the database) and whether they may edit it.
+pub async fn get(app: &App, ctx: &Ctx) -> AppResult<(organization::Model, bool)> {
+    let me = ctx.user()?;
+    me.require(Action::ViewCompanyProfile, "organization")?;
+    let org = repo::orgs::get(app.db.reader(), &me.org.id)
+        .await?
+        .ok_or(AppError::NotFound("organization"))?;
+    Ok((org, me.may(Action::EditCompanyProfile)))
+}
+
+/// Replaces the profile; with `if_version`, only if unchanged since read.
+pub async fn update(
+    app: &App,
+    ctx: &Ctx,
+    p: CompanyProfile,
+    if_version: Option<i64>,
+) -> AppResult<organization::Model> {
+    let me = ctx.user()?;
+    me.require(Action::EditCompanyProfile, "organization")?;
+    let p = CompanyProfile::parse(p)?;
+    let tx = app.db.begin().await?;
+    let org = repo::orgs::get(&tx, &me.org.id)
+        .await?
+        .ok_or(AppError::NotFound("organization"))?;
+    if if_version.is_some_and(|v| v != org.version) {
+        return Err(AppError::PreconditionFailed);
+    }
+    let before = profile_of(&org);
+    repo::orgs::update_profile(&tx, &org.id, org.version, &p, app.now()).await?;
+    let changed: Vec<&str> = [
+        ("legal_name", before.legal_name != p.legal_name),
+        (
+            "address",
+            before.address_line1 != p.address_line1
+                || before.address_line2 != p.address_line2
+                || before.city != p.city
+                || before.region != p.region
+                || before.postal_code != p.postal_code,
+        ),
+        ("country", before.country != p.country),
+        ("phone", before.phone != p.phone),
+        ("email", before.email != p.email),
+        ("website", before.website != p.website),
+        ("primary_domain", before.primary_domain != p.primary_domain),
+    ]
+    .into_iter()
+    .filter_map(|(k, c)| c.then_some(k))
+    .collect();
+    audit::record(
+        &tx,
+        ctx,
+        app.now(),
+        Event::new("organization.profile_updated", "organization", &org.id)
+            .in_org(&org.id)
+            .details(json!({ "changed": changed })),
+    )
+    .await?;
+    let org = repo::orgs::get(&tx, &me.org.id)
+        .await?
+        .ok_or(AppError::NotFound("organization"))?;
+    tx.commit().await?;
+    Ok(org)
+}

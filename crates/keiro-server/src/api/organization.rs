@@ -1,0 +1,80 @@
+use crate::extract::{ApiCtx, ApiJson, etag, if_match};
+use crate::problem::ApiResult;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use keiro_api_types::{CompanyProfile, Organization};
+use keiro_store::entities::organization;
+
+fn body(o: organization::Model, can_edit: bool) -> Response {
+    let split = |s: &str| {
+        s.split(',')
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let p = keiro_app::orgs::profile_of(&o);
+    let tag = etag('o', o.version);
+    let mut r = Json(Organization {
+        id: o.id,
+        kind: o.kind,
+        partner_id: o.partner_id,
+        program_roles: split(&o.program_roles),
+        authorizations: split(&o.authorizations),
+        profile: CompanyProfile {
+            legal_name: p.legal_name,
+            address_line1: p.address_line1,
+            address_line2: p.address_line2,
+            city: p.city,
+            region: p.region,
+            postal_code: p.postal_code,
+            country: p.country,
+            phone: p.phone,
+            email: p.email,
+            website: p.website,
+            primary_domain: p.primary_domain,
+        },
+        can_edit,
+    })
+    .into_response();
+    r.headers_mut().insert(header::ETAG, tag);
+    r
+}
+
+/// The caller's organization and its company profile (every user may read it).
+#[utoipa::path(get, path = "/v1/organization/profile", tag = "organization", security(("bearer" = [])),
+    responses((status = 200, body = Organization, headers(("ETag" = String)))))]
+pub async fn get_profile(State(s): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiResult<Response> {
+    let (o, can_edit) = keiro_app::orgs::get(&s.app, &ctx).await?;
+    Ok(body(o, can_edit))
+}
+
+/// Replaces the company profile (global admins only).
+#[utoipa::path(put, path = "/v1/organization/profile", tag = "organization", security(("bearer" = [])), request_body = CompanyProfile,
+    params(("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"o[0-9]+")$"#)),
+    responses((status = 200, body = Organization), (status = 412, description = "Changed since read")))]
+pub async fn put_profile(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    headers: HeaderMap,
+    ApiJson(b): ApiJson<CompanyProfile>,
+) -> ApiResult<Response> {
+    let v = if_match(&headers, 'o')?;
+    let p = keiro_domain::CompanyProfile {
+        legal_name: b.legal_name,
+        address_line1: b.address_line1,
+        address_line2: b.address_line2,
+        city: b.city,
+        region: b.region,
+        postal_code: b.postal_code,
+        country: b.country,
+        phone: b.phone,
+        email: b.email,
+        website: b.website,
+        primary_domain: b.primary_domain,
+    };
+    let o = keiro_app::orgs::update(&s.app, &ctx, p, v).await?;
+    Ok(body(o, true))
+}

@@ -1,0 +1,206 @@
+use crate::api::{ApiQuery, idempotency_key};
+use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, etag, if_match, non_empty};
+use crate::problem::ApiResult;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use keiro_api_types::{CreateUser, UpdateUser, User, UserList, UserWithPassword};
+use keiro_app::users::{NewUserInput, UserChanges, UserView};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserParams {
+    /// Part of a name or email, case-insensitive.
+    #[param(min_length = 1)]
+    pub q: Option<String>,
+    /// 1 to 200, default 50.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    #[param(min_length = 1)]
+    pub cursor: Option<String>,
+}
+
+pub fn user_body(u: UserView) -> User {
+    User {
+        id: u.id,
+        email: u.email,
+        full_name: u.full_name,
+        roles: u.roles,
+        delegated_access: u.delegated_access,
+        active: u.active,
+        must_change_password: u.must_change_password,
+    }
+}
+
+fn with_etag(u: UserView, status: StatusCode) -> Response {
+    let tag = etag('u', u.version);
+    let mut r = (status, Json(user_body(u))).into_response();
+    r.headers_mut().insert(header::ETAG, tag);
+    r
+}
+
+/// Users of the caller's organization, searchable by name or email.
+#[utoipa::path(get, path = "/v1/users", tag = "users", security(("bearer" = [])), params(UserParams),
+    responses((status = 200, body = UserList)))]
+pub async fn list_users(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<UserParams>,
+) -> ApiResult<Json<UserList>> {
+    let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let search = non_empty("q", q.q)?;
+    let page = keiro_app::users::list(
+        &s.app,
+        &ctx,
+        search.as_deref(),
+        p.cursor.as_deref(),
+        p.limit,
+    )
+    .await?;
+    Ok(Json(UserList {
+        items: page.items.into_iter().map(user_body).collect(),
+        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
+    }))
+}
+
+/// Adds a user with a temporary password, shown in this answer only (R-USR-1).
+#[utoipa::path(post, path = "/v1/users", tag = "users", security(("bearer" = [])), request_body = CreateUser,
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false)),
+    responses((status = 201, body = UserWithPassword), (status = 200, description = "Replay (no password)", body = UserWithPassword),
+        (status = 409, description = "The email is taken")))]
+pub async fn create_user(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    headers: HeaderMap,
+    ApiJson(b): ApiJson<CreateUser>,
+) -> ApiResult<Response> {
+    let key = idempotency_key(&headers)?;
+    let input = NewUserInput {
+        email: b.email,
+        full_name: b.full_name,
+        roles: b.roles,
+        delegated_access: b.delegated_access,
+    };
+    let c = keiro_app::users::create(&s.app, &ctx, input, key.as_deref()).await?;
+    let status = if c.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    let mut r = (
+        status,
+        Json(UserWithPassword {
+            user: user_body(c.user),
+            temporary_password: c.temporary_password,
+        }),
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(r)
+}
+
+/// One user of the caller's organization.
+#[utoipa::path(get, path = "/v1/users/{id}", tag = "users", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = User, headers(("ETag" = String)))))]
+pub async fn get_user(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    Ok(with_etag(
+        keiro_app::users::get(&s.app, &ctx, &id).await?,
+        StatusCode::OK,
+    ))
+}
+
+/// Edits a user's name, roles or delegated access. Only a global admin grants or removes the
+/// global admin role; the last global admin keeps it.
+#[utoipa::path(patch, path = "/v1/users/{id}", tag = "users", security(("bearer" = [])), request_body = UpdateUser,
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"u[0-9]+")$"#)),
+    responses((status = 200, body = User), (status = 409, description = "Would leave no global admin"), (status = 412, description = "Changed since read")))]
+pub async fn update_user(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(b): ApiJson<UpdateUser>,
+) -> ApiResult<Response> {
+    let v = if_match(&headers, 'u')?;
+    let ch = UserChanges {
+        full_name: b.full_name,
+        roles: b.roles,
+        delegated_access: b.delegated_access,
+    };
+    Ok(with_etag(
+        keiro_app::users::update(&s.app, &ctx, &id, ch, v).await?,
+        StatusCode::OK,
+    ))
+}
+
+/// Sets a new temporary password (shown in this answer only) and signs the user out everywhere.
+#[utoipa::path(post, path = "/v1/users/{id}/resetpassword", tag = "users", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = UserWithPassword)))]
+pub async fn reset_password(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let (u, temp) = keiro_app::users::reset_password(&s.app, &ctx, &id).await?;
+    let mut r = Json(UserWithPassword {
+        user: user_body(u),
+        temporary_password: Some(temp),
+    })
+    .into_response();
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(r)
+}
+
+/// Deactivates a user: their sessions and tokens stop working at once.
+#[utoipa::path(post, path = "/v1/users/{id}/deactivate", tag = "users", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = User), (status = 409, description = "Would leave no global admin, or is yourself")))]
+pub async fn deactivate_user(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    Ok(with_etag(
+        keiro_app::users::set_active(&s.app, &ctx, &id, false).await?,
+        StatusCode::OK,
+    ))
+}
+
+/// Reactivates a user.
+#[utoipa::path(post, path = "/v1/users/{id}/reactivate", tag = "users", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = User)))]
+pub async fn reactivate_user(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    Ok(with_etag(
+        keiro_app::users::set_active(&s.app, &ctx, &id, true).await?,
+        StatusCode::OK,
+    ))
+}
+
+/// Deletes a user. The audit log keeps what they did.
+#[utoipa::path(delete, path = "/v1/users/{id}", tag = "users", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 204), (status = 409, description = "Would leave no global admin, or is yourself")))]
+pub async fn delete_user(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    keiro_app::users::delete(&s.app, &ctx, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,541 @@
+//! Portal pages for the company profile and user management. Rules live in keiro-app; these
+//! handlers only translate forms into use-case calls and results into pages.
+
+use super::{Base, Portal, render, t};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::{Form, FormRejection};
+use keiro_app::AppError;
+use keiro_app::users::{NewUserInput, UserChanges, UserView};
+use keiro_domain::{Action, CompanyProfile, OrgKind, Role};
+use serde::Deserialize;
+
+type PageResult = Result<Response, Response>;
+
+fn form<T>(p: &Portal, f: Result<Form<T>, FormRejection>) -> Result<T, Response> {
+    f.map(|Form(v)| v).map_err(|_| {
+        p.error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &t(p.lang, "error-invalid_form"),
+        )
+    })
+}
+
+fn no_store(mut r: Response) -> Response {
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// Why an action is closed to this user, in their language (R-BEN-1 style greyed actions).
+fn reason(p: &Portal, action: Action) -> Option<String> {
+    let u = p.session.as_ref()?;
+    u.user
+        .require(action, "page")
+        .err()
+        .map(|e| p.message_for(&e))
+}
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+pub struct ProfilePage {
+    pub b: Base,
+    pub p: CompanyProfile,
+    pub kind: String,
+    pub partner_id: String,
+    pub version: i64,
+    pub readonly_reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+pub async fn profile(
+    State(s): State<AppState>,
+    p: Portal,
+    Query(q): Query<DoneQuery>,
+) -> PageResult {
+    p.user()?;
+    let (org, _) = keiro_app::orgs::get(&s.app, &p.ctx())
+        .await
+        .map_err(|e| p.app_error(e))?;
+    let mut b = p.base("profile-title");
+    if q.done.as_deref() == Some("saved") {
+        b.notice = Some(t(p.lang, "profile-saved"));
+    }
+    Ok(render(&ProfilePage {
+        b,
+        p: keiro_app::orgs::profile_of(&org),
+        kind: t(p.lang, &format!("org-kind-{}", org.kind)),
+        partner_id: org.partner_id.clone().unwrap_or_default(),
+        version: org.version,
+        readonly_reason: reason(&p, Action::EditCompanyProfile),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    csrf: String,
+    version: i64,
+    legal_name: String,
+    #[serde(default)]
+    address_line1: String,
+    #[serde(default)]
+    address_line2: String,
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    postal_code: String,
+    country: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    website: String,
+    #[serde(default)]
+    primary_domain: String,
+}
+
+pub async fn save_profile(
+    State(s): State<AppState>,
+    p: Portal,
+    f: Result<Form<ProfileForm>, FormRejection>,
+) -> PageResult {
+    let f = form(&p, f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    let prof = CompanyProfile {
+        legal_name: f.legal_name,
+        address_line1: f.address_line1,
+        address_line2: f.address_line2,
+        city: f.city,
+        region: f.region,
+        postal_code: f.postal_code,
+        country: f.country,
+        phone: f.phone,
+        email: f.email,
+        website: f.website,
+        primary_domain: f.primary_domain,
+    };
+    match keiro_app::orgs::update(&s.app, &p.ctx(), prof.clone(), Some(f.version)).await {
+        Ok(_) => Ok(Redirect::to("/organization?done=saved").into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::PreconditionFailed)) => {
+            let mut b = p.base("profile-title");
+            b.error = Some(p.message_for(&e));
+            let status = crate::problem::status_of(&e);
+            let (org, _) = keiro_app::orgs::get(&s.app, &p.ctx())
+                .await
+                .map_err(|e| p.app_error(e))?;
+            Ok((
+                status,
+                render(&ProfilePage {
+                    b,
+                    p: prof,
+                    kind: t(p.lang, &format!("org-kind-{}", org.kind)),
+                    partner_id: org.partner_id.unwrap_or_default(),
+                    version: org.version,
+                    readonly_reason: None,
+                }),
+            )
+                .into_response())
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
+}
+
+/// A user row as pages show it.
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub full_name: String,
+    pub roles: String,
+    pub access: String,
+    pub active: bool,
+    pub must_change: bool,
+}
+
+fn row(p: &Portal, u: &UserView) -> UserRow {
+    UserRow {
+        id: u.id.clone(),
+        email: u.email.clone(),
+        full_name: u.full_name.clone(),
+        roles: u
+            .roles
+            .iter()
+            .map(|r| t(p.lang, &format!("role-{r}")))
+            .collect::<Vec<_>>()
+            .join(", "),
+        access: t(p.lang, &format!("access-{}", u.delegated_access)),
+        active: u.active,
+        must_change: u.must_change_password,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+pub struct UsersPage {
+    pub b: Base,
+    pub q: String,
+    pub rows: Vec<UserRow>,
+    pub next: Option<String>,
+    pub add_reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct UsersQuery {
+    q: Option<String>,
+    cursor: Option<String>,
+    done: Option<String>,
+}
+
+pub async fn users(
+    State(s): State<AppState>,
+    p: Portal,
+    Query(q): Query<UsersQuery>,
+) -> PageResult {
+    p.user()?;
+    let cursor = q
+        .cursor
+        .as_deref()
+        .filter(|c| uuid::Uuid::parse_str(c).is_ok());
+    let page = keiro_app::users::list(&s.app, &p.ctx(), q.q.as_deref(), cursor, 50)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    let mut b = p.base("users-title");
+    if q.done.as_deref() == Some("deleted") {
+        b.notice = Some(t(p.lang, "user-deleted"));
+    }
+    let query = q.q.clone().unwrap_or_default();
+    let next = page.next_cursor.map(|c| {
+        let qs = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("q", &query)
+            .append_pair("cursor", &c)
+            .finish();
+        format!("/users?{qs}")
+    });
+    Ok(render(&UsersPage {
+        rows: page.items.iter().map(|u| row(&p, u)).collect(),
+        q: query,
+        next,
+        add_reason: reason(&p, Action::ManageUsers),
+        b,
+    }))
+}
+
+/// A role checkbox on the user forms.
+pub struct RoleChoice {
+    pub code: &'static str,
+    pub label: String,
+    pub checked: bool,
+    /// Set when this user may not grant or remove it (global admin for non-global admins).
+    pub locked: bool,
+}
+
+fn role_choices(p: &Portal, kind: OrgKind, selected: &[String]) -> Vec<RoleChoice> {
+    let can_grant_ga = p
+        .session
+        .as_ref()
+        .is_some_and(|s| s.user.may(Action::GrantGlobalAdmin));
+    Role::catalog(kind)
+        .iter()
+        .map(|r| RoleChoice {
+            code: r.code(),
+            label: t(p.lang, &format!("role-{}", r.code())),
+            checked: selected.iter().any(|s| s == r.code()),
+            locked: matches!(r, Role::GlobalAdmin | Role::OperatorAdmin) && !can_grant_ga,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "user_new.html")]
+pub struct NewUserPage {
+    pub b: Base,
+    pub email: String,
+    pub full_name: String,
+    pub roles: Vec<RoleChoice>,
+    pub partner: bool,
+    pub access: String,
+}
+
+pub async fn new_user(p: Portal) -> PageResult {
+    let u = p.user()?;
+    if let Err(e) = u.require(Action::ManageUsers, "users") {
+        return Err(p.app_error(e));
+    }
+    let kind = u.actor.org_kind;
+    Ok(render(&NewUserPage {
+        b: p.base("user-new-title"),
+        email: String::new(),
+        full_name: String::new(),
+        roles: role_choices(&p, kind, &[]),
+        partner: kind == OrgKind::Partner,
+        access: "none".into(),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct NewUserForm {
+    #[serde(default)]
+    csrf: String,
+    email: String,
+    full_name: String,
+    #[serde(default)]
+    roles: Vec<String>,
+    delegated_access: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "user_created.html")]
+pub struct UserCreatedPage {
+    pub b: Base,
+    pub user: UserRow,
+    pub password: String,
+    pub heading: String,
+}
+
+pub async fn create_user(
+    State(s): State<AppState>,
+    p: Portal,
+    f: Result<Form<NewUserForm>, FormRejection>,
+) -> PageResult {
+    let f = form(&p, f)?;
+    let me = p.user()?;
+    p.check_csrf(&f.csrf)?;
+    let kind = me.actor.org_kind;
+    let input = NewUserInput {
+        email: f.email.clone(),
+        full_name: f.full_name.clone(),
+        roles: f.roles.clone(),
+        delegated_access: f.delegated_access.clone(),
+    };
+    match keiro_app::users::create(&s.app, &p.ctx(), input, None).await {
+        Ok(c) => Ok(no_store(render(&UserCreatedPage {
+            b: p.base("user-created-title"),
+            user: row(&p, &c.user),
+            password: c.temporary_password.unwrap_or_default(),
+            heading: t(p.lang, "user-created-title"),
+        }))),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+            let mut b = p.base("user-new-title");
+            b.error = Some(p.message_for(&e));
+            Ok((
+                crate::problem::status_of(&e),
+                render(&NewUserPage {
+                    b,
+                    email: f.email,
+                    full_name: f.full_name,
+                    roles: role_choices(&p, kind, &f.roles),
+                    partner: kind == OrgKind::Partner,
+                    access: f.delegated_access.unwrap_or_else(|| "none".into()),
+                }),
+            )
+                .into_response())
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "user.html")]
+pub struct UserPage {
+    pub b: Base,
+    pub user: UserRow,
+    pub version: i64,
+    pub roles: Vec<RoleChoice>,
+    pub partner: bool,
+    pub access: String,
+    pub manage_reason: Option<String>,
+    pub reset_reason: Option<String>,
+    pub is_self: bool,
+}
+
+async fn user_page(
+    s: &AppState,
+    p: &Portal,
+    id: &str,
+    notice: Option<String>,
+    error: Option<(StatusCode, String)>,
+) -> PageResult {
+    let me = p.user()?;
+    let u = keiro_app::users::get(&s.app, &p.ctx(), id)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    let kind = me.actor.org_kind;
+    let mut b = p.base("user-title");
+    b.notice = notice;
+    let status = error.as_ref().map(|(s, _)| *s).unwrap_or(StatusCode::OK);
+    b.error = error.map(|(_, m)| m);
+    // Whether this user may act on that one, with the reason if not.
+    let target_roles: Vec<Role> = u.roles.iter().filter_map(|r| Role::parse(r)).collect();
+    let on_target = |a: Action| {
+        reason(p, a).or_else(|| {
+            keiro_domain::may_act_on_user(&me.actor.roles, &target_roles, a)
+                .err()
+                .map(|r| p.message_for(&AppError::denied(r, "user")))
+        })
+    };
+    let page = UserPage {
+        user: row(p, &u),
+        version: u.version,
+        roles: role_choices(p, kind, &u.roles),
+        partner: kind == OrgKind::Partner,
+        access: u.delegated_access.clone(),
+        manage_reason: on_target(Action::ManageUsers),
+        reset_reason: on_target(Action::ResetUserPassword),
+        is_self: u.id == me.user.id,
+        b,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+pub async fn user(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> PageResult {
+    let notice = match q.done.as_deref() {
+        Some("saved") => Some(t(p.lang, "user-saved")),
+        _ => None,
+    };
+    user_page(&s, &p, &id, notice, None).await
+}
+
+#[derive(Deserialize)]
+pub struct EditUserForm {
+    #[serde(default)]
+    csrf: String,
+    version: i64,
+    full_name: String,
+    #[serde(default)]
+    roles: Vec<String>,
+    delegated_access: Option<String>,
+}
+
+pub async fn save_user(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+    f: Result<Form<EditUserForm>, FormRejection>,
+) -> PageResult {
+    let f = form(&p, f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    let ch = UserChanges {
+        full_name: Some(f.full_name),
+        roles: Some(f.roles),
+        delegated_access: f.delegated_access,
+    };
+    match keiro_app::users::update(&s.app, &p.ctx(), &id, ch, Some(f.version)).await {
+        Ok(_) => Ok(Redirect::to(&format!("/users/{id}?done=saved")).into_response()),
+        Err(
+            e @ (AppError::Validation(_)
+            | AppError::Conflict { .. }
+            | AppError::PreconditionFailed
+            | AppError::Forbidden { .. }),
+        ) => {
+            let msg = p.message_for(&e);
+            user_page(
+                &s,
+                &p,
+                &id,
+                None,
+                Some((crate::problem::status_of(&e), msg)),
+            )
+            .await
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct UserActionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+pub async fn reset_user_password(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+    f: Result<Form<UserActionForm>, FormRejection>,
+) -> PageResult {
+    let f = form(&p, f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    let (u, temp) = keiro_app::users::reset_password(&s.app, &p.ctx(), &id)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    Ok(no_store(render(&UserCreatedPage {
+        b: p.base("user-reset-done"),
+        user: row(&p, &u),
+        password: temp,
+        heading: t(p.lang, "user-reset-done"),
+    })))
+}
+
+pub async fn set_user_active(
+    State(s): State<AppState>,
+    p: Portal,
+    Path((id, what)): Path<(String, String)>,
+    f: Result<Form<UserActionForm>, FormRejection>,
+) -> PageResult {
+    let f = form(&p, f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    let active = match what.as_str() {
+        "reactivate" => true,
+        "deactivate" => false,
+        _ => return Err(p.error_page(StatusCode::NOT_FOUND, &t(p.lang, "error-not_found"))),
+    };
+    match keiro_app::users::set_active(&s.app, &p.ctx(), &id, active).await {
+        Ok(_) => Ok(Redirect::to(&format!("/users/{id}?done=saved")).into_response()),
+        Err(e @ AppError::Conflict { .. }) => {
+            let msg = p.message_for(&e);
+            user_page(&s, &p, &id, None, Some((StatusCode::CONFLICT, msg))).await
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
+}
+
+pub async fn delete_user(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+    f: Result<Form<UserActionForm>, FormRejection>,
+) -> PageResult {
+    let f = form(&p, f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    if f.confirm.as_deref() != Some("yes") {
+        let msg = t(p.lang, "error-confirm_required");
+        return user_page(
+            &s,
+            &p,
+            &id,
+            None,
+            Some((StatusCode::UNPROCESSABLE_ENTITY, msg)),
+        )
+        .await;
+    }
+    match keiro_app::users::delete(&s.app, &p.ctx(), &id).await {
+        Ok(()) => Ok(Redirect::to("/users?done=deleted").into_response()),
+        Err(e @ AppError::Conflict { .. }) => {
+            let msg = p.message_for(&e);
+            user_page(&s, &p, &id, None, Some((StatusCode::CONFLICT, msg))).await
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
+}
