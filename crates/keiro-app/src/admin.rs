@@ -21,6 +21,8 @@ pub struct NewOrg {
     pub program_roles: Vec<ProgramRole>,
     pub authorizations: Vec<PartnerAuthorization>,
     pub partner_id: Option<String>,
+    /// A partner still enrolling (otherwise partners are created approved: demo, tests).
+    pub enrolling: bool,
 }
 
 pub async fn insert_org(
@@ -59,6 +61,8 @@ pub async fn insert_org(
         partner_id: o.partner_id,
         // The program this is modelled on requires MFA for partner organizations.
         require_mfa: o.kind == OrgKind::Partner,
+        partner_status: (o.kind == OrgKind::Partner)
+            .then(|| if o.enrolling { "enrolling" } else { "approved" }.to_string()),
         version: 1,
         created_at: now,
         updated_at: now,
@@ -203,6 +207,7 @@ pub async fn init_operator(
             program_roles: vec![],
             authorizations: vec![],
             partner_id: None,
+            enrolling: false,
         },
     )
     .await?;

@@ -89,6 +89,10 @@ pub struct AppConfig {
     pub api_token_max_days: i64,
     /// Delivery attempts before an outbox message is marked failed.
     pub outbox_max_attempts: i32,
+    /// Web-mail domains refused for primary contacts, added to the built-in list (R-ENR-3).
+    pub webmail_domains: Vec<String>,
+    /// Hours an email verification link stays valid.
+    pub verification_link_hours: i64,
 }
 
 impl Default for AppConfig {
@@ -107,6 +111,8 @@ impl Default for AppConfig {
             api_token_default_days: 90,
             api_token_max_days: 365,
             outbox_max_attempts: 8,
+            webmail_domains: Vec::new(),
+            verification_link_hours: 72,
         }
     }
 }

@@ -48,6 +48,11 @@ impl CurrentUser {
             roles,
             delegated_access: DelegatedAccess::parse(&user.delegated_access).unwrap_or_default(),
             groups: Vec::new(),
+            org_approved: kind != OrgKind::Partner
+                || org
+                    .partner_status
+                    .as_deref()
+                    .is_none_or(|s| s == "approved"),
         };
         Ok(Some(CurrentUser { actor, user, org }))
     }

@@ -238,6 +238,7 @@ pub async fn seed(app: &App) -> AppResult<Vec<DemoLogin>> {
                             program_roles: spec.program_roles.to_vec(),
                             authorizations: spec.authorizations.to_vec(),
                             partner_id: spec.partner_id.map(str::to_string),
+                            enrolling: false,
                         },
                     )
                     .await?;

@@ -80,6 +80,11 @@ impl AppError {
                 message: "only the operator's staff can do this".into(),
                 required_roles: vec![Role::OperatorAdmin, Role::OperatorReviewer],
             },
+            DenyReason::NotApproved => AppError::Forbidden {
+                code: "enrollment_not_approved",
+                message: "your organization's enrollment has not been approved yet".into(),
+                required_roles: vec![],
+            },
         }
     }
 }

@@ -15,7 +15,15 @@ fluent_templates::static_loader! {
 }
 
 /// Templates the outbox knows. Each has `<name>-subject` and `<name>-body` in every language.
-pub const TEMPLATES: [&str; 2] = ["password-changed", "api-token-created"];
+pub const TEMPLATES: [&str; 7] = [
+    "password-changed",
+    "api-token-created",
+    "enrollment-verify",
+    "enrollment-in-review",
+    "enrollment-more-info",
+    "enrollment-approved",
+    "enrollment-rejected",
+];
 
 /// Renders a template into (subject, body) in `lang`, footer included.
 pub fn render(
@@ -72,6 +80,10 @@ mod tests {
                     ("time", "2026-01-01 00:00".to_string()),
                     ("token_name", "ci".to_string()),
                     ("expires", "2026-04-01".to_string()),
+                    ("company", "Contoso".to_string()),
+                    ("link", "https://x/enroll/verify?token=t".to_string()),
+                    ("note", "why".to_string()),
+                    ("partner_id", "1234567".to_string()),
                 ];
                 let (s, b) = render(t, lang, "Keiro", &args);
                 assert!(

@@ -27,11 +27,6 @@ pub async fn update(
 ) -> AppResult<CurrentUser> {
     let me = ctx.user_allowing_temporary()?;
     me.require(Action::ManageOwnAccount, "account")?;
-    if let Some(v) = if_version
-        && v != me.user.version
-    {
-        return Err(AppError::PreconditionFailed);
-    }
     let full_name = match p.full_name {
         Some(n) => {
             let n = n.trim();
@@ -63,6 +58,10 @@ pub async fn update(
         Some(None) => None,
         None => me.user.language.clone(),
     };
+    // Input is checked before the precondition: a bad request is bad at any version.
+    if if_version.is_some_and(|v| v != me.user.version) {
+        return Err(AppError::PreconditionFailed);
+    }
     let now = app.now();
     let tx = app.db.begin().await?;
     repo::users::set_preferences(

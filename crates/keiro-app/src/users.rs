@@ -279,35 +279,46 @@ pub async fn update(
 ) -> AppResult<UserView> {
     let me = ctx.user()?;
     me.require(Action::ManageUsers, "user")?;
+    // Input first, then the precondition and the rules that need the stored user.
+    let parsed_roles = ch
+        .roles
+        .as_ref()
+        .map(|r| parse_roles(me.actor.org_kind, r))
+        .transpose()?;
+    let parsed_access = ch
+        .delegated_access
+        .as_ref()
+        .map(|a| parse_access(me.actor.org_kind, Some(a)))
+        .transpose()?;
+    if ch
+        .full_name
+        .as_ref()
+        .is_some_and(|n| n.trim().is_empty() || n.trim().chars().count() > 200)
+    {
+        return Err(AppError::validation(
+            "full_name",
+            "invalid_full_name",
+            "a name of 1 to 200 characters is required",
+        ));
+    }
     let tx = app.db.begin().await?;
     let (u, old_roles) = target(&tx, me, id, Action::ManageUsers).await?;
     if if_version.is_some_and(|v| v != u.version) {
         return Err(AppError::PreconditionFailed);
     }
-    let new_roles = match &ch.roles {
-        Some(r) => parse_roles(me.actor.org_kind, r)?,
-        None => old_roles.clone(),
-    };
+    let new_roles = parsed_roles.unwrap_or_else(|| old_roles.clone());
     let touches_ga =
         |rs: &[Role]| rs.contains(&Role::GlobalAdmin) || rs.contains(&Role::OperatorAdmin);
     if touches_ga(&new_roles) != touches_ga(&old_roles) {
         me.require(Action::GrantGlobalAdmin, "user")?;
     }
-    let access = match &ch.delegated_access {
-        Some(a) => parse_access(me.actor.org_kind, Some(a))?,
-        None => DelegatedAccess::parse(&u.delegated_access).unwrap_or_default(),
-    };
-    let name = match &ch.full_name {
-        Some(n) if n.trim().is_empty() || n.trim().chars().count() > 200 => {
-            return Err(AppError::validation(
-                "full_name",
-                "invalid_full_name",
-                "a name of 1 to 200 characters is required",
-            ));
-        }
-        Some(n) => n.trim().to_string(),
-        None => u.full_name.clone(),
-    };
+    let access = parsed_access
+        .unwrap_or_else(|| DelegatedAccess::parse(&u.delegated_access).unwrap_or_default());
+    let name = ch
+        .full_name
+        .as_ref()
+        .map(|n| n.trim().to_string())
+        .unwrap_or_else(|| u.full_name.clone());
     let now = app.now();
     repo::users::update_admin_fields(&tx, &me.org.id, &u.id, u.version, &name, access.code(), now)
         .await?;

@@ -3,6 +3,7 @@
 //! unit- and property-tested in isolation.
 
 pub mod email;
+pub mod enrollment;
 pub mod error;
 pub mod ids;
 pub mod lang;

@@ -24,10 +24,14 @@ pub enum Action {
     ViewAuditLog,
     /// Operator only: the outgoing message queue and its delivery state.
     ViewOutbox,
+    /// Operator only: import and edit membership registry records (R-ENR-2).
+    ManageMembershipRegistry,
+    /// Operator only: review partner enrollments (R-ENR-4).
+    ReviewEnrollments,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 11] = [
         Action::ManageOwnAccount,
         Action::ViewCompanyProfile,
         Action::EditCompanyProfile,
@@ -37,6 +41,8 @@ impl Action {
         Action::GrantGlobalAdmin,
         Action::ViewAuditLog,
         Action::ViewOutbox,
+        Action::ManageMembershipRegistry,
+        Action::ReviewEnrollments,
     ];
 
     pub fn code(self) -> &'static str {
@@ -50,12 +56,17 @@ impl Action {
             Action::GrantGlobalAdmin => "grant_global_admin",
             Action::ViewAuditLog => "view_audit_log",
             Action::ViewOutbox => "view_outbox",
+            Action::ManageMembershipRegistry => "manage_membership_registry",
+            Action::ReviewEnrollments => "review_enrollments",
         }
     }
 
     /// Actions only the operator's staff perform, and only in the operator organization.
     pub fn is_operator_task(self) -> bool {
-        matches!(self, Action::ViewOutbox)
+        matches!(
+            self,
+            Action::ViewOutbox | Action::ManageMembershipRegistry | Action::ReviewEnrollments
+        )
     }
 }
 
@@ -98,6 +109,9 @@ pub struct Actor {
     pub delegated_access: DelegatedAccess,
     /// Partner security groups the user belongs to (for GDAP assignments).
     pub groups: Vec<Uuid>,
+    /// False while the actor's partner organization is enrolling (or was rejected): it may then
+    /// only manage its own account and its application (R-ENR-4).
+    pub org_approved: bool,
 }
 
 /// A right the owner organization granted to the actor's organization.
@@ -150,6 +164,8 @@ pub enum DenyReason {
     RoleRequired(Vec<Role>),
     /// Only the operator's staff do this.
     OperatorOnly,
+    /// The actor's partner organization is not approved yet.
+    NotApproved,
 }
 
 impl DenyReason {
@@ -158,6 +174,7 @@ impl DenyReason {
             DenyReason::NotVisible => "not_found",
             DenyReason::RoleRequired(_) => "role_required",
             DenyReason::OperatorOnly => "operator_only",
+            DenyReason::NotApproved => "enrollment_not_approved",
         }
     }
 }
@@ -173,13 +190,18 @@ pub fn role_allows(kind: OrgKind, role: Role, action: Action) -> bool {
         (_, A::ManageOwnAccount) => true,
         (
             OrgKind::Operator,
-            A::ViewCompanyProfile | A::ViewOutbox | A::ViewAuditLog | A::ViewUsers,
+            A::ViewCompanyProfile
+            | A::ViewOutbox
+            | A::ViewAuditLog
+            | A::ViewUsers
+            | A::ReviewEnrollments
+            | A::ManageMembershipRegistry,
         ) => true,
         (
             OrgKind::Operator,
             A::EditCompanyProfile | A::ManageUsers | A::ResetUserPassword | A::GrantGlobalAdmin,
         ) => role == R::OperatorAdmin,
-        (_, A::ViewOutbox) => false,
+        (_, A::ViewOutbox | A::ManageMembershipRegistry | A::ReviewEnrollments) => false,
         (OrgKind::Partner, A::ViewCompanyProfile) => true,
         (OrgKind::Customer, A::ViewCompanyProfile) => true,
         (_, A::EditCompanyProfile | A::GrantGlobalAdmin | A::ViewAuditLog) => {
@@ -241,6 +263,9 @@ pub fn effective_roles(actor: &Actor, target: &Target) -> Vec<Role> {
 
 /// The one authorization decision. Pure: everything it needs is in its arguments.
 pub fn decide(actor: &Actor, action: Action, target: &Target) -> Decision {
+    if !actor.org_approved && action != Action::ManageOwnAccount {
+        return Decision::Deny(DenyReason::NotApproved);
+    }
     if action.is_operator_task()
         && (actor.org_kind != OrgKind::Operator || target.owner != actor.org_id)
     {
@@ -350,6 +375,23 @@ mod tests {
             roles: roles.to_vec(),
             delegated_access: DelegatedAccess::None,
             groups: vec![],
+            org_approved: true,
+        }
+    }
+
+    #[test]
+    fn r_enr_4_enrolling_partner_only_manages_own_account() {
+        let mut a = actor(OrgKind::Partner, &[Role::GlobalAdmin]);
+        a.org_approved = false;
+        assert!(decide(&a, Action::ManageOwnAccount, &Target::own(&a)).is_allowed());
+        for action in Action::ALL
+            .into_iter()
+            .filter(|x| *x != Action::ManageOwnAccount)
+        {
+            assert_eq!(
+                decide(&a, action, &Target::own(&a)),
+                Decision::Deny(DenyReason::NotApproved)
+            );
         }
     }
 
@@ -416,6 +458,8 @@ mod tests {
     fn outbox_is_operator_only() {
         let op = actor(OrgKind::Operator, &[Role::OperatorReviewer]);
         assert!(decide(&op, Action::ViewOutbox, &Target::own(&op)).is_allowed());
+        assert!(decide(&op, Action::ReviewEnrollments, &Target::own(&op)).is_allowed());
+        assert!(decide(&op, Action::ManageMembershipRegistry, &Target::own(&op)).is_allowed());
         let p = actor(OrgKind::Partner, &[Role::GlobalAdmin]);
         assert_eq!(
             decide(&p, Action::ViewOutbox, &Target::own(&p)),

@@ -27,6 +27,8 @@ pub mod organization {
         #[sea_orm(unique)]
         pub partner_id: Option<String>,
         pub require_mfa: bool,
+        /// Partners: enrolling, approved or rejected. None for the operator and customers.
+        pub partner_status: Option<String>,
         pub version: i64,
         pub created_at: TimeDateTimeWithTimeZone,
         pub updated_at: TimeDateTimeWithTimeZone,
@@ -213,6 +215,100 @@ pub mod idempotency_record {
         pub request_hash: String,
         pub status: i32,
         pub response: String,
+        pub created_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod membership_record {
+    use sea_orm::entity::prelude::*;
+
+    /// A record of the operator's membership registry (R-ENR-2).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "membership_records")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        #[sea_orm(unique)]
+        pub partner_id: String,
+        pub organization_name: String,
+        pub country: String,
+        /// none, action_pack, silver or gold.
+        pub level: String,
+        /// active, inactive or suspended.
+        pub status: String,
+        pub expires_on: Option<TimeDate>,
+        pub claim_secret_hash: String,
+        pub claimed_by_org_id: Option<String>,
+        pub version: i64,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub updated_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod enrollment {
+    use sea_orm::entity::prelude::*;
+
+    /// A partner's application (R-ENR-1…4), one per organization.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "enrollments")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub org_id: String,
+        pub applicant_user_id: String,
+        pub program_role: String,
+        /// draft, pending_verification, in_review, more_info_requested, approved, rejected.
+        pub state: String,
+        pub membership_record_id: Option<String>,
+        pub primary_contact_name: String,
+        pub primary_contact_email: String,
+        pub primary_contact_phone: String,
+        pub support_email: String,
+        pub support_phone: String,
+        pub support_website: String,
+        pub contact_verified_at: Option<TimeDateTimeWithTimeZone>,
+        pub submitted_at: Option<TimeDateTimeWithTimeZone>,
+        /// The reviewer's reason (rejection) or question (more information).
+        #[sea_orm(column_type = "Text")]
+        pub review_note: String,
+        pub decided_by: Option<String>,
+        pub decided_at: Option<TimeDateTimeWithTimeZone>,
+        pub version: i64,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub updated_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod email_verification {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "email_verifications")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        #[sea_orm(unique)]
+        pub token_hash: String,
+        pub purpose: String,
+        pub subject_id: String,
+        pub email: String,
+        pub expires_at: TimeDateTimeWithTimeZone,
+        pub used_at: Option<TimeDateTimeWithTimeZone>,
         pub created_at: TimeDateTimeWithTimeZone,
     }
 

@@ -792,3 +792,296 @@ pub mod idempotency {
         Ok(())
     }
 }
+
+pub mod registry {
+    use super::*;
+    use membership_record::Column as C;
+
+    pub async fn insert(
+        c: &impl ConnectionTrait,
+        m: membership_record::Model,
+    ) -> Result<(), StoreError> {
+        membership_record::Entity::insert(membership_record::ActiveModel::from(m))
+            .exec_without_returning(c)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn get(
+        c: &impl ConnectionTrait,
+        id: &str,
+    ) -> Result<Option<membership_record::Model>, StoreError> {
+        Ok(membership_record::Entity::find_by_id(id.to_string())
+            .one(c)
+            .await?)
+    }
+
+    pub async fn by_partner_id(
+        c: &impl ConnectionTrait,
+        partner_id: &str,
+    ) -> Result<Option<membership_record::Model>, StoreError> {
+        Ok(membership_record::Entity::find()
+            .filter(C::PartnerId.eq(partner_id))
+            .one(c)
+            .await?)
+    }
+
+    pub async fn list(
+        c: &impl ConnectionTrait,
+        q: Option<&str>,
+        cursor: Option<&str>,
+        limit: u64,
+    ) -> Result<Page<membership_record::Model>, StoreError> {
+        use sea_orm::sea_query::{Func, LikeExpr};
+        let mut sel = membership_record::Entity::find();
+        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+            let escaped = q
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            let pattern = || LikeExpr::new(format!("%{escaped}%")).escape('\\');
+            sel = sel.filter(
+                Condition::any()
+                    .add(Expr::expr(Func::lower(Expr::col(C::OrganizationName))).like(pattern()))
+                    .add(Expr::col(C::PartnerId).like(pattern())),
+            );
+        }
+        if let Some(cur) = cursor {
+            sel = sel.filter(C::Id.gt(cur));
+        }
+        let rows = sel.order_by_asc(C::Id).limit(limit + 1).all(c).await?;
+        Ok(page(rows, limit, |r| r.id.clone()))
+    }
+
+    /// Guarded update of the record's data (not its secret or claim).
+    pub async fn update(
+        c: &impl ConnectionTrait,
+        m: &membership_record::Model,
+        now: Ts,
+    ) -> Result<(), StoreError> {
+        let r = membership_record::Entity::update_many()
+            .col_expr(
+                C::OrganizationName,
+                Expr::value(m.organization_name.clone()),
+            )
+            .col_expr(C::Country, Expr::value(m.country.clone()))
+            .col_expr(C::Level, Expr::value(m.level.clone()))
+            .col_expr(C::Status, Expr::value(m.status.clone()))
+            .col_expr(C::ExpiresOn, Expr::value(m.expires_on))
+            .col_expr(C::UpdatedAt, Expr::value(now))
+            .col_expr(C::Version, Expr::col(C::Version).add(1))
+            .filter(C::Id.eq(m.id.as_str()))
+            .filter(C::Version.eq(m.version))
+            .exec(c)
+            .await?;
+        if r.rows_affected == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Stale)
+        }
+    }
+
+    pub async fn set_secret(
+        c: &impl ConnectionTrait,
+        id: &str,
+        hash: &str,
+        now: Ts,
+    ) -> Result<bool, StoreError> {
+        let r = membership_record::Entity::update_many()
+            .col_expr(C::ClaimSecretHash, Expr::value(hash))
+            .col_expr(C::UpdatedAt, Expr::value(now))
+            .col_expr(C::Version, Expr::col(C::Version).add(1))
+            .filter(C::Id.eq(id))
+            .exec(c)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+
+    /// Claims the record for `org_id` unless another organization holds it (guarded write).
+    pub async fn claim(
+        c: &impl ConnectionTrait,
+        id: &str,
+        org_id: &str,
+        now: Ts,
+    ) -> Result<bool, StoreError> {
+        let r = membership_record::Entity::update_many()
+            .col_expr(C::ClaimedByOrgId, Expr::value(Some(org_id.to_string())))
+            .col_expr(C::UpdatedAt, Expr::value(now))
+            .filter(C::Id.eq(id))
+            .filter(
+                Condition::any()
+                    .add(C::ClaimedByOrgId.is_null())
+                    .add(C::ClaimedByOrgId.eq(org_id)),
+            )
+            .exec(c)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+
+    /// Frees a claim held by `org_id` (when an application moves to another record).
+    pub async fn release(
+        c: &impl ConnectionTrait,
+        id: &str,
+        org_id: &str,
+    ) -> Result<(), StoreError> {
+        membership_record::Entity::update_many()
+            .col_expr(C::ClaimedByOrgId, Expr::value(Option::<String>::None))
+            .filter(C::Id.eq(id))
+            .filter(C::ClaimedByOrgId.eq(org_id))
+            .exec(c)
+            .await?;
+        Ok(())
+    }
+}
+
+pub mod enrollments {
+    use super::*;
+    use enrollment::Column as C;
+
+    pub async fn insert(c: &impl ConnectionTrait, m: enrollment::Model) -> Result<(), StoreError> {
+        enrollment::Entity::insert(enrollment::ActiveModel::from(m))
+            .exec_without_returning(c)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn for_org(
+        c: &impl ConnectionTrait,
+        org_id: &str,
+    ) -> Result<Option<enrollment::Model>, StoreError> {
+        Ok(enrollment::Entity::find()
+            .filter(C::OrgId.eq(org_id))
+            .one(c)
+            .await?)
+    }
+
+    pub async fn get(
+        c: &impl ConnectionTrait,
+        id: &str,
+    ) -> Result<Option<enrollment::Model>, StoreError> {
+        Ok(enrollment::Entity::find_by_id(id.to_string())
+            .one(c)
+            .await?)
+    }
+
+    /// The review queue, oldest first (first come, first served).
+    pub async fn queue(
+        c: &impl ConnectionTrait,
+        state: Option<&str>,
+        cursor: Option<&str>,
+        limit: u64,
+    ) -> Result<Page<enrollment::Model>, StoreError> {
+        let mut sel = enrollment::Entity::find();
+        if let Some(s) = state {
+            sel = sel.filter(C::State.eq(s));
+        }
+        if let Some(cur) = cursor {
+            sel = sel.filter(C::Id.gt(cur));
+        }
+        let rows = sel.order_by_asc(C::Id).limit(limit + 1).all(c).await?;
+        Ok(page(rows, limit, |r| r.id.clone()))
+    }
+
+    /// Writes the whole row if it is still at `m.version` and in state `from` (guarded).
+    pub async fn save(
+        c: &impl ConnectionTrait,
+        m: &enrollment::Model,
+        from: &str,
+        now: Ts,
+    ) -> Result<(), StoreError> {
+        let r = enrollment::Entity::update_many()
+            .col_expr(C::ProgramRole, Expr::value(m.program_role.clone()))
+            .col_expr(C::State, Expr::value(m.state.clone()))
+            .col_expr(
+                C::MembershipRecordId,
+                Expr::value(m.membership_record_id.clone()),
+            )
+            .col_expr(
+                C::PrimaryContactName,
+                Expr::value(m.primary_contact_name.clone()),
+            )
+            .col_expr(
+                C::PrimaryContactEmail,
+                Expr::value(m.primary_contact_email.clone()),
+            )
+            .col_expr(
+                C::PrimaryContactPhone,
+                Expr::value(m.primary_contact_phone.clone()),
+            )
+            .col_expr(C::SupportEmail, Expr::value(m.support_email.clone()))
+            .col_expr(C::SupportPhone, Expr::value(m.support_phone.clone()))
+            .col_expr(C::SupportWebsite, Expr::value(m.support_website.clone()))
+            .col_expr(C::ContactVerifiedAt, Expr::value(m.contact_verified_at))
+            .col_expr(C::SubmittedAt, Expr::value(m.submitted_at))
+            .col_expr(C::ReviewNote, Expr::value(m.review_note.clone()))
+            .col_expr(C::DecidedBy, Expr::value(m.decided_by.clone()))
+            .col_expr(C::DecidedAt, Expr::value(m.decided_at))
+            .col_expr(C::UpdatedAt, Expr::value(now))
+            .col_expr(C::Version, Expr::col(C::Version).add(1))
+            .filter(C::Id.eq(m.id.as_str()))
+            .filter(C::Version.eq(m.version))
+            .filter(C::State.eq(from))
+            .exec(c)
+            .await?;
+        if r.rows_affected == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Stale)
+        }
+    }
+}
+
+pub mod verifications {
+    use super::*;
+    use email_verification::Column as C;
+
+    pub async fn insert(
+        c: &impl ConnectionTrait,
+        m: email_verification::Model,
+    ) -> Result<(), StoreError> {
+        email_verification::Entity::insert(email_verification::ActiveModel::from(m))
+            .exec_without_returning(c)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn find(
+        c: &impl ConnectionTrait,
+        hash: &str,
+    ) -> Result<Option<email_verification::Model>, StoreError> {
+        Ok(email_verification::Entity::find()
+            .filter(C::TokenHash.eq(hash))
+            .one(c)
+            .await?)
+    }
+
+    /// Uses the link once: true for exactly one caller, however many click at the same moment.
+    pub async fn use_once(c: &impl ConnectionTrait, id: &str, now: Ts) -> Result<bool, StoreError> {
+        let r = email_verification::Entity::update_many()
+            .col_expr(C::UsedAt, Expr::value(Some(now)))
+            .filter(C::Id.eq(id))
+            .filter(C::UsedAt.is_null())
+            .filter(C::ExpiresAt.gt(now))
+            .exec(c)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+
+    /// Retires the unused links of a subject (a new link replaces them).
+    pub async fn retire_for(
+        c: &impl ConnectionTrait,
+        purpose: &str,
+        subject_id: &str,
+        now: Ts,
+    ) -> Result<(), StoreError> {
+        email_verification::Entity::update_many()
+            .col_expr(C::UsedAt, Expr::value(Some(now)))
+            .filter(C::Purpose.eq(purpose))
+            .filter(C::SubjectId.eq(subject_id))
+            .filter(C::UsedAt.is_null())
+            .exec(c)
+            .await?;
+        Ok(())
+    }
+}

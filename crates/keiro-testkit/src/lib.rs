@@ -206,6 +206,7 @@ impl TestApp {
                 },
                 authorizations: vec![],
                 partner_id: None,
+                enrolling: false,
             },
         )
         .await

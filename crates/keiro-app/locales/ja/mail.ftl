@@ -16,3 +16,46 @@ api-token-created-body =
     有効期限は { $expires } (UTC) です。
 
     お心当たりがない場合は、[アカウント] > [API トークン] で失効させ、パスワードを変更してください。
+
+enrollment-verify-subject = { $company } の { $brand } 登録のメール アドレスを確認してください
+enrollment-verify-body =
+    { $name } 様
+
+    { $company } は、{ $brand } へのパートナー登録の第一連絡先担当者としてあなたを指定しました。
+    このアドレスがあなたのものであり { $company } に属することを確認するため、次のリンクを開いて [確認] を選んでください。
+
+    { $link }
+
+    このリンクは 1 回だけ使用でき、{ $expires } (UTC) に期限が切れます。心当たりがない場合は、このメールを無視してください。
+
+enrollment-in-review-subject = { $brand } への登録は審査中です
+enrollment-in-review-body =
+    { $name } 様
+
+    ありがとうございます。{ $company } の登録は、スタッフによる審査待ちになりました。
+    審査には数日かかることがあります。状態が変わるとメールでお知らせします。
+
+enrollment-more-info-subject = { $brand } への登録について追加情報が必要です
+enrollment-more-info-body =
+    { $name } 様
+
+    { $company } の登録について、審査担当者から追加情報の依頼があります。
+
+    { $note }
+
+    サインインして申請内容を更新し、再提出してください。
+
+enrollment-approved-subject = { $brand } への登録が承認されました
+enrollment-approved-body =
+    { $name } 様
+
+    { $company } の登録が承認されました。パートナー ID は { $partner_id } です。
+    申請者は全体管理者かつ管理エージェントになり、ユーザーを追加できます。
+
+enrollment-rejected-subject = { $brand } への登録は承認されませんでした
+enrollment-rejected-body =
+    { $name } 様
+
+    { $company } の登録は、次の理由により承認されませんでした。
+
+    { $note }

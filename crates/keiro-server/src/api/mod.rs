@@ -2,10 +2,12 @@
 //! `/openapi.json`.
 
 mod audit;
+mod enrollment;
 mod health;
 mod me;
 mod organization;
 mod outbox;
+mod registry;
 mod tokens;
 mod users;
 
@@ -34,6 +36,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
     tags(
         (name = "account", description = "The signed-in user"),
         (name = "audit", description = "The append-only audit log"),
+        (name = "enrollment", description = "Partner enrollment (the applicant's side)"),
         (name = "organization", description = "The caller's organization and company profile"),
         (name = "users", description = "User management in the caller's organization"),
         (name = "operator", description = "Operator staff tasks"),
@@ -82,6 +85,24 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::reset_password))
         .routes(routes!(users::deactivate_user))
         .routes(routes!(users::reactivate_user))
+        .routes(routes!(registry::list_records, registry::create_record))
+        .routes(routes!(registry::import_records))
+        .routes(routes!(registry::get_record, registry::update_record))
+        .routes(routes!(registry::new_secret))
+        .routes(routes!(enrollment::create_account))
+        .routes(routes!(enrollment::get_mine))
+        .routes(routes!(enrollment::put_program_role))
+        .routes(routes!(enrollment::put_membership))
+        .routes(routes!(enrollment::put_profile))
+        .routes(routes!(enrollment::put_contacts))
+        .routes(routes!(enrollment::submit))
+        .routes(routes!(enrollment::verify))
+        .routes(routes!(enrollment::reseller_account))
+        .routes(routes!(enrollment::queue))
+        .routes(routes!(enrollment::get_one))
+        .routes(routes!(enrollment::approve))
+        .routes(routes!(enrollment::reject))
+        .routes(routes!(enrollment::request_info))
         .split_for_parts();
     ProblemResponses.modify(&mut doc);
     (router, doc)
@@ -112,7 +133,6 @@ impl Modify for ProblemResponses {
             if !path.starts_with("/v1") {
                 continue;
             }
-            let has_path_param = path.contains('{');
             for op in [
                 &mut item.get,
                 &mut item.put,
@@ -139,9 +159,7 @@ impl Modify for ProblemResponses {
                         ("415", "Body is not application/json"),
                     ]);
                 }
-                if has_path_param {
-                    common.push(("404", "No such resource visible to the caller"));
-                }
+                common.push(("404", "No such resource visible to the caller"));
                 for (code, desc) in common {
                     op.responses
                         .responses

@@ -3,6 +3,7 @@
 
 mod api;
 mod browser;
+mod enrollment;
 mod helpers;
 mod portal;
 mod smtp;

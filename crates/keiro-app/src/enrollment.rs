@@ -1,0 +1,1037 @@
+//! Partner enrollment and its review (R-ENR-1…5, R-USR-6).
+//!
+//! An applicant creates a work account (a new partner organization, still "enrolling", and
+//! its first user), then fills the application step by step: program role, membership record
+//! (proved with its claim secret; active and in the organization's country), legal business
+//! profile, primary and support contacts. Each step can be repeated and the wizard resumed.
+//! Submitting sends a verification link to the primary contact; once verified the application
+//! waits for the operator's review staff, who approve, reject with a reason, or ask for more
+//! information. Every status change is emailed to the primary contact and audited.
+
+use crate::admin::{NewOrg, NewUser, insert_org, insert_user};
+use crate::audit::{self, Event};
+use crate::secrets::{ct_eq, new_token, sha256_hex};
+use crate::{App, AppError, AppResult, Ctx, CurrentUser, outbox};
+use keiro_domain::enrollment::{
+    DEFAULT_WEBMAIL_DOMAINS, EnrollmentEvent, EnrollmentState, MembershipStatus, is_webmail,
+    parse_partner_id,
+};
+use keiro_domain::{
+    Action, CompanyProfile, DelegatedAccess, Email, Language, OrgKind, ProgramRole, Role,
+};
+use keiro_store::entities::{email_verification, enrollment, organization};
+use keiro_store::repo::{self, Page};
+use keiro_store::sea_orm::{ConnectionTrait, DatabaseTransaction};
+use serde::Serialize;
+use serde_json::json;
+use time::Duration;
+use uuid::Uuid;
+
+const VERIFY_PURPOSE: &str = "enrollment_primary_contact";
+
+/// What a new applicant gives to create a work account.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub company_name: String,
+    pub country: String,
+    pub primary_domain: String,
+    pub full_name: String,
+    pub email: String,
+    pub password: String,
+    pub program_role: String,
+}
+
+fn program_role(s: &str) -> AppResult<ProgramRole> {
+    match ProgramRole::parse(s) {
+        Some(r @ (ProgramRole::IndirectReseller | ProgramRole::IndirectProvider)) => Ok(r),
+        _ => Err(AppError::validation(
+            "program_role",
+            "invalid_program_role",
+            "enroll as indirect_reseller or indirect_provider",
+        )),
+    }
+}
+
+/// Creates the applicant's organization (enrolling), its first user and a draft application.
+pub async fn create_account(
+    app: &App,
+    ctx: &Ctx,
+    a: NewAccount,
+) -> AppResult<(CurrentUser, enrollment::Model)> {
+    let now = app.now();
+    if let Some(wait) = app
+        .throttle
+        .signin_ip
+        .hit(&format!("enroll:{}", ctx.client_ip), now)
+    {
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+            code: "too_many_sign_ins_from_address",
+        });
+    }
+    let role = program_role(&a.program_role)?;
+    keiro_domain::password::check_new_password(&a.password, &a.email)?;
+    let tx = app.db.begin().await?;
+    let org = insert_org(
+        &tx,
+        app,
+        NewOrg {
+            kind: OrgKind::Partner,
+            profile: CompanyProfile {
+                legal_name: a.company_name,
+                address_line1: String::new(),
+                address_line2: String::new(),
+                city: String::new(),
+                region: String::new(),
+                postal_code: String::new(),
+                country: a.country,
+                phone: String::new(),
+                email: String::new(),
+                website: String::new(),
+                primary_domain: a.primary_domain,
+            },
+            program_roles: vec![],
+            authorizations: vec![],
+            partner_id: None,
+            enrolling: true,
+        },
+    )
+    .await?;
+    let (u, _) = insert_user(
+        &tx,
+        app,
+        &org,
+        NewUser {
+            email: &a.email,
+            full_name: &a.full_name,
+            roles: &[Role::GlobalAdmin],
+            delegated_access: DelegatedAccess::Full,
+            password: Some(&a.password),
+        },
+    )
+    .await?;
+    let e = enrollment::Model {
+        id: Uuid::now_v7().to_string(),
+        org_id: org.id.clone(),
+        applicant_user_id: u.id.clone(),
+        program_role: role.code().into(),
+        state: EnrollmentState::Draft.code().into(),
+        membership_record_id: None,
+        primary_contact_name: u.full_name.clone(),
+        primary_contact_email: String::new(),
+        primary_contact_phone: String::new(),
+        support_email: String::new(),
+        support_phone: String::new(),
+        support_website: String::new(),
+        contact_verified_at: None,
+        submitted_at: None,
+        review_note: String::new(),
+        decided_by: None,
+        decided_at: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    repo::enrollments::insert(&tx, e.clone()).await?;
+    audit::record_as(
+        &tx,
+        None,
+        ctx.request_id.as_deref(),
+        now,
+        Event::new("enrollment.account_created", "enrollment", &e.id)
+            .in_org(&org.id)
+            .details(json!({ "email": u.email, "program_role": e.program_role })),
+    )
+    .await?;
+    tx.commit().await?;
+    let me = CurrentUser::load(app.db.reader(), &u.id)
+        .await?
+        .ok_or(AppError::Internal("new user vanished".into()))?;
+    Ok((me, e))
+}
+
+/// The application as its applicant or a reviewer sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnrollmentView {
+    pub id: String,
+    pub org_id: String,
+    pub state: String,
+    pub program_role: String,
+    pub company: CompanyProfileView,
+    pub membership: Option<crate::registry::RecordView>,
+    pub primary_contact_name: String,
+    pub primary_contact_email: String,
+    pub primary_contact_phone: String,
+    pub primary_contact_verified: bool,
+    pub support_email: String,
+    pub support_phone: String,
+    pub support_website: String,
+    pub review_note: String,
+    /// What is still missing before the application can be submitted.
+    pub missing: Vec<&'static str>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CompanyProfileView {
+    pub legal_name: String,
+    pub address_line1: String,
+    pub address_line2: String,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    pub country: String,
+    pub phone: String,
+    pub email: String,
+    pub website: String,
+    pub primary_domain: String,
+}
+
+fn missing(e: &enrollment::Model, org: &organization::Model) -> Vec<&'static str> {
+    let mut m = vec![];
+    if e.membership_record_id.is_none() {
+        m.push("membership");
+    }
+    if org.address_line1.is_empty()
+        || org.city.is_empty()
+        || org.postal_code.is_empty()
+        || org.phone.is_empty()
+    {
+        m.push("profile");
+    }
+    if e.primary_contact_email.is_empty() || e.primary_contact_phone.is_empty() {
+        m.push("primary_contact");
+    }
+    if e.support_email.is_empty() && e.support_phone.is_empty() {
+        m.push("support_contact");
+    }
+    m
+}
+
+async fn view(c: &impl ConnectionTrait, e: &enrollment::Model) -> AppResult<EnrollmentView> {
+    let org = repo::orgs::get(c, &e.org_id)
+        .await?
+        .ok_or(AppError::NotFound("organization"))?;
+    let membership = match &e.membership_record_id {
+        Some(id) => repo::registry::get(c, id)
+            .await?
+            .map(|m| crate::registry::view(&m)),
+        None => None,
+    };
+    let p = crate::orgs::profile_of(&org);
+    Ok(EnrollmentView {
+        id: e.id.clone(),
+        org_id: e.org_id.clone(),
+        state: e.state.clone(),
+        program_role: e.program_role.clone(),
+        company: CompanyProfileView {
+            legal_name: p.legal_name,
+            address_line1: p.address_line1,
+            address_line2: p.address_line2,
+            city: p.city,
+            region: p.region,
+            postal_code: p.postal_code,
+            country: p.country,
+            phone: p.phone,
+            email: p.email,
+            website: p.website,
+            primary_domain: p.primary_domain,
+        },
+        membership,
+        primary_contact_name: e.primary_contact_name.clone(),
+        primary_contact_email: e.primary_contact_email.clone(),
+        primary_contact_phone: e.primary_contact_phone.clone(),
+        primary_contact_verified: e.contact_verified_at.is_some(),
+        support_email: e.support_email.clone(),
+        support_phone: e.support_phone.clone(),
+        support_website: e.support_website.clone(),
+        review_note: e.review_note.clone(),
+        missing: missing(e, &org),
+        version: e.version,
+    })
+}
+
+/// The caller's own application, for a global admin of the applying organization.
+async fn mine(c: &impl ConnectionTrait, ctx: &Ctx) -> AppResult<(enrollment::Model, CurrentUser)> {
+    let me = ctx.user()?.clone();
+    let e = repo::enrollments::for_org(c, &me.org.id)
+        .await?
+        .ok_or(AppError::NotFound("enrollment"))?;
+    if !me.actor.roles.contains(&Role::GlobalAdmin) {
+        return Err(AppError::denied(
+            keiro_domain::DenyReason::RoleRequired(vec![Role::GlobalAdmin]),
+            "enrollment",
+        ));
+    }
+    Ok((e, me))
+}
+
+fn state_of(e: &enrollment::Model) -> AppResult<EnrollmentState> {
+    EnrollmentState::parse(&e.state).ok_or(AppError::Internal(format!(
+        "unknown enrollment state {}",
+        e.state
+    )))
+}
+
+fn not_editable(e: &enrollment::Model) -> AppError {
+    AppError::Conflict {
+        code: "enrollment_not_editable",
+        message: format!("the application is {} and cannot be changed now", e.state),
+    }
+}
+
+pub async fn get_mine(app: &App, ctx: &Ctx) -> AppResult<EnrollmentView> {
+    let (e, _) = mine(app.db.reader(), ctx).await?;
+    view(app.db.reader(), &e).await
+}
+
+/// Applies `change` to the caller's editable application in one transaction, then audits it.
+async fn edit<F>(app: &App, ctx: &Ctx, step: &str, change: F) -> AppResult<EnrollmentView>
+where
+    F: for<'a> FnOnce(
+        &'a DatabaseTransaction,
+        &'a mut enrollment::Model,
+        &'a CurrentUser,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = AppResult<serde_json::Value>> + Send + 'a>,
+    >,
+{
+    let tx = app.db.begin().await?;
+    let (mut e, me) = mine(&tx, ctx).await?;
+    if !state_of(&e)?.editable() {
+        return Err(not_editable(&e));
+    }
+    let from = e.state.clone();
+    let details = change(&tx, &mut e, &me).await?;
+    repo::enrollments::save(&tx, &e, &from, app.now()).await?;
+    audit::record(
+        &tx,
+        ctx,
+        app.now(),
+        Event::new(&format!("enrollment.{step}_saved"), "enrollment", &e.id)
+            .in_org(&e.org_id)
+            .details(details),
+    )
+    .await?;
+    let e = repo::enrollments::get(&tx, &e.id)
+        .await?
+        .ok_or(AppError::NotFound("enrollment"))?;
+    let v = view(&tx, &e).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+pub async fn set_program_role(app: &App, ctx: &Ctx, role: &str) -> AppResult<EnrollmentView> {
+    let role = program_role(role)?;
+    edit(app, ctx, "program_role", move |_, e, _| {
+        Box::pin(async move {
+            e.program_role = role.code().into();
+            Ok(json!({ "program_role": e.program_role }))
+        })
+    })
+    .await
+}
+
+/// Links a membership record, proving control with its claim secret (R-ENR-2).
+pub async fn link_membership(
+    app: &App,
+    ctx: &Ctx,
+    partner_id: &str,
+    claim_secret: &str,
+) -> AppResult<EnrollmentView> {
+    let partner_id = parse_partner_id(partner_id)?;
+    let me = ctx.user()?;
+    let key = format!("claim:{}", me.org.id);
+    let now = app.now();
+    if let Some(wait) = app.throttle.signin_account.blocked_for(&key, now) {
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+            code: "too_many_claim_attempts",
+        });
+    }
+    let secret = claim_secret.trim().to_string();
+    let throttle = app.throttle.clone();
+    let result = edit(app, ctx, "membership", move |tx, e, me| {
+        Box::pin(async move {
+            let refuse = |code: &'static str, m: &str| AppError::validation("partner_id", code, m);
+            let rec = repo::registry::by_partner_id(tx, &partner_id).await?;
+            let Some(rec) = rec.filter(|r| ct_eq(&r.claim_secret_hash, &sha256_hex(&secret))) else {
+                // One message for "no such ID" and "wrong secret": no probing for valid IDs.
+                throttle.signin_account.hit(&format!("claim:{}", me.org.id), now);
+                return Err(refuse("membership_claim_failed", "the partner ID and claim secret do not match a membership record"));
+            };
+            if MembershipStatus::parse(&rec.status) != Some(MembershipStatus::Active) || rec.expires_on.is_some_and(|d| d < now.date()) {
+                return Err(refuse("membership_not_active", "this membership record is not active; renew it with the operator first"));
+            }
+            if rec.country != me.org.country {
+                return Err(refuse(
+                    "membership_country_mismatch",
+                    &format!("this membership record is in {}, your organization in {}: they must be the same", rec.country, me.org.country),
+                ));
+            }
+            if !repo::registry::claim(tx, &rec.id, &me.org.id, now).await? {
+                return Err(AppError::Conflict { code: "membership_already_claimed", message: "another organization has already linked this membership record".into() });
+            }
+            if let Some(old) = e.membership_record_id.as_deref().filter(|o| *o != rec.id) {
+                repo::registry::release(tx, old, &me.org.id).await?;
+            }
+            e.membership_record_id = Some(rec.id.clone());
+            Ok(json!({ "partner_id": rec.partner_id }))
+        })
+    })
+    .await;
+    if result.is_ok() {
+        app.throttle.signin_account.reset(&key);
+    }
+    result
+}
+
+/// The legal business profile (R-ENR-1). The country is fixed once a membership record is linked.
+pub async fn set_profile(app: &App, ctx: &Ctx, p: CompanyProfile) -> AppResult<EnrollmentView> {
+    let p = CompanyProfile::parse(p)?;
+    for (field, v) in [
+        ("address_line1", &p.address_line1),
+        ("city", &p.city),
+        ("postal_code", &p.postal_code),
+        ("phone", &p.phone),
+    ] {
+        if v.is_empty() {
+            return Err(AppError::validation(
+                field,
+                "required",
+                format!("{field} is required for enrollment"),
+            ));
+        }
+    }
+    let now = app.now();
+    edit(app, ctx, "profile", move |tx, e, me| {
+        Box::pin(async move {
+            if e.membership_record_id.is_some() && p.country != me.org.country {
+                return Err(AppError::validation(
+                    "country",
+                    "membership_country_mismatch",
+                    "the country must stay that of the linked membership record",
+                ));
+            }
+            let org = repo::orgs::get(tx, &me.org.id)
+                .await?
+                .ok_or(AppError::NotFound("organization"))?;
+            repo::orgs::update_profile(tx, &org.id, org.version, &p, now).await?;
+            Ok(json!({ "legal_name": p.legal_name, "country": p.country }))
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Clone)]
+pub struct Contacts {
+    pub primary_contact_name: String,
+    pub primary_contact_email: String,
+    pub primary_contact_phone: String,
+    pub support_email: String,
+    pub support_phone: String,
+    pub support_website: String,
+}
+
+fn webmail_list(app: &App) -> Vec<String> {
+    DEFAULT_WEBMAIL_DOMAINS
+        .iter()
+        .map(|s| s.to_string())
+        .chain(app.config.webmail_domains.iter().cloned())
+        .collect()
+}
+
+/// Primary and customer-support contacts (R-ENR-1, R-ENR-3). A changed primary email must be
+/// verified again.
+pub async fn set_contacts(app: &App, ctx: &Ctx, c: Contacts) -> AppResult<EnrollmentView> {
+    let name = c.primary_contact_name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::validation(
+            "primary_contact_name",
+            "invalid_full_name",
+            "a name of 1 to 200 characters is required",
+        ));
+    }
+    let email = Email::parse(&c.primary_contact_email).map_err(|mut e| {
+        e.field = "primary_contact_email";
+        AppError::Validation(e)
+    })?;
+    if is_webmail(email.domain(), &webmail_list(app)) {
+        return Err(AppError::validation(
+            "primary_contact_email",
+            "webmail_not_allowed",
+            "use an address of your organization's own domain, not a web-mail service such as Gmail or Outlook.com",
+        ));
+    }
+    let phone = c.primary_contact_phone.trim().to_string();
+    if phone.is_empty()
+        || phone
+            .chars()
+            .any(|ch| !(ch.is_ascii_digit() || " +-().".contains(ch)))
+    {
+        return Err(AppError::validation(
+            "primary_contact_phone",
+            "invalid_phone",
+            "a phone number may contain digits, spaces and + - ( ) .",
+        ));
+    }
+    let support_email = match c.support_email.trim() {
+        "" => String::new(),
+        s => Email::parse(s)
+            .map_err(|mut e| {
+                e.field = "support_email";
+                AppError::Validation(e)
+            })?
+            .to_string(),
+    };
+    if support_email.is_empty() && c.support_phone.trim().is_empty() {
+        return Err(AppError::validation(
+            "support_email",
+            "support_contact_required",
+            "give a support email or phone for your customers",
+        ));
+    }
+    let (sp, sw) = (
+        c.support_phone.trim().to_string(),
+        c.support_website.trim().to_string(),
+    );
+    edit(app, ctx, "contacts", move |_, e, _| {
+        Box::pin(async move {
+            if e.primary_contact_email != email.as_str() {
+                e.contact_verified_at = None;
+            }
+            e.primary_contact_name = name;
+            e.primary_contact_email = email.to_string();
+            e.primary_contact_phone = phone;
+            e.support_email = support_email;
+            e.support_phone = sp;
+            e.support_website = sw;
+            Ok(json!({ "primary_contact_email": e.primary_contact_email }))
+        })
+    })
+    .await
+}
+
+fn lang_of(me: &CurrentUser) -> Language {
+    me.language().unwrap_or(Language::En)
+}
+
+async fn notify(
+    tx: &DatabaseTransaction,
+    app: &App,
+    e: &enrollment::Model,
+    company: &str,
+    lang: Language,
+    template: &str,
+    extra: &[(&str, String)],
+) -> AppResult<()> {
+    let mut args = vec![
+        ("name", e.primary_contact_name.clone()),
+        ("company", company.to_string()),
+    ];
+    args.extend(extra.iter().map(|(k, v)| (*k, v.clone())));
+    outbox::enqueue_email(
+        tx,
+        app,
+        Some(&e.org_id),
+        template,
+        &e.primary_contact_email,
+        lang,
+        &args,
+    )
+    .await
+}
+
+/// Submits (or resubmits) the application. Unverified contact: a verification link is emailed.
+pub async fn submit(app: &App, ctx: &Ctx) -> AppResult<EnrollmentView> {
+    let tx = app.db.begin().await?;
+    let (mut e, me) = mine(&tx, ctx).await?;
+    let org = repo::orgs::get(&tx, &e.org_id)
+        .await?
+        .ok_or(AppError::NotFound("organization"))?;
+    let gaps = missing(&e, &org);
+    if !gaps.is_empty() {
+        return Err(AppError::validation(
+            "enrollment",
+            "enrollment_incomplete",
+            format!("still missing: {}", gaps.join(", ")),
+        ));
+    }
+    let verified = e.contact_verified_at.is_some();
+    let Some(next) = state_of(&e)?.next(EnrollmentEvent::Submit { verified }) else {
+        return Err(not_editable(&e));
+    };
+    let from = e.state.clone();
+    let now = app.now();
+    e.state = next.code().into();
+    e.submitted_at = Some(now);
+    repo::enrollments::save(&tx, &e, &from, now).await?;
+    let lang = lang_of(&me);
+    if next == EnrollmentState::PendingVerification {
+        repo::verifications::retire_for(&tx, VERIFY_PURPOSE, &e.id, now).await?;
+        let token = new_token("kv_");
+        let expires = now + Duration::hours(app.config.verification_link_hours);
+        repo::verifications::insert(
+            &tx,
+            email_verification::Model {
+                id: Uuid::now_v7().to_string(),
+                token_hash: sha256_hex(&token),
+                purpose: VERIFY_PURPOSE.into(),
+                subject_id: e.id.clone(),
+                email: e.primary_contact_email.clone(),
+                expires_at: expires,
+                used_at: None,
+                created_at: now,
+            },
+        )
+        .await?;
+        let link = format!(
+            "{}/enroll/verify?token={token}",
+            app.config.public_url.trim_end_matches('/')
+        );
+        notify(
+            &tx,
+            app,
+            &e,
+            &org.legal_name,
+            lang,
+            "enrollment-verify",
+            &[("link", link), ("expires", crate::auth::fmt_time(expires))],
+        )
+        .await?;
+    } else {
+        notify(
+            &tx,
+            app,
+            &e,
+            &org.legal_name,
+            lang,
+            "enrollment-in-review",
+            &[],
+        )
+        .await?;
+    }
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Event::new("enrollment.submitted", "enrollment", &e.id)
+            .in_org(&e.org_id)
+            .details(json!({ "state": e.state })),
+    )
+    .await?;
+    let e = repo::enrollments::get(&tx, &e.id)
+        .await?
+        .ok_or(AppError::NotFound("enrollment"))?;
+    let v = view(&tx, &e).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// Follows a verification link. Expired, used or unknown links change nothing and say why.
+pub async fn verify(app: &App, ctx: &Ctx, token: &str) -> AppResult<String> {
+    let now = app.now();
+    let bad = |code: &'static str, m: &str| AppError::validation("token", code, m);
+    if !token.starts_with("kv_") || token.len() > 100 {
+        return Err(bad(
+            "verification_link_invalid",
+            "this verification link is not valid",
+        ));
+    }
+    let tx = app.db.begin().await?;
+    let v = repo::verifications::find(&tx, &sha256_hex(token))
+        .await?
+        .ok_or_else(|| {
+            bad(
+                "verification_link_invalid",
+                "this verification link is not valid",
+            )
+        })?;
+    if v.used_at.is_some() {
+        return Err(bad(
+            "verification_link_used",
+            "this verification link was already used or replaced by a newer one",
+        ));
+    }
+    if v.expires_at <= now {
+        return Err(bad(
+            "verification_link_expired",
+            "this verification link has expired; submit the application again for a new one",
+        ));
+    }
+    if !repo::verifications::use_once(&tx, &v.id, now).await? {
+        return Err(bad(
+            "verification_link_used",
+            "this verification link was already used",
+        ));
+    }
+    let mut e = repo::enrollments::get(&tx, &v.subject_id)
+        .await?
+        .ok_or(AppError::NotFound("enrollment"))?;
+    if e.primary_contact_email != v.email {
+        return Err(bad(
+            "verification_link_used",
+            "the primary contact changed since this link was sent",
+        ));
+    }
+    let org = repo::orgs::get(&tx, &e.org_id)
+        .await?
+        .ok_or(AppError::NotFound("organization"))?;
+    let from = e.state.clone();
+    e.contact_verified_at = Some(now);
+    if let Some(next) = state_of(&e)?.next(EnrollmentEvent::Verify) {
+        e.state = next.code().into();
+    }
+    repo::enrollments::save(&tx, &e, &from, now).await?;
+    let applicant = CurrentUser::load(&tx, &e.applicant_user_id).await?;
+    let lang = applicant.as_ref().map(lang_of).unwrap_or(Language::En);
+    if e.state == EnrollmentState::InReview.code() {
+        notify(
+            &tx,
+            app,
+            &e,
+            &org.legal_name,
+            lang,
+            "enrollment-in-review",
+            &[],
+        )
+        .await?;
+    }
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Event::new("enrollment.contact_verified", "enrollment", &e.id)
+            .in_org(&e.org_id)
+            .details(json!({ "email": v.email, "state": e.state })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(e.state)
+}
+
+// ---- review by operator staff (R-ENR-4) ----
+
+fn reviewer(ctx: &Ctx) -> AppResult<&CurrentUser> {
+    let me = ctx.user()?;
+    me.require(Action::ReviewEnrollments, "enrollment")?;
+    Ok(me)
+}
+
+pub async fn queue(
+    app: &App,
+    ctx: &Ctx,
+    state: Option<&str>,
+    cursor: Option<&str>,
+    limit: u64,
+) -> AppResult<Page<EnrollmentView>> {
+    reviewer(ctx)?;
+    if let Some(s) = state {
+        EnrollmentState::parse(s).ok_or_else(|| {
+            AppError::validation("state", "invalid_state", "unknown enrollment state")
+        })?;
+    }
+    let p = repo::enrollments::queue(app.db.reader(), state, cursor, limit).await?;
+    let mut items = Vec::with_capacity(p.items.len());
+    for e in &p.items {
+        items.push(view(app.db.reader(), e).await?);
+    }
+    Ok(Page {
+        items,
+        next_cursor: p.next_cursor,
+    })
+}
+
+pub async fn get(app: &App, ctx: &Ctx, id: &str) -> AppResult<EnrollmentView> {
+    reviewer(ctx)?;
+    let e = repo::enrollments::get(app.db.reader(), id)
+        .await?
+        .ok_or(AppError::NotFound("enrollment"))?;
+    view(app.db.reader(), &e).await
+}
+
+/// A reviewer's decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Approve,
+    Reject,
+    RequestInfo,
+}
+
+pub async fn decide(
+    app: &App,
+    ctx: &Ctx,
+    id: &str,
+    decision: Decision,
+    note: &str,
+) -> AppResult<EnrollmentView> {
+    let me = reviewer(ctx)?;
+    let note = note.trim();
+    if decision != Decision::Approve && (note.is_empty() || note.chars().count() > 2000) {
+        return Err(AppError::validation(
+            "note",
+            "note_required",
+            "give the reason or question (1 to 2000 characters)",
+        ));
+    }
+    let tx = app.db.begin().await?;
+    let mut e = repo::enrollments::get(&tx, id)
+        .await?
+        .ok_or(AppError::NotFound("enrollment"))?;
+    let event = match decision {
+        Decision::Approve => EnrollmentEvent::Approve,
+        Decision::Reject => EnrollmentEvent::Reject,
+        Decision::RequestInfo => EnrollmentEvent::RequestInfo,
+    };
+    let Some(next) = state_of(&e)?.next(event) else {
+        return Err(AppError::Conflict {
+            code: "enrollment_not_in_review",
+            message: format!("the application is {}, not in review", e.state),
+        });
+    };
+    let now = app.now();
+    let from = e.state.clone();
+    e.state = next.code().into();
+    e.review_note = note.to_string();
+    e.decided_by = Some(me.user.id.clone());
+    e.decided_at = Some(now);
+    repo::enrollments::save(&tx, &e, &from, now).await?;
+    let org = repo::orgs::get(&tx, &e.org_id)
+        .await?
+        .ok_or(AppError::NotFound("organization"))?;
+    let applicant = CurrentUser::load(&tx, &e.applicant_user_id).await?;
+    let lang = applicant.as_ref().map(lang_of).unwrap_or(Language::En);
+    match decision {
+        Decision::Approve => {
+            let rec_id = e
+                .membership_record_id
+                .clone()
+                .ok_or(AppError::Internal("approved without membership".into()))?;
+            let rec = repo::registry::get(&tx, &rec_id)
+                .await?
+                .ok_or(AppError::NotFound("membership record"))?;
+            let mut roles: Vec<String> = org
+                .program_roles
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
+            if !roles.contains(&e.program_role) {
+                roles.push(e.program_role.clone());
+            }
+            approve_org(&tx, &org.id, &rec.partner_id, &roles.join(","), now).await?;
+            // R-USR-6: the enrolling user becomes global admin and admin agent.
+            if let Some(a) = &applicant {
+                let mut codes: Vec<&str> = a.actor.roles.iter().map(|r| r.code()).collect();
+                for r in [Role::GlobalAdmin.code(), Role::AdminAgent.code()] {
+                    if !codes.contains(&r) {
+                        codes.push(r);
+                    }
+                }
+                repo::users::set_roles(&tx, &a.user.id, &org.id, &codes).await?;
+            }
+            notify(
+                &tx,
+                app,
+                &e,
+                &org.legal_name,
+                lang,
+                "enrollment-approved",
+                &[("partner_id", rec.partner_id.clone())],
+            )
+            .await?;
+        }
+        Decision::Reject => {
+            set_partner_status(&tx, &org.id, "rejected").await?;
+            if let Some(rec) = &e.membership_record_id {
+                repo::registry::release(&tx, rec, &org.id).await?;
+            }
+            notify(
+                &tx,
+                app,
+                &e,
+                &org.legal_name,
+                lang,
+                "enrollment-rejected",
+                &[("note", note.to_string())],
+            )
+            .await?;
+        }
+        Decision::RequestInfo => {
+            notify(
+                &tx,
+                app,
+                &e,
+                &org.legal_name,
+                lang,
+                "enrollment-more-info",
+                &[("note", note.to_string())],
+            )
+            .await?;
+        }
+    }
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Event::new(&format!("enrollment.{}", e.state), "enrollment", &e.id)
+            .in_org(&e.org_id)
+            .details(json!({ "note": note })),
+    )
+    .await?;
+    let e = repo::enrollments::get(&tx, id)
+        .await?
+        .ok_or(AppError::NotFound("enrollment"))?;
+    let v = view(&tx, &e).await?;
+    tx.commit().await.map_err(AppError::from)?;
+    Ok(v)
+}
+
+async fn approve_org(
+    tx: &DatabaseTransaction,
+    org_id: &str,
+    partner_id: &str,
+    program_roles: &str,
+    now: time::OffsetDateTime,
+) -> AppResult<()> {
+    use keiro_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    organization::Entity::update_many()
+        .col_expr(
+            organization::Column::PartnerStatus,
+            Expr::value(Some("approved".to_string())),
+        )
+        .col_expr(
+            organization::Column::PartnerId,
+            Expr::value(Some(partner_id.to_string())),
+        )
+        .col_expr(
+            organization::Column::ProgramRoles,
+            Expr::value(program_roles),
+        )
+        .col_expr(organization::Column::UpdatedAt, Expr::value(now))
+        .filter(organization::Column::Id.eq(org_id))
+        .exec(tx)
+        .await
+        .map_err(|e| match keiro_store::StoreError::from(e) {
+            keiro_store::StoreError::Duplicate(_) => AppError::Conflict {
+                code: "partner_id_taken",
+                message: "another organization already holds this partner ID".into(),
+            },
+            other => other.into(),
+        })?;
+    Ok(())
+}
+
+async fn set_partner_status(tx: &DatabaseTransaction, org_id: &str, status: &str) -> AppResult<()> {
+    use keiro_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    organization::Entity::update_many()
+        .col_expr(
+            organization::Column::PartnerStatus,
+            Expr::value(Some(status.to_string())),
+        )
+        .filter(organization::Column::Id.eq(org_id))
+        .exec(tx)
+        .await?;
+    Ok(())
+}
+
+/// R-ENR-5: a partner already in the program creates its reseller account with only its
+/// support contact details.
+pub async fn reseller_account(
+    app: &App,
+    ctx: &Ctx,
+    support_email: &str,
+    support_phone: &str,
+    support_website: &str,
+) -> AppResult<Vec<String>> {
+    let me = ctx.user()?;
+    me.require(Action::EditCompanyProfile, "organization")?;
+    if me.actor.org_kind != OrgKind::Partner {
+        return Err(AppError::NotFound("organization"));
+    }
+    let se = match support_email.trim() {
+        "" => String::new(),
+        s => Email::parse(s)?.to_string(),
+    };
+    if se.is_empty() && support_phone.trim().is_empty() {
+        return Err(AppError::validation(
+            "support_email",
+            "support_contact_required",
+            "give a support email or phone for your customers",
+        ));
+    }
+    let tx = app.db.begin().await?;
+    let org = repo::orgs::get(&tx, &me.org.id)
+        .await?
+        .ok_or(AppError::NotFound("organization"))?;
+    let mut roles: Vec<String> = org
+        .program_roles
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    if roles
+        .iter()
+        .any(|r| r == ProgramRole::IndirectReseller.code())
+    {
+        return Err(AppError::Conflict {
+            code: "already_reseller",
+            message: "your organization is already an indirect reseller".into(),
+        });
+    }
+    roles.push(ProgramRole::IndirectReseller.code().into());
+    let partner_id = org.partner_id.clone().ok_or(AppError::Conflict {
+        code: "enrollment_required",
+        message: "enroll in the program first".into(),
+    })?;
+    approve_org(&tx, &org.id, &partner_id, &roles.join(","), app.now()).await?;
+    let now = app.now();
+    match repo::enrollments::for_org(&tx, &org.id).await? {
+        Some(mut e) => {
+            let from = e.state.clone();
+            e.support_email = se.clone();
+            e.support_phone = support_phone.trim().to_string();
+            e.support_website = support_website.trim().to_string();
+            repo::enrollments::save(&tx, &e, &from, now).await?;
+        }
+        None => {
+            repo::enrollments::insert(
+                &tx,
+                enrollment::Model {
+                    id: Uuid::now_v7().to_string(),
+                    org_id: org.id.clone(),
+                    applicant_user_id: me.user.id.clone(),
+                    program_role: ProgramRole::IndirectReseller.code().into(),
+                    state: EnrollmentState::Approved.code().into(),
+                    membership_record_id: None,
+                    primary_contact_name: me.user.full_name.clone(),
+                    primary_contact_email: me.user.email.clone(),
+                    primary_contact_phone: String::new(),
+                    support_email: se.clone(),
+                    support_phone: support_phone.trim().to_string(),
+                    support_website: support_website.trim().to_string(),
+                    contact_verified_at: None,
+                    submitted_at: Some(now),
+                    review_note: String::new(),
+                    decided_by: None,
+                    decided_at: Some(now),
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )
+            .await?;
+        }
+    }
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Event::new("enrollment.reseller_account_created", "organization", &org.id)
+            .in_org(&org.id)
+            .details(json!({ "support_email": se, "support_phone": support_phone.trim(), "support_website": support_website.trim() })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(roles)
+}

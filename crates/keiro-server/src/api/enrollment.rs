@@ -1,0 +1,314 @@
+use crate::api::ApiQuery;
+use crate::extract::{ApiCtx, ApiJson, Paging, client_ip, encode_cursor, request_id};
+use crate::problem::ApiResult;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::{StatusCode, request::Parts};
+use keiro_api_types::{
+    CompanyProfile, Enrollment, EnrollmentAccountCreated, EnrollmentContacts, EnrollmentList,
+    EnrollmentProgramRole, LinkMembership, NewEnrollmentAccount, ProgramRoles, ResellerAccount,
+    ReviewNote, VerificationResult, VerifyEmail,
+};
+use keiro_app::Ctx;
+use keiro_app::enrollment::{Contacts, Decision, EnrollmentView, NewAccount};
+use serde::Deserialize;
+
+/// The request context of an anonymous caller (request id and address only).
+pub struct AnonCtx(pub Ctx);
+
+impl FromRequestParts<AppState> for AnonCtx {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(AnonCtx(Ctx::anonymous(request_id(parts), client_ip(parts))))
+    }
+}
+
+pub fn body(v: EnrollmentView) -> Enrollment {
+    let c = v.company;
+    Enrollment {
+        id: v.id,
+        org_id: v.org_id,
+        state: v.state,
+        program_role: v.program_role,
+        company: CompanyProfile {
+            legal_name: c.legal_name,
+            address_line1: c.address_line1,
+            address_line2: c.address_line2,
+            city: c.city,
+            region: c.region,
+            postal_code: c.postal_code,
+            country: c.country,
+            phone: c.phone,
+            email: c.email,
+            website: c.website,
+            primary_domain: c.primary_domain,
+        },
+        membership: v.membership.map(crate::api::registry::record_body),
+        primary_contact_name: v.primary_contact_name,
+        primary_contact_email: v.primary_contact_email,
+        primary_contact_phone: v.primary_contact_phone,
+        primary_contact_verified: v.primary_contact_verified,
+        support_email: v.support_email,
+        support_phone: v.support_phone,
+        support_website: v.support_website,
+        review_note: v.review_note,
+        missing: v.missing.into_iter().map(str::to_string).collect(),
+    }
+}
+
+/// Creates a work account to enroll with: a partner organization (not yet approved), its first
+/// user and a draft application (R-ENR-1). Answers with an API token to continue.
+#[utoipa::path(post, path = "/v1/enrollment/accounts", tag = "enrollment", request_body = NewEnrollmentAccount,
+    responses((status = 201, body = EnrollmentAccountCreated), (status = 409, description = "The email is taken")))]
+pub async fn create_account(
+    State(s): State<AppState>,
+    AnonCtx(ctx): AnonCtx,
+    ApiJson(b): ApiJson<NewEnrollmentAccount>,
+) -> ApiResult<(StatusCode, Json<EnrollmentAccountCreated>)> {
+    let a = NewAccount {
+        company_name: b.company_name,
+        country: b.country,
+        primary_domain: b.primary_domain,
+        full_name: b.full_name,
+        email: b.email,
+        password: b.password,
+        program_role: b.program_role,
+    };
+    let (me, _) = keiro_app::enrollment::create_account(&s.app, &ctx, a).await?;
+    let token = keiro_app::tokens::issue(&s.app, Some(&ctx), &me, "enrollment", 7, None).await?;
+    let ctx = Ctx {
+        user: Some(me.clone()),
+        ..ctx
+    };
+    let v = keiro_app::enrollment::get_mine(&s.app, &ctx).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(EnrollmentAccountCreated {
+            user_id: me.user.id,
+            enrollment: body(v),
+            token: token.secret.unwrap_or_default(),
+        }),
+    ))
+}
+
+/// The caller's application.
+#[utoipa::path(get, path = "/v1/enrollment", tag = "enrollment", security(("bearer" = [])), responses((status = 200, body = Enrollment)))]
+pub async fn get_mine(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+) -> ApiResult<Json<Enrollment>> {
+    Ok(Json(body(
+        keiro_app::enrollment::get_mine(&s.app, &ctx).await?,
+    )))
+}
+
+/// Step: program role.
+#[utoipa::path(put, path = "/v1/enrollment/programrole", tag = "enrollment", security(("bearer" = [])), request_body = EnrollmentProgramRole,
+    responses((status = 200, body = Enrollment), (status = 409, description = "Not editable in its state")))]
+pub async fn put_program_role(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<EnrollmentProgramRole>,
+) -> ApiResult<Json<Enrollment>> {
+    Ok(Json(body(
+        keiro_app::enrollment::set_program_role(&s.app, &ctx, &b.program_role).await?,
+    )))
+}
+
+/// Step: link the membership record, proving control with its claim secret (R-ENR-2).
+#[utoipa::path(put, path = "/v1/enrollment/membership", tag = "enrollment", security(("bearer" = [])), request_body = LinkMembership,
+    responses((status = 200, body = Enrollment), (status = 409, description = "Claimed by another organization")))]
+pub async fn put_membership(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<LinkMembership>,
+) -> ApiResult<Json<Enrollment>> {
+    Ok(Json(body(
+        keiro_app::enrollment::link_membership(&s.app, &ctx, &b.partner_id, &b.claim_secret)
+            .await?,
+    )))
+}
+
+/// Step: the legal business profile.
+#[utoipa::path(put, path = "/v1/enrollment/profile", tag = "enrollment", security(("bearer" = [])), request_body = CompanyProfile,
+    responses((status = 200, body = Enrollment)))]
+pub async fn put_profile(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<CompanyProfile>,
+) -> ApiResult<Json<Enrollment>> {
+    let p = keiro_domain::CompanyProfile {
+        legal_name: b.legal_name,
+        address_line1: b.address_line1,
+        address_line2: b.address_line2,
+        city: b.city,
+        region: b.region,
+        postal_code: b.postal_code,
+        country: b.country,
+        phone: b.phone,
+        email: b.email,
+        website: b.website,
+        primary_domain: b.primary_domain,
+    };
+    Ok(Json(body(
+        keiro_app::enrollment::set_profile(&s.app, &ctx, p).await?,
+    )))
+}
+
+/// Step: primary contact (no web-mail) and customer support contact (R-ENR-3).
+#[utoipa::path(put, path = "/v1/enrollment/contacts", tag = "enrollment", security(("bearer" = [])), request_body = EnrollmentContacts,
+    responses((status = 200, body = Enrollment)))]
+pub async fn put_contacts(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<EnrollmentContacts>,
+) -> ApiResult<Json<Enrollment>> {
+    let c = Contacts {
+        primary_contact_name: b.primary_contact_name,
+        primary_contact_email: b.primary_contact_email,
+        primary_contact_phone: b.primary_contact_phone,
+        support_email: b.support_email,
+        support_phone: b.support_phone,
+        support_website: b.support_website,
+    };
+    Ok(Json(body(
+        keiro_app::enrollment::set_contacts(&s.app, &ctx, c).await?,
+    )))
+}
+
+/// Submits (or resubmits) the application; the primary contact gets a verification link.
+#[utoipa::path(post, path = "/v1/enrollment/submit", tag = "enrollment", security(("bearer" = [])),
+    responses((status = 200, body = Enrollment), (status = 409, description = "Not editable in its state")))]
+pub async fn submit(State(s): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiResult<Json<Enrollment>> {
+    Ok(Json(body(
+        keiro_app::enrollment::submit(&s.app, &ctx).await?,
+    )))
+}
+
+/// Follows the primary contact's verification link (anonymous: the link is the proof).
+#[utoipa::path(post, path = "/v1/enrollment/verifications", tag = "enrollment", request_body = VerifyEmail,
+    responses((status = 200, body = VerificationResult)))]
+pub async fn verify(
+    State(s): State<AppState>,
+    AnonCtx(ctx): AnonCtx,
+    ApiJson(b): ApiJson<VerifyEmail>,
+) -> ApiResult<Json<VerificationResult>> {
+    Ok(Json(VerificationResult {
+        state: keiro_app::enrollment::verify(&s.app, &ctx, &b.token).await?,
+    }))
+}
+
+/// R-ENR-5: a partner already in the program becomes an indirect reseller with only its
+/// support contact.
+#[utoipa::path(post, path = "/v1/enrollment/reselleraccount", tag = "enrollment", security(("bearer" = [])), request_body = ResellerAccount,
+    responses((status = 200, body = ProgramRoles), (status = 409, description = "Already a reseller")))]
+pub async fn reseller_account(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<ResellerAccount>,
+) -> ApiResult<Json<ProgramRoles>> {
+    let roles = keiro_app::enrollment::reseller_account(
+        &s.app,
+        &ctx,
+        &b.support_email,
+        &b.support_phone,
+        &b.support_website,
+    )
+    .await?;
+    Ok(Json(ProgramRoles {
+        program_roles: roles,
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueParams {
+    /// draft, pending_verification, in_review, more_info_requested, approved or rejected.
+    #[param(min_length = 1)]
+    pub state: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<String>,
+    #[param(min_length = 1)]
+    pub cursor: Option<String>,
+}
+
+/// Operator staff: the review queue, oldest first.
+#[utoipa::path(get, path = "/v1/enrollments", tag = "operator", security(("bearer" = [])), params(QueueParams),
+    responses((status = 200, body = EnrollmentList)))]
+pub async fn queue(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<QueueParams>,
+) -> ApiResult<Json<EnrollmentList>> {
+    let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let state = crate::extract::non_empty("state", q.state)?;
+    let page =
+        keiro_app::enrollment::queue(&s.app, &ctx, state.as_deref(), p.cursor.as_deref(), p.limit)
+            .await?;
+    Ok(Json(EnrollmentList {
+        items: page.items.into_iter().map(body).collect(),
+        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
+    }))
+}
+
+/// Operator staff: one application.
+#[utoipa::path(get, path = "/v1/enrollments/{id}", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = Enrollment)))]
+pub async fn get_one(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Enrollment>> {
+    Ok(Json(body(
+        keiro_app::enrollment::get(&s.app, &ctx, &id).await?,
+    )))
+}
+
+async fn decide(
+    s: AppState,
+    ctx: Ctx,
+    id: String,
+    d: Decision,
+    note: String,
+) -> ApiResult<Json<Enrollment>> {
+    Ok(Json(body(
+        keiro_app::enrollment::decide(&s.app, &ctx, &id, d, &note).await?,
+    )))
+}
+
+/// Operator staff: approve (the applicant becomes global admin and admin agent; R-USR-6).
+#[utoipa::path(post, path = "/v1/enrollments/{id}/approve", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
+    request_body = ReviewNote, responses((status = 200, body = Enrollment), (status = 409, description = "Not in review")))]
+pub async fn approve(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ReviewNote>,
+) -> ApiResult<Json<Enrollment>> {
+    decide(s, ctx, id, Decision::Approve, b.note).await
+}
+
+/// Operator staff: reject with a reason.
+#[utoipa::path(post, path = "/v1/enrollments/{id}/reject", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
+    request_body = ReviewNote, responses((status = 200, body = Enrollment), (status = 409, description = "Not in review")))]
+pub async fn reject(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ReviewNote>,
+) -> ApiResult<Json<Enrollment>> {
+    decide(s, ctx, id, Decision::Reject, b.note).await
+}
+
+/// Operator staff: ask the applicant for more information.
+#[utoipa::path(post, path = "/v1/enrollments/{id}/requestinfo", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
+    request_body = ReviewNote, responses((status = 200, body = Enrollment), (status = 409, description = "Not in review")))]
+pub async fn request_info(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ReviewNote>,
+) -> ApiResult<Json<Enrollment>> {
+    decide(s, ctx, id, Decision::RequestInfo, b.note).await
+}

@@ -1,0 +1,197 @@
+use crate::api::ApiQuery;
+use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, non_empty};
+use crate::problem::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use keiro_api_types::{
+    ClaimSecret, ImportReport, ImportRowError, MembershipRecord, MembershipRecordInput,
+    MembershipRecordList, MembershipRecordUpdate, MembershipRecordWithSecret,
+};
+use keiro_app::registry::{RecordInput, RecordView};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RegistryParams {
+    /// Part of the organization name or partner ID.
+    #[param(min_length = 1)]
+    pub q: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<String>,
+    #[param(min_length = 1)]
+    pub cursor: Option<String>,
+}
+
+pub fn record_body(r: RecordView) -> MembershipRecord {
+    MembershipRecord {
+        id: r.id,
+        partner_id: r.partner_id,
+        organization_name: r.organization_name,
+        country: r.country,
+        level: r.level,
+        status: r.status,
+        expires_on: r.expires_on,
+        claimed: r.claimed,
+    }
+}
+
+fn no_store<T: IntoResponse>(t: T) -> Response {
+    let mut r = t.into_response();
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    r
+}
+
+/// Operator staff: the membership registry.
+#[utoipa::path(get, path = "/v1/membershiprecords", tag = "operator", security(("bearer" = [])), params(RegistryParams),
+    responses((status = 200, body = MembershipRecordList)))]
+pub async fn list_records(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<RegistryParams>,
+) -> ApiResult<Json<MembershipRecordList>> {
+    let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let search = non_empty("q", q.q)?;
+    let page = keiro_app::registry::list(
+        &s.app,
+        &ctx,
+        search.as_deref(),
+        p.cursor.as_deref(),
+        p.limit,
+    )
+    .await?;
+    Ok(Json(MembershipRecordList {
+        items: page.items.into_iter().map(record_body).collect(),
+        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
+    }))
+}
+
+/// Operator staff: add a record; its claim secret is in this answer only.
+#[utoipa::path(post, path = "/v1/membershiprecords", tag = "operator", security(("bearer" = [])), request_body = MembershipRecordInput,
+    responses((status = 201, body = MembershipRecordWithSecret), (status = 409, description = "Partner ID exists")))]
+pub async fn create_record(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<MembershipRecordInput>,
+) -> ApiResult<Response> {
+    let input = RecordInput {
+        partner_id: b.partner_id,
+        organization_name: b.organization_name,
+        country: b.country,
+        level: b.level,
+        status: b.status,
+        expires_on: b.expires_on,
+    };
+    let (r, secret) = keiro_app::registry::create(&s.app, &ctx, input).await?;
+    Ok(no_store((
+        StatusCode::CREATED,
+        Json(MembershipRecordWithSecret {
+            record: record_body(r),
+            claim_secret: secret,
+        }),
+    )))
+}
+
+/// Operator staff: one record.
+#[utoipa::path(get, path = "/v1/membershiprecords/{id}", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = MembershipRecord)))]
+pub async fn get_record(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Json<MembershipRecord>> {
+    Ok(Json(record_body(
+        keiro_app::registry::get(&s.app, &ctx, &id).await?,
+    )))
+}
+
+/// Operator staff: edit a record's name, country, level, status or expiry.
+#[utoipa::path(put, path = "/v1/membershiprecords/{id}", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
+    request_body = MembershipRecordUpdate, responses((status = 200, body = MembershipRecord)))]
+pub async fn update_record(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<MembershipRecordUpdate>,
+) -> ApiResult<Json<MembershipRecord>> {
+    let input = RecordInput {
+        partner_id: String::new(),
+        organization_name: b.organization_name,
+        country: b.country,
+        level: b.level,
+        status: b.status,
+        expires_on: b.expires_on,
+    };
+    Ok(Json(record_body(
+        keiro_app::registry::update(&s.app, &ctx, &id, input, None).await?,
+    )))
+}
+
+/// Operator staff: replace a record's claim secret (the old one stops working).
+#[utoipa::path(post, path = "/v1/membershiprecords/{id}/claimsecret", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = ClaimSecret)))]
+pub async fn new_secret(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let secret = keiro_app::registry::new_secret(&s.app, &ctx, &id).await?;
+    let r = keiro_app::registry::get(&s.app, &ctx, &id).await?;
+    Ok(no_store(Json(ClaimSecret {
+        partner_id: r.partner_id,
+        claim_secret: secret,
+    })))
+}
+
+/// Operator staff: import records from CSV (`partner_id,organization_name,country,level,status,expires_on`).
+/// Rows with errors are reported and skipped; the others are created or updated by partner ID.
+#[utoipa::path(post, path = "/v1/membershiprecords/import", tag = "operator", security(("bearer" = [])),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = ImportReport)))]
+pub async fn import_records(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    headers: HeaderMap,
+    body: String,
+) -> ApiResult<Response> {
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !ct.starts_with("text/csv") {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the file as text/csv",
+        ));
+    }
+    let rep = keiro_app::registry::import_csv(&s.app, &ctx, &body, &|_, _| {}).await?;
+    Ok(no_store(Json(ImportReport {
+        rows: rep.rows,
+        created: rep.created,
+        updated: rep.updated,
+        errors: rep
+            .errors
+            .into_iter()
+            .map(|e| ImportRowError {
+                line: e.line,
+                field: e.field,
+                code: e.code,
+                message: e.message,
+            })
+            .collect(),
+        secrets: rep
+            .secrets
+            .into_iter()
+            .map(|(partner_id, claim_secret)| ClaimSecret {
+                partner_id,
+                claim_secret,
+            })
+            .collect(),
+    })))
+}
