@@ -125,9 +125,17 @@ impl TestApp {
 
     async fn start_on(
         db: TestDb,
-        app_config: AppConfig,
+        mut app_config: AppConfig,
         mut server_config: ServerConfig,
     ) -> TestApp {
+        // Bind first so that links in emails point at this server.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        if app_config.public_url == AppConfig::default().public_url {
+            app_config.public_url = format!("http://{addr}");
+        }
         let data_dir = tempfile::tempdir().expect("temp dir");
         server_config.data_dir = data_dir.path().to_path_buf();
         server_config.database_url = Some(db.url.clone());
@@ -138,10 +146,6 @@ impl TestApp {
         let clock = Arc::new(ManualClock::new(keiro_app::SystemClock.now_for_tests()));
         let app = App::new(store, clock.clone(), app_config);
         let state = AppState::new(app.clone(), server_config);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
         if state.config.run_workers {
             let transport =
                 keiro_server::mailer::from_config(&state.config).expect("mail transport");

@@ -104,3 +104,41 @@ impl Drop for SmtpSink {
         let _ = self.child.wait();
     }
 }
+
+/// The plain-text body of a raw message, decoded from base64 or quoted-printable (lettre picks
+/// one for non-ASCII text), so that tests can read links out of it.
+pub fn body_text(raw: &str) -> String {
+    let (head, body) = raw
+        .split_once("\r\n\r\n")
+        .or_else(|| raw.split_once("\n\n"))
+        .unwrap_or((raw, ""));
+    let head = head.to_ascii_lowercase();
+    if head.contains("content-transfer-encoding: base64") {
+        use base64::Engine;
+        let joined: String = body.split_whitespace().collect();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(joined)
+            .unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    } else if head.contains("content-transfer-encoding: quoted-printable") {
+        let unwrapped = body.replace("=\r\n", "").replace("=\n", "");
+        let b = unwrapped.as_bytes();
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'='
+                && i + 2 < b.len()
+                && let Ok(v) = u8::from_str_radix(&unwrapped[i + 1..i + 3], 16)
+            {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+            out.push(b[i]);
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    } else {
+        body.to_string()
+    }
+}

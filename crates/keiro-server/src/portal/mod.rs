@@ -2,6 +2,7 @@
 //! without JavaScript. Forms are protected twice against CSRF: tower-http's Fetch-Metadata check
 //! on every unsafe request, and a per-session token in every form of a signed-in user.
 
+mod enroll;
 mod i18n;
 mod pages;
 mod people;
@@ -59,6 +60,17 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/users/{id}/resetpassword", post(people::reset_user_password))
         .route("/users/{id}/delete", post(people::delete_user))
         .route("/users/{id}/{what}", post(people::set_user_active))
+        .route("/enroll", get(enroll::start).post(enroll::create_account))
+        .route("/enroll/wizard", get(enroll::wizard))
+        .route("/enroll/program", post(enroll::save_program))
+        .route("/enroll/membership", post(enroll::save_membership))
+        .route("/enroll/profile", post(enroll::save_profile))
+        .route("/enroll/contacts", post(enroll::save_contacts))
+        .route("/enroll/submit", post(enroll::submit))
+        .route("/enroll/verify", get(enroll::verify_form).post(enroll::verify))
+        .route("/operator/enrollments", get(enroll::queue))
+        .route("/operator/enrollments/{id}", get(enroll::review))
+        .route("/operator/enrollments/{id}/{what}", post(enroll::decide))
         .route("/audit", get(pages::audit))
         .route("/operator/outbox", get(pages::outbox))
         .route("/operator/outbox/{id}", get(pages::outbox_message))
@@ -193,7 +205,7 @@ impl Base {
 }
 
 /// The navigation a user sees follows what their roles allow.
-pub const NAV: [(&str, &str, Option<Action>); 7] = [
+pub const NAV: [(&str, &str, Option<Action>); 8] = [
     ("/dashboard", "nav-dashboard", None),
     (
         "/organization",
@@ -203,6 +215,11 @@ pub const NAV: [(&str, &str, Option<Action>); 7] = [
     ("/users", "nav-users", Some(Action::ViewUsers)),
     ("/account", "nav-account", None),
     ("/audit", "nav-audit", Some(Action::ViewAuditLog)),
+    (
+        "/operator/enrollments",
+        "nav-review",
+        Some(Action::ReviewEnrollments),
+    ),
     ("/operator/outbox", "nav-outbox", Some(Action::ViewOutbox)),
     ("/docs/", "nav-api-docs", None),
 ];
@@ -258,6 +275,18 @@ impl Portal {
         let brand = &self.state.app.config.brand;
         let user = self.session.as_ref().map(|s| &s.user);
         let nav = match user {
+            // A partner still enrolling sees only its application and its account.
+            Some(u) if !u.user.must_change_password && !u.actor.org_approved => [
+                ("/enroll/wizard", "nav-enrollment"),
+                ("/account", "nav-account"),
+            ]
+            .into_iter()
+            .map(|(href, key)| NavItem {
+                href,
+                label: t(self.lang, key),
+                current: self.path.starts_with(href),
+            })
+            .collect(),
             Some(u) if !u.user.must_change_password => NAV
                 .iter()
                 .filter(|(_, _, a)| a.is_none_or(|a| u.may(a)))

@@ -274,6 +274,9 @@ pub struct DoneQuery {
 
 pub async fn dashboard(p: Portal, Query(q): Query<DoneQuery>) -> PageResult {
     let u = p.user()?;
+    if !u.actor.org_approved {
+        return Ok(Redirect::to("/enroll/wizard").into_response());
+    }
     let mut b = p.base("dashboard-title");
     if q.done.as_deref() == Some("password_changed") {
         b.notice = Some(t(p.lang, "pwchange-done"));
@@ -289,7 +292,7 @@ pub async fn dashboard(p: Portal, Query(q): Query<DoneQuery>) -> PageResult {
         .iter()
         .filter(|(href, _, _)| *href != "/dashboard")
         .filter(|(_, _, a)| {
-            !matches!(a, Some(Action::ViewOutbox))
+            !matches!(a, Some(Action::ViewOutbox | Action::ReviewEnrollments))
                 || me.actor.org_kind == keiro_domain::OrgKind::Operator
         })
         .map(|(href, key, action)| {

@@ -196,3 +196,211 @@ async fn r_usr_1_browser_add_user_english() {
 async fn r_usr_1_browser_add_user_japanese() {
     add_user_then_first_sign_in("ja", "ユーザーを追加しました", "一時パスワード").await;
 }
+
+/// Clicks and waits until the page (or the htmx-swapped body) is replaced: the old `<main>`
+/// goes stale. Needed where the next page has the same elements as this one.
+async fn click_and_wait(
+    c: &fantoccini::Client,
+    button: Locator<'_>,
+) -> Result<(), fantoccini::error::CmdError> {
+    let old = c.find(Locator::Id("main")).await?;
+    c.find(button).await?.click().await?;
+    for _ in 0..200 {
+        if old.attr("id").await.is_err() {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    Ok(())
+}
+
+/// Waits for a message to `to` on the SMTP server.
+async fn mail_to(sink: &keiro_testkit::smtp::SmtpSink, to: &str) -> String {
+    for _ in 0..200 {
+        if let Some(m) = sink
+            .messages()
+            .into_iter()
+            .find(|m| m.contains(&format!("To: {to}")))
+        {
+            return m;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no mail to {to}");
+}
+
+/// R-ENR-1…4 in a real browser, with real email: account creation → wizard → submit → the
+/// verification link read from the SMTP server → review staff approve in the portal → the
+/// applicant signs in as an approved partner.
+async fn whole_enrollment(lang: &str, expect_in_review: &str, expect_approved: &str) {
+    use keiro_testkit::smtp::{SmtpSink, body_text};
+    let Some(sink) = SmtpSink::start() else {
+        return;
+    };
+    let Some(app) = TestApp::builder(Backend::Sqlite)
+        .server_config(|c| {
+            c.run_workers = true;
+            c.outbox_interval_secs = 1;
+            c.smtp = Some(keiro_server::config::SmtpConfig {
+                host: "127.0.0.1".into(),
+                port: sink.port,
+                security: "none".into(),
+                username: None,
+                password: None,
+            });
+        })
+        .spawn()
+        .await
+    else {
+        return;
+    };
+    let Some(browser) = Browser::start(lang).await else {
+        return;
+    };
+    let op = app
+        .org_with_user(OrgKind::Operator, "Operator", &[Role::OperatorReviewer])
+        .await;
+    let op_tok = app.token_for(&op.email).await;
+    let rec: serde_json::Value = app
+        .http
+        .post(app.url("/v1/membershiprecords"))
+        .bearer_auth(&op_tok)
+        .json(&serde_json::json!({"partner_id": "4440001", "organization_name": "Kaede", "country": "JP", "level": "gold", "status": "active"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let secret = rec["claim_secret"].as_str().unwrap().to_string();
+    let c = &browser.client;
+    let fill = |id: &'static str, v: String| async move {
+        let el = c.wait().for_element(Locator::Id(id)).await?;
+        el.clear().await?;
+        el.send_keys(&v).await
+    };
+    let result: Result<(), fantoccini::error::CmdError> = async {
+        c.goto(&app.url("/enroll")).await?;
+        fill("company_name", "楓システムズ株式会社".into()).await?;
+        fill("primary_domain", "kaede.example".into()).await?;
+        fill("full_name", "木村 楓".into()).await?;
+        fill("email", "kaede@kaede.example".into()).await?;
+        fill("password", "a long enough passphrase".into()).await?;
+        click_and_wait(c, Locator::Id("enroll-create")).await?;
+        c.wait().for_element(Locator::Id("membership-form")).await?;
+        fill("partner_id", "4440001".into()).await?;
+        fill("claim_secret", secret.clone()).await?;
+        c.find(Locator::Id("membership-save"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .for_element(Locator::Id("membership-linked"))
+            .await?;
+        for (id, v) in [
+            ("address_line1", "2-2-2 Shibuya"),
+            ("city", "Shibuya-ku"),
+            ("postal_code", "150-0002"),
+            ("phone", "+81 3-5555-0000"),
+        ] {
+            fill(id, v.into()).await?;
+        }
+        click_and_wait(c, Locator::Id("profile-save")).await?;
+        c.wait().for_element(Locator::Id("contacts-form")).await?;
+        fill("primary_contact_email", "kaede.kimura@kaede.example".into()).await?;
+        fill("primary_contact_phone", "+81 90 0000 0000".into()).await?;
+        fill("support_email", "support@kaede.example".into()).await?;
+        click_and_wait(c, Locator::Id("contacts-save")).await?;
+        c.wait()
+            .for_element(Locator::Css("#enroll-submit:not([disabled])"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .for_element(Locator::Css(
+                "#enrollment-state[data-state=pending_verification]",
+            ))
+            .await?;
+        // The verification email, from the real SMTP server.
+        let body = body_text(&mail_to(&sink, "kaede.kimura@kaede.example").await);
+        let link = body
+            .split_whitespace()
+            .find(|w| w.contains("/enroll/verify?token="))
+            .expect("a link")
+            .to_string();
+        c.goto(&link).await?;
+        c.wait()
+            .for_element(Locator::Id("verify-confirm"))
+            .await?
+            .click()
+            .await?;
+        c.wait().for_element(Locator::Id("verify-done")).await?;
+        c.goto(&app.url("/enroll/wizard")).await?;
+        let state = c
+            .wait()
+            .for_element(Locator::Id("enrollment-state"))
+            .await?
+            .text()
+            .await?;
+        assert!(state.contains(expect_in_review), "{state}");
+        // Review staff approve in the portal.
+        c.find(Locator::Id("signout")).await?.click().await?;
+        c.wait().for_element(Locator::Id("signin-submit")).await?;
+        fill("email", op.email.clone()).await?;
+        fill("password", keiro_testkit::TEST_PASSWORD.into()).await?;
+        c.find(Locator::Id("signin-submit")).await?.click().await?;
+        c.wait().for_element(Locator::Id("welcome")).await?;
+        c.goto(&app.url("/operator/enrollments?state=in_review"))
+            .await?;
+        c.wait()
+            .for_element(Locator::Css("#review-table a"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .for_element(Locator::Id("review-approve"))
+            .await?
+            .click()
+            .await?;
+        let st = c.wait().for_element(Locator::Css(".notice")).await?;
+        let _ = st.text().await?;
+        let state = c.find(Locator::Id("review-state")).await?.text().await?;
+        assert!(state.contains(expect_approved), "{state}");
+        browser
+            .screenshot(&format!("enrollment-approved-{lang}"))
+            .await;
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        browser
+            .screenshot(&format!("failure-enrollment-{lang}"))
+            .await;
+        panic!("browser journey failed: {e}");
+    }
+    // The approval email reached the primary contact too: verify, in review, approved.
+    let mut to_contact = 0;
+    for _ in 0..200 {
+        to_contact = sink
+            .messages()
+            .iter()
+            .filter(|m| m.contains("To: kaede.kimura@kaede.example"))
+            .count();
+        if to_contact >= 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(to_contact, 3, "verify, in review, approved");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_enr_browser_whole_enrollment_english() {
+    whole_enrollment("en-US", "In review", "Approved").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_enr_browser_whole_enrollment_japanese() {
+    whole_enrollment("ja", "審査中", "承認済み").await;
+}
