@@ -110,6 +110,20 @@ pub struct RecordView {
     pub version: i64,
 }
 
+impl RecordView {
+    /// The record's data as the input of an edit form.
+    pub fn as_input(&self) -> RecordInput {
+        RecordInput {
+            partner_id: self.partner_id.clone(),
+            organization_name: self.organization_name.clone(),
+            country: self.country.clone(),
+            level: self.level.clone(),
+            status: self.status.clone(),
+            expires_on: self.expires_on.clone(),
+        }
+    }
+}
+
 pub fn view(m: &membership_record::Model) -> RecordView {
     RecordView {
         id: m.id.clone(),

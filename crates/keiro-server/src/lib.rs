@@ -6,6 +6,7 @@
 pub mod api;
 pub mod config;
 pub mod extract;
+pub mod imports;
 pub mod mailer;
 pub mod portal;
 pub mod problem;

@@ -6,6 +6,7 @@ mod enroll;
 mod i18n;
 mod pages;
 mod people;
+mod registry;
 
 use crate::extract::{client_ip, request_id};
 use crate::state::AppState;
@@ -71,6 +72,14 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/operator/enrollments", get(enroll::queue))
         .route("/operator/enrollments/{id}", get(enroll::review))
         .route("/operator/enrollments/{id}/{what}", post(enroll::decide))
+        .route("/operator/registry", get(registry::list).post(registry::create))
+        .route(
+            "/operator/registry/import",
+            post(registry::import).layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
+        )
+        .route("/operator/registry/imports/{id}", get(registry::import_status))
+        .route("/operator/registry/{id}", get(registry::record).post(registry::update))
+        .route("/operator/registry/{id}/claimsecret", post(registry::new_secret))
         .route("/audit", get(pages::audit))
         .route("/operator/outbox", get(pages::outbox))
         .route("/operator/outbox/{id}", get(pages::outbox_message))
@@ -205,7 +214,7 @@ impl Base {
 }
 
 /// The navigation a user sees follows what their roles allow.
-pub const NAV: [(&str, &str, Option<Action>); 8] = [
+pub const NAV: [(&str, &str, Option<Action>); 9] = [
     ("/dashboard", "nav-dashboard", None),
     (
         "/organization",
@@ -219,6 +228,11 @@ pub const NAV: [(&str, &str, Option<Action>); 8] = [
         "/operator/enrollments",
         "nav-review",
         Some(Action::ReviewEnrollments),
+    ),
+    (
+        "/operator/registry",
+        "nav-registry",
+        Some(Action::ManageMembershipRegistry),
     ),
     ("/operator/outbox", "nav-outbox", Some(Action::ViewOutbox)),
     ("/docs/", "nav-api-docs", None),

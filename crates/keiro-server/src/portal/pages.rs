@@ -292,8 +292,14 @@ pub async fn dashboard(p: Portal, Query(q): Query<DoneQuery>) -> PageResult {
         .iter()
         .filter(|(href, _, _)| *href != "/dashboard")
         .filter(|(_, _, a)| {
-            !matches!(a, Some(Action::ViewOutbox | Action::ReviewEnrollments))
-                || me.actor.org_kind == keiro_domain::OrgKind::Operator
+            !matches!(
+                a,
+                Some(
+                    Action::ViewOutbox
+                        | Action::ReviewEnrollments
+                        | Action::ManageMembershipRegistry
+                )
+            ) || me.actor.org_kind == keiro_domain::OrgKind::Operator
         })
         .map(|(href, key, action)| {
             let reason = action.and_then(|a| {

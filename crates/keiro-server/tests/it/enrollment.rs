@@ -656,3 +656,116 @@ async fn verification_link_used_once_even_concurrently(app: TestApp) {
         .count();
     assert_eq!(in_review, 1, "one status change, one email");
 }
+
+both_backends!(portal_registry_add_and_import_with_progress);
+
+async fn portal_registry_add_and_import_with_progress(app: TestApp) {
+    use crate::helpers::{PortalClient, location};
+    let op = app
+        .org_with_user(OrgKind::Operator, "Operator", &[Role::OperatorAdmin])
+        .await;
+    let mut c = PortalClient::new(&app);
+    c.sign_in(&op.email, keiro_testkit::TEST_PASSWORD).await;
+    let page = c.get("/operator/registry").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let csrf = html[at..at + 32].to_string();
+    let r = c
+        .post(
+            "/operator/registry",
+            &[
+                ("csrf", &csrf),
+                ("partner_id", "3330001"),
+                ("organization_name", "Minato IT"),
+                ("country", "JP"),
+                ("level", "silver"),
+                ("status", "active"),
+                ("expires_on", "2027-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    assert!(r.text().await.unwrap().contains("id=\"claim-secret\">kc_"));
+    let r = c
+        .post(
+            "/operator/registry",
+            &[
+                ("csrf", &csrf),
+                ("partner_id", "3330001"),
+                ("organization_name", "Again"),
+                ("country", "JP"),
+                ("level", "silver"),
+                ("status", "active"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("A record with this partner ID already exists.")
+    );
+    // CSV upload: progress page, then the report with secrets once and translated row errors.
+    let csv = "partner_id,organization_name,country,level,status,expires_on\n3330002,Shinagawa Tech,JP,gold,active,\n3330003,Bad,JP,diamond,active,\n";
+    let body = format!(
+        "--XB\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--XB\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--XB--\r\n"
+    );
+    let r = app
+        .http
+        .post(app.url("/operator/registry/import"))
+        .header("cookie", c.cookie.clone().unwrap())
+        .header("sec-fetch-site", "same-origin")
+        .header("content-type", "multipart/form-data; boundary=XB")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let progress_url = location(&r);
+    assert!(progress_url.starts_with("/operator/registry/imports/"));
+    let mut html = String::new();
+    for _ in 0..100 {
+        html = c.get(&progress_url).await.text().await.unwrap();
+        if html.contains("id=\"import-summary\"") {
+            break;
+        }
+        assert!(
+            html.contains("http-equiv=\"refresh\""),
+            "a running import refreshes itself"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        html.contains("2 rows, 1 created, 0 updated, 1 with errors"),
+        "{html}"
+    );
+    assert!(html.contains("Choose a level: none, action_pack, silver or gold."));
+    assert!(html.contains("id=\"import-secrets\"") && html.contains("3330002"));
+    let again = c.get(&progress_url).await.text().await.unwrap();
+    assert!(
+        !again.contains("id=\"import-secrets\""),
+        "claim secrets are shown once"
+    );
+    // Another operator cannot see this import; a partner cannot see the registry.
+    let other = app
+        .add_user(
+            &op.org_id,
+            "op2@operator.example",
+            &[Role::OperatorAdmin],
+            Some(keiro_testkit::TEST_PASSWORD),
+        )
+        .await
+        .0;
+    let mut o = PortalClient::new(&app);
+    o.sign_in(&other.email, keiro_testkit::TEST_PASSWORD).await;
+    assert_eq!(o.get(&progress_url).await.status(), 404);
+    let p = app
+        .org_with_user(OrgKind::Partner, "Sakura", &[Role::GlobalAdmin])
+        .await;
+    let mut pc = PortalClient::new(&app);
+    pc.sign_in(&p.email, keiro_testkit::TEST_PASSWORD).await;
+    assert_eq!(pc.get("/operator/registry").await.status(), 403);
+}
