@@ -22,7 +22,6 @@ use keiro_domain::{
 use keiro_store::entities::{email_verification, enrollment, organization};
 use keiro_store::repo::{self, Page};
 use keiro_store::sea_orm::{ConnectionTrait, DatabaseTransaction};
-use serde::Serialize;
 use serde_json::json;
 use time::Duration;
 use uuid::Uuid;
@@ -151,13 +150,13 @@ pub async fn create_account(
 }
 
 /// The application as its applicant or a reviewer sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct EnrollmentView {
     pub id: String,
     pub org_id: String,
     pub state: String,
     pub program_role: String,
-    pub company: CompanyProfileView,
+    pub company: CompanyProfile,
     pub membership: Option<crate::registry::RecordView>,
     pub primary_contact_name: String,
     pub primary_contact_email: String,
@@ -170,21 +169,6 @@ pub struct EnrollmentView {
     /// What is still missing before the application can be submitted.
     pub missing: Vec<&'static str>,
     pub version: i64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct CompanyProfileView {
-    pub legal_name: String,
-    pub address_line1: String,
-    pub address_line2: String,
-    pub city: String,
-    pub region: String,
-    pub postal_code: String,
-    pub country: String,
-    pub phone: String,
-    pub email: String,
-    pub website: String,
-    pub primary_domain: String,
 }
 
 fn missing(e: &enrollment::Model, org: &organization::Model) -> Vec<&'static str> {
@@ -218,25 +202,12 @@ async fn view(c: &impl ConnectionTrait, e: &enrollment::Model) -> AppResult<Enro
             .map(|m| crate::registry::view(&m)),
         None => None,
     };
-    let p = crate::orgs::profile_of(&org);
     Ok(EnrollmentView {
         id: e.id.clone(),
         org_id: e.org_id.clone(),
         state: e.state.clone(),
         program_role: e.program_role.clone(),
-        company: CompanyProfileView {
-            legal_name: p.legal_name,
-            address_line1: p.address_line1,
-            address_line2: p.address_line2,
-            city: p.city,
-            region: p.region,
-            postal_code: p.postal_code,
-            country: p.country,
-            phone: p.phone,
-            email: p.email,
-            website: p.website,
-            primary_domain: p.primary_domain,
-        },
+        company: crate::orgs::profile_of(&org),
         membership,
         primary_contact_name: e.primary_contact_name.clone(),
         primary_contact_email: e.primary_contact_email.clone(),

@@ -31,6 +31,18 @@ fn page<T>(mut rows: Vec<T>, limit: u64, id_of: impl Fn(&T) -> String) -> Page<T
     }
 }
 
+/// `col` contains `q`, case-insensitively, with `%`, `_` and `\\` in `q` taken literally.
+/// LOWER on both sides and an explicit ESCAPE behave the same on SQLite and PostgreSQL.
+fn contains_ci<C: sea_orm::ColumnTrait>(col: C, q: &str) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Func, LikeExpr};
+    let escaped = q
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Expr::expr(Func::lower(Expr::col(col))).like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+}
+
 pub mod orgs {
     use super::*;
 
@@ -231,19 +243,12 @@ pub mod users {
         cursor: Option<&str>,
         limit: u64,
     ) -> Result<Page<user::Model>, StoreError> {
-        use sea_orm::sea_query::{Func, LikeExpr};
         let mut sel = user::Entity::find().filter(user::Column::OrgId.eq(org_id));
         if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-            let escaped = q
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            let pattern = || LikeExpr::new(format!("%{escaped}%")).escape('\\');
             sel = sel.filter(
                 Condition::any()
-                    .add(Expr::expr(Func::lower(Expr::col(user::Column::FullName))).like(pattern()))
-                    .add(Expr::expr(Func::lower(Expr::col(user::Column::Email))).like(pattern())),
+                    .add(contains_ci(user::Column::FullName, q))
+                    .add(contains_ci(user::Column::Email, q)),
             );
         }
         if let Some(cur) = cursor {
@@ -832,19 +837,12 @@ pub mod registry {
         cursor: Option<&str>,
         limit: u64,
     ) -> Result<Page<membership_record::Model>, StoreError> {
-        use sea_orm::sea_query::{Func, LikeExpr};
         let mut sel = membership_record::Entity::find();
         if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-            let escaped = q
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            let pattern = || LikeExpr::new(format!("%{escaped}%")).escape('\\');
             sel = sel.filter(
                 Condition::any()
-                    .add(Expr::expr(Func::lower(Expr::col(C::OrganizationName))).like(pattern()))
-                    .add(Expr::col(C::PartnerId).like(pattern())),
+                    .add(contains_ci(C::OrganizationName, q))
+                    .add(contains_ci(C::PartnerId, q)),
             );
         }
         if let Some(cur) = cursor {

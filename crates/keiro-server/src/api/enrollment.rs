@@ -25,25 +25,12 @@ impl FromRequestParts<AppState> for AnonCtx {
 }
 
 pub fn body(v: EnrollmentView) -> Enrollment {
-    let c = v.company;
     Enrollment {
         id: v.id,
         org_id: v.org_id,
         state: v.state,
         program_role: v.program_role,
-        company: CompanyProfile {
-            legal_name: c.legal_name,
-            address_line1: c.address_line1,
-            address_line2: c.address_line2,
-            city: c.city,
-            region: c.region,
-            postal_code: c.postal_code,
-            country: c.country,
-            phone: c.phone,
-            email: c.email,
-            website: c.website,
-            primary_domain: c.primary_domain,
-        },
+        company: crate::api::organization::profile_from_domain(v.company),
         membership: v.membership.map(crate::api::registry::record_body),
         primary_contact_name: v.primary_contact_name,
         primary_contact_email: v.primary_contact_email,
@@ -138,19 +125,7 @@ pub async fn put_profile(
     ApiCtx(ctx): ApiCtx,
     ApiJson(b): ApiJson<CompanyProfile>,
 ) -> ApiResult<Json<Enrollment>> {
-    let p = keiro_domain::CompanyProfile {
-        legal_name: b.legal_name,
-        address_line1: b.address_line1,
-        address_line2: b.address_line2,
-        city: b.city,
-        region: b.region,
-        postal_code: b.postal_code,
-        country: b.country,
-        phone: b.phone,
-        email: b.email,
-        website: b.website,
-        primary_domain: b.primary_domain,
-    };
+    let p = crate::api::organization::profile_to_domain(b);
     Ok(Json(body(
         keiro_app::enrollment::set_profile(&s.app, &ctx, p).await?,
     )))

@@ -5,9 +5,9 @@ mod audit;
 mod enrollment;
 mod health;
 mod me;
-mod organization;
+pub(crate) mod organization;
 mod outbox;
-mod registry;
+pub(crate) mod registry;
 mod tokens;
 mod users;
 

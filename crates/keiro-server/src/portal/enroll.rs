@@ -16,15 +16,6 @@ use serde::Deserialize;
 
 type PageResult = Result<Response, Response>;
 
-fn form<T>(p: &Portal, f: Result<Form<T>, FormRejection>) -> Result<T, Response> {
-    f.map(|Form(v)| v).map_err(|_| {
-        p.error_page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &t(p.lang, "error-invalid_form"),
-        )
-    })
-}
-
 /// Errors the applicant can fix on the same page.
 fn fixable(e: &AppError) -> bool {
     matches!(
@@ -77,7 +68,7 @@ pub async fn create_account(
     jar: CookieJar,
     f: Result<Form<AccountForm>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     let a = NewAccount {
         company_name: f.company_name.clone(),
         country: f.country.clone(),
@@ -206,7 +197,7 @@ pub async fn save_program(
     p: Portal,
     f: Result<Form<ProgramForm>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     let ctx = p.ctx();
     step(
         &s,
@@ -231,7 +222,7 @@ pub async fn save_membership(
     p: Portal,
     f: Result<Form<MembershipForm>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     let ctx = p.ctx();
     step(
         &s,
@@ -274,7 +265,7 @@ pub async fn save_profile(
     p: Portal,
     f: Result<Form<ProfileForm>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     let prof = CompanyProfile {
         legal_name: f.legal_name,
         address_line1: f.address_line1,
@@ -319,7 +310,7 @@ pub async fn save_contacts(
     p: Portal,
     f: Result<Form<ContactsForm>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     let c = Contacts {
         primary_contact_name: f.primary_contact_name,
         primary_contact_email: f.primary_contact_email,
@@ -350,7 +341,7 @@ pub async fn submit(
     p: Portal,
     f: Result<Form<CsrfForm>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     let ctx = p.ctx();
     step(
         &s,
@@ -390,7 +381,7 @@ pub async fn verify(
     p: Portal,
     f: Result<Form<TokenQuery>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     match keiro_app::enrollment::verify(&s.app, &p.ctx(), &f.token).await {
         Ok(_) => Ok(render(&VerifyPage {
             b: p.base("verify-title"),
@@ -537,7 +528,7 @@ pub async fn decide(
     Path((id, what)): Path<(String, String)>,
     f: Result<Form<DecisionForm>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     p.user()?;
     p.check_csrf(&f.csrf)?;
     let d = match what.as_str() {

@@ -276,6 +276,19 @@ impl Portal {
         }
     }
 
+    /// A form body, or a readable page (not a plain-text 4xx) when it cannot be read.
+    pub fn form<T>(
+        &self,
+        f: Result<axum_extra::extract::Form<T>, axum_extra::extract::FormRejection>,
+    ) -> Result<T, Response> {
+        f.map(|axum_extra::extract::Form(v)| v).map_err(|_| {
+            self.error_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &t(self.lang, "error-invalid_form"),
+            )
+        })
+    }
+
     pub fn check_csrf(&self, given: &str) -> Result<(), Response> {
         let expected = self.csrf_token();
         if !expected.is_empty() && keiro_app::secrets::ct_eq(&expected, given) {
@@ -377,6 +390,56 @@ impl Portal {
             message: message.to_string(),
         };
         (status, render(&page)).into_response()
+    }
+}
+
+/// Marks a response that shows a secret once (a temporary password, a token) as not cacheable.
+pub fn no_store(mut r: Response) -> Response {
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// The company profile fields of a portal form (profile page and enrollment wizard).
+#[derive(Debug, serde::Deserialize)]
+pub struct ProfileFields {
+    pub legal_name: String,
+    #[serde(default)]
+    pub address_line1: String,
+    #[serde(default)]
+    pub address_line2: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub postal_code: String,
+    pub country: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub website: String,
+    #[serde(default)]
+    pub primary_domain: String,
+}
+
+impl From<ProfileFields> for keiro_domain::CompanyProfile {
+    fn from(f: ProfileFields) -> Self {
+        keiro_domain::CompanyProfile {
+            legal_name: f.legal_name,
+            address_line1: f.address_line1,
+            address_line2: f.address_line2,
+            city: f.city,
+            region: f.region,
+            postal_code: f.postal_code,
+            country: f.country,
+            phone: f.phone,
+            email: f.email,
+            website: f.website,
+            primary_domain: f.primary_domain,
+        }
     }
 }
 

@@ -4,11 +4,11 @@
 use super::{Base, LANG_COOKIE, Portal, render, session_cookie, t};
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State, rejection::FormRejection};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use axum_extra::extract::{Form, FormRejection};
 use keiro_app::AppError;
 use keiro_domain::{Action, Language};
 use keiro_store::entities::{audit_record, outbox_message};
@@ -17,16 +17,6 @@ use rust_embed::RustEmbed;
 use serde::Deserialize;
 
 type PageResult = Result<Response, Response>;
-
-/// A form body whose rejection is a readable page, not a plain-text 4xx.
-fn form<T>(p: &Portal, f: Result<Form<T>, FormRejection>) -> Result<T, Response> {
-    f.map(|Form(v)| v).map_err(|_| {
-        p.error_page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &t(p.lang, "error-invalid_form"),
-        )
-    })
-}
 
 /// Only same-site relative paths are followed after sign-in (no open redirect).
 fn safe_next(next: Option<&str>) -> String {
@@ -106,7 +96,7 @@ pub async fn signin(
     jar: CookieJar,
     f: Result<Form<SigninForm>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     match keiro_app::auth::sign_in(&s.app, &p.ctx(), &f.email, &f.password, &p.user_agent).await {
         Ok(new) => {
             let jar = jar.add(session_cookie(&s, new.token, false));
@@ -160,7 +150,7 @@ pub async fn signout(
     jar: CookieJar,
     f: Result<Form<CsrfOnly>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     let Some(sess) = &p.session else {
         return Ok(Redirect::to("/signin").into_response());
     };
@@ -212,7 +202,7 @@ pub async fn password_change(
     p: Portal,
     f: Result<Form<PasswordForm>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     let u = p.user_allowing_temporary()?;
     p.check_csrf(&f.csrf)?;
     let forced = u.user.must_change_password;
@@ -451,7 +441,7 @@ pub async fn save_preferences(
     p: Portal,
     f: Result<Form<PreferencesForm>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     p.user_allowing_temporary()?;
     p.check_csrf(&f.csrf)?;
     let language = f
@@ -485,7 +475,7 @@ pub async fn create_token(
     p: Portal,
     f: Result<Form<TokenForm>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     p.user()?;
     p.check_csrf(&f.csrf)?;
     let days = match f.days.as_deref().map(str::trim) {
@@ -517,7 +507,7 @@ pub async fn revoke_token(
     Path(id): Path<String>,
     f: Result<Form<CsrfOnly>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     p.user()?;
     p.check_csrf(&f.csrf)?;
     keiro_app::tokens::revoke(&s.app, &p.ctx(), &id)

@@ -1,11 +1,11 @@
 //! Portal pages for the company profile and user management. Rules live in keiro-app; these
 //! handlers only translate forms into use-case calls and results into pages.
 
-use super::{Base, Portal, render, t};
+use super::{Base, Portal, no_store, render, t};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{Form, FormRejection};
 use keiro_app::AppError;
@@ -14,21 +14,6 @@ use keiro_domain::{Action, CompanyProfile, OrgKind, Role};
 use serde::Deserialize;
 
 type PageResult = Result<Response, Response>;
-
-fn form<T>(p: &Portal, f: Result<Form<T>, FormRejection>) -> Result<T, Response> {
-    f.map(|Form(v)| v).map_err(|_| {
-        p.error_page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &t(p.lang, "error-invalid_form"),
-        )
-    })
-}
-
-fn no_store(mut r: Response) -> Response {
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
-}
 
 /// Why an action is closed to this user, in their language (R-BEN-1 style greyed actions).
 fn reason(p: &Portal, action: Action) -> Option<String> {
@@ -110,7 +95,7 @@ pub async fn save_profile(
     p: Portal,
     f: Result<Form<ProfileForm>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     p.user()?;
     p.check_csrf(&f.csrf)?;
     let prof = CompanyProfile {
@@ -308,7 +293,7 @@ pub async fn create_user(
     p: Portal,
     f: Result<Form<NewUserForm>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     let me = p.user()?;
     p.check_csrf(&f.csrf)?;
     let kind = me.actor.org_kind;
@@ -428,7 +413,7 @@ pub async fn save_user(
     Path(id): Path<String>,
     f: Result<Form<EditUserForm>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     p.user()?;
     p.check_csrf(&f.csrf)?;
     let ch = UserChanges {
@@ -472,7 +457,7 @@ pub async fn reset_user_password(
     Path(id): Path<String>,
     f: Result<Form<UserActionForm>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     p.user()?;
     p.check_csrf(&f.csrf)?;
     let (u, temp) = keiro_app::users::reset_password(&s.app, &p.ctx(), &id)
@@ -492,7 +477,7 @@ pub async fn set_user_active(
     Path((id, what)): Path<(String, String)>,
     f: Result<Form<UserActionForm>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     p.user()?;
     p.check_csrf(&f.csrf)?;
     let active = match what.as_str() {
@@ -516,7 +501,7 @@ pub async fn delete_user(
     Path(id): Path<String>,
     f: Result<Form<UserActionForm>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     p.user()?;
     p.check_csrf(&f.csrf)?;
     if f.confirm.as_deref() != Some("yes") {

@@ -1,11 +1,11 @@
 //! Portal pages for the membership registry (operator staff): list and search, add (claim
 //! secret shown once), edit, replace the secret, and CSV import with progress.
 
-use super::{Base, Portal, render, t, t_args};
+use super::{Base, Portal, no_store, render, t, t_args};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{Form, FormRejection};
 use keiro_app::AppError;
@@ -15,21 +15,6 @@ use serde::Deserialize;
 use std::sync::atomic::Ordering;
 
 type PageResult = Result<Response, Response>;
-
-fn form<T>(p: &Portal, f: Result<Form<T>, FormRejection>) -> Result<T, Response> {
-    f.map(|Form(v)| v).map_err(|_| {
-        p.error_page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &t(p.lang, "error-invalid_form"),
-        )
-    })
-}
-
-fn no_store(mut r: Response) -> Response {
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
-}
 
 fn require(p: &Portal) -> Result<(), Response> {
     let u = p.user()?;
@@ -155,7 +140,7 @@ pub async fn create(
     p: Portal,
     f: Result<Form<RecordForm>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     require(&p)?;
     p.check_csrf(&f.csrf)?;
     match keiro_app::registry::create(&s.app, &p.ctx(), f.input()).await {
@@ -238,7 +223,7 @@ pub async fn update(
     Path(id): Path<String>,
     f: Result<Form<RecordForm>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     require(&p)?;
     p.check_csrf(&f.csrf)?;
     match keiro_app::registry::update(&s.app, &p.ctx(), &id, f.input(), f.version).await {
@@ -271,7 +256,7 @@ pub async fn new_secret(
     Path(id): Path<String>,
     f: Result<Form<CsrfForm>, FormRejection>,
 ) -> PageResult {
-    let f = form(&p, f)?;
+    let f = p.form(f)?;
     require(&p)?;
     p.check_csrf(&f.csrf)?;
     let secret = keiro_app::registry::new_secret(&s.app, &p.ctx(), &id)
