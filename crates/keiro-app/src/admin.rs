@@ -146,6 +146,10 @@ pub async fn insert_user(
         password_changed_at: now,
         created_at: now,
         updated_at: now,
+        mfa_secret: None,
+        mfa_pending_secret: None,
+        mfa_enabled: false,
+        mfa_last_step: None,
     };
     let codes: Vec<&str> = u.roles.iter().map(|r| r.code()).collect();
     repo::users::insert(c, m.clone(), &codes)

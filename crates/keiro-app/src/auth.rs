@@ -84,6 +84,8 @@ pub async fn sign_in(
             revoked_at: None,
             client_ip: ctx.client_ip.clone(),
             user_agent: user_agent.chars().take(300).collect(),
+            // With MFA set up, the password alone opens nothing: the session waits for a code.
+            mfa_pending: user.mfa_enabled,
         },
     )
     .await?;
@@ -110,6 +112,8 @@ pub async fn sign_in(
 pub struct LiveSession {
     pub session_id: String,
     pub user: CurrentUser,
+    /// The password was accepted, the second factor not yet (see `mfa::verify_sign_in`).
+    pub mfa_pending: bool,
 }
 
 /// Resolves a session cookie. Ends sessions idle for too long; refreshes `last_seen_at` at most
@@ -143,6 +147,7 @@ pub async fn resolve_session(app: &App, token: &str) -> AppResult<Option<LiveSes
     Ok(Some(LiveSession {
         session_id: id,
         user,
+        mfa_pending: s.mfa_pending,
     }))
 }
 

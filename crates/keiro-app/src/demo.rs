@@ -242,6 +242,9 @@ pub async fn seed(app: &App) -> AppResult<Vec<DemoLogin>> {
                         },
                     )
                     .await?;
+                    // The demo world is for a quick tour: MFA is off there; a global admin turns
+                    // it on under Company profile.
+                    repo::mfa::set_org_requirement(&tx, &org.id, false, app.now()).await?;
                     audit::record_as(
                         &tx,
                         None,

@@ -15,6 +15,7 @@ pub mod error;
 pub mod idempotency;
 pub mod mail;
 pub mod me;
+pub mod mfa;
 pub mod orgs;
 pub mod outbox;
 pub mod registry;

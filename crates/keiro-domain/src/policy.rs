@@ -28,10 +28,12 @@ pub enum Action {
     ManageMembershipRegistry,
     /// Operator only: review partner enrollments (R-ENR-4).
     ReviewEnrollments,
+    /// Operator only: reset a user's MFA (a support task), in any organization.
+    ResetUserMfa,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::ManageOwnAccount,
         Action::ViewCompanyProfile,
         Action::EditCompanyProfile,
@@ -43,6 +45,7 @@ impl Action {
         Action::ViewOutbox,
         Action::ManageMembershipRegistry,
         Action::ReviewEnrollments,
+        Action::ResetUserMfa,
     ];
 
     pub fn code(self) -> &'static str {
@@ -58,6 +61,7 @@ impl Action {
             Action::ViewOutbox => "view_outbox",
             Action::ManageMembershipRegistry => "manage_membership_registry",
             Action::ReviewEnrollments => "review_enrollments",
+            Action::ResetUserMfa => "reset_user_mfa",
         }
     }
 
@@ -65,7 +69,10 @@ impl Action {
     pub fn is_operator_task(self) -> bool {
         matches!(
             self,
-            Action::ViewOutbox | Action::ManageMembershipRegistry | Action::ReviewEnrollments
+            Action::ViewOutbox
+                | Action::ManageMembershipRegistry
+                | Action::ReviewEnrollments
+                | Action::ResetUserMfa
         )
     }
 }
@@ -195,13 +202,17 @@ pub fn role_allows(kind: OrgKind, role: Role, action: Action) -> bool {
             | A::ViewAuditLog
             | A::ViewUsers
             | A::ReviewEnrollments
-            | A::ManageMembershipRegistry,
+            | A::ManageMembershipRegistry
+            | A::ResetUserMfa,
         ) => true,
         (
             OrgKind::Operator,
             A::EditCompanyProfile | A::ManageUsers | A::ResetUserPassword | A::GrantGlobalAdmin,
         ) => role == R::OperatorAdmin,
-        (_, A::ViewOutbox | A::ManageMembershipRegistry | A::ReviewEnrollments) => false,
+        (
+            _,
+            A::ViewOutbox | A::ManageMembershipRegistry | A::ReviewEnrollments | A::ResetUserMfa,
+        ) => false,
         (OrgKind::Partner, A::ViewCompanyProfile) => true,
         (OrgKind::Customer, A::ViewCompanyProfile) => true,
         (_, A::EditCompanyProfile | A::GrantGlobalAdmin | A::ViewAuditLog) => {

@@ -61,6 +61,13 @@ pub mod user {
         pub password_changed_at: TimeDateTimeWithTimeZone,
         pub created_at: TimeDateTimeWithTimeZone,
         pub updated_at: TimeDateTimeWithTimeZone,
+        /// Base32 TOTP secret once MFA is set up.
+        pub mfa_secret: Option<String>,
+        /// A secret being set up, until the first code confirms it.
+        pub mfa_pending_secret: Option<String>,
+        pub mfa_enabled: bool,
+        /// The last accepted TOTP time step: a code is accepted once (no replay).
+        pub mfa_last_step: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -104,6 +111,8 @@ pub mod session {
         pub revoked_at: Option<TimeDateTimeWithTimeZone>,
         pub client_ip: String,
         pub user_agent: String,
+        /// Password accepted, second factor not yet.
+        pub mfa_pending: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -308,6 +317,28 @@ pub mod email_verification {
         pub subject_id: String,
         pub email: String,
         pub expires_at: TimeDateTimeWithTimeZone,
+        pub used_at: Option<TimeDateTimeWithTimeZone>,
+        pub created_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod mfa_recovery_code {
+    use sea_orm::entity::prelude::*;
+
+    /// A single-use recovery code (stored as SHA-256).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "mfa_recovery_codes")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub user_id: String,
+        #[sea_orm(unique)]
+        pub code_hash: String,
         pub used_at: Option<TimeDateTimeWithTimeZone>,
         pub created_at: TimeDateTimeWithTimeZone,
     }

@@ -215,6 +215,10 @@ impl TestApp {
         )
         .await
         .expect("org");
+        // Tests opt in to MFA (the program's default for partners) where they test it.
+        keiro_store::repo::mfa::set_org_requirement(&tx, &org.id, false, self.app.now())
+            .await
+            .expect("mfa off");
         let user = self
             .add_user_in(
                 &tx,

@@ -85,6 +85,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::reset_password))
         .routes(routes!(users::deactivate_user))
         .routes(routes!(users::reactivate_user))
+        .routes(routes!(users::operator_reset_mfa))
         .routes(routes!(registry::list_records, registry::create_record))
         .routes(routes!(registry::import_records))
         .routes(routes!(registry::get_record, registry::update_record))

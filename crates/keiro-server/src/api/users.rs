@@ -204,3 +204,16 @@ pub async fn delete_user(
     keiro_app::users::delete(&s.app, &ctx, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Operator staff: reset a user's MFA (lost device). Every session of the user ends; where
+/// the organization requires MFA, the user sets it up again at the next sign-in.
+#[utoipa::path(post, path = "/v1/operator/users/{id}/resetmfa", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 204)))]
+pub async fn operator_reset_mfa(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    keiro_app::mfa::operator_reset(&s.app, &ctx, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -4,6 +4,7 @@
 
 mod enroll;
 mod i18n;
+mod mfa;
 mod pages;
 mod people;
 mod registry;
@@ -48,6 +49,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/", get(pages::home))
         .route("/signin", get(pages::signin_form).post(pages::signin))
         .route("/signout", post(pages::signout))
+        .route("/signin/mfa", get(mfa::signin_form).post(mfa::signin))
+        .route("/account/mfa", get(mfa::status))
+        .route("/account/mfa/setup", post(mfa::start))
+        .route("/account/mfa/confirm", post(mfa::confirm))
+        .route("/organization/mfa", post(mfa::set_requirement))
         .route("/password/change", get(pages::password_form).post(pages::password_change))
         .route("/dashboard", get(pages::dashboard))
         .route("/account", get(pages::account))
@@ -248,7 +254,19 @@ impl Portal {
     }
 
     /// The signed-in user; otherwise a redirect to sign-in, or to the forced password change.
+    /// The signed-in user, fully authenticated: password changed, second factor given, and MFA
+    /// set up where the (approved) organization requires it. Otherwise a redirect to the step
+    /// that is missing.
     pub fn user(&self) -> Result<&CurrentUser, Response> {
+        let u = self.user_for_mfa_setup()?;
+        if u.org.require_mfa && u.actor.org_approved && !u.user.mfa_enabled {
+            return Err(Redirect::to("/account/mfa").into_response());
+        }
+        Ok(u)
+    }
+
+    /// Signed in with password and second factor, but perhaps without MFA set up yet.
+    pub fn user_for_mfa_setup(&self) -> Result<&CurrentUser, Response> {
         let u = self.user_allowing_temporary()?;
         if u.user.must_change_password {
             return Err(Redirect::to("/password/change").into_response());
@@ -256,7 +274,9 @@ impl Portal {
         Ok(u)
     }
 
-    pub fn user_allowing_temporary(&self) -> Result<&CurrentUser, Response> {
+    /// Signed in with a password, perhaps still owing the second factor: only for the MFA step
+    /// and for signing out.
+    pub fn session_user(&self) -> Result<&CurrentUser, Response> {
         match &self.session {
             Some(s) => Ok(&s.user),
             None => {
@@ -265,6 +285,15 @@ impl Portal {
                 Err(Redirect::to(&format!("/signin?next={next}")).into_response())
             }
         }
+    }
+
+    /// Fully signed in (second factor given), perhaps with a temporary password still to change.
+    pub fn user_allowing_temporary(&self) -> Result<&CurrentUser, Response> {
+        let u = self.session_user()?;
+        if self.session.as_ref().is_some_and(|s| s.mfa_pending) {
+            return Err(Redirect::to("/signin/mfa").into_response());
+        }
+        Ok(u)
     }
 
     /// The form token of this session: derived from the session secret, so nothing is stored
@@ -303,6 +332,7 @@ impl Portal {
         let user = self.session.as_ref().map(|s| &s.user);
         let nav = match user {
             // A partner still enrolling sees only its application and its account.
+            _ if self.session.as_ref().is_some_and(|s| s.mfa_pending) => vec![],
             Some(u) if !u.user.must_change_password && !u.actor.org_approved => [
                 ("/enroll/wizard", "nav-enrollment"),
                 ("/account", "nav-account"),

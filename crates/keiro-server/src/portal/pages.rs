@@ -100,7 +100,12 @@ pub async fn signin(
     match keiro_app::auth::sign_in(&s.app, &p.ctx(), &f.email, &f.password, &p.user_agent).await {
         Ok(new) => {
             let jar = jar.add(session_cookie(&s, new.token, false));
-            let to = if new.user.user.must_change_password {
+            let to = if new.user.user.mfa_enabled {
+                let next =
+                    url::form_urlencoded::byte_serialize(safe_next(Some(&f.next)).as_bytes())
+                        .collect::<String>();
+                format!("/signin/mfa?next={next}")
+            } else if new.user.user.must_change_password {
                 "/password/change".to_string()
             } else {
                 safe_next(Some(&f.next))

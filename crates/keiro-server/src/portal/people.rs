@@ -33,6 +33,7 @@ pub struct ProfilePage {
     pub partner_id: String,
     pub version: i64,
     pub readonly_reason: Option<String>,
+    pub require_mfa: bool,
 }
 
 #[derive(Deserialize)]
@@ -60,6 +61,7 @@ pub async fn profile(
         partner_id: org.partner_id.clone().unwrap_or_default(),
         version: org.version,
         readonly_reason: reason(&p, Action::EditCompanyProfile),
+        require_mfa: org.require_mfa,
     }))
 }
 
@@ -129,6 +131,7 @@ pub async fn save_profile(
                     partner_id: org.partner_id.unwrap_or_default(),
                     version: org.version,
                     readonly_reason: None,
+                    require_mfa: org.require_mfa,
                 }),
             )
                 .into_response())

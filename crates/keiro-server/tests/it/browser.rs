@@ -404,3 +404,102 @@ async fn r_enr_browser_whole_enrollment_english() {
 async fn r_enr_browser_whole_enrollment_japanese() {
     whole_enrollment("ja", "審査中", "承認済み").await;
 }
+
+/// MFA in a real browser: forced set-up (QR code, key, first code, recovery codes), then a
+/// sign-in with a code from the authenticator.
+async fn mfa_journey(lang: &str, expect_on_heading: &str) {
+    let Some(app) = TestApp::builder(Backend::Sqlite).spawn().await else {
+        return;
+    };
+    let Some(browser) = Browser::start(lang).await else {
+        return;
+    };
+    let admin = app
+        .org_with_user(OrgKind::Partner, "Sakura", &[Role::GlobalAdmin])
+        .await;
+    let tx = app.app.db.begin().await.unwrap();
+    keiro_store::repo::mfa::set_org_requirement(&tx, &admin.org_id, true, app.app.now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let c = &browser.client;
+    let code = |secret: &str| {
+        keiro_app::mfa::code_at(secret, app.app.now().unix_timestamp() as u64).unwrap()
+    };
+    let result: Result<(), fantoccini::error::CmdError> = async {
+        c.goto(&app.url("/signin")).await?;
+        c.wait()
+            .for_element(Locator::Id("email"))
+            .await?
+            .send_keys(&admin.email)
+            .await?;
+        c.find(Locator::Id("password"))
+            .await?
+            .send_keys(keiro_testkit::TEST_PASSWORD)
+            .await?;
+        c.find(Locator::Id("signin-submit")).await?.click().await?;
+        c.wait().for_element(Locator::Id("mfa-required")).await?;
+        c.find(Locator::Id("mfa-start")).await?.click().await?;
+        let secret = c
+            .wait()
+            .for_element(Locator::Id("mfa-secret"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            c.find(Locator::Css(".qr svg")).await.is_ok(),
+            "QR code shown"
+        );
+        c.find(Locator::Id("code"))
+            .await?
+            .send_keys(&code(&secret))
+            .await?;
+        c.find(Locator::Id("mfa-confirm")).await?.click().await?;
+        let codes = c
+            .wait()
+            .for_element(Locator::Id("recovery-codes"))
+            .await?
+            .text()
+            .await?;
+        assert_eq!(codes.lines().count(), 10);
+        let h1 = c.find(Locator::Css("h1")).await?.text().await?;
+        assert!(h1.contains(expect_on_heading), "{h1}");
+        c.find(Locator::Id("signout")).await?.click().await?;
+        c.wait().for_element(Locator::Id("signin-submit")).await?;
+        c.find(Locator::Id("email"))
+            .await?
+            .send_keys(&admin.email)
+            .await?;
+        c.find(Locator::Id("password"))
+            .await?
+            .send_keys(keiro_testkit::TEST_PASSWORD)
+            .await?;
+        c.find(Locator::Id("signin-submit")).await?.click().await?;
+        c.wait().for_element(Locator::Id("mfa-verify")).await?;
+        app.clock.advance(time::Duration::seconds(30));
+        c.find(Locator::Id("code"))
+            .await?
+            .send_keys(&code(&secret))
+            .await?;
+        c.find(Locator::Id("mfa-verify")).await?.click().await?;
+        c.wait().for_element(Locator::Id("welcome")).await?;
+        browser.screenshot(&format!("mfa-signed-in-{lang}")).await;
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        browser.screenshot(&format!("failure-mfa-{lang}")).await;
+        panic!("browser journey failed: {e}");
+    }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mfa_browser_setup_and_sign_in_english() {
+    mfa_journey("en-US", "Your recovery codes").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mfa_browser_setup_and_sign_in_japanese() {
+    mfa_journey("ja", "回復コード").await;
+}

@@ -63,6 +63,16 @@ impl<'a> PortalClient<'a> {
         .await
     }
 
+    /// The form token read from a given page.
+    pub async fn csrf_on(&self, path: &str) -> String {
+        let html = self.get(path).await.text().await.unwrap();
+        let at = html
+            .find("name=\"csrf\" value=\"")
+            .expect("a form token on the page")
+            + 19;
+        html[at..at + 32].to_string()
+    }
+
     /// The form token of the current session, read from a page.
     pub async fn csrf(&self) -> String {
         let html = self.get("/account").await.text().await.unwrap();

@@ -5,6 +5,7 @@ mod api;
 mod browser;
 mod enrollment;
 mod helpers;
+mod mfa;
 mod portal;
 mod smtp;
 mod storage;
