@@ -54,6 +54,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/account/mfa/setup", post(mfa::start))
         .route("/account/mfa/confirm", post(mfa::confirm))
         .route("/organization/mfa", post(mfa::set_requirement))
+        .route("/organization/reselleraccount", post(people::become_reseller))
         .route("/password/change", get(pages::password_form).post(pages::password_change))
         .route("/dashboard", get(pages::dashboard))
         .route("/account", get(pages::account))

@@ -34,6 +34,17 @@ pub struct ProfilePage {
     pub version: i64,
     pub readonly_reason: Option<String>,
     pub require_mfa: bool,
+    /// An approved partner with a partner ID that is not a reseller yet (R-ENR-5).
+    pub can_become_reseller: bool,
+}
+
+fn can_become_reseller(org: &keiro_store::entities::organization::Model) -> bool {
+    org.kind == "partner"
+        && org.partner_id.is_some()
+        && !org
+            .program_roles
+            .split(',')
+            .any(|r| r == "indirect_reseller")
 }
 
 #[derive(Deserialize)]
@@ -51,8 +62,10 @@ pub async fn profile(
         .await
         .map_err(|e| p.app_error(e))?;
     let mut b = p.base("profile-title");
-    if q.done.as_deref() == Some("saved") {
-        b.notice = Some(t(p.lang, "profile-saved"));
+    match q.done.as_deref() {
+        Some("saved") => b.notice = Some(t(p.lang, "profile-saved")),
+        Some("reseller") => b.notice = Some(t(p.lang, "reseller-done")),
+        _ => {}
     }
     Ok(render(&ProfilePage {
         b,
@@ -62,6 +75,7 @@ pub async fn profile(
         version: org.version,
         readonly_reason: reason(&p, Action::EditCompanyProfile),
         require_mfa: org.require_mfa,
+        can_become_reseller: can_become_reseller(&org),
     }))
 }
 
@@ -128,10 +142,11 @@ pub async fn save_profile(
                     b,
                     p: prof,
                     kind: t(p.lang, &format!("org-kind-{}", org.kind)),
-                    partner_id: org.partner_id.unwrap_or_default(),
+                    partner_id: org.partner_id.clone().unwrap_or_default(),
                     version: org.version,
                     readonly_reason: None,
                     require_mfa: org.require_mfa,
+                    can_become_reseller: can_become_reseller(&org),
                 }),
             )
                 .into_response())
@@ -523,6 +538,44 @@ pub async fn delete_user(
         Err(e @ AppError::Conflict { .. }) => {
             let msg = p.message_for(&e);
             user_page(&s, &p, &id, None, Some((StatusCode::CONFLICT, msg))).await
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ResellerForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    support_email: String,
+    #[serde(default)]
+    support_phone: String,
+    #[serde(default)]
+    support_website: String,
+}
+
+/// R-ENR-5: an enrolled partner creates its reseller account with its support contact only.
+pub async fn become_reseller(
+    State(s): State<AppState>,
+    p: Portal,
+    f: Result<Form<ResellerForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    match keiro_app::enrollment::reseller_account(
+        &s.app,
+        &p.ctx(),
+        &f.support_email,
+        &f.support_phone,
+        &f.support_website,
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to("/organization?done=reseller").into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+            Ok(p.error_page(crate::problem::status_of(&e), &p.message_for(&e)))
         }
         Err(e) => Err(p.app_error(e)),
     }

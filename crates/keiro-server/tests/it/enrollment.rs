@@ -769,3 +769,45 @@ async fn portal_registry_add_and_import_with_progress(app: TestApp) {
     pc.sign_in(&p.email, keiro_testkit::TEST_PASSWORD).await;
     assert_eq!(pc.get("/operator/registry").await.status(), 403);
 }
+
+both_backends!(r_enr_5_portal_reseller_account);
+
+async fn r_enr_5_portal_reseller_account(app: TestApp) {
+    use crate::helpers::{PortalClient, location};
+    let p = app
+        .org_with_user(OrgKind::Partner, "Sakura", &[Role::GlobalAdmin])
+        .await;
+    use keiro_store::sea_orm::ConnectionTrait;
+    app.app.db.reader().execute_unprepared(&format!("UPDATE organizations SET partner_id = '8880002', program_roles = 'indirect_provider' WHERE id = '{}'", p.org_id)).await.unwrap();
+    let mut c = PortalClient::new(&app);
+    c.sign_in(&p.email, keiro_testkit::TEST_PASSWORD).await;
+    let page = c.get("/organization").await.text().await.unwrap();
+    assert!(page.contains("id=\"reseller-form\""));
+    let csrf = c.csrf().await;
+    let r = c
+        .post("/organization/reselleraccount", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Give a support email or phone")
+    );
+    let r = c
+        .post(
+            "/organization/reselleraccount",
+            &[("csrf", &csrf), ("support_email", "help@sakura.example")],
+        )
+        .await;
+    assert_eq!(location(&r), "/organization?done=reseller");
+    let page = c
+        .get("/organization?done=reseller")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("now also an indirect reseller") && !page.contains("id=\"reseller-form\"")
+    );
+}
