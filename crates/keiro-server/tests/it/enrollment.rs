@@ -415,6 +415,14 @@ async fn r_enr_1_to_4_enrollment_from_account_to_approval(app: TestApp) {
         "the approved partner works normally"
     );
     assert_eq!(problem(put(&app, &tok, "/v1/enrollment/contacts", json!({"primary_contact_name": "x", "primary_contact_email": "x@kaede.example", "primary_contact_phone": "1", "support_phone": "1"})).await).await.0, 409);
+    // MFA is required by default for partners: the approved applicant's first sign-in leads to set-up.
+    {
+        use crate::helpers::{PortalClient, location};
+        let mut c = PortalClient::new(&app);
+        c.sign_in("kaede@kaede.example", "a long enough passphrase")
+            .await;
+        assert_eq!(location(&c.get("/dashboard").await), "/account/mfa");
+    }
     // Every status change was emailed to the primary contact, and audited.
     let templates: Vec<String> = mails_to(&app, "kaede.kimura@kaede.example")
         .await
