@@ -238,26 +238,9 @@ pub async fn save_membership(
 pub struct ProfileForm {
     #[serde(default)]
     csrf: String,
-    legal_name: String,
-    #[serde(default)]
-    address_line1: String,
-    #[serde(default)]
-    address_line2: String,
-    #[serde(default)]
-    city: String,
-    #[serde(default)]
-    region: String,
-    #[serde(default)]
-    postal_code: String,
-    country: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    website: String,
-    #[serde(default)]
-    primary_domain: String,
+    /// All string fields, so flattening is safe with form encoding.
+    #[serde(flatten)]
+    fields: super::ProfileFields,
 }
 
 pub async fn save_profile(
@@ -266,19 +249,7 @@ pub async fn save_profile(
     f: Result<Form<ProfileForm>, FormRejection>,
 ) -> PageResult {
     let f = p.form(f)?;
-    let prof = CompanyProfile {
-        legal_name: f.legal_name,
-        address_line1: f.address_line1,
-        address_line2: f.address_line2,
-        city: f.city,
-        region: f.region,
-        postal_code: f.postal_code,
-        country: f.country,
-        phone: f.phone,
-        email: f.email,
-        website: f.website,
-        primary_domain: f.primary_domain,
-    };
+    let prof = CompanyProfile::from(f.fields);
     let ctx = p.ctx();
     step(
         &s,
