@@ -813,7 +813,7 @@ pub async fn decide(
             .await?;
         }
         Decision::Reject => {
-            set_partner_status(&tx, &org.id, "rejected").await?;
+            repo::orgs::set_partner_standing(&tx, &org.id, "rejected", None, None, now).await?;
             if let Some(rec) = &e.membership_record_id {
                 repo::registry::release(&tx, rec, &org.id).await?;
             }
@@ -858,6 +858,7 @@ pub async fn decide(
     Ok(v)
 }
 
+/// Approves a partner: status, partner ID, program roles.
 async fn approve_org(
     tx: &DatabaseTransaction,
     org_id: &str,
@@ -865,45 +866,22 @@ async fn approve_org(
     program_roles: &str,
     now: time::OffsetDateTime,
 ) -> AppResult<()> {
-    use keiro_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-    organization::Entity::update_many()
-        .col_expr(
-            organization::Column::PartnerStatus,
-            Expr::value(Some("approved".to_string())),
-        )
-        .col_expr(
-            organization::Column::PartnerId,
-            Expr::value(Some(partner_id.to_string())),
-        )
-        .col_expr(
-            organization::Column::ProgramRoles,
-            Expr::value(program_roles),
-        )
-        .col_expr(organization::Column::UpdatedAt, Expr::value(now))
-        .filter(organization::Column::Id.eq(org_id))
-        .exec(tx)
-        .await
-        .map_err(|e| match keiro_store::StoreError::from(e) {
-            keiro_store::StoreError::Duplicate(_) => AppError::Conflict {
-                code: "partner_id_taken",
-                message: "another organization already holds this partner ID".into(),
-            },
-            other => other.into(),
-        })?;
-    Ok(())
-}
-
-async fn set_partner_status(tx: &DatabaseTransaction, org_id: &str, status: &str) -> AppResult<()> {
-    use keiro_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-    organization::Entity::update_many()
-        .col_expr(
-            organization::Column::PartnerStatus,
-            Expr::value(Some(status.to_string())),
-        )
-        .filter(organization::Column::Id.eq(org_id))
-        .exec(tx)
-        .await?;
-    Ok(())
+    repo::orgs::set_partner_standing(
+        tx,
+        org_id,
+        "approved",
+        Some(partner_id),
+        Some(program_roles),
+        now,
+    )
+    .await
+    .map_err(|e| match e {
+        keiro_store::StoreError::Duplicate(_) => AppError::Conflict {
+            code: "partner_id_taken",
+            message: "another organization already holds this partner ID".into(),
+        },
+        other => other.into(),
+    })
 }
 
 /// R-ENR-5: a partner already in the program creates its reseller account with only its

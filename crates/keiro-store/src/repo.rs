@@ -98,6 +98,31 @@ pub mod orgs {
         }
     }
 
+    /// A partner's standing in the program: its status (enrolling, approved, rejected) and, on
+    /// approval, its partner ID and program roles. `Duplicate` if another organization holds
+    /// the partner ID.
+    pub async fn set_partner_standing(
+        c: &impl ConnectionTrait,
+        id: &str,
+        status: &str,
+        partner_id: Option<&str>,
+        program_roles: Option<&str>,
+        now: Ts,
+    ) -> Result<(), StoreError> {
+        use organization::Column as C;
+        let mut q = organization::Entity::update_many()
+            .col_expr(C::PartnerStatus, Expr::value(Some(status.to_string())))
+            .col_expr(C::UpdatedAt, Expr::value(now));
+        if let Some(p) = partner_id {
+            q = q.col_expr(C::PartnerId, Expr::value(Some(p.to_string())));
+        }
+        if let Some(r) = program_roles {
+            q = q.col_expr(C::ProgramRoles, Expr::value(r));
+        }
+        q.filter(C::Id.eq(id)).exec(c).await?;
+        Ok(())
+    }
+
     /// Guarded profile update: applies only at `version`.
     pub async fn update_profile(
         c: &impl ConnectionTrait,

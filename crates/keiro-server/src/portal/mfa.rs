@@ -1,7 +1,7 @@
 //! Portal pages for two-step verification: the code step of sign-in, set-up with a QR code
 //! and recovery codes, and the organization's requirement. Rules live in keiro-app's `mfa`.
 
-use super::{Base, Portal, no_store, render, t, t_args};
+use super::{Base, Portal, no_store, render, safe_next, t, t_args};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -12,20 +12,6 @@ use keiro_app::AppError;
 use serde::Deserialize;
 
 type PageResult = Result<Response, Response>;
-
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.starts_with("/\\")
-                && !n.starts_with("/signin") =>
-        {
-            n.to_string()
-        }
-        _ => "/dashboard".to_string(),
-    }
-}
 
 #[derive(Template)]
 #[template(path = "mfa_signin.html")]

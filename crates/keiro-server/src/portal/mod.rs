@@ -424,6 +424,20 @@ impl Portal {
     }
 }
 
+/// A same-site path, or nothing: redirects never lead to another site (no open redirect;
+/// `//host` and `/\\host` are other sites to a browser).
+pub fn local_path(next: Option<&str>) -> Option<&str> {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
+}
+
+/// Where to go after signing in: a same-site path other than sign-in itself, else the dashboard.
+pub fn safe_next(next: Option<&str>) -> String {
+    local_path(next)
+        .filter(|n| !n.starts_with("/signin"))
+        .unwrap_or("/dashboard")
+        .to_string()
+}
+
 /// Marks a response that shows a secret once (a temporary password, a token) as not cacheable.
 pub fn no_store(mut r: Response) -> Response {
     r.headers_mut()
@@ -515,4 +529,31 @@ pub fn not_found_page(req: &Request) -> Response {
         )),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{local_path, safe_next};
+
+    #[test]
+    fn redirects_stay_on_this_site() {
+        for evil in [
+            "//evil.example/x",
+            "/\\evil.example",
+            "https://evil.example",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(local_path(Some(evil)), None, "{evil:?}");
+            assert_eq!(safe_next(Some(evil)), "/dashboard", "{evil:?}");
+        }
+        assert_eq!(safe_next(Some("/users?q=sato")), "/users?q=sato");
+        assert_eq!(
+            safe_next(Some("/signin?next=/x")),
+            "/dashboard",
+            "no loop back to sign-in"
+        );
+        assert_eq!(safe_next(None), "/dashboard");
+        assert_eq!(local_path(Some("/signin")), Some("/signin"));
+    }
 }

@@ -1,7 +1,7 @@
 //! Portal pages. Each handler: resolve who is asking (`Portal`), check the form token on posts,
 //! call keiro-app, render or redirect (post/redirect/get).
 
-use super::{Base, LANG_COOKIE, Portal, render, session_cookie, t};
+use super::{Base, LANG_COOKIE, Portal, render, safe_next, session_cookie, t};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -17,21 +17,6 @@ use rust_embed::RustEmbed;
 use serde::Deserialize;
 
 type PageResult = Result<Response, Response>;
-
-/// Only same-site relative paths are followed after sign-in (no open redirect).
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.starts_with("/\\")
-                && !n.starts_with("/signin") =>
-        {
-            n.to_string()
-        }
-        _ => "/dashboard".to_string(),
-    }
-}
 
 fn fmt(t: time::OffsetDateTime) -> String {
     keiro_app::auth::fmt_time(t)
@@ -733,10 +718,9 @@ pub async fn set_language(
         .same_site(SameSite::Lax)
         .permanent()
         .build();
-    let next = match q.next.as_deref() {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") => n.to_string(),
-        _ => "/signin".into(),
-    };
+    let next = super::local_path(q.next.as_deref())
+        .unwrap_or("/signin")
+        .to_string();
     (jar.add(cookie), Redirect::to(&next)).into_response()
 }
 

@@ -108,3 +108,12 @@ pub async fn problem(res: reqwest::Response) -> (u16, serde_json::Value) {
     );
     (status, res.json().await.unwrap())
 }
+
+/// The text between `start` and the next `end` in a page.
+pub fn between(html: &str, start: &str, end: &str) -> String {
+    let i = html
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} not in page"))
+        + start.len();
+    html[i..i + html[i..].find(end).unwrap()].to_string()
+}

@@ -1,16 +1,8 @@
-use crate::helpers::{PortalClient, location, problem};
+use crate::helpers::{PortalClient, between, location, problem};
 use keiro_domain::{OrgKind, Role};
 use keiro_testkit::{TEST_PASSWORD, TestApp, both_backends};
 
 both_backends!(mfa_setup_sign_in_replay_recovery_and_reset);
-
-fn between(html: &str, start: &str, end: &str) -> String {
-    let i = html
-        .find(start)
-        .unwrap_or_else(|| panic!("{start} not in page"))
-        + start.len();
-    html[i..i + html[i..].find(end).unwrap()].to_string()
-}
 
 fn code(app: &TestApp, secret: &str) -> String {
     keiro_app::mfa::code_at(secret, app.app.now().unix_timestamp() as u64).unwrap()

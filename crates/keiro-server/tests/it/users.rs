@@ -1,4 +1,4 @@
-use crate::helpers::{PortalClient, location, problem};
+use crate::helpers::{PortalClient, between, location, problem};
 use keiro_domain::{OrgKind, Role};
 use keiro_testkit::{TEST_PASSWORD, TestApp, both_backends};
 use serde_json::{Value, json};
@@ -797,14 +797,6 @@ async fn r_usr_3_every_role_walks_every_action(app: TestApp) {
 }
 
 both_backends!(portal_user_management);
-
-fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
-    let i = html
-        .find(start)
-        .unwrap_or_else(|| panic!("{start} not in page"))
-        + start.len();
-    &html[i..i + html[i..].find(end).unwrap()]
-}
 
 async fn portal_user_management(app: TestApp) {
     let ga = app
