@@ -93,6 +93,8 @@ pub struct AppConfig {
     pub webmail_domains: Vec<String>,
     /// Hours an email verification link stays valid.
     pub verification_link_hours: i64,
+    /// Days an invitation link (partnership request, …) stays valid.
+    pub invitation_valid_days: i64,
 }
 
 impl Default for AppConfig {
@@ -113,6 +115,7 @@ impl Default for AppConfig {
             outbox_max_attempts: 8,
             webmail_domains: Vec::new(),
             verification_link_hours: 72,
+            invitation_valid_days: keiro_domain::invitation::DEFAULT_VALID_DAYS,
         }
     }
 }

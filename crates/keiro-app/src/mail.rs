@@ -15,7 +15,7 @@ fluent_templates::static_loader! {
 }
 
 /// Templates the outbox knows. Each has `<name>-subject` and `<name>-body` in every language.
-pub const TEMPLATES: [&str; 7] = [
+pub const TEMPLATES: [&str; 9] = [
     "password-changed",
     "api-token-created",
     "enrollment-verify",
@@ -23,7 +23,12 @@ pub const TEMPLATES: [&str; 7] = [
     "enrollment-more-info",
     "enrollment-approved",
     "enrollment-rejected",
+    "partnership-request",
+    "partnership-accepted",
 ];
+
+/// Drafts the portal shows a user to send from their own mail app (R-PRT-1): no footer.
+pub const DRAFTS: [&str; 1] = ["partnership-draft"];
 
 /// Renders a template into (subject, body) in `lang`, footer included.
 pub fn render(
@@ -42,6 +47,47 @@ pub fn render(
     let body = MAIL.lookup_with_args(&id, &format!("{template}-body"), &map);
     let footer = MAIL.lookup_with_args(&id, "mail-footer", &map);
     (subject, format!("{body}\n\n--\n{footer}\n"))
+}
+
+/// Renders a draft into (subject, body) in `lang`, without Keiro's footer.
+pub fn render_draft(
+    template: &str,
+    lang: Language,
+    brand: &str,
+    args: &[(&str, String)],
+) -> (String, String) {
+    let id = lang_id(lang);
+    let mut map: HashMap<Cow<'static, str>, FluentValue<'_>> = HashMap::new();
+    map.insert("brand".into(), FluentValue::from(brand.to_string()));
+    for (k, v) in args {
+        map.insert(Cow::Owned(k.to_string()), FluentValue::from(v.clone()));
+    }
+    let subject = MAIL.lookup_with_args(&id, &format!("{template}-subject"), &map);
+    let body = MAIL.lookup_with_args(&id, &format!("{template}-body"), &map);
+    (subject, body)
+}
+
+/// A `mailto:` URL (RFC 6068): everything but unreserved characters percent-encoded, so a
+/// space is %20 (mail apps do not read `+` as a space).
+pub fn mailto(to: &str, subject: &str, body: &str) -> String {
+    fn enc(s: &str) -> String {
+        let mut out = String::with_capacity(s.len() * 3);
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    }
+    let body = body.replace("\r\n", "\n").replace('\n', "\r\n");
+    format!(
+        "mailto:{}?subject={}&body={}",
+        enc(to).replace("%40", "@"),
+        enc(subject),
+        enc(&body)
+    )
 }
 
 fn lang_id(lang: Language) -> fluent_templates::LanguageIdentifier {
@@ -84,10 +130,13 @@ mod tests {
                     ("link", "https://x/enroll/verify?token=t".to_string()),
                     ("note", "why".to_string()),
                     ("partner_id", "1234567".to_string()),
+                    ("message", "Dear Aiko, please accept.".to_string()),
+                    ("sender", "Aiko".to_string()),
+                    ("reseller", "Fabrikam".to_string()),
                 ];
                 let (s, b) = render(t, lang, "Keiro", &args);
                 assert!(
-                    s.contains("Keiro") && !s.contains('{'),
+                    (s.contains("Keiro") || s.contains("Contoso")) && !s.contains('{'),
                     "{t}/{lang:?} subject: {s}"
                 );
                 assert!(
@@ -97,6 +146,32 @@ mod tests {
                 assert!(!b.contains('\u{2068}'), "no bidi isolation marks");
             }
         }
+        for t in DRAFTS {
+            for lang in Language::ALL {
+                let (s, b) = render_draft(
+                    t,
+                    lang,
+                    "Keiro",
+                    &[
+                        ("company", "Contoso".into()),
+                        ("partner_id", "1234567".into()),
+                        ("link", "https://x/invite?token=t".into()),
+                        ("expires", "2026-04-01".into()),
+                        ("sender", "Aiko".into()),
+                    ],
+                );
+                assert!(
+                    s.contains("Contoso") && !s.contains('{'),
+                    "{t}/{lang:?}: {s}"
+                );
+                assert!(b.contains("https://x/invite?token=t") && !b.contains("Unknown"));
+                assert!(!b.contains("--"), "drafts carry no footer");
+            }
+        }
+        assert_eq!(
+            mailto("a@b.jp", "Hi there", "x+y\n&z"),
+            "mailto:a@b.jp?subject=Hi%20there&body=x%2By%0D%0A%26z"
+        );
         assert!(
             render("password-changed", Language::Ja, "K", &[])
                 .0

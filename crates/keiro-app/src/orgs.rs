@@ -87,3 +87,16 @@ pub async fn update(
     tx.commit().await?;
     Ok(org)
 }
+
+/// What the partnership rules need to know about an organization.
+pub fn partner_facts(o: &organization::Model) -> keiro_domain::partnership::PartnerFacts {
+    keiro_domain::partnership::PartnerFacts {
+        kind: keiro_domain::OrgKind::parse(&o.kind).unwrap_or(keiro_domain::OrgKind::Customer),
+        approved: o.partner_status.as_deref() == Some("approved"),
+        program_roles: o
+            .program_roles
+            .split(',')
+            .filter_map(keiro_domain::ProgramRole::parse)
+            .collect(),
+    }
+}

@@ -28,7 +28,7 @@ pub struct UserView {
     pub version: i64,
 }
 
-async fn view(
+pub(crate) async fn view(
     c: &impl keiro_store::sea_orm::ConnectionTrait,
     u: user::Model,
 ) -> AppResult<UserView> {

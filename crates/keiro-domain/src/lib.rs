@@ -2,12 +2,15 @@
 //! authorization policy. Nothing here does I/O or knows about HTTP or SQL, so every rule can be
 //! unit- and property-tested in isolation.
 
+pub mod directory;
 pub mod email;
 pub mod enrollment;
 pub mod error;
 pub mod ids;
+pub mod invitation;
 pub mod lang;
 pub mod org;
+pub mod partnership;
 pub mod password;
 pub mod policy;
 pub mod roles;

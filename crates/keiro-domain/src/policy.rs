@@ -30,10 +30,25 @@ pub enum Action {
     ReviewEnrollments,
     /// Operator only: reset a user's MFA (a support task), in any organization.
     ResetUserMfa,
+    /// See the organization's indirect resellers or providers and the customers shared with
+    /// them (R-PRT-3).
+    ViewPartnerships,
+    /// A provider creates (and revokes) partnership request links (R-PRT-1).
+    RequestPartnership,
+    /// A reseller approves an indirect provider (R-PRT-2).
+    AcceptPartnership,
+    /// Either side ends a partnership (R-PRT-6).
+    RemovePartnership,
+    /// A reseller removes (or restores) its provider's admin access to its organization (R-PRT-4).
+    ManageProviderAdminAccess,
+    /// Search the directory of authorized indirect providers (R-PRT-7).
+    ViewProviderDirectory,
+    /// Operator only: maintain the provider directory (R-PRT-7).
+    ManageProviderDirectory,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 19] = [
         Action::ManageOwnAccount,
         Action::ViewCompanyProfile,
         Action::EditCompanyProfile,
@@ -46,6 +61,13 @@ impl Action {
         Action::ManageMembershipRegistry,
         Action::ReviewEnrollments,
         Action::ResetUserMfa,
+        Action::ViewPartnerships,
+        Action::RequestPartnership,
+        Action::AcceptPartnership,
+        Action::RemovePartnership,
+        Action::ManageProviderAdminAccess,
+        Action::ViewProviderDirectory,
+        Action::ManageProviderDirectory,
     ];
 
     pub fn code(self) -> &'static str {
@@ -62,6 +84,13 @@ impl Action {
             Action::ManageMembershipRegistry => "manage_membership_registry",
             Action::ReviewEnrollments => "review_enrollments",
             Action::ResetUserMfa => "reset_user_mfa",
+            Action::ViewPartnerships => "view_partnerships",
+            Action::RequestPartnership => "request_partnership",
+            Action::AcceptPartnership => "accept_partnership",
+            Action::RemovePartnership => "remove_partnership",
+            Action::ManageProviderAdminAccess => "manage_provider_admin_access",
+            Action::ViewProviderDirectory => "view_provider_directory",
+            Action::ManageProviderDirectory => "manage_provider_directory",
         }
     }
 
@@ -73,6 +102,23 @@ impl Action {
                 | Action::ManageMembershipRegistry
                 | Action::ReviewEnrollments
                 | Action::ResetUserMfa
+                | Action::ManageProviderDirectory
+        )
+    }
+
+    /// Actions about the actor's own organization's standing that nobody performs through
+    /// delegated rights: a provider with admin access to a reseller must not end or widen its
+    /// own partnership from the reseller's side.
+    pub fn is_home_only(self) -> bool {
+        matches!(
+            self,
+            Action::ManageOwnAccount
+                | Action::ViewPartnerships
+                | Action::RequestPartnership
+                | Action::AcceptPartnership
+                | Action::RemovePartnership
+                | Action::ManageProviderAdminAccess
+                | Action::ViewProviderDirectory
         )
     }
 }
@@ -203,7 +249,9 @@ pub fn role_allows(kind: OrgKind, role: Role, action: Action) -> bool {
             | A::ViewUsers
             | A::ReviewEnrollments
             | A::ManageMembershipRegistry
-            | A::ResetUserMfa,
+            | A::ResetUserMfa
+            | A::ViewProviderDirectory
+            | A::ManageProviderDirectory,
         ) => true,
         (
             OrgKind::Operator,
@@ -211,8 +259,37 @@ pub fn role_allows(kind: OrgKind, role: Role, action: Action) -> bool {
         ) => role == R::OperatorAdmin,
         (
             _,
-            A::ViewOutbox | A::ManageMembershipRegistry | A::ReviewEnrollments | A::ResetUserMfa,
+            A::ViewOutbox
+            | A::ManageMembershipRegistry
+            | A::ReviewEnrollments
+            | A::ResetUserMfa
+            | A::ManageProviderDirectory,
         ) => false,
+        // Partnerships are between partners; the seed's roles for the Indirect resellers page
+        // are global admin, user management admin, admin agent and sales agent (seed 004).
+        (
+            OrgKind::Operator | OrgKind::Customer,
+            A::ViewPartnerships
+            | A::RequestPartnership
+            | A::AcceptPartnership
+            | A::RemovePartnership
+            | A::ManageProviderAdminAccess,
+        ) => false,
+        (OrgKind::Customer, A::ViewProviderDirectory) => false,
+        (OrgKind::Partner, A::ViewProviderDirectory) => true,
+        (OrgKind::Partner, A::ViewPartnerships) => matches!(
+            role,
+            R::GlobalAdmin | R::UserManagementAdmin | R::AdminAgent | R::SalesAgent
+        ),
+        (OrgKind::Partner, A::RequestPartnership) => {
+            matches!(role, R::GlobalAdmin | R::AdminAgent | R::SalesAgent)
+        }
+        // Accepting gives the provider admin access to the organization, and removing ends
+        // a commercial arrangement: admin roles only (R-PRT-2).
+        (OrgKind::Partner, A::AcceptPartnership | A::RemovePartnership) => {
+            matches!(role, R::GlobalAdmin | R::AdminAgent)
+        }
+        (OrgKind::Partner, A::ManageProviderAdminAccess) => role == R::GlobalAdmin,
         (OrgKind::Partner, A::ViewCompanyProfile) => true,
         (OrgKind::Customer, A::ViewCompanyProfile) => true,
         (_, A::EditCompanyProfile | A::GrantGlobalAdmin | A::ViewAuditLog) => {
@@ -290,13 +367,12 @@ pub fn decide(actor: &Actor, action: Action, target: &Target) -> Decision {
     if actor.org_id != target.owner && roles.is_empty() {
         return Decision::Deny(DenyReason::NotVisible);
     }
+    if action.is_home_only() && actor.org_id != target.owner {
+        return Decision::Deny(DenyReason::NotVisible);
+    }
     if action == Action::ManageOwnAccount {
         // Self-service is about the actor's own account, never another organization's.
-        return if actor.org_id == target.owner {
-            Decision::Allow
-        } else {
-            Decision::Deny(DenyReason::NotVisible)
-        };
+        return Decision::Allow;
     }
     if roles
         .iter()
@@ -580,6 +656,18 @@ mod tests {
             if may_act_on_user(&actor, &target, action).is_ok() {
                 prop_assert!(actor.contains(&Role::GlobalAdmin) || actor.contains(&Role::OperatorAdmin));
             }
+        }
+
+        /// Partnership and directory actions are never performed through delegated rights.
+        #[test]
+        fn r_prt_4_home_only_actions_never_cross(roles in proptest::collection::vec(any_role(), 0..5),
+                grants in any_grants(), access in any_access(), action in any_action()) {
+            prop_assume!(action.is_home_only());
+            let mut a = actor(OrgKind::Partner, &roles);
+            a.delegated_access = access;
+            a.groups.push(Uuid::from_u128(7));
+            let t = Target { owner: OrgId::new(), owner_kind: OrgKind::Partner, grants };
+            prop_assert_eq!(decide(&a, action, &t), Decision::Deny(DenyReason::NotVisible));
         }
 
         /// A role that is not in the owner's catalog grants nothing there.

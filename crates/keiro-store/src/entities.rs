@@ -348,3 +348,169 @@ pub mod mfa_recovery_code {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod invitation {
+    use sea_orm::entity::prelude::*;
+
+    /// An invitation link (R-PRT-1 and later kinds). Only the token's SHA-256 is stored.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "invitations")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub kind: String,
+        #[sea_orm(unique)]
+        pub token_hash: String,
+        /// The organization that offers something through the link.
+        pub org_id: String,
+        pub created_by: Option<String>,
+        /// Kept so the link's page can name who invited, even if that user is deleted later.
+        pub created_by_name: String,
+        /// Set when Keiro itself emailed the link.
+        pub recipient_email: Option<String>,
+        /// What the link offers, as JSON; its shape depends on the kind.
+        pub payload: String,
+        /// open, used or revoked.
+        pub state: String,
+        pub use_count: i64,
+        pub expires_at: TimeDateTimeWithTimeZone,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub revoked_at: Option<TimeDateTimeWithTimeZone>,
+        pub revoked_by: Option<String>,
+        pub used_at: Option<TimeDateTimeWithTimeZone>,
+        pub used_by_org: Option<String>,
+        pub used_by_user: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod partnership {
+    use sea_orm::entity::prelude::*;
+
+    /// A provider ↔ reseller partnership (R-PRT-2…6). Removed rows stay for the record.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "partnerships")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub provider_org_id: String,
+        pub reseller_org_id: String,
+        /// active or removed.
+        pub state: String,
+        pub invitation_id: Option<String>,
+        pub accepted_by: Option<String>,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub removed_at: Option<TimeDateTimeWithTimeZone>,
+        pub removed_by_org: Option<String>,
+        pub removed_by_user: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod delegated_right {
+    use sea_orm::entity::prelude::*;
+
+    /// A right the owner organization granted to the grantee organization: today a provider's
+    /// admin access to a partnered reseller (`provider_admin`); delegated admin over customers
+    /// joins it. Live while `revoked_at` is null.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "delegated_rights")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub owner_org_id: String,
+        pub grantee_org_id: String,
+        pub kind: String,
+        /// The row that gave the right (a partnership).
+        pub source_id: Option<String>,
+        pub granted_at: TimeDateTimeWithTimeZone,
+        pub granted_by: Option<String>,
+        pub revoked_at: Option<TimeDateTimeWithTimeZone>,
+        pub revoked_by: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod customer_relationship {
+    use sea_orm::entity::prelude::*;
+
+    /// A partner's reseller relationship with a customer (R-REL-1). Shared-customer views of a
+    /// partnership read these rows.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "customer_relationships")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub partner_org_id: String,
+        pub customer_org_id: String,
+        /// active or ended.
+        pub state: String,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub ended_at: Option<TimeDateTimeWithTimeZone>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod directory_entry {
+    use sea_orm::entity::prelude::*;
+
+    /// An authorized indirect provider's directory entry (R-PRT-7), maintained by operator staff.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "provider_directory_entries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        #[sea_orm(unique)]
+        pub provider_org_id: String,
+        /// JSON array of region names.
+        pub regions: String,
+        pub description: String,
+        pub contact_email: String,
+        pub contact_phone: String,
+        pub website: String,
+        pub version: i64,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub updated_at: TimeDateTimeWithTimeZone,
+        pub updated_by: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod directory_country {
+    use sea_orm::entity::prelude::*;
+
+    /// A country a directory entry serves (searchable through an index).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "provider_directory_countries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub entry_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub country: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1272,3 +1272,510 @@ pub mod mfa {
         Ok(())
     }
 }
+
+pub mod invitations {
+    use super::*;
+    use invitation::Column as C;
+
+    pub async fn insert(c: &impl ConnectionTrait, m: invitation::Model) -> Result<(), StoreError> {
+        invitation::Entity::insert(invitation::ActiveModel::from(m))
+            .exec_without_returning(c)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn by_token_hash(
+        c: &impl ConnectionTrait,
+        hash: &str,
+    ) -> Result<Option<invitation::Model>, StoreError> {
+        Ok(invitation::Entity::find()
+            .filter(C::TokenHash.eq(hash))
+            .one(c)
+            .await?)
+    }
+
+    pub async fn get_in_org(
+        c: &impl ConnectionTrait,
+        org_id: &str,
+        id: &str,
+    ) -> Result<Option<invitation::Model>, StoreError> {
+        Ok(invitation::Entity::find_by_id(id.to_string())
+            .filter(C::OrgId.eq(org_id))
+            .one(c)
+            .await?)
+    }
+
+    /// The organization's links of one kind, newest first; `state` filters on the stored state.
+    pub async fn list_in_org(
+        c: &impl ConnectionTrait,
+        org_id: &str,
+        kind: &str,
+        state: Option<&str>,
+        cursor: Option<&str>,
+        limit: u64,
+    ) -> Result<Page<invitation::Model>, StoreError> {
+        let mut sel = invitation::Entity::find()
+            .filter(C::OrgId.eq(org_id))
+            .filter(C::Kind.eq(kind));
+        if let Some(s) = state {
+            sel = sel.filter(C::State.eq(s));
+        }
+        if let Some(cur) = cursor {
+            sel = sel.filter(C::Id.lt(cur));
+        }
+        let rows = sel.order_by_desc(C::Id).limit(limit + 1).all(c).await?;
+        Ok(page(rows, limit, |r| r.id.clone()))
+    }
+
+    /// Uses a single-use link: true for exactly one caller, however many accept at once.
+    pub async fn use_once(
+        c: &impl ConnectionTrait,
+        id: &str,
+        org_id: &str,
+        user_id: &str,
+        now: Ts,
+    ) -> Result<bool, StoreError> {
+        let r = invitation::Entity::update_many()
+            .col_expr(C::State, Expr::value("used"))
+            .col_expr(C::UseCount, Expr::col(C::UseCount).add(1))
+            .col_expr(C::UsedAt, Expr::value(Some(now)))
+            .col_expr(C::UsedByOrg, Expr::value(Some(org_id.to_string())))
+            .col_expr(C::UsedByUser, Expr::value(Some(user_id.to_string())))
+            .filter(C::Id.eq(id))
+            .filter(C::State.eq("open"))
+            .filter(C::ExpiresAt.gt(now))
+            .exec(c)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+
+    /// Counts one more use of a multi-use link, if it is still open and unexpired.
+    pub async fn use_again(
+        c: &impl ConnectionTrait,
+        id: &str,
+        org_id: &str,
+        user_id: &str,
+        now: Ts,
+    ) -> Result<bool, StoreError> {
+        let r = invitation::Entity::update_many()
+            .col_expr(C::UseCount, Expr::col(C::UseCount).add(1))
+            .col_expr(C::UsedAt, Expr::value(Some(now)))
+            .col_expr(C::UsedByOrg, Expr::value(Some(org_id.to_string())))
+            .col_expr(C::UsedByUser, Expr::value(Some(user_id.to_string())))
+            .filter(C::Id.eq(id))
+            .filter(C::State.eq("open"))
+            .filter(C::ExpiresAt.gt(now))
+            .exec(c)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+
+    /// Records whom Keiro emailed the link to.
+    pub async fn set_recipient(
+        c: &impl ConnectionTrait,
+        id: &str,
+        email: &str,
+    ) -> Result<(), StoreError> {
+        invitation::Entity::update_many()
+            .col_expr(C::RecipientEmail, Expr::value(Some(email.to_string())))
+            .filter(C::Id.eq(id))
+            .exec(c)
+            .await?;
+        Ok(())
+    }
+
+    /// Revokes an open link of the organization; false if it was not open.
+    pub async fn revoke(
+        c: &impl ConnectionTrait,
+        org_id: &str,
+        id: &str,
+        by: &str,
+        now: Ts,
+    ) -> Result<bool, StoreError> {
+        let r = invitation::Entity::update_many()
+            .col_expr(C::State, Expr::value("revoked"))
+            .col_expr(C::RevokedAt, Expr::value(Some(now)))
+            .col_expr(C::RevokedBy, Expr::value(Some(by.to_string())))
+            .filter(C::Id.eq(id))
+            .filter(C::OrgId.eq(org_id))
+            .filter(C::State.eq("open"))
+            .exec(c)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+}
+
+pub mod partnerships {
+    use super::*;
+    use partnership::Column as C;
+
+    pub async fn insert(c: &impl ConnectionTrait, m: partnership::Model) -> Result<(), StoreError> {
+        partnership::Entity::insert(partnership::ActiveModel::from(m))
+            .exec_without_returning(c)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn active_between(
+        c: &impl ConnectionTrait,
+        provider: &str,
+        reseller: &str,
+    ) -> Result<Option<partnership::Model>, StoreError> {
+        Ok(partnership::Entity::find()
+            .filter(C::ProviderOrgId.eq(provider))
+            .filter(C::ResellerOrgId.eq(reseller))
+            .filter(C::State.eq("active"))
+            .one(c)
+            .await?)
+    }
+
+    /// Which side of the partnership the listing organization is on.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Side {
+        /// List the organization's resellers (it is the provider).
+        Provider,
+        /// List the organization's providers (it is the reseller).
+        Reseller,
+    }
+
+    /// Active partnerships of `org_id` on `side`, oldest first, optionally searched by the other
+    /// side's name or partner ID; each with the other organization.
+    pub async fn list(
+        c: &impl ConnectionTrait,
+        org_id: &str,
+        side: Side,
+        q: Option<&str>,
+        cursor: Option<&str>,
+        limit: u64,
+    ) -> Result<Page<(partnership::Model, organization::Model)>, StoreError> {
+        let (mine, other) = match side {
+            Side::Provider => (C::ProviderOrgId, C::ResellerOrgId),
+            Side::Reseller => (C::ResellerOrgId, C::ProviderOrgId),
+        };
+        let mut sel = partnership::Entity::find()
+            .filter(mine.eq(org_id))
+            .filter(C::State.eq("active"));
+        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+            use organization::Column as O;
+            let matching = sea_orm::sea_query::Query::select()
+                .column(O::Id)
+                .from(organization::Entity)
+                .cond_where(
+                    Condition::any()
+                        .add(contains_ci(O::LegalName, q))
+                        .add(contains_ci(O::PartnerId, q)),
+                )
+                .to_owned();
+            sel = sel.filter(Expr::col(other).in_subquery(matching));
+        }
+        if let Some(cur) = cursor {
+            sel = sel.filter(C::Id.gt(cur));
+        }
+        let rows = sel.order_by_asc(C::Id).limit(limit + 1).all(c).await?;
+        let p = page(rows, limit, |r| r.id.clone());
+        let ids: Vec<String> = p
+            .items
+            .iter()
+            .map(|r| match side {
+                Side::Provider => r.reseller_org_id.clone(),
+                Side::Reseller => r.provider_org_id.clone(),
+            })
+            .collect();
+        let orgs = organization::Entity::find()
+            .filter(organization::Column::Id.is_in(ids))
+            .all(c)
+            .await?;
+        let mut items = Vec::with_capacity(p.items.len());
+        for r in p.items {
+            let other_id = match side {
+                Side::Provider => &r.reseller_org_id,
+                Side::Reseller => &r.provider_org_id,
+            };
+            if let Some(o) = orgs.iter().find(|o| &o.id == other_id) {
+                items.push((r.clone(), o.clone()));
+            }
+        }
+        Ok(Page {
+            items,
+            next_cursor: p.next_cursor,
+        })
+    }
+
+    /// Ends an active partnership; false if it was not active any more.
+    pub async fn remove(
+        c: &impl ConnectionTrait,
+        id: &str,
+        by_org: &str,
+        by_user: &str,
+        now: Ts,
+    ) -> Result<bool, StoreError> {
+        let r = partnership::Entity::update_many()
+            .col_expr(C::State, Expr::value("removed"))
+            .col_expr(C::RemovedAt, Expr::value(Some(now)))
+            .col_expr(C::RemovedByOrg, Expr::value(Some(by_org.to_string())))
+            .col_expr(C::RemovedByUser, Expr::value(Some(by_user.to_string())))
+            .filter(C::Id.eq(id))
+            .filter(C::State.eq("active"))
+            .exec(c)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+}
+
+pub mod rights {
+    use super::*;
+    use delegated_right::Column as C;
+
+    pub async fn insert(
+        c: &impl ConnectionTrait,
+        m: delegated_right::Model,
+    ) -> Result<(), StoreError> {
+        delegated_right::Entity::insert(delegated_right::ActiveModel::from(m))
+            .exec_without_returning(c)
+            .await?;
+        Ok(())
+    }
+
+    /// The live rights `owner` granted to `grantee`. Read in the same transaction as the action
+    /// they authorize, so a revocation counts from the very next request.
+    pub async fn live(
+        c: &impl ConnectionTrait,
+        owner: &str,
+        grantee: &str,
+    ) -> Result<Vec<delegated_right::Model>, StoreError> {
+        Ok(delegated_right::Entity::find()
+            .filter(C::OwnerOrgId.eq(owner))
+            .filter(C::GranteeOrgId.eq(grantee))
+            .filter(C::RevokedAt.is_null())
+            .all(c)
+            .await?)
+    }
+
+    /// Revokes the live right of `kind`; false if there was none.
+    pub async fn revoke(
+        c: &impl ConnectionTrait,
+        owner: &str,
+        grantee: &str,
+        kind: &str,
+        by: &str,
+        now: Ts,
+    ) -> Result<bool, StoreError> {
+        let r = delegated_right::Entity::update_many()
+            .col_expr(C::RevokedAt, Expr::value(Some(now)))
+            .col_expr(C::RevokedBy, Expr::value(Some(by.to_string())))
+            .filter(C::OwnerOrgId.eq(owner))
+            .filter(C::GranteeOrgId.eq(grantee))
+            .filter(C::Kind.eq(kind))
+            .filter(C::RevokedAt.is_null())
+            .exec(c)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+}
+
+pub mod relationships {
+    use super::*;
+    use customer_relationship::Column as C;
+
+    pub async fn insert(
+        c: &impl ConnectionTrait,
+        m: customer_relationship::Model,
+    ) -> Result<(), StoreError> {
+        customer_relationship::Entity::insert(customer_relationship::ActiveModel::from(m))
+            .exec_without_returning(c)
+            .await?;
+        Ok(())
+    }
+
+    fn customers_of(partner: &str) -> sea_orm::sea_query::SelectStatement {
+        sea_orm::sea_query::Query::select()
+            .column(C::CustomerOrgId)
+            .from(customer_relationship::Entity)
+            .and_where(Expr::col(C::PartnerOrgId).eq(partner))
+            .and_where(Expr::col(C::State).eq("active"))
+            .to_owned()
+    }
+
+    /// Customers with an active relationship to both `a` and `b` (R-PRT-3): what a provider and
+    /// its reseller share, and nothing either has alone (R-PRT-5). Paged by customer id, searched
+    /// by name or domain.
+    pub async fn shared_customers(
+        c: &impl ConnectionTrait,
+        a: &str,
+        b: &str,
+        q: Option<&str>,
+        cursor: Option<&str>,
+        limit: u64,
+    ) -> Result<Page<organization::Model>, StoreError> {
+        use organization::Column as O;
+        let mut sel = organization::Entity::find()
+            .filter(O::Kind.eq("customer"))
+            .filter(Expr::col(O::Id).in_subquery(customers_of(a)))
+            .filter(Expr::col(O::Id).in_subquery(customers_of(b)));
+        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+            sel = sel.filter(
+                Condition::any()
+                    .add(contains_ci(O::LegalName, q))
+                    .add(contains_ci(O::PrimaryDomain, q)),
+            );
+        }
+        if let Some(cur) = cursor {
+            sel = sel.filter(O::Id.gt(cur));
+        }
+        let rows = sel.order_by_asc(O::Id).limit(limit + 1).all(c).await?;
+        Ok(page(rows, limit, |r| r.id.clone()))
+    }
+}
+
+pub mod directory {
+    use super::*;
+    use directory_entry::Column as C;
+
+    pub async fn get_for_provider(
+        c: &impl ConnectionTrait,
+        provider: &str,
+    ) -> Result<Option<directory_entry::Model>, StoreError> {
+        Ok(directory_entry::Entity::find()
+            .filter(C::ProviderOrgId.eq(provider))
+            .one(c)
+            .await?)
+    }
+
+    pub async fn countries(
+        c: &impl ConnectionTrait,
+        entry_id: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(directory_country::Entity::find()
+            .filter(directory_country::Column::EntryId.eq(entry_id))
+            .order_by_asc(directory_country::Column::Country)
+            .all(c)
+            .await?
+            .into_iter()
+            .map(|r| r.country)
+            .collect())
+    }
+
+    async fn set_countries(
+        c: &impl ConnectionTrait,
+        entry_id: &str,
+        countries: &[String],
+    ) -> Result<(), StoreError> {
+        directory_country::Entity::delete_many()
+            .filter(directory_country::Column::EntryId.eq(entry_id))
+            .exec(c)
+            .await?;
+        for country in countries {
+            directory_country::Entity::insert(directory_country::ActiveModel {
+                entry_id: Set(entry_id.to_string()),
+                country: Set(country.clone()),
+            })
+            .exec_without_returning(c)
+            .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn insert(
+        c: &impl ConnectionTrait,
+        m: directory_entry::Model,
+        countries: &[String],
+    ) -> Result<(), StoreError> {
+        let id = m.id.clone();
+        directory_entry::Entity::insert(directory_entry::ActiveModel::from(m))
+            .exec_without_returning(c)
+            .await?;
+        set_countries(c, &id, countries).await
+    }
+
+    /// Guarded update: `Stale` unless the stored version is `m.version`.
+    pub async fn update(
+        c: &impl ConnectionTrait,
+        m: &directory_entry::Model,
+        countries: &[String],
+        now: Ts,
+    ) -> Result<(), StoreError> {
+        let r = directory_entry::Entity::update_many()
+            .col_expr(C::Regions, Expr::value(m.regions.clone()))
+            .col_expr(C::Description, Expr::value(m.description.clone()))
+            .col_expr(C::ContactEmail, Expr::value(m.contact_email.clone()))
+            .col_expr(C::ContactPhone, Expr::value(m.contact_phone.clone()))
+            .col_expr(C::Website, Expr::value(m.website.clone()))
+            .col_expr(C::UpdatedBy, Expr::value(m.updated_by.clone()))
+            .col_expr(C::UpdatedAt, Expr::value(now))
+            .col_expr(C::Version, Expr::col(C::Version).add(1))
+            .filter(C::Id.eq(m.id.as_str()))
+            .filter(C::Version.eq(m.version))
+            .exec(c)
+            .await?;
+        if r.rows_affected != 1 {
+            return Err(StoreError::Stale);
+        }
+        set_countries(c, &m.id, countries).await
+    }
+
+    pub async fn delete(c: &impl ConnectionTrait, id: &str) -> Result<bool, StoreError> {
+        let r = directory_entry::Entity::delete_many()
+            .filter(C::Id.eq(id))
+            .exec(c)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+
+    /// Entries serving `country` (all when None), searched by provider name, paged by entry
+    /// id; each with its provider organization.
+    pub async fn search(
+        c: &impl ConnectionTrait,
+        country: Option<&str>,
+        q: Option<&str>,
+        cursor: Option<&str>,
+        limit: u64,
+    ) -> Result<Page<(directory_entry::Model, organization::Model)>, StoreError> {
+        use sea_orm::sea_query::Query;
+        let mut sel = directory_entry::Entity::find();
+        if let Some(country) = country {
+            sel = sel.filter(
+                Expr::col(C::Id).in_subquery(
+                    Query::select()
+                        .column(directory_country::Column::EntryId)
+                        .from(directory_country::Entity)
+                        .and_where(Expr::col(directory_country::Column::Country).eq(country))
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+            use organization::Column as O;
+            sel = sel.filter(
+                Expr::col(C::ProviderOrgId).in_subquery(
+                    Query::select()
+                        .column(O::Id)
+                        .from(organization::Entity)
+                        .cond_where(contains_ci(O::LegalName, q))
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(cur) = cursor {
+            sel = sel.filter(C::Id.gt(cur));
+        }
+        let rows = sel.order_by_asc(C::Id).limit(limit + 1).all(c).await?;
+        let p = page(rows, limit, |r| r.id.clone());
+        let ids: Vec<String> = p.items.iter().map(|r| r.provider_org_id.clone()).collect();
+        let orgs = organization::Entity::find()
+            .filter(organization::Column::Id.is_in(ids))
+            .all(c)
+            .await?;
+        let items = p
+            .items
+            .into_iter()
+            .filter_map(|e| {
+                let o = orgs.iter().find(|o| o.id == e.provider_org_id)?.clone();
+                Some((e, o))
+            })
+            .collect();
+        Ok(Page {
+            items,
+            next_cursor: p.next_cursor,
+        })
+    }
+}

@@ -177,8 +177,69 @@ impl TestApp {
         format!("{}{path}", self.base_url)
     }
 
-    /// Creates an organization of `kind` with one user holding `roles`.
+    /// Creates an organization of `kind` with one user holding `roles` (partners are approved
+    /// indirect resellers).
     pub async fn org_with_user(&self, kind: OrgKind, name: &str, roles: &[Role]) -> TestUser {
+        let program_roles = if kind == OrgKind::Partner {
+            vec![ProgramRole::IndirectReseller]
+        } else {
+            vec![]
+        };
+        self.org_with(kind, name, &program_roles, roles).await
+    }
+
+    /// An approved partner with these program roles and one user holding `roles`.
+    pub async fn partner(
+        &self,
+        name: &str,
+        program_roles: &[ProgramRole],
+        roles: &[Role],
+    ) -> TestUser {
+        self.org_with(OrgKind::Partner, name, program_roles, roles)
+            .await
+    }
+
+    /// Records an active reseller relationship between a partner and a customer (the rows the
+    /// customer-relationship flows create; shared-customer views read them).
+    pub async fn relate(&self, partner_org: &str, customer_org: &str) {
+        let tx = self.app.db.begin().await.expect("begin");
+        keiro_store::repo::relationships::insert(
+            &tx,
+            keiro_store::entities::customer_relationship::Model {
+                id: uuid::Uuid::now_v7().to_string(),
+                partner_org_id: partner_org.into(),
+                customer_org_id: customer_org.into(),
+                state: "active".into(),
+                created_at: self.app.now(),
+                ended_at: None,
+            },
+        )
+        .await
+        .expect("relationship");
+        tx.commit().await.expect("commit");
+    }
+
+    /// Sets a partner user's delegated access (none, limited, full).
+    pub async fn set_delegated_access(&self, user_id: &str, access: DelegatedAccess) {
+        use keiro_store::entities::user;
+        use keiro_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        let tx = self.app.db.begin().await.expect("begin");
+        user::Entity::update_many()
+            .col_expr(user::Column::DelegatedAccess, Expr::value(access.code()))
+            .filter(user::Column::Id.eq(user_id))
+            .exec(&tx)
+            .await
+            .expect("set access");
+        tx.commit().await.expect("commit");
+    }
+
+    async fn org_with(
+        &self,
+        kind: OrgKind,
+        name: &str,
+        program_roles: &[ProgramRole],
+        roles: &[Role],
+    ) -> TestUser {
         let tx = self.app.db.begin().await.expect("begin");
         let slug: String = name
             .chars()
@@ -203,11 +264,7 @@ impl TestApp {
                     website: String::new(),
                     primary_domain: format!("{slug}.example"),
                 },
-                program_roles: if kind == OrgKind::Partner {
-                    vec![ProgramRole::IndirectReseller]
-                } else {
-                    vec![]
-                },
+                program_roles: program_roles.to_vec(),
                 authorizations: vec![],
                 partner_id: None,
                 enrolling: false,

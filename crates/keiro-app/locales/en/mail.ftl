@@ -59,3 +59,30 @@ enrollment-rejected-body =
     The enrollment of { $company } was not approved, for this reason:
 
     { $note }
+
+partnership-draft-subject = { $company } would like to be your indirect provider
+partnership-draft-body =
+    Hello,
+
+    { $company } (partner ID { $partner_id }) would like to work with you as your indirect provider in the { $brand } program.
+
+    To approve the partnership, open the link below, sign in with an admin account of your reseller organization, tick the confirmation box and choose "Approve indirect provider":
+
+    { $link }
+
+    The link works once and expires at { $expires } (UTC).
+
+    Best regards,
+    { $sender }
+
+partnership-request-subject = { $company } would like to be your indirect provider
+partnership-request-body =
+    { $message }
+
+    (Sent through { $brand } on behalf of { $sender }, { $company }.)
+
+partnership-accepted-subject = { $reseller } approved { $company } as its indirect provider
+partnership-accepted-body =
+    Hello { $name },
+
+    { $reseller } accepted your partnership request. It is now on your Indirect resellers page, and { $company } has admin access to its organization until the reseller removes it.

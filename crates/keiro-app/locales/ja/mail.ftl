@@ -59,3 +59,30 @@ enrollment-rejected-body =
     { $company } の登録は、次の理由により承認されませんでした。
 
     { $note }
+
+partnership-draft-subject = { $company } を間接プロバイダーとして承認してください
+partnership-draft-body =
+    ご担当者様
+
+    { $company } (パートナー ID { $partner_id }) は、{ $brand } プログラムにおいて貴社の間接プロバイダーとして連携することを希望しています。
+
+    パートナーシップを承認するには、次のリンクを開き、リセラー組織の管理者アカウントでサインインして、確認のチェックボックスをオンにし、[間接プロバイダーを承認する] を選んでください。
+
+    { $link }
+
+    このリンクは 1 回だけ使用でき、{ $expires } (UTC) に有効期限が切れます。
+
+    よろしくお願いいたします。
+    { $sender }
+
+partnership-request-subject = { $company } を間接プロバイダーとして承認してください
+partnership-request-body =
+    { $message }
+
+    (このメールは { $company } の { $sender } に代わって { $brand } から送信されました。)
+
+partnership-accepted-subject = { $reseller } が { $company } を間接プロバイダーとして承認しました
+partnership-accepted-body =
+    { $name } 様
+
+    { $reseller } がパートナーシップの要求を承諾しました。[間接リセラー] ページに表示され、リセラーが削除するまで { $company } はその組織への管理者アクセス権を持ちます。

@@ -2,14 +2,16 @@
 //! `/openapi.json`.
 
 mod audit;
-mod enrollment;
+mod directory;
+pub(crate) mod enrollment;
 mod health;
 mod me;
 pub(crate) mod organization;
 mod outbox;
+mod partnerships;
 pub(crate) mod registry;
 mod tokens;
-mod users;
+pub(crate) mod users;
 
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -39,6 +41,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "enrollment", description = "Partner enrollment (the applicant's side)"),
         (name = "organization", description = "The caller's organization and company profile"),
         (name = "users", description = "User management in the caller's organization"),
+        (name = "partnerships", description = "Relationship requests, indirect resellers and providers, the provider directory"),
         (name = "operator", description = "Operator staff tasks"),
         (name = "health", description = "Load balancer probes"),
     )
@@ -104,6 +107,33 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(enrollment::approve))
         .routes(routes!(enrollment::reject))
         .routes(routes!(enrollment::request_info))
+        .routes(routes!(
+            partnerships::list_requests,
+            partnerships::create_request
+        ))
+        .routes(routes!(partnerships::get_request))
+        .routes(routes!(partnerships::revoke_request))
+        .routes(routes!(partnerships::preview))
+        .routes(routes!(partnerships::accept))
+        .routes(routes!(partnerships::list_resellers))
+        .routes(routes!(partnerships::get_reseller))
+        .routes(routes!(partnerships::reseller_customers))
+        .routes(routes!(partnerships::reseller_users))
+        .routes(routes!(partnerships::remove_reseller))
+        .routes(routes!(partnerships::list_providers))
+        .routes(routes!(partnerships::get_provider))
+        .routes(routes!(partnerships::provider_customers))
+        .routes(routes!(partnerships::remove_provider))
+        .routes(routes!(
+            partnerships::grant_admin_access,
+            partnerships::remove_admin_access
+        ))
+        .routes(routes!(directory::search))
+        .routes(routes!(
+            directory::get_entry,
+            directory::put_entry,
+            directory::delete_entry
+        ))
         .split_for_parts();
     ProblemResponses.modify(&mut doc);
     (router, doc)

@@ -1,4 +1,4 @@
-use crate::helpers::problem;
+use crate::helpers::{link_token, mails_to, problem};
 use keiro_domain::{OrgKind, Role};
 use keiro_testkit::{TestApp, both_backends};
 use serde_json::{Value, json};
@@ -34,26 +34,6 @@ async fn put(app: &TestApp, tok: &str, path: &str, body: Value) -> reqwest::Resp
         .send()
         .await
         .unwrap()
-}
-
-/// Emails queued to `to`, oldest first: (template, subject, body).
-async fn mails_to(app: &TestApp, to: &str) -> Vec<(String, String, String)> {
-    let page = keiro_store::repo::outbox::list(app.app.db.reader(), None, None, 200)
-        .await
-        .unwrap();
-    let mut v: Vec<_> = page
-        .items
-        .into_iter()
-        .filter(|m| m.recipient == to)
-        .map(|m| (m.template, m.subject, m.body_text))
-        .collect();
-    v.reverse();
-    v
-}
-
-fn link_token(body: &str) -> String {
-    let i = body.find("token=").expect("a link with a token") + 6;
-    body[i..].split_whitespace().next().unwrap().to_string()
 }
 
 async fn record(app: &TestApp, op: &str, partner_id: &str, country: &str, status: &str) -> String {

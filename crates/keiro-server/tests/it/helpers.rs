@@ -117,3 +117,23 @@ pub fn between(html: &str, start: &str, end: &str) -> String {
         + start.len();
     html[i..i + html[i..].find(end).unwrap()].to_string()
 }
+
+/// Emails queued to `to`, oldest first: (template, subject, body).
+pub async fn mails_to(app: &TestApp, to: &str) -> Vec<(String, String, String)> {
+    let page = keiro_store::repo::outbox::list(app.app.db.reader(), None, None, 200)
+        .await
+        .unwrap();
+    let mut v: Vec<_> = page
+        .items
+        .into_iter()
+        .filter(|m| m.recipient == to)
+        .map(|m| (m.template, m.subject, m.body_text))
+        .collect();
+    v.reverse();
+    v
+}
+
+pub fn link_token(body: &str) -> String {
+    let i = body.find("token=").expect("a link with a token") + 6;
+    body[i..].split_whitespace().next().unwrap().to_string()
+}

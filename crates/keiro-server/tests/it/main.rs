@@ -6,6 +6,7 @@ mod browser;
 mod enrollment;
 mod helpers;
 mod mfa;
+mod partnerships;
 mod portal;
 mod smtp;
 mod storage;

@@ -4,55 +4,7 @@ use sea_orm_migration::prelude::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn id(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name)
-        .string_len(36)
-        .not_null()
-        .primary_key()
-        .to_owned()
-}
-fn text(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).string().not_null().to_owned()
-}
-fn text_null(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).string().null().to_owned()
-}
-fn ref_id(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).string_len(36).not_null().to_owned()
-}
-fn ref_id_null(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).string_len(36).null().to_owned()
-}
-fn ts(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name)
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-fn ts_null(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name)
-        .timestamp_with_time_zone()
-        .null()
-        .to_owned()
-}
-fn boolean(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).boolean().not_null().to_owned()
-}
-fn fk(from_table: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{from_table}_{col}"))
-        .from(from_table, col)
-        .to(to, "id")
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
-}
-fn index(name: &'static str, table: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
-    let mut i = Index::create().name(name).table(table).to_owned();
-    for c in cols {
-        i.col(*c);
-    }
-    i
-}
+use super::cols::*;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

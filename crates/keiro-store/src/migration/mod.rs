@@ -3,9 +3,11 @@
 
 use sea_orm_migration::prelude::*;
 
+mod cols;
 mod m0001_foundation;
 mod m0002_enrollment;
 mod m0003_mfa;
+mod m0004_partnerships;
 
 pub struct Migrator;
 
@@ -16,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_enrollment::Migration),
             Box::new(m0003_mfa::Migration),
+            Box::new(m0004_partnerships::Migration),
         ]
     }
 }

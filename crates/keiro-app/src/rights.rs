@@ -1,0 +1,57 @@
+//! Acting inside another organization: the rights rows the owner granted to the actor's
+//! organization, turned into the policy's [`Target`]. Loaded on the connection of the action
+//! itself, so a revocation counts from the very next request on every node.
+
+use crate::{AppError, AppResult, CurrentUser};
+use keiro_domain::{Action, Decision, Grant, OrgKind, Target, decide};
+use keiro_store::entities::organization;
+use keiro_store::repo;
+use keiro_store::sea_orm::ConnectionTrait;
+
+/// A provider's admin access to a partnered reseller's organization (R-PRT-4).
+pub const PROVIDER_ADMIN: &str = "provider_admin";
+
+/// The target for resources owned by `owner`, with the grants it gave the actor's organization.
+pub async fn target(
+    c: &impl ConnectionTrait,
+    me: &CurrentUser,
+    owner: &organization::Model,
+) -> AppResult<Target> {
+    let owner_kind = OrgKind::parse(&owner.kind)
+        .ok_or_else(|| AppError::Internal(format!("unknown org kind {}", owner.kind)))?;
+    let mut grants = Vec::new();
+    if owner.id != me.org.id {
+        for r in repo::rights::live(c, &owner.id, &me.org.id).await? {
+            if r.kind == PROVIDER_ADMIN {
+                grants.push(Grant::DelegatedAdmin);
+            }
+        }
+    }
+    Ok(Target {
+        owner: owner
+            .id
+            .parse()
+            .map_err(|e: uuid::Error| AppError::Internal(e.to_string()))?,
+        owner_kind,
+        grants,
+    })
+}
+
+/// Loads `owner_id` and refuses unless the actor may do `action` there (404 when the actor has
+/// no rights there at all).
+pub async fn require_in(
+    c: &impl ConnectionTrait,
+    me: &CurrentUser,
+    owner_id: &str,
+    action: Action,
+    what: &'static str,
+) -> AppResult<organization::Model> {
+    let owner = repo::orgs::get(c, owner_id)
+        .await?
+        .ok_or(AppError::NotFound(what))?;
+    let t = target(c, me, &owner).await?;
+    match decide(&me.actor, action, &t) {
+        Decision::Allow => Ok(owner),
+        Decision::Deny(r) => Err(AppError::denied(r, what)),
+    }
+}

@@ -1,0 +1,459 @@
+//! Relationship requests (invitation links), accepting them, both sides of provider ↔ reseller
+//! partnerships (R-PRT-1…6) and the provider's admin access to a reseller (R-PRT-4).
+
+use crate::api::enrollment::AnonCtx;
+use crate::api::users::{UserParams, user_body};
+use crate::api::{ApiQuery, idempotency_key};
+use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, non_empty};
+use crate::problem::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use keiro_api_types::{
+    AcceptInvitation, CreateRelationshipRequest, InvitationAccepted, InvitationDraft,
+    InvitationPreview, Partner, PartnerList, RelationshipRequest, RelationshipRequestCreated,
+    RelationshipRequestList, RemovePartnership, SharedCustomer, SharedCustomerList, UserList,
+};
+use keiro_app::invitations::LinkView;
+use keiro_app::partnerships::{PartnerSide, PartnerView};
+use keiro_domain::invitation::{InvitationKind, InvitationState};
+use serde::Deserialize;
+
+fn request_body(v: LinkView) -> RelationshipRequest {
+    RelationshipRequest {
+        id: v.id,
+        kind: v.kind.code().into(),
+        status: v.status.code().into(),
+        created_by_name: v.created_by_name,
+        recipient_email: v.recipient_email,
+        use_count: v.use_count,
+        created_at: v.created_at,
+        expires_at: v.expires_at,
+        used_at: v.used_at,
+    }
+}
+
+fn partner_body(v: PartnerView) -> Partner {
+    Partner {
+        partnership_id: v.partnership_id,
+        id: v.org_id,
+        legal_name: v.legal_name,
+        partner_id: v.partner_id,
+        country: v.country,
+        email: v.email,
+        phone: v.phone,
+        website: v.website,
+        since: v.since,
+        admin_access: v.admin_access,
+    }
+}
+
+fn kind_param(kind: &str) -> Result<InvitationKind, ApiError> {
+    InvitationKind::parse(kind).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_kind",
+            "kind must be one of: partnership",
+        )
+        .field("kind", "invalid_kind", "unknown kind")
+    })
+}
+
+/// Creates an invitation link and its draft email (R-PRT-1). The URL is in this answer only.
+#[utoipa::path(post, path = "/v1/relationshiprequests", tag = "partnerships", security(("bearer" = [])),
+    request_body = CreateRelationshipRequest,
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false)),
+    responses((status = 201, body = RelationshipRequestCreated),
+        (status = 200, description = "Replay (no URL, no draft)", body = RelationshipRequestCreated)))]
+pub async fn create_request(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    headers: HeaderMap,
+    ApiJson(b): ApiJson<CreateRelationshipRequest>,
+) -> ApiResult<Response> {
+    let key = idempotency_key(&headers)?;
+    match kind_param(&b.kind)? {
+        InvitationKind::Partnership => {}
+    }
+    let r = keiro_app::partnerships::request(&s.app, &ctx, key.as_deref()).await?;
+    let mut sent = false;
+    if let (Some(to), Some(url), Some(draft)) = (&b.send_to, &r.url, &r.draft) {
+        let token = url.rsplit("token=").next().unwrap_or_default();
+        let message = b.message.as_deref().unwrap_or(&draft.body);
+        keiro_app::partnerships::send(&s.app, &ctx, token, to, message).await?;
+        sent = true;
+    }
+    let link = if sent {
+        keiro_app::invitations::get(&s.app, &ctx, &r.link.id).await?
+    } else {
+        r.link
+    };
+    let status = if r.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    let mut resp = (
+        status,
+        Json(RelationshipRequestCreated {
+            request: request_body(link),
+            url: r.url,
+            draft: r.draft.map(|d| InvitationDraft {
+                subject: d.subject,
+                body: d.body,
+                mailto: d.mailto,
+            }),
+            sent,
+        }),
+    )
+        .into_response();
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(resp)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RequestParams {
+    /// Only `partnership` today (the default).
+    #[param(min_length = 1)]
+    pub kind: Option<String>,
+    /// open, used or revoked (as stored; an open link past its expiry lists as expired).
+    #[param(min_length = 1)]
+    pub state: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<String>,
+    #[param(min_length = 1)]
+    pub cursor: Option<String>,
+}
+
+/// The caller's organization's invitation links, newest first.
+#[utoipa::path(get, path = "/v1/relationshiprequests", tag = "partnerships", security(("bearer" = [])), params(RequestParams),
+    responses((status = 200, body = RelationshipRequestList)))]
+pub async fn list_requests(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<RequestParams>,
+) -> ApiResult<Json<RelationshipRequestList>> {
+    let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let kind = kind_param(
+        non_empty("kind", q.kind)?
+            .as_deref()
+            .unwrap_or("partnership"),
+    )?;
+    let state = match non_empty("state", q.state)? {
+        None => None,
+        Some(st) => Some(InvitationState::parse(&st).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_state",
+                "state must be open, used or revoked",
+            )
+        })?),
+    };
+    let page =
+        keiro_app::invitations::list(&s.app, &ctx, kind, state, p.cursor.as_deref(), p.limit)
+            .await?;
+    Ok(Json(RelationshipRequestList {
+        items: page.items.into_iter().map(request_body).collect(),
+        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
+    }))
+}
+
+/// One invitation link of the caller's organization.
+#[utoipa::path(get, path = "/v1/relationshiprequests/{id}", tag = "partnerships", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = RelationshipRequest)))]
+pub async fn get_request(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Json<RelationshipRequest>> {
+    Ok(Json(request_body(
+        keiro_app::invitations::get(&s.app, &ctx, &id).await?,
+    )))
+}
+
+/// Withdraws an open link: accepting it is refused from now on.
+#[utoipa::path(post, path = "/v1/relationshiprequests/{id}/revoke", tag = "partnerships", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, body = RelationshipRequest), (status = 409, description = "The link is not open")))]
+pub async fn revoke_request(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Json<RelationshipRequest>> {
+    Ok(Json(request_body(
+        keiro_app::invitations::revoke(&s.app, &ctx, &id).await?,
+    )))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PreviewParams {
+    /// The token from the link (`…/invite?token=…`).
+    #[param(min_length = 1)]
+    pub token: String,
+}
+
+/// What a link offers, who sent it and whether it can still be accepted. Needs no sign-in.
+#[utoipa::path(get, path = "/v1/invitations/preview", tag = "partnerships", params(PreviewParams),
+    responses((status = 200, body = InvitationPreview)))]
+pub async fn preview(
+    State(s): State<AppState>,
+    AnonCtx(_ctx): AnonCtx,
+    ApiQuery(q): ApiQuery<PreviewParams>,
+) -> ApiResult<Json<InvitationPreview>> {
+    let p = keiro_app::invitations::preview(&s.app, &q.token).await?;
+    Ok(Json(InvitationPreview {
+        kind: p.kind.code().into(),
+        status: p.status.code().into(),
+        from_org_id: p.from_org_id,
+        from_legal_name: p.from_org_name,
+        from_partner_id: p.from_partner_id,
+        from_country: p.from_country,
+        invited_by: p.invited_by,
+        expires_at: p.expires_at,
+        grants: p.kind.grants().iter().map(|g| g.to_string()).collect(),
+    }))
+}
+
+/// Accepts a link as the caller's organization (R-PRT-2: an admin of an approved indirect
+/// reseller, with `confirm: true`).
+#[utoipa::path(post, path = "/v1/invitations/accept", tag = "partnerships", security(("bearer" = [])),
+    request_body = AcceptInvitation,
+    responses((status = 200, body = InvitationAccepted),
+        (status = 409, description = "The link is expired, revoked or used, or the organizations are already partners")))]
+pub async fn accept(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<AcceptInvitation>,
+) -> ApiResult<Json<InvitationAccepted>> {
+    let v = keiro_app::partnerships::accept(&s.app, &ctx, &b.token, b.confirm).await?;
+    Ok(Json(InvitationAccepted {
+        kind: InvitationKind::Partnership.code().into(),
+        partner: Some(partner_body(v)),
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PartnerParams {
+    /// Part of the partner's name or partner ID, case-insensitive.
+    #[param(min_length = 1)]
+    pub q: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<String>,
+    #[param(min_length = 1)]
+    pub cursor: Option<String>,
+}
+
+async fn list_side(
+    s: &AppState,
+    ctx: &keiro_app::Ctx,
+    side: PartnerSide,
+    q: PartnerParams,
+) -> ApiResult<Json<PartnerList>> {
+    let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let search = non_empty("q", q.q)?;
+    let page = keiro_app::partnerships::list(
+        &s.app,
+        ctx,
+        side,
+        search.as_deref(),
+        p.cursor.as_deref(),
+        p.limit,
+    )
+    .await?;
+    Ok(Json(PartnerList {
+        items: page.items.into_iter().map(partner_body).collect(),
+        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
+    }))
+}
+
+async fn customers_side(
+    s: &AppState,
+    ctx: &keiro_app::Ctx,
+    side: PartnerSide,
+    id: &str,
+    q: PartnerParams,
+) -> ApiResult<Json<SharedCustomerList>> {
+    let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let search = non_empty("q", q.q)?;
+    let page = keiro_app::partnerships::shared_customers(
+        &s.app,
+        ctx,
+        side,
+        id,
+        search.as_deref(),
+        p.cursor.as_deref(),
+        p.limit,
+    )
+    .await?;
+    Ok(Json(SharedCustomerList {
+        items: page
+            .items
+            .into_iter()
+            .map(|c| SharedCustomer {
+                id: c.id,
+                legal_name: c.legal_name,
+                primary_domain: c.primary_domain,
+                country: c.country,
+            })
+            .collect(),
+        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
+    }))
+}
+
+/// The provider's partnered resellers (R-PRT-3).
+#[utoipa::path(get, path = "/v1/indirectresellers", tag = "partnerships", security(("bearer" = [])), params(PartnerParams),
+    responses((status = 200, body = PartnerList)))]
+pub async fn list_resellers(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<PartnerParams>,
+) -> ApiResult<Json<PartnerList>> {
+    list_side(&s, &ctx, PartnerSide::Provider, q).await
+}
+
+/// The reseller's indirect providers (R-PRT-3).
+#[utoipa::path(get, path = "/v1/indirectproviders", tag = "partnerships", security(("bearer" = [])), params(PartnerParams),
+    responses((status = 200, body = PartnerList)))]
+pub async fn list_providers(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<PartnerParams>,
+) -> ApiResult<Json<PartnerList>> {
+    list_side(&s, &ctx, PartnerSide::Reseller, q).await
+}
+
+/// One partnered reseller.
+#[utoipa::path(get, path = "/v1/indirectresellers/{id}", tag = "partnerships", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The reseller's organization id")), responses((status = 200, body = Partner)))]
+pub async fn get_reseller(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Partner>> {
+    Ok(Json(partner_body(
+        keiro_app::partnerships::get(&s.app, &ctx, PartnerSide::Provider, &id).await?,
+    )))
+}
+
+/// One indirect provider.
+#[utoipa::path(get, path = "/v1/indirectproviders/{id}", tag = "partnerships", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The provider's organization id")), responses((status = 200, body = Partner)))]
+pub async fn get_provider(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Partner>> {
+    Ok(Json(partner_body(
+        keiro_app::partnerships::get(&s.app, &ctx, PartnerSide::Reseller, &id).await?,
+    )))
+}
+
+/// Customers the provider shares with this reseller (R-PRT-3, R-PRT-5).
+#[utoipa::path(get, path = "/v1/indirectresellers/{id}/customers", tag = "partnerships", security(("bearer" = [])),
+    params(("id" = String, Path), PartnerParams), responses((status = 200, body = SharedCustomerList)))]
+pub async fn reseller_customers(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<PartnerParams>,
+) -> ApiResult<Json<SharedCustomerList>> {
+    customers_side(&s, &ctx, PartnerSide::Provider, &id, q).await
+}
+
+/// Customers the reseller shares with this provider (R-PRT-3, R-PRT-5).
+#[utoipa::path(get, path = "/v1/indirectproviders/{id}/customers", tag = "partnerships", security(("bearer" = [])),
+    params(("id" = String, Path), PartnerParams), responses((status = 200, body = SharedCustomerList)))]
+pub async fn provider_customers(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<PartnerParams>,
+) -> ApiResult<Json<SharedCustomerList>> {
+    customers_side(&s, &ctx, PartnerSide::Reseller, &id, q).await
+}
+
+/// The reseller's users, seen through the provider's admin access (R-PRT-4). 404 once the
+/// reseller has removed that access.
+#[utoipa::path(get, path = "/v1/indirectresellers/{id}/users", tag = "partnerships", security(("bearer" = [])),
+    params(("id" = String, Path), UserParams), responses((status = 200, body = UserList)))]
+pub async fn reseller_users(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<UserParams>,
+) -> ApiResult<Json<UserList>> {
+    let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let search = non_empty("q", q.q)?;
+    let page = keiro_app::partnerships::reseller_users(
+        &s.app,
+        &ctx,
+        &id,
+        search.as_deref(),
+        p.cursor.as_deref(),
+        p.limit,
+    )
+    .await?;
+    Ok(Json(UserList {
+        items: page.items.into_iter().map(user_body).collect(),
+        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
+    }))
+}
+
+/// Ends the partnership with this reseller (R-PRT-6). No notice is sent to the reseller.
+#[utoipa::path(post, path = "/v1/indirectresellers/{id}/remove", tag = "partnerships", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = RemovePartnership, responses((status = 204, description = "Removed")))]
+pub async fn remove_reseller(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<RemovePartnership>,
+) -> ApiResult<StatusCode> {
+    keiro_app::partnerships::remove(&s.app, &ctx, PartnerSide::Provider, &id, b.attest).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ends the partnership with this provider (R-PRT-6). No notice is sent to the provider.
+#[utoipa::path(post, path = "/v1/indirectproviders/{id}/remove", tag = "partnerships", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = RemovePartnership, responses((status = 204, description = "Removed")))]
+pub async fn remove_provider(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<RemovePartnership>,
+) -> ApiResult<StatusCode> {
+    keiro_app::partnerships::remove(&s.app, &ctx, PartnerSide::Reseller, &id, b.attest).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Restores the provider's admin access to the caller's (reseller) organization.
+#[utoipa::path(put, path = "/v1/indirectproviders/{id}/adminaccess", tag = "partnerships", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = Partner), (status = 409, description = "Access already granted")))]
+pub async fn grant_admin_access(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Partner>> {
+    Ok(Json(partner_body(
+        keiro_app::partnerships::set_admin_access(&s.app, &ctx, &id, true).await?,
+    )))
+}
+
+/// Removes the provider's admin access to the caller's (reseller) organization without ending
+/// the partnership (R-PRT-4). Effective on the provider's next request.
+#[utoipa::path(delete, path = "/v1/indirectproviders/{id}/adminaccess", tag = "partnerships", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = Partner), (status = 409, description = "No access to remove")))]
+pub async fn remove_admin_access(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Partner>> {
+    Ok(Json(partner_body(
+        keiro_app::partnerships::set_admin_access(&s.app, &ctx, &id, false).await?,
+    )))
+}
