@@ -206,6 +206,7 @@ pub async fn seed(app: &App) -> AppResult<Vec<DemoLogin>> {
     let mut logins = Vec::new();
     let tx = app.db.begin().await?;
     let existing_operator = repo::orgs::find_operator(&tx).await?;
+    let mut ids: Vec<(&str, String)> = Vec::new();
     for spec in WORLD {
         let email_of = |local: &str| format!("{local}@{}", spec.domain);
         let org = match spec.kind {
@@ -259,6 +260,7 @@ pub async fn seed(app: &App) -> AppResult<Vec<DemoLogin>> {
                 }
             },
         };
+        ids.push((spec.name, org.id.clone()));
         for (local, name, roles, access) in spec.users {
             let email = email_of(local);
             let roles_text = roles
@@ -351,6 +353,118 @@ pub async fn seed(app: &App) -> AppResult<Vec<DemoLogin>> {
             });
         }
     }
+    seed_partnerships(&tx, app, &ids).await?;
     tx.commit().await?;
     Ok(logins)
+}
+
+/// The demo's channel: Sakura Distribution is Fuji Reseller's indirect provider (with admin
+/// access), they share Contoso, each has one customer of its own, and Sakura is in the provider
+/// directory. Minato IT has no provider yet, to try a partnership request. Idempotent.
+async fn seed_partnerships(
+    tx: &keiro_store::sea_orm::DatabaseTransaction,
+    app: &App,
+    ids: &[(&str, String)],
+) -> AppResult<()> {
+    use keiro_store::entities::{
+        customer_relationship, delegated_right, directory_entry, partnership,
+    };
+    use uuid::Uuid;
+    let id = |name: &str| {
+        ids.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, id)| id.clone())
+    };
+    let (Some(sakura), Some(fuji), Some(contoso), Some(northwind), Some(adatum)) = (
+        id("Sakura Distribution KK"),
+        id("Fuji Reseller GK"),
+        id("Contoso Trading Co."),
+        id("Northwind Foods"),
+        id("Adatum Clinic"),
+    ) else {
+        return Ok(());
+    };
+    let now = app.now();
+    if repo::partnerships::active_between(tx, &sakura, &fuji)
+        .await?
+        .is_none()
+    {
+        let pid = Uuid::now_v7().to_string();
+        repo::partnerships::insert(
+            tx,
+            partnership::Model {
+                id: pid.clone(),
+                provider_org_id: sakura.clone(),
+                reseller_org_id: fuji.clone(),
+                state: "active".into(),
+                invitation_id: None,
+                accepted_by: None,
+                created_at: now,
+                removed_at: None,
+                removed_by_org: None,
+                removed_by_user: None,
+            },
+        )
+        .await?;
+        repo::rights::insert(
+            tx,
+            delegated_right::Model {
+                id: Uuid::now_v7().to_string(),
+                owner_org_id: fuji.clone(),
+                grantee_org_id: sakura.clone(),
+                kind: crate::rights::PROVIDER_ADMIN.into(),
+                source_id: Some(pid),
+                granted_at: now,
+                granted_by: None,
+                revoked_at: None,
+                revoked_by: None,
+            },
+        )
+        .await?;
+        for (partner, customer) in [
+            (&sakura, &contoso),
+            (&fuji, &contoso),
+            (&fuji, &northwind),
+            (&sakura, &adatum),
+        ] {
+            repo::relationships::insert(
+                tx,
+                customer_relationship::Model {
+                    id: Uuid::now_v7().to_string(),
+                    partner_org_id: partner.clone(),
+                    customer_org_id: customer.clone(),
+                    state: "active".into(),
+                    created_at: now,
+                    ended_at: None,
+                },
+            )
+            .await?;
+        }
+    }
+    if repo::directory::get_for_provider(tx, &sakura)
+        .await?
+        .is_none()
+    {
+        repo::directory::insert(
+            tx,
+            directory_entry::Model {
+                id: Uuid::now_v7().to_string(),
+                provider_org_id: sakura.clone(),
+                regions: r#"["Kanto","Kansai","Kyushu"]"#.into(),
+                description:
+                    "Distribution, billing and first-line support for resellers across Japan."
+                        .into(),
+                contact_email: "partners@sakura-dist.example".into(),
+                contact_phone: "+81 3-0000-0000".into(),
+                website: "https://sakura-dist.example".into(),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+                updated_by: None,
+            },
+            &["JP".to_string()],
+        )
+        .await?;
+    }
+    Ok(())
 }

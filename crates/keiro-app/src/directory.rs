@@ -202,3 +202,62 @@ pub async fn delete(app: &App, ctx: &Ctx, provider: &str) -> AppResult<()> {
     tx.commit().await?;
     Ok(())
 }
+
+/// An approved provider and whether it has a directory entry (operator staff's list).
+#[derive(Debug, Clone)]
+pub struct ProviderRow {
+    pub provider_id: String,
+    pub legal_name: String,
+    pub partner_id: Option<String>,
+    pub country: String,
+    pub listed: bool,
+}
+
+/// Approved indirect providers, for operator staff to add or edit their entries.
+pub async fn providers(
+    app: &App,
+    ctx: &Ctx,
+    q: Option<&str>,
+    cursor: Option<&str>,
+    limit: u64,
+) -> AppResult<Page<ProviderRow>> {
+    let me = ctx.user()?;
+    me.require(Action::ManageProviderDirectory, "provider directory")?;
+    let c = app.db.reader();
+    let page = repo::orgs::approved_providers(c, q, cursor, limit).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for o in page.items {
+        let listed = repo::directory::get_for_provider(c, &o.id).await?.is_some();
+        items.push(ProviderRow {
+            provider_id: o.id,
+            legal_name: o.legal_name,
+            partner_id: o.partner_id,
+            country: o.country,
+            listed,
+        });
+    }
+    Ok(Page {
+        items,
+        next_cursor: page.next_cursor,
+    })
+}
+
+/// The entry of a provider for editing (operator staff), or None when it has none yet; with
+/// the provider's name.
+pub async fn for_editing(
+    app: &App,
+    ctx: &Ctx,
+    provider: &str,
+) -> AppResult<(String, Option<EntryView>)> {
+    let me = ctx.user()?;
+    me.require(Action::ManageProviderDirectory, "provider directory")?;
+    let c = app.db.reader();
+    let o = repo::orgs::get(c, provider)
+        .await?
+        .ok_or(AppError::NotFound("provider"))?;
+    let e = match repo::directory::get_for_provider(c, provider).await? {
+        Some(e) => Some(view(c, e, &o).await?),
+        None => None,
+    };
+    Ok((o.legal_name, e))
+}

@@ -50,8 +50,7 @@ pub struct Requested {
     pub replayed: bool,
 }
 
-fn draft(app: &App, me: &CurrentUser, url: &str, expires: OffsetDateTime) -> Draft {
-    let lang = lang_of(me);
+fn draft(app: &App, me: &CurrentUser, lang: Language, url: &str, expires: OffsetDateTime) -> Draft {
     let (subject, body) = mail::render_draft(
         "partnership-draft",
         lang,
@@ -72,8 +71,14 @@ fn draft(app: &App, me: &CurrentUser, url: &str, expires: OffsetDateTime) -> Dra
     }
 }
 
-/// Creates a partnership request link (provider side).
-pub async fn request(app: &App, ctx: &Ctx, idem: Option<&str>) -> AppResult<Requested> {
+/// Creates a partnership request link (provider side). The draft is in `lang` (the page's
+/// language), else the user's.
+pub async fn request(
+    app: &App,
+    ctx: &Ctx,
+    lang: Option<Language>,
+    idem: Option<&str>,
+) -> AppResult<Requested> {
     let me = ctx.user()?;
     me.require(Action::RequestPartnership, "partnership request")?;
     partnership::may_request(&partner_facts(&me.org)).map_err(refused)?;
@@ -110,7 +115,13 @@ pub async fn request(app: &App, ctx: &Ctx, idem: Option<&str>) -> AppResult<Requ
     tx.commit().await?;
     let url = invitations::url(app, &token);
     Ok(Requested {
-        draft: Some(draft(app, me, &url, m.expires_at)),
+        draft: Some(draft(
+            app,
+            me,
+            lang.unwrap_or_else(|| lang_of(me)),
+            &url,
+            m.expires_at,
+        )),
         url: Some(url),
         link,
         replayed: false,
@@ -132,7 +143,14 @@ async fn replay(app: &App, me: &CurrentUser, r: idempotency::Replay) -> AppResul
 
 /// Emails a partnership request through Keiro (the alternative to the user's own mail app).
 /// The user may have edited the text; the link is put back if the edit dropped it (R-PRT-1).
-pub async fn send(app: &App, ctx: &Ctx, token: &str, to: &str, message: &str) -> AppResult<()> {
+pub async fn send(
+    app: &App,
+    ctx: &Ctx,
+    lang: Option<Language>,
+    token: &str,
+    to: &str,
+    message: &str,
+) -> AppResult<()> {
     let me = ctx.user()?;
     me.require(Action::RequestPartnership, "partnership request")?;
     let to = Email::parse(to)?;
@@ -153,7 +171,7 @@ pub async fn send(app: &App, ctx: &Ctx, token: &str, to: &str, message: &str) ->
     }
     let url = invitations::url(app, token);
     let text = keep_link(message, &url);
-    let lang = lang_of(me);
+    let lang = lang.unwrap_or_else(|| lang_of(me));
     outbox::enqueue_email(
         &tx,
         app,

@@ -79,6 +79,29 @@ pub mod orgs {
         Ok(organization::Entity::find().count(c).await?)
     }
 
+    /// Approved partners holding the indirect provider program role, by name (for the
+    /// operator's directory maintenance), searched by name.
+    pub async fn approved_providers(
+        c: &impl ConnectionTrait,
+        q: Option<&str>,
+        cursor: Option<&str>,
+        limit: u64,
+    ) -> Result<Page<organization::Model>, StoreError> {
+        use organization::Column as O;
+        let mut sel = organization::Entity::find()
+            .filter(O::Kind.eq("partner"))
+            .filter(O::PartnerStatus.eq("approved"))
+            .filter(contains_ci(O::ProgramRoles, "indirect_provider"));
+        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+            sel = sel.filter(contains_ci(O::LegalName, q));
+        }
+        if let Some(cur) = cursor {
+            sel = sel.filter(O::Id.gt(cur));
+        }
+        let rows = sel.order_by_asc(O::Id).limit(limit + 1).all(c).await?;
+        Ok(page(rows, limit, |r| r.id.clone()))
+    }
+
     /// Serialises changes to one organization's users for the rest of the transaction: a
     /// write to the organization row takes its row lock on PostgreSQL (SQLite's single writer
     /// already serialises). Used where an invariant spans rows, like "one global admin remains".

@@ -246,6 +246,12 @@ impl TestApp {
             .filter(|c| c.is_ascii_alphanumeric())
             .collect::<String>()
             .to_lowercase();
+        // Names in Japanese only: a made-up ASCII domain.
+        let slug = if slug.is_empty() {
+            format!("org{}", &uuid::Uuid::now_v7().simple().to_string()[24..])
+        } else {
+            slug
+        };
         let org = keiro_app::admin::insert_org(
             &tx,
             &self.app,

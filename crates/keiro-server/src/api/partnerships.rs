@@ -77,12 +77,12 @@ pub async fn create_request(
     match kind_param(&b.kind)? {
         InvitationKind::Partnership => {}
     }
-    let r = keiro_app::partnerships::request(&s.app, &ctx, key.as_deref()).await?;
+    let r = keiro_app::partnerships::request(&s.app, &ctx, None, key.as_deref()).await?;
     let mut sent = false;
     if let (Some(to), Some(url), Some(draft)) = (&b.send_to, &r.url, &r.draft) {
         let token = url.rsplit("token=").next().unwrap_or_default();
         let message = b.message.as_deref().unwrap_or(&draft.body);
-        keiro_app::partnerships::send(&s.app, &ctx, token, to, message).await?;
+        keiro_app::partnerships::send(&s.app, &ctx, None, token, to, message).await?;
         sent = true;
     }
     let link = if sent {

@@ -6,6 +6,7 @@ mod enroll;
 mod i18n;
 mod mfa;
 mod pages;
+mod partners;
 mod people;
 mod registry;
 
@@ -68,6 +69,30 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/users/{id}/resetpassword", post(people::reset_user_password))
         .route("/users/{id}/delete", post(people::delete_user))
         .route("/users/{id}/{what}", post(people::set_user_active))
+        .route("/indirect-resellers", get(partners::resellers))
+        .route("/indirect-resellers/request", post(partners::request))
+        .route("/indirect-resellers/request/send", post(partners::send))
+        .route("/indirect-resellers/links/{id}/revoke", post(partners::revoke_link))
+        .route("/indirect-resellers/{id}/customers", get(partners::reseller_customers))
+        .route("/indirect-resellers/{id}/users", get(partners::reseller_users))
+        .route(
+            "/indirect-resellers/{id}/{what}",
+            get(partners::reseller_confirm).post(partners::reseller_confirmed),
+        )
+        .route("/indirect-providers", get(partners::providers))
+        .route("/indirect-providers/{id}/customers", get(partners::provider_customers))
+        .route(
+            "/indirect-providers/{id}/{what}",
+            get(partners::provider_confirm).post(partners::provider_confirmed),
+        )
+        .route("/invite", get(partners::invite))
+        .route("/invite/accept", post(partners::accept))
+        .route("/provider-directory", get(partners::directory))
+        .route("/operator/directory", get(partners::directory_admin))
+        .route(
+            "/operator/directory/{id}",
+            get(partners::directory_entry).post(partners::save_directory_entry),
+        )
         .route("/enroll", get(enroll::start).post(enroll::create_account))
         .route("/enroll/wizard", get(enroll::wizard))
         .route("/enroll/program", post(enroll::save_program))
@@ -220,8 +245,9 @@ impl Base {
     }
 }
 
-/// The navigation a user sees follows what their roles allow.
-pub const NAV: [(&str, &str, Option<Action>); 9] = [
+/// The navigation a user sees follows what their roles allow, among the pages that concern
+/// their organization at all ([`nav_applies`]).
+pub const NAV: [(&str, &str, Option<Action>); 12] = [
     ("/dashboard", "nav-dashboard", None),
     (
         "/organization",
@@ -229,6 +255,21 @@ pub const NAV: [(&str, &str, Option<Action>); 9] = [
         Some(Action::ViewCompanyProfile),
     ),
     ("/users", "nav-users", Some(Action::ViewUsers)),
+    (
+        "/indirect-resellers",
+        "nav-indirect-resellers",
+        Some(Action::ViewPartnerships),
+    ),
+    (
+        "/indirect-providers",
+        "nav-indirect-providers",
+        Some(Action::ViewPartnerships),
+    ),
+    (
+        "/provider-directory",
+        "nav-provider-directory",
+        Some(Action::ViewProviderDirectory),
+    ),
     ("/account", "nav-account", None),
     ("/audit", "nav-audit", Some(Action::ViewAuditLog)),
     (
@@ -244,6 +285,23 @@ pub const NAV: [(&str, &str, Option<Action>); 9] = [
     ("/operator/outbox", "nav-outbox", Some(Action::ViewOutbox)),
     ("/docs/", "nav-api-docs", None),
 ];
+
+/// Whether a page concerns the user's organization at all: operator pages for the operator,
+/// Indirect resellers for providers, Indirect providers for resellers, the provider directory
+/// for partners and the operator. Within those, roles decide (and greyed cards say why).
+pub fn nav_applies(href: &str, action: Option<Action>, u: &CurrentUser) -> bool {
+    use keiro_domain::{OrgKind, ProgramRole};
+    let has = |r: ProgramRole| {
+        u.actor.org_kind == OrgKind::Partner
+            && u.org.program_roles.split(',').any(|x| x == r.code())
+    };
+    match href {
+        "/indirect-resellers" => has(ProgramRole::IndirectProvider),
+        "/indirect-providers" => has(ProgramRole::IndirectReseller),
+        "/provider-directory" => u.actor.org_kind != OrgKind::Customer,
+        _ => !action.is_some_and(|a| a.is_operator_task()) || u.actor.org_kind == OrgKind::Operator,
+    }
+}
 
 impl Portal {
     pub fn ctx(&self) -> Ctx {
@@ -347,7 +405,7 @@ impl Portal {
             .collect(),
             Some(u) if !u.user.must_change_password => NAV
                 .iter()
-                .filter(|(_, _, a)| a.is_none_or(|a| u.may(a)))
+                .filter(|(href, _, a)| nav_applies(href, *a, u) && a.is_none_or(|a| u.may(a)))
                 .map(|(href, key, _)| NavItem {
                     href,
                     label: t(self.lang, key),
@@ -373,6 +431,15 @@ impl Portal {
             error: None,
             path: self.path.clone(),
         }
+    }
+
+    /// Why an action is closed to this user, in their language (greyed actions say why).
+    pub fn reason(&self, action: Action) -> Option<String> {
+        let u = self.session.as_ref()?;
+        u.user
+            .require(action, "page")
+            .err()
+            .map(|e| self.message_for(&e))
     }
 
     /// A use-case error, in the user's language.

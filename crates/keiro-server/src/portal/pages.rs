@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use axum_extra::extract::{Form, FormRejection};
 use keiro_app::AppError;
-use keiro_domain::{Action, Language};
+use keiro_domain::Language;
 use keiro_store::entities::{audit_record, outbox_message};
 use keiro_store::repo::audit::Filter;
 use rust_embed::RustEmbed;
@@ -271,16 +271,7 @@ pub async fn dashboard(p: Portal, Query(q): Query<DoneQuery>) -> PageResult {
     let cards = super::NAV
         .iter()
         .filter(|(href, _, _)| *href != "/dashboard")
-        .filter(|(_, _, a)| {
-            !matches!(
-                a,
-                Some(
-                    Action::ViewOutbox
-                        | Action::ReviewEnrollments
-                        | Action::ManageMembershipRegistry
-                )
-            ) || me.actor.org_kind == keiro_domain::OrgKind::Operator
-        })
+        .filter(|(href, _, a)| super::nav_applies(href, *a, &me))
         .map(|(href, key, action)| {
             let reason = action.and_then(|a| {
                 match keiro_domain::decide(&me.actor, a, &keiro_domain::Target::own(&me.actor)) {

@@ -15,13 +15,8 @@ use serde::Deserialize;
 
 type PageResult = Result<Response, Response>;
 
-/// Why an action is closed to this user, in their language (R-BEN-1 style greyed actions).
 fn reason(p: &Portal, action: Action) -> Option<String> {
-    let u = p.session.as_ref()?;
-    u.user
-        .require(action, "page")
-        .err()
-        .map(|e| p.message_for(&e))
+    p.reason(action)
 }
 
 #[derive(Template)]

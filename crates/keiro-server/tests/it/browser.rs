@@ -199,7 +199,7 @@ async fn r_usr_1_browser_add_user_japanese() {
 
 /// Clicks and waits until the page (or the htmx-swapped body) is replaced: the old `<main>`
 /// goes stale. Needed where the next page has the same elements as this one.
-async fn click_and_wait(
+pub(crate) async fn click_and_wait(
     c: &fantoccini::Client,
     button: Locator<'_>,
 ) -> Result<(), fantoccini::error::CmdError> {
@@ -215,7 +215,7 @@ async fn click_and_wait(
 }
 
 /// Waits for a message to `to` on the SMTP server.
-async fn mail_to(sink: &keiro_testkit::smtp::SmtpSink, to: &str) -> String {
+pub(crate) async fn mail_to(sink: &keiro_testkit::smtp::SmtpSink, to: &str) -> String {
     for _ in 0..200 {
         if let Some(m) = sink
             .messages()

@@ -3,11 +3,13 @@
 
 mod api;
 mod browser;
+mod browser_partnerships;
 mod enrollment;
 mod helpers;
 mod mfa;
 mod partnerships;
 mod portal;
+mod portal_partners;
 mod smtp;
 mod storage;
 mod users;

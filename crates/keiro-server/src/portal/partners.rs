@@ -1,0 +1,1007 @@
+//! Portal pages for provider ↔ reseller partnerships (R-PRT-1…6) and the provider directory
+//! (R-PRT-7): Indirect resellers (provider side), Indirect providers (reseller side), the draft
+//! email behind "request partnership", the page behind an invitation link, confirmations that
+//! state the attestation, and the directory. Rules live in keiro-app.
+
+use super::{Base, Portal, no_store, render, t, t_args};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::{Form, FormRejection};
+use keiro_app::AppError;
+use keiro_app::partnerships::{PartnerSide, PartnerView};
+use keiro_domain::Action;
+use keiro_domain::invitation::{InvitationKind, LinkStatus};
+use serde::Deserialize;
+
+type PageResult = Result<Response, Response>;
+
+fn valid_cursor(c: Option<&str>) -> Option<&str> {
+    c.filter(|c| uuid::Uuid::parse_str(c).is_ok())
+}
+
+fn next_link(base: &str, q: &str, cursor: Option<String>) -> Option<String> {
+    cursor.map(|c| {
+        let qs = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("q", q)
+            .append_pair("cursor", &c)
+            .finish();
+        format!("{base}?{qs}")
+    })
+}
+
+/// Which page: the provider's Indirect resellers or the reseller's Indirect providers.
+fn side_of(page: &str) -> Option<(PartnerSide, &'static str)> {
+    match page {
+        "indirect-resellers" => Some((PartnerSide::Provider, "indirect-resellers")),
+        "indirect-providers" => Some((PartnerSide::Reseller, "indirect-providers")),
+        _ => None,
+    }
+}
+
+pub struct PartnerRow {
+    pub id: String,
+    pub name: String,
+    pub partner_id: String,
+    pub country: String,
+    pub contact: String,
+    pub since: String,
+    pub admin_access: bool,
+}
+
+fn partner_row(v: &PartnerView) -> PartnerRow {
+    PartnerRow {
+        id: v.org_id.clone(),
+        name: v.legal_name.clone(),
+        partner_id: v.partner_id.clone().unwrap_or_default(),
+        country: v.country.clone(),
+        contact: [v.email.as_str(), v.phone.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · "),
+        since: keiro_app::auth::fmt_time(v.since),
+        admin_access: v.admin_access,
+    }
+}
+
+pub struct LinkRow {
+    pub id: String,
+    pub status: String,
+    pub open: bool,
+    pub created_by: String,
+    pub recipient: String,
+    pub created: String,
+    pub expires: String,
+}
+
+#[derive(Template)]
+#[template(path = "partners.html")]
+pub struct PartnersPage {
+    pub b: Base,
+    /// "indirect-resellers" or "indirect-providers".
+    pub page: &'static str,
+    pub provider_side: bool,
+    pub rows: Vec<PartnerRow>,
+    pub q: String,
+    pub next: Option<String>,
+    pub request_reason: Option<String>,
+    pub remove_reason: Option<String>,
+    pub access_reason: Option<String>,
+    pub links: Vec<LinkRow>,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    cursor: Option<String>,
+    done: Option<String>,
+}
+
+pub async fn resellers(s: State<AppState>, p: Portal, q: Query<ListQuery>) -> PageResult {
+    list(s, p, q, "indirect-resellers").await
+}
+
+pub async fn providers(s: State<AppState>, p: Portal, q: Query<ListQuery>) -> PageResult {
+    list(s, p, q, "indirect-providers").await
+}
+
+async fn list(
+    State(s): State<AppState>,
+    p: Portal,
+    Query(q): Query<ListQuery>,
+    page: &'static str,
+) -> PageResult {
+    p.user()?;
+    let (side, page) = side_of(page).ok_or_else(|| p.error_page(StatusCode::NOT_FOUND, ""))?;
+    let ctx = p.ctx();
+    let query = q.q.clone().unwrap_or_default();
+    let found = keiro_app::partnerships::list(
+        &s.app,
+        &ctx,
+        side,
+        q.q.as_deref(),
+        valid_cursor(q.cursor.as_deref()),
+        50,
+    )
+    .await
+    .map_err(|e| p.app_error(e))?;
+    let provider_side = side == PartnerSide::Provider;
+    let links = if provider_side {
+        keiro_app::invitations::list(&s.app, &ctx, InvitationKind::Partnership, None, None, 20)
+            .await
+            .map_err(|e| p.app_error(e))?
+            .items
+            .into_iter()
+            .map(|l| LinkRow {
+                open: l.status == LinkStatus::Open,
+                status: t(p.lang, &format!("link-status-{}", l.status.code())),
+                id: l.id,
+                created_by: l.created_by_name,
+                recipient: l.recipient_email.unwrap_or_default(),
+                created: keiro_app::auth::fmt_time(l.created_at),
+                expires: keiro_app::auth::fmt_time(l.expires_at),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut b = p.base(if provider_side {
+        "resellers-title"
+    } else {
+        "providers-title"
+    });
+    if let Some(done) = q.done.as_deref() {
+        b.notice = super::i18n::try_t(p.lang, &format!("partners-done-{done}"), &[]);
+    }
+    Ok(render(&PartnersPage {
+        page,
+        provider_side,
+        rows: found.items.iter().map(partner_row).collect(),
+        next: next_link(&format!("/{page}"), &query, found.next_cursor),
+        q: query,
+        request_reason: p.reason(Action::RequestPartnership),
+        remove_reason: p.reason(Action::RemovePartnership),
+        access_reason: p.reason(Action::ManageProviderAdminAccess),
+        links,
+        b,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "invite_draft.html")]
+pub struct DraftPage {
+    pub b: Base,
+    pub url: String,
+    pub token: String,
+    pub subject: String,
+    pub body: String,
+    pub mailto: String,
+    pub expires: String,
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// "Request partnership": a new link and its draft email (R-PRT-1). Shown once (no-store).
+pub async fn request(
+    State(s): State<AppState>,
+    p: Portal,
+    f: Result<Form<CsrfForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    let r = keiro_app::partnerships::request(&s.app, &p.ctx(), Some(p.lang), None)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    let (Some(url), Some(draft)) = (r.url, r.draft) else {
+        return Err(p.app_error(AppError::Internal("a new link without its URL".into())));
+    };
+    let token = url.rsplit("token=").next().unwrap_or_default().to_string();
+    Ok(no_store(render(&DraftPage {
+        b: p.base("draft-title"),
+        url,
+        token,
+        subject: draft.subject,
+        body: draft.body,
+        mailto: draft.mailto,
+        expires: keiro_app::auth::fmt_time(r.link.expires_at),
+    })))
+}
+
+#[derive(Deserialize)]
+pub struct SendForm {
+    csrf: String,
+    token: String,
+    to: String,
+    #[serde(default)]
+    message: String,
+}
+
+/// Emails the (possibly edited) draft through Keiro; the link is kept in the text.
+pub async fn send(
+    State(s): State<AppState>,
+    p: Portal,
+    f: Result<Form<SendForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    keiro_app::partnerships::send(&s.app, &p.ctx(), Some(p.lang), &f.token, &f.to, &f.message)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    Ok(Redirect::to("/indirect-resellers?done=sent").into_response())
+}
+
+pub async fn revoke_link(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+    f: Result<Form<CsrfForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    keiro_app::invitations::revoke(&s.app, &p.ctx(), &id)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    Ok(Redirect::to("/indirect-resellers?done=revoked").into_response())
+}
+
+pub struct CustomerRow {
+    pub name: String,
+    pub domain: String,
+    pub country: String,
+}
+
+#[derive(Template)]
+#[template(path = "shared_customers.html")]
+pub struct CustomersPage {
+    pub b: Base,
+    pub page: &'static str,
+    pub partner: PartnerRow,
+    pub rows: Vec<CustomerRow>,
+    pub q: String,
+    pub next: Option<String>,
+}
+
+/// The customers both partners have a relationship with (R-PRT-3, R-PRT-5).
+pub async fn reseller_customers(
+    s: State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+    q: Query<ListQuery>,
+) -> PageResult {
+    customers(s, p, "indirect-resellers", id, q).await
+}
+
+pub async fn provider_customers(
+    s: State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+    q: Query<ListQuery>,
+) -> PageResult {
+    customers(s, p, "indirect-providers", id, q).await
+}
+
+async fn customers(
+    State(s): State<AppState>,
+    p: Portal,
+    page: &str,
+    id: String,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    p.user()?;
+    let (side, page) = side_of(page).ok_or_else(|| p.app_error(AppError::NotFound("page")))?;
+    let ctx = p.ctx();
+    let partner = keiro_app::partnerships::get(&s.app, &ctx, side, &id)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    let query = q.q.clone().unwrap_or_default();
+    let found = keiro_app::partnerships::shared_customers(
+        &s.app,
+        &ctx,
+        side,
+        &id,
+        q.q.as_deref(),
+        valid_cursor(q.cursor.as_deref()),
+        50,
+    )
+    .await
+    .map_err(|e| p.app_error(e))?;
+    let mut b = p.base("shared-customers-title");
+    b.title = t_args(
+        p.lang,
+        "shared-customers-heading",
+        &[("name", partner.legal_name.clone())],
+    );
+    Ok(render(&CustomersPage {
+        page,
+        partner: partner_row(&partner),
+        rows: found
+            .items
+            .into_iter()
+            .map(|c| CustomerRow {
+                name: c.legal_name,
+                domain: c.primary_domain,
+                country: c.country,
+            })
+            .collect(),
+        next: next_link(
+            &format!("/{page}/{id}/customers"),
+            &query,
+            found.next_cursor,
+        ),
+        q: query,
+        b,
+    }))
+}
+
+pub struct UserRow {
+    pub name: String,
+    pub email: String,
+    pub roles: String,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "reseller_users.html")]
+pub struct ResellerUsersPage {
+    pub b: Base,
+    pub rows: Vec<UserRow>,
+}
+
+/// A provider's view of a reseller's users through its admin access (R-PRT-4).
+pub async fn reseller_users(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+) -> PageResult {
+    p.user()?;
+    let ctx = p.ctx();
+    let partner = keiro_app::partnerships::get(&s.app, &ctx, PartnerSide::Provider, &id)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    let users = keiro_app::partnerships::reseller_users(&s.app, &ctx, &id, None, None, 200)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound(_) => p.error_page(
+                StatusCode::NOT_FOUND,
+                &t(p.lang, "reseller-users-no-access"),
+            ),
+            e => p.app_error(e),
+        })?;
+    let mut b = p.base("reseller-users-title");
+    b.title = t_args(
+        p.lang,
+        "reseller-users-heading",
+        &[("name", partner.legal_name.clone())],
+    );
+    Ok(render(&ResellerUsersPage {
+        rows: users
+            .items
+            .into_iter()
+            .map(|u| UserRow {
+                name: u.full_name,
+                email: u.email,
+                roles: u
+                    .roles
+                    .iter()
+                    .map(|r| t(p.lang, &format!("role-{r}")))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                active: u.active,
+            })
+            .collect(),
+        b,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "partner_confirm.html")]
+pub struct ConfirmPage {
+    pub b: Base,
+    pub action: String,
+    pub text: String,
+    /// The attestation the user must confirm (removal only).
+    pub attestation: Option<String>,
+    pub note: String,
+    pub button: String,
+    pub back: String,
+}
+
+fn confirm_page(
+    p: &Portal,
+    status: StatusCode,
+    what: &str,
+    page: &str,
+    id: &str,
+    name: &str,
+) -> Response {
+    let removal = what == "remove";
+    let mut b = p.base(if removal {
+        "remove-partnership-title"
+    } else {
+        "remove-access-title"
+    });
+    if status != StatusCode::OK {
+        b.error = Some(t(p.lang, "error-attestation_required"));
+    }
+    let args = [("name", name.to_string())];
+    let page_obj = ConfirmPage {
+        action: format!("/{page}/{id}/{what}"),
+        text: t_args(
+            p.lang,
+            if removal {
+                "remove-partnership-text"
+            } else {
+                "remove-access-text"
+            },
+            &args,
+        ),
+        attestation: removal.then(|| t(p.lang, "remove-partnership-attestation")),
+        note: t(
+            p.lang,
+            if removal {
+                "remove-partnership-note"
+            } else {
+                "remove-access-note"
+            },
+        ),
+        button: t(
+            p.lang,
+            if removal {
+                "remove-partnership-yes"
+            } else {
+                "remove-access-yes"
+            },
+        ),
+        back: format!("/{page}"),
+        b,
+    };
+    (status, render(&page_obj)).into_response()
+}
+
+pub async fn reseller_confirm(
+    s: State<AppState>,
+    p: Portal,
+    Path((id, what)): Path<(String, String)>,
+) -> PageResult {
+    confirm(s, p, "indirect-resellers", id, what).await
+}
+
+pub async fn provider_confirm(
+    s: State<AppState>,
+    p: Portal,
+    Path((id, what)): Path<(String, String)>,
+) -> PageResult {
+    confirm(s, p, "indirect-providers", id, what).await
+}
+
+/// The confirmation before removing a partnership or the provider's admin access.
+async fn confirm(
+    State(s): State<AppState>,
+    p: Portal,
+    page: &str,
+    id: String,
+    what: String,
+) -> PageResult {
+    p.user()?;
+    let (side, page) = side_of(page).ok_or_else(|| p.app_error(AppError::NotFound("page")))?;
+    if what != "remove" && !(what == "adminaccess" && side == PartnerSide::Reseller) {
+        return Err(p.app_error(AppError::NotFound("page")));
+    }
+    let partner = keiro_app::partnerships::get(&s.app, &p.ctx(), side, &id)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    Ok(confirm_page(
+        &p,
+        StatusCode::OK,
+        &what,
+        page,
+        &id,
+        &partner.legal_name,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    csrf: String,
+    attest: Option<String>,
+    /// For admin access: "remove" or "restore".
+    op: Option<String>,
+}
+
+pub async fn reseller_confirmed(
+    s: State<AppState>,
+    p: Portal,
+    Path((id, what)): Path<(String, String)>,
+    f: Result<Form<ConfirmForm>, FormRejection>,
+) -> PageResult {
+    confirmed(s, p, "indirect-resellers", id, what, f).await
+}
+
+pub async fn provider_confirmed(
+    s: State<AppState>,
+    p: Portal,
+    Path((id, what)): Path<(String, String)>,
+    f: Result<Form<ConfirmForm>, FormRejection>,
+) -> PageResult {
+    confirmed(s, p, "indirect-providers", id, what, f).await
+}
+
+async fn confirmed(
+    State(s): State<AppState>,
+    p: Portal,
+    page: &str,
+    id: String,
+    what: String,
+    f: Result<Form<ConfirmForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    let (side, page) = side_of(page).ok_or_else(|| p.app_error(AppError::NotFound("page")))?;
+    let ctx = p.ctx();
+    match what.as_str() {
+        "remove" => {
+            let attest = f.attest.as_deref() == Some("yes");
+            match keiro_app::partnerships::remove(&s.app, &ctx, side, &id, attest).await {
+                Ok(()) => Ok(Redirect::to(&format!("/{page}?done=removed")).into_response()),
+                Err(AppError::Validation(_)) => {
+                    let partner = keiro_app::partnerships::get(&s.app, &ctx, side, &id)
+                        .await
+                        .map_err(|e| p.app_error(e))?;
+                    Err(confirm_page(
+                        &p,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "remove",
+                        page,
+                        &id,
+                        &partner.legal_name,
+                    ))
+                }
+                Err(e) => Err(p.app_error(e)),
+            }
+        }
+        "adminaccess" if side == PartnerSide::Reseller => {
+            let on = f.op.as_deref() == Some("restore");
+            keiro_app::partnerships::set_admin_access(&s.app, &ctx, &id, on)
+                .await
+                .map_err(|e| p.app_error(e))?;
+            let done = if on {
+                "access_restored"
+            } else {
+                "access_removed"
+            };
+            Ok(Redirect::to(&format!("/{page}?done={done}")).into_response())
+        }
+        _ => Err(p.app_error(AppError::NotFound("page"))),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "invite.html")]
+pub struct InvitePage {
+    pub b: Base,
+    pub token: String,
+    pub heading: String,
+    pub from: String,
+    pub partner_id: String,
+    pub country: String,
+    pub invited_by: String,
+    pub expires: String,
+    pub grants: Vec<String>,
+    /// Why the link cannot be used (expired, revoked, used), if so.
+    pub closed: Option<String>,
+    pub signed_in: bool,
+    /// Why the signed-in user cannot accept, if so.
+    pub refusal: Option<String>,
+    pub signin_href: String,
+}
+
+#[derive(Deserialize)]
+pub struct InviteQuery {
+    token: Option<String>,
+}
+
+/// The page behind an invitation link: who invites, what accepting grants, and (for an eligible
+/// signed-in user) the confirmation box and "Approve indirect provider" (R-PRT-2).
+pub async fn invite(
+    State(s): State<AppState>,
+    p: Portal,
+    Query(q): Query<InviteQuery>,
+) -> PageResult {
+    let token = q.token.unwrap_or_default();
+    invite_page(&s, &p, &token, StatusCode::OK, None).await
+}
+
+async fn invite_page(
+    s: &AppState,
+    p: &Portal,
+    token: &str,
+    status: StatusCode,
+    error: Option<String>,
+) -> PageResult {
+    let preview = keiro_app::invitations::preview(&s.app, token)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound(_) => {
+                p.error_page(StatusCode::NOT_FOUND, &t(p.lang, "invite-unknown"))
+            }
+            e => p.app_error(e),
+        })?;
+    let closed = preview
+        .status
+        .refusal()
+        .map(|code| t(p.lang, &format!("error-{code}")));
+    // Only a fully signed-in user accepts; anyone else is asked to sign in first.
+    let user = p
+        .session
+        .as_ref()
+        .filter(|_| p.user().is_ok())
+        .map(|s| &s.user);
+    let refusal = user.and_then(|u| {
+        let provider = keiro_domain::partnership::PartnerFacts {
+            kind: keiro_domain::OrgKind::Partner,
+            approved: true,
+            program_roles: vec![keiro_domain::ProgramRole::IndirectProvider],
+        };
+        keiro_domain::partnership::may_accept(
+            &provider,
+            &keiro_app::orgs::partner_facts(&u.org),
+            u.org.id == preview.from_org_id,
+        )
+        .err()
+        .map(|r| t(p.lang, &format!("error-{}", r.code())))
+        .or_else(|| p.reason(Action::AcceptPartnership))
+    });
+    let next = format!(
+        "/invite?token={}",
+        url::form_urlencoded::byte_serialize(token.as_bytes()).collect::<String>()
+    );
+    let mut b = p.base("invite-title");
+    b.error = error;
+    let page = InvitePage {
+        heading: t_args(
+            p.lang,
+            "invite-heading",
+            &[("name", preview.from_org_name.clone())],
+        ),
+        token: token.to_string(),
+        from: preview.from_org_name,
+        partner_id: preview.from_partner_id.unwrap_or_default(),
+        country: preview.from_country,
+        invited_by: preview.invited_by,
+        expires: keiro_app::auth::fmt_time(preview.expires_at),
+        grants: preview
+            .kind
+            .grants()
+            .iter()
+            .map(|g| t(p.lang, &format!("invite-grant-{g}")))
+            .collect(),
+        closed,
+        signed_in: user.is_some(),
+        refusal,
+        signin_href: format!(
+            "/signin?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        ),
+        b,
+    };
+    Ok((status, no_store(render(&page))).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct AcceptForm {
+    csrf: String,
+    token: String,
+    confirm: Option<String>,
+}
+
+pub async fn accept(
+    State(s): State<AppState>,
+    p: Portal,
+    f: Result<Form<AcceptForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    let confirmed = f.confirm.as_deref() == Some("yes");
+    match keiro_app::partnerships::accept(&s.app, &p.ctx(), &f.token, confirmed).await {
+        Ok(_) => Ok(Redirect::to("/indirect-providers?done=accepted").into_response()),
+        Err(
+            e @ (AppError::Validation(_) | AppError::Conflict { .. } | AppError::Forbidden { .. }),
+        ) => {
+            let status = crate::problem::status_of(&e);
+            invite_page(&s, &p, &f.token, status, Some(p.message_for(&e))).await
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
+}
+
+pub struct EntryRow {
+    pub provider_id: String,
+    pub name: String,
+    pub partner_id: String,
+    pub regions: String,
+    pub countries: String,
+    pub description: String,
+    pub email: String,
+    pub phone: String,
+    pub website: String,
+}
+
+#[derive(Template)]
+#[template(path = "directory.html")]
+pub struct DirectoryPage {
+    pub b: Base,
+    pub country: String,
+    pub q: String,
+    pub rows: Vec<EntryRow>,
+    pub next: Option<String>,
+    pub can_manage: bool,
+}
+
+#[derive(Deserialize)]
+pub struct DirectoryQuery {
+    country: Option<String>,
+    q: Option<String>,
+    cursor: Option<String>,
+    done: Option<String>,
+}
+
+/// The directory of authorized indirect providers, searched by country (R-PRT-7).
+pub async fn directory(
+    State(s): State<AppState>,
+    p: Portal,
+    Query(q): Query<DirectoryQuery>,
+) -> PageResult {
+    let u = p.user()?;
+    let country = q.country.clone().unwrap_or_default();
+    let query = q.q.clone().unwrap_or_default();
+    let mut b = p.base("directory-title");
+    if let Some(done) = q.done.as_deref() {
+        b.notice = super::i18n::try_t(p.lang, &format!("directory-done-{done}"), &[]);
+    }
+    let found = match keiro_app::directory::search(
+        &s.app,
+        &p.ctx(),
+        Some(country.as_str()),
+        Some(query.as_str()),
+        valid_cursor(q.cursor.as_deref()),
+        50,
+    )
+    .await
+    {
+        Ok(f) => f,
+        Err(e @ AppError::Validation(_)) => {
+            b.error = Some(p.message_for(&e));
+            keiro_store::repo::Page {
+                items: vec![],
+                next_cursor: None,
+            }
+        }
+        Err(e) => return Err(p.app_error(e)),
+    };
+    let next = found.next_cursor.map(|c| {
+        let qs = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("country", &country)
+            .append_pair("q", &query)
+            .append_pair("cursor", &c)
+            .finish();
+        format!("/provider-directory?{qs}")
+    });
+    Ok(render(&DirectoryPage {
+        rows: found
+            .items
+            .into_iter()
+            .map(|e| EntryRow {
+                provider_id: e.provider_id,
+                name: e.legal_name,
+                partner_id: e.partner_id.unwrap_or_default(),
+                regions: e.regions.join(", "),
+                countries: e.countries.join(", "),
+                description: e.description,
+                email: e.contact_email,
+                phone: e.contact_phone,
+                website: e.website,
+            })
+            .collect(),
+        can_manage: u.may(Action::ManageProviderDirectory),
+        country,
+        q: query,
+        next,
+        b,
+    }))
+}
+
+pub struct ProviderChoice {
+    pub id: String,
+    pub name: String,
+    pub partner_id: String,
+    pub country: String,
+    pub listed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "directory_admin.html")]
+pub struct DirectoryAdminPage {
+    pub b: Base,
+    pub rows: Vec<ProviderChoice>,
+    pub q: String,
+    pub next: Option<String>,
+}
+
+/// Operator staff: approved providers, with or without an entry.
+pub async fn directory_admin(
+    State(s): State<AppState>,
+    p: Portal,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    p.user()?;
+    let query = q.q.clone().unwrap_or_default();
+    let found = keiro_app::directory::providers(
+        &s.app,
+        &p.ctx(),
+        q.q.as_deref(),
+        valid_cursor(q.cursor.as_deref()),
+        50,
+    )
+    .await
+    .map_err(|e| p.app_error(e))?;
+    Ok(render(&DirectoryAdminPage {
+        rows: found
+            .items
+            .into_iter()
+            .map(|r| ProviderChoice {
+                id: r.provider_id,
+                name: r.legal_name,
+                partner_id: r.partner_id.unwrap_or_default(),
+                country: r.country,
+                listed: r.listed,
+            })
+            .collect(),
+        next: next_link("/operator/directory", &query, found.next_cursor),
+        q: query,
+        b: p.base("directory-admin-title"),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "directory_entry.html")]
+pub struct EntryEditPage {
+    pub b: Base,
+    pub provider_id: String,
+    pub exists: bool,
+    pub version: i64,
+    pub regions: String,
+    pub countries: String,
+    pub description: String,
+    pub email: String,
+    pub phone: String,
+    pub website: String,
+}
+
+pub async fn directory_entry(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+) -> PageResult {
+    p.user()?;
+    let (name, e) = keiro_app::directory::for_editing(&s.app, &p.ctx(), &id)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    let mut b = p.base("directory-entry-title");
+    b.title = t_args(p.lang, "directory-entry-heading", &[("name", name)]);
+    let page = match e {
+        Some(e) => EntryEditPage {
+            b,
+            provider_id: id,
+            exists: true,
+            version: e.version,
+            regions: e.regions.join(", "),
+            countries: e.countries.join(", "),
+            description: e.description,
+            email: e.contact_email,
+            phone: e.contact_phone,
+            website: e.website,
+        },
+        None => EntryEditPage {
+            b,
+            provider_id: id,
+            exists: false,
+            version: 0,
+            regions: String::new(),
+            countries: String::new(),
+            description: String::new(),
+            email: String::new(),
+            phone: String::new(),
+            website: String::new(),
+        },
+    };
+    Ok(render(&page))
+}
+
+#[derive(Deserialize)]
+pub struct EntryForm {
+    csrf: String,
+    version: i64,
+    #[serde(default)]
+    regions: String,
+    #[serde(default)]
+    countries: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    website: String,
+    delete: Option<String>,
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split([',', '、', '\n'])
+        .map(|x| x.trim().to_string())
+        .filter(|x| !x.is_empty())
+        .collect()
+}
+
+pub async fn save_directory_entry(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+    f: Result<Form<EntryForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    let ctx = p.ctx();
+    if f.delete.is_some() {
+        keiro_app::directory::delete(&s.app, &ctx, &id)
+            .await
+            .map_err(|e| p.app_error(e))?;
+        return Ok(Redirect::to("/provider-directory?done=deleted").into_response());
+    }
+    let entry = keiro_domain::directory::DirectoryEntry {
+        regions: split_list(&f.regions),
+        countries: split_list(&f.countries),
+        description: f.description.clone(),
+        contact_email: f.email.clone(),
+        contact_phone: f.phone.clone(),
+        website: f.website.clone(),
+    };
+    let version = (f.version > 0).then_some(f.version);
+    match keiro_app::directory::put(&s.app, &ctx, &id, entry, version).await {
+        Ok(_) => Ok(Redirect::to("/provider-directory?done=saved").into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::PreconditionFailed)) => {
+            let (name, _) = keiro_app::directory::for_editing(&s.app, &ctx, &id)
+                .await
+                .map_err(|e| p.app_error(e))?;
+            let mut b = p.base("directory-entry-title");
+            b.title = t_args(p.lang, "directory-entry-heading", &[("name", name)]);
+            b.error = Some(p.message_for(&e));
+            let page = EntryEditPage {
+                b,
+                provider_id: id,
+                exists: f.version > 0,
+                version: f.version,
+                regions: f.regions,
+                countries: f.countries,
+                description: f.description,
+                email: f.email,
+                phone: f.phone,
+                website: f.website,
+            };
+            Err((crate::problem::status_of(&e), render(&page)).into_response())
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
+}

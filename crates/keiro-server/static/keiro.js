@@ -1,0 +1,43 @@
+// Progressive enhancement for the invitation draft (R-PRT-1): "Copy to clipboard" and the
+// mailto: link follow the edited text, and the invitation link is put back if an edit dropped
+// it. Without JavaScript the page still works: the mailto: link carries the original draft and
+// "Send" keeps the link server-side.
+(function () {
+  function keepLink(text, link) {
+    text = text.replace(/\s+$/, "");
+    if (text.indexOf(link) >= 0) return text;
+    return text ? text + "\n\n" + link : link;
+  }
+  function enc(s) {
+    return encodeURIComponent(s).replace(/[!'()*]/g, function (c) {
+      return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+    });
+  }
+  function init() {
+    var box = document.querySelector("[data-invite-draft]");
+    if (!box) return;
+    var link = box.getAttribute("data-link");
+    var body = document.getElementById("draft-body");
+    var subject = document.getElementById("draft-subject");
+    var mail = document.getElementById("open-mail");
+    var copy = document.getElementById("copy-draft");
+    var done = document.getElementById("copy-done");
+    function update() {
+      var text = keepLink(body.value, link).replace(/\r?\n/g, "\r\n");
+      mail.href = "mailto:?subject=" + enc(subject.value) + "&body=" + enc(text);
+    }
+    body.addEventListener("input", update);
+    update();
+    if (navigator.clipboard) {
+      copy.hidden = false;
+      copy.addEventListener("click", function () {
+        navigator.clipboard.writeText(subject.value + "\n\n" + keepLink(body.value, link)).then(function () {
+          done.hidden = false;
+        });
+      });
+    }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+  document.addEventListener("htmx:afterSettle", init);
+})();

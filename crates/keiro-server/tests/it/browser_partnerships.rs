@@ -1,0 +1,266 @@
+//! R-PRT-1…6 in a real browser, in both languages, with real email: the provider requests a
+//! partnership and sends the draft through Keiro, the reseller opens the emailed link, signs in
+//! and approves, both lists show each other, the reseller removes the provider's admin access,
+//! and the provider removes the partnership after the attestation.
+
+use crate::browser::{click_and_wait, mail_to};
+use fantoccini::{Client, Locator};
+use keiro_domain::{DelegatedAccess, ProgramRole, Role};
+use keiro_testkit::browser::Browser;
+use keiro_testkit::{Backend, TestApp};
+
+type R<T> = Result<T, fantoccini::error::CmdError>;
+
+async fn sign_in(c: &Client, email: &str) -> R<()> {
+    let el = c.wait().for_element(Locator::Id("email")).await?;
+    el.clear().await?;
+    el.send_keys(email).await?;
+    c.find(Locator::Id("password"))
+        .await?
+        .send_keys(keiro_testkit::TEST_PASSWORD)
+        .await?;
+    click_and_wait(c, Locator::Id("signin-submit")).await
+}
+
+async fn text_of(c: &Client, id: &str) -> R<String> {
+    c.wait().for_element(Locator::Id(id)).await?.text().await
+}
+
+struct Words {
+    approve: &'static str,
+    no_access: &'static str,
+    no_notice: &'static str,
+}
+
+async fn partnership_journey(lang: &str, w: Words) {
+    use keiro_testkit::smtp::{SmtpSink, body_text};
+    let Some(sink) = SmtpSink::start() else {
+        return;
+    };
+    let Some(app) = TestApp::builder(Backend::Sqlite)
+        .server_config(|c| {
+            c.run_workers = true;
+            c.outbox_interval_secs = 1;
+            c.smtp = Some(keiro_server::config::SmtpConfig {
+                host: "127.0.0.1".into(),
+                port: sink.port,
+                security: "none".into(),
+                username: None,
+                password: None,
+            });
+        })
+        .spawn()
+        .await
+    else {
+        return;
+    };
+    let Some(browser) = Browser::start(lang).await else {
+        return;
+    };
+    let p = app
+        .partner(
+            "桜ディストリビューション",
+            &[ProgramRole::IndirectProvider],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    app.set_delegated_access(&p.id, DelegatedAccess::Full).await;
+    let r = app
+        .partner(
+            "富士リセラー",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let c = &browser.client;
+    let result: R<()> = async {
+        // The provider requests a partnership and sends the draft with an edit that drops the link.
+        c.goto(&app.url("/signin?next=/indirect-resellers")).await?;
+        sign_in(c, &p.email).await?;
+        c.wait().for_element(Locator::Id("partners-none")).await?;
+        click_and_wait(c, Locator::Id("request-partnership")).await?;
+        let link = c
+            .wait()
+            .for_element(Locator::Id("draft-link"))
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default();
+        assert!(link.contains("/invite?token=ki_"), "{link}");
+        let body = c
+            .find(Locator::Id("draft-body"))
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default();
+        assert!(body.contains(&link), "the draft carries the link");
+        let mailto = c
+            .find(Locator::Id("open-mail"))
+            .await?
+            .attr("href")
+            .await?
+            .unwrap_or_default();
+        assert!(mailto.starts_with("mailto:?subject="), "{mailto}");
+        let token = link.rsplit("token=").next().unwrap().to_string();
+        assert!(mailto.contains(&token), "the mailto body keeps the link");
+        let draft = c.find(Locator::Id("draft-body")).await?;
+        draft.clear().await?;
+        draft
+            .send_keys("Please approve us as your provider.")
+            .await?;
+        // With JavaScript the mail link follows the edit and still carries the link.
+        let mailto = c
+            .find(Locator::Id("open-mail"))
+            .await?
+            .attr("href")
+            .await?
+            .unwrap_or_default();
+        assert!(
+            mailto.contains("Please%20approve") && mailto.contains(&token),
+            "{mailto}"
+        );
+        browser
+            .screenshot(&format!("partnership-draft-{lang}"))
+            .await;
+        c.find(Locator::Id("send-to"))
+            .await?
+            .send_keys(&r.email)
+            .await?;
+        click_and_wait(c, Locator::Id("send-draft")).await?;
+        c.wait().for_element(Locator::Id("links-table")).await?;
+
+        // The reseller gets the email; the link was put back into the edited text.
+        let mail = body_text(&mail_to(&sink, &r.email).await);
+        assert!(
+            mail.contains("Please approve us as your provider."),
+            "{mail}"
+        );
+        assert!(
+            mail.contains(&link),
+            "the emailed text keeps the link: {mail}"
+        );
+        click_and_wait(c, Locator::Id("signout")).await?;
+
+        // The link's page says who invites and what approving grants, before sign-in.
+        c.goto(&link).await?;
+        let heading = text_of(c, "invite-heading").await?;
+        assert!(heading.contains("桜ディストリビューション"), "{heading}");
+        assert_eq!(
+            c.find_all(Locator::Css("#invite-grants li")).await?.len(),
+            2
+        );
+        click_and_wait(c, Locator::Id("invite-signin")).await?;
+        sign_in(c, &r.email).await?;
+        // Back on the link's page: without the box ticked, a clear refusal.
+        c.wait().for_element(Locator::Id("accept-form")).await?;
+        let approve = c
+            .find(Locator::Id("approve-provider"))
+            .await?
+            .text()
+            .await?;
+        assert_eq!(approve, w.approve);
+        click_and_wait(c, Locator::Id("approve-provider")).await?;
+        c.wait().for_element(Locator::Id("form-error")).await?;
+        c.wait()
+            .for_element(Locator::Id("accept-confirm"))
+            .await?
+            .click()
+            .await?;
+        click_and_wait(c, Locator::Id("approve-provider")).await?;
+        let row = c
+            .wait()
+            .for_element(Locator::Id("partners-table"))
+            .await?
+            .text()
+            .await?;
+        assert!(row.contains("桜ディストリビューション"), "{row}");
+        browser
+            .screenshot(&format!("partnership-providers-{lang}"))
+            .await;
+
+        // The reseller removes the provider's admin access; the partnership stays.
+        click_and_wait(c, Locator::Css(".remove-access")).await?;
+        c.wait().for_element(Locator::Id("confirm-form")).await?;
+        click_and_wait(c, Locator::Id("confirm-yes")).await?;
+        c.wait()
+            .for_element(Locator::Css(".restore-access"))
+            .await?;
+        click_and_wait(c, Locator::Id("signout")).await?;
+
+        // The provider sees the reseller, without admin access, and its users page refuses.
+        c.goto(&app.url("/signin?next=/indirect-resellers")).await?;
+        sign_in(c, &p.email).await?;
+        let row = c
+            .wait()
+            .for_element(Locator::Id("partners-table"))
+            .await?
+            .text()
+            .await?;
+        assert!(row.contains("富士リセラー"), "{row}");
+        assert!(
+            c.find_all(Locator::Css(".reseller-users"))
+                .await?
+                .is_empty()
+        );
+        c.goto(&app.url(&format!("/indirect-resellers/{}/users", r.org_id)))
+            .await?;
+        let refused = c
+            .wait()
+            .for_element(Locator::Css("main"))
+            .await?
+            .text()
+            .await?;
+        assert!(refused.contains(w.no_access), "{refused}");
+
+        // The provider removes the partnership: attestation, and the UI says no notice is sent.
+        c.goto(&app.url("/indirect-resellers")).await?;
+        click_and_wait(c, Locator::Css(".remove-partnership")).await?;
+        let note = text_of(c, "no-notice").await?;
+        assert!(note.contains(w.no_notice), "{note}");
+        c.find(Locator::Id("attestation")).await?;
+        click_and_wait(c, Locator::Id("confirm-yes")).await?;
+        c.wait().for_element(Locator::Id("form-error")).await?;
+        c.find(Locator::Id("attest")).await?.click().await?;
+        click_and_wait(c, Locator::Id("confirm-yes")).await?;
+        c.wait().for_element(Locator::Id("partners-none")).await?;
+        browser
+            .screenshot(&format!("partnership-removed-{lang}"))
+            .await;
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        browser
+            .screenshot(&format!("failure-partnership-{lang}"))
+            .await;
+        panic!("browser journey failed: {e}");
+    }
+    browser.close().await;
+    assert_eq!(app.count("partnerships").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_prt_browser_partnership_journey_english() {
+    partnership_journey(
+        "en-US",
+        Words {
+            approve: "Approve indirect provider",
+            no_access: "no admin access",
+            no_notice: "No notice is sent",
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_prt_browser_partnership_journey_japanese() {
+    partnership_journey(
+        "ja",
+        Words {
+            approve: "間接プロバイダーを承認する",
+            no_access: "管理者アクセス権がありません",
+            no_notice: "通知は送信されません",
+        },
+    )
+    .await;
+}

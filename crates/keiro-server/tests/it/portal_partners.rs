@@ -1,0 +1,270 @@
+//! The partnership pages over HTTP (R-PRT-1…7): navigation by program role and role, the page
+//! behind an invitation link for every kind of visitor, and the directory's two sides.
+
+use crate::helpers::{PortalClient, link_token, location};
+use keiro_domain::{OrgKind, ProgramRole, Role};
+use keiro_testkit::{TEST_PASSWORD, TestApp, both_backends};
+use serde_json::json;
+
+both_backends!(
+    r_prt_portal_navigation_follows_program_role_and_roles,
+    r_prt_2_portal_invite_page_for_every_visitor,
+    r_prt_7_portal_directory_edited_by_operator_searched_by_partners,
+);
+
+async fn r_prt_portal_navigation_follows_program_role_and_roles(app: TestApp) {
+    let p = app
+        .partner(
+            "Distri",
+            &[ProgramRole::IndirectProvider],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let r = app
+        .partner(
+            "Resell",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let cust = app
+        .org_with_user(OrgKind::Customer, "Kokyaku", &[Role::GlobalAdmin])
+        .await;
+    let (help, _) = app
+        .add_user(
+            &p.org_id,
+            "help@distri.example",
+            &[Role::HelpdeskAgent],
+            Some(TEST_PASSWORD),
+        )
+        .await;
+    let page = |email: String| {
+        let app = &app;
+        async move {
+            let mut c = PortalClient::new(app);
+            c.sign_in(&email, TEST_PASSWORD).await;
+            c.get("/dashboard").await.text().await.unwrap()
+        }
+    };
+    let html = page(p.email.clone()).await;
+    assert!(
+        html.contains("href=\"/indirect-resellers\"")
+            && !html.contains("href=\"/indirect-providers\"")
+    );
+    assert!(html.contains("href=\"/provider-directory\""));
+    let html = page(r.email.clone()).await;
+    assert!(
+        html.contains("href=\"/indirect-providers\"")
+            && !html.contains("href=\"/indirect-resellers\"")
+    );
+    let html = page(cust.email.clone()).await;
+    assert!(!html.contains("href=\"/indirect-") && !html.contains("href=\"/provider-directory\""));
+    // A helpdesk agent of a provider: the card is greyed with the reason, the page refuses.
+    let mut c = PortalClient::new(&app);
+    c.sign_in(&help.email, TEST_PASSWORD).await;
+    let html = c.get("/dashboard").await.text().await.unwrap();
+    assert!(
+        !html.contains("<a href=\"/indirect-resellers\""),
+        "no link for a closed page"
+    );
+    assert!(html.contains("Indirect resellers") && html.contains("It needs one of: Global admin"));
+    assert_eq!(c.get("/indirect-resellers").await.status(), 403);
+    // The provider's page offers the request; a request shows the draft once, not cached.
+    let mut c = PortalClient::new(&app);
+    c.sign_in(&p.email, TEST_PASSWORD).await;
+    let csrf = c.csrf_on("/indirect-resellers").await;
+    let res = c
+        .post("/indirect-resellers/request", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"draft-link\"") && html.contains("/invite?token=ki_"));
+    assert!(html.contains("href=\"mailto:?subject="));
+    let list = c.get("/indirect-resellers").await.text().await.unwrap();
+    assert!(list.contains("id=\"links-table\"") && list.contains("revoke-link"));
+}
+
+async fn r_prt_2_portal_invite_page_for_every_visitor(app: TestApp) {
+    let p = app
+        .partner(
+            "桜ディストリ",
+            &[ProgramRole::IndirectProvider],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let r = app
+        .partner(
+            "Resell",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let cust = app
+        .org_with_user(OrgKind::Customer, "Kokyaku", &[Role::GlobalAdmin])
+        .await;
+    let (sales, _) = app
+        .add_user(
+            &r.org_id,
+            "sales@resell.example",
+            &[Role::SalesAgent],
+            Some(TEST_PASSWORD),
+        )
+        .await;
+    let tok = app.token_for(&p.email).await;
+    let created: serde_json::Value = app
+        .http
+        .post(app.url("/v1/relationshiprequests"))
+        .bearer_auth(&tok)
+        .json(&json!({"kind": "partnership"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = created["url"].as_str().unwrap();
+    let path = format!("/invite?token={}", link_token(url));
+
+    // Anyone: who invites and what it grants, and a way to sign in that comes back here.
+    let anon = PortalClient::new(&app);
+    assert_eq!(anon.get("/invite?token=ki_wrong").await.status(), 404);
+    let res = anon.get(&path).await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("桜ディストリ asks you to approve it as your indirect provider"));
+    assert!(html.contains("admin access to your organization"));
+    assert!(
+        html.contains("id=\"invite-signin\"") && html.contains("/signin?next=%2Finvite%3Ftoken%3D")
+    );
+    assert!(!html.contains("id=\"accept-form\""));
+
+    // Signed in, but not an approved reseller, or not an admin: a clear refusal, no form.
+    for (email, expect) in [
+        (
+            cust.email.clone(),
+            "Only an enrolled, approved indirect reseller",
+        ),
+        (
+            sales.email.clone(),
+            "It needs one of: Global admin, Admin agent",
+        ),
+    ] {
+        let mut c = PortalClient::new(&app);
+        c.sign_in(&email, TEST_PASSWORD).await;
+        let html = c.get(&path).await.text().await.unwrap();
+        assert!(
+            html.contains("id=\"invite-refusal\"") && html.contains(expect),
+            "{email}: {html}"
+        );
+        assert!(!html.contains("id=\"accept-form\""));
+    }
+    // The reseller's admin: the box must be ticked.
+    let mut c = PortalClient::new(&app);
+    c.lang = "ja";
+    c.sign_in(&r.email, TEST_PASSWORD).await;
+    let csrf = c.csrf_on(&path).await;
+    let token = link_token(url);
+    let res = c
+        .post("/invite/accept", &[("csrf", &csrf), ("token", &token)])
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("確認のチェックボックスをオンにしてください")
+    );
+    assert_eq!(app.count("partnerships").await, 0);
+    let res = c
+        .post(
+            "/invite/accept",
+            &[("csrf", &csrf), ("token", &token), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(location(&res), "/indirect-providers?done=accepted");
+    let html = c
+        .get("/indirect-providers?done=accepted")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("桜ディストリ") && html.contains("間接プロバイダーを承認しました"));
+    // Used now: the page says so.
+    let html = anon.get(&path).await.text().await.unwrap();
+    assert!(html.contains("id=\"invite-closed\"") && html.contains("already been used"));
+}
+
+async fn r_prt_7_portal_directory_edited_by_operator_searched_by_partners(app: TestApp) {
+    let op = app
+        .org_with_user(OrgKind::Operator, "Operator", &[Role::OperatorAdmin])
+        .await;
+    let p = app
+        .partner(
+            "Distri",
+            &[ProgramRole::IndirectProvider],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let r = app
+        .partner(
+            "Resell",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let mut o = PortalClient::new(&app);
+    o.sign_in(&op.email, TEST_PASSWORD).await;
+    let list = o.get("/operator/directory").await.text().await.unwrap();
+    assert!(list.contains(&format!("/operator/directory/{}", p.org_id)));
+    assert!(
+        !list.contains(&r.org_id),
+        "only approved providers are listed"
+    );
+    let entry = format!("/operator/directory/{}", p.org_id);
+    let csrf = o.csrf_on(&entry).await;
+    let form = |countries: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("version", "0".to_string()),
+            ("countries", countries.to_string()),
+            ("regions", "Kanto、Kansai".to_string()),
+            ("description", "Billing and support".to_string()),
+            ("email", "partners@distri.example".to_string()),
+            ("phone", "+81 3 0000 0000".to_string()),
+            ("website", String::new()),
+        ]
+    };
+    let bad: Vec<(&str, String)> = form("Japan");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = o.post(&entry, &bad).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("two-letter"));
+    let good: Vec<(&str, String)> = form("jp, KR");
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = o.post(&entry, &good).await;
+    assert_eq!(location(&res), "/provider-directory?done=saved");
+
+    // Partners search by country.
+    let mut c = PortalClient::new(&app);
+    c.sign_in(&r.email, TEST_PASSWORD).await;
+    let html = c
+        .get("/provider-directory?country=kr")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Distri") && html.contains("Kanto, Kansai") && html.contains("JP, KR"));
+    assert!(!html.contains("id=\"manage-directory\""));
+    let html = c
+        .get("/provider-directory?country=US")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"directory-none\""));
+    // The provider cannot edit its own entry.
+    let mut pc = PortalClient::new(&app);
+    pc.sign_in(&p.email, TEST_PASSWORD).await;
+    assert_eq!(pc.get(&entry).await.status(), 403);
+}
