@@ -82,6 +82,30 @@ impl FromRequestParts<AppState> for ApiCtx {
     }
 }
 
+/// An anonymous API caller (enrollment sign-up, invitation previews): request id and address
+/// only, rate-limited per address like unauthenticated calls.
+pub struct AnonCtx(pub Ctx);
+
+impl FromRequestParts<AppState> for AnonCtx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let app = &state.app;
+        let ip = client_ip(parts);
+        if let Some(wait) = app.throttle.api.hit(&format!("ip:{ip}"), app.now()) {
+            return Err(AppError::RateLimited {
+                retry_after_secs: wait,
+                code: "rate_limited",
+            }
+            .into());
+        }
+        Ok(AnonCtx(Ctx::anonymous(request_id(parts), ip)))
+    }
+}
+
 /// A JSON body. Malformed JSON is 400 `malformed_json`; wrong types, missing or unknown fields
 /// are 422 `invalid_body`; a body over the limit is 413; a wrong content type is 415.
 pub struct ApiJson<T>(pub T);

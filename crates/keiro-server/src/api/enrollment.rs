@@ -1,10 +1,10 @@
 use crate::api::ApiQuery;
-use crate::extract::{ApiCtx, ApiJson, Paging, client_ip, encode_cursor, request_id};
+use crate::extract::{AnonCtx, ApiCtx, ApiJson, Paging, encode_cursor};
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{FromRequestParts, Path, State};
-use axum::http::{StatusCode, request::Parts};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use keiro_api_types::{
     CompanyProfile, Enrollment, EnrollmentAccountCreated, EnrollmentContacts, EnrollmentList,
     EnrollmentProgramRole, LinkMembership, NewEnrollmentAccount, ProgramRoles, ResellerAccount,
@@ -14,15 +14,6 @@ use keiro_app::Ctx;
 use keiro_app::enrollment::{Contacts, Decision, EnrollmentView, NewAccount};
 use serde::Deserialize;
 
-/// The request context of an anonymous caller (request id and address only).
-pub struct AnonCtx(pub Ctx);
-
-impl FromRequestParts<AppState> for AnonCtx {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(AnonCtx(Ctx::anonymous(request_id(parts), client_ip(parts))))
-    }
-}
 
 pub fn body(v: EnrollmentView) -> Enrollment {
     Enrollment {

@@ -3,7 +3,7 @@
 
 mod audit;
 mod directory;
-pub(crate) mod enrollment;
+mod enrollment;
 mod health;
 mod me;
 pub(crate) mod organization;

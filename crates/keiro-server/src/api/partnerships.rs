@@ -1,10 +1,9 @@
 //! Relationship requests (invitation links), accepting them, both sides of provider ↔ reseller
 //! partnerships (R-PRT-1…6) and the provider's admin access to a reseller (R-PRT-4).
 
-use crate::api::enrollment::AnonCtx;
 use crate::api::users::{UserParams, user_body};
 use crate::api::{ApiQuery, idempotency_key};
-use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, non_empty};
+use crate::extract::{AnonCtx, ApiCtx, ApiJson, Paging, encode_cursor, non_empty};
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::Json;
