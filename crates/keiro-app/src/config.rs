@@ -95,6 +95,8 @@ pub struct AppConfig {
     pub verification_link_hours: i64,
     /// Days an invitation link (partnership request, …) stays valid.
     pub invitation_valid_days: i64,
+    /// Invitation emails Keiro sends per organization per hour; more wait (no spam relay).
+    pub invitation_emails_per_hour: u32,
 }
 
 impl Default for AppConfig {
@@ -116,6 +118,7 @@ impl Default for AppConfig {
             webmail_domains: Vec::new(),
             verification_link_hours: 72,
             invitation_valid_days: keiro_domain::invitation::DEFAULT_VALID_DAYS,
+            invitation_emails_per_hour: 50,
         }
     }
 }

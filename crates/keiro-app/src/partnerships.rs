@@ -15,7 +15,7 @@ use keiro_domain::{Action, Email, Language};
 use keiro_store::entities::{delegated_right, organization, partnership as row};
 use keiro_store::repo::partnerships::Side;
 use keiro_store::repo::{self, Page};
-use keiro_store::sea_orm::ConnectionTrait;
+use keiro_store::sea_orm::{ConnectionTrait, DatabaseTransaction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::OffsetDateTime;
@@ -71,22 +71,34 @@ fn draft(app: &App, me: &CurrentUser, lang: Language, url: &str, expires: Offset
     }
 }
 
-/// Creates a partnership request link (provider side). The draft is in `lang` (the page's
-/// language), else the user's.
+/// Whom Keiro should email a new link to, and the (possibly edited) text; without a text, the
+/// draft is sent.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SendTo {
+    pub to: String,
+    pub message: Option<String>,
+}
+
+/// Creates a partnership request link (provider side), and emails it when asked, in one
+/// transaction: a refused email (bad address, too many sent) leaves no orphan link. The draft
+/// is in `lang` (the page's language), else the user's.
 pub async fn request(
     app: &App,
     ctx: &Ctx,
     lang: Option<Language>,
     idem: Option<&str>,
+    send_to: Option<SendTo>,
 ) -> AppResult<Requested> {
     let me = ctx.user()?;
     me.require(Action::RequestPartnership, "partnership request")?;
     partnership::may_request(&partner_facts(&me.org)).map_err(refused)?;
+    let lang = lang.unwrap_or_else(|| lang_of(me));
+    let recipient = send_to.as_ref().map(|s| Email::parse(&s.to)).transpose()?;
     let key = match idem {
         Some(k) => Some(Key::new(
             &format!("partnership-request:{}", me.user.id),
             k,
-            &json!({}),
+            &json!({ "send_to": send_to }),
         )?),
         None => None,
     };
@@ -98,7 +110,6 @@ pub async fn request(
     let tx = app.db.begin().await?;
     let (m, token) =
         invitations::create(&tx, app, me, InvitationKind::Partnership, json!({})).await?;
-    let link = invitations::view(&m, app.now())?;
     if let Some(k) = &key {
         // The token is a secret shown once: a replay answers with the link's id only.
         idempotency::store(&tx, k, 201, &json!({ "id": m.id }), app.now()).await?;
@@ -112,18 +123,20 @@ pub async fn request(
             .details(json!({ "expires_at": crate::auth::fmt_time(m.expires_at) })),
     )
     .await?;
-    tx.commit().await?;
     let url = invitations::url(app, &token);
+    let d = draft(app, me, lang, &url, m.expires_at);
+    if let (Some(to), Some(s)) = (&recipient, &send_to) {
+        let text = s.message.as_deref().unwrap_or(&d.body);
+        email_link(&tx, app, ctx, me, lang, &m.id, &url, to, text).await?;
+    }
+    let fresh = repo::invitations::get_in_org(&tx, &me.org.id, &m.id)
+        .await?
+        .ok_or(AppError::NotFound("invitation"))?;
+    tx.commit().await?;
     Ok(Requested {
-        draft: Some(draft(
-            app,
-            me,
-            lang.unwrap_or_else(|| lang_of(me)),
-            &url,
-            m.expires_at,
-        )),
+        link: invitations::view(&fresh, app.now())?,
+        draft: Some(d),
         url: Some(url),
-        link,
         replayed: false,
     })
 }
@@ -141,8 +154,66 @@ async fn replay(app: &App, me: &CurrentUser, r: idempotency::Replay) -> AppResul
     })
 }
 
-/// Emails a partnership request through Keiro (the alternative to the user's own mail app).
-/// The user may have edited the text; the link is put back if the edit dropped it (R-PRT-1).
+/// Queues the invitation email (the link kept in the text, R-PRT-1), records the recipient and
+/// audits, inside the caller's transaction. Limited per organization and hour: Keiro is no
+/// spam relay.
+#[allow(clippy::too_many_arguments)]
+async fn email_link(
+    tx: &DatabaseTransaction,
+    app: &App,
+    ctx: &Ctx,
+    me: &CurrentUser,
+    lang: Language,
+    link_id: &str,
+    url: &str,
+    to: &Email,
+    message: &str,
+) -> AppResult<()> {
+    if message.chars().count() > 10_000 {
+        return Err(AppError::validation(
+            "message",
+            "message_too_long",
+            "the message has at most 10000 characters",
+        ));
+    }
+    if let Some(wait) = app
+        .throttle
+        .invitation_emails
+        .hit(&format!("org:{}", me.org.id), app.now())
+    {
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+            code: "too_many_invitations",
+        });
+    }
+    outbox::enqueue_email(
+        tx,
+        app,
+        Some(&me.org.id),
+        "partnership-request",
+        to.as_str(),
+        lang,
+        &[
+            ("message", keep_link(message, url)),
+            ("company", me.org.legal_name.clone()),
+            ("sender", me.user.full_name.clone()),
+        ],
+    )
+    .await?;
+    repo::invitations::set_recipient(tx, link_id, to.as_str()).await?;
+    audit::record(
+        tx,
+        ctx,
+        app.now(),
+        Event::new("partnership.request_sent", "invitation", link_id)
+            .in_org(&me.org.id)
+            .details(json!({ "to": to.as_str() })),
+    )
+    .await
+}
+
+/// Emails an existing open link through Keiro (the draft page's "Send"), with the text as the
+/// user edited it.
 pub async fn send(
     app: &App,
     ctx: &Ctx,
@@ -154,13 +225,6 @@ pub async fn send(
     let me = ctx.user()?;
     me.require(Action::RequestPartnership, "partnership request")?;
     let to = Email::parse(to)?;
-    if message.chars().count() > 10_000 {
-        return Err(AppError::validation(
-            "message",
-            "message_too_long",
-            "the message has at most 10000 characters",
-        ));
-    }
     let tx = app.db.begin().await?;
     let link = invitations::find(&tx, token).await?;
     if link.org_id != me.org.id || link.kind != InvitationKind::Partnership.code() {
@@ -170,32 +234,8 @@ pub async fn send(
         return Err(e);
     }
     let url = invitations::url(app, token);
-    let text = keep_link(message, &url);
     let lang = lang.unwrap_or_else(|| lang_of(me));
-    outbox::enqueue_email(
-        &tx,
-        app,
-        Some(&me.org.id),
-        "partnership-request",
-        to.as_str(),
-        lang,
-        &[
-            ("message", text),
-            ("company", me.org.legal_name.clone()),
-            ("sender", me.user.full_name.clone()),
-        ],
-    )
-    .await?;
-    repo::invitations::set_recipient(&tx, &link.id, to.as_str()).await?;
-    audit::record(
-        &tx,
-        ctx,
-        app.now(),
-        Event::new("partnership.request_sent", "invitation", &link.id)
-            .in_org(&me.org.id)
-            .details(json!({ "to": to.as_str() })),
-    )
-    .await?;
+    email_link(&tx, app, ctx, me, lang, &link.id, &url, &to, message).await?;
     tx.commit().await?;
     Ok(())
 }

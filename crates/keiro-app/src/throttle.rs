@@ -68,6 +68,8 @@ pub struct Throttles {
     pub signin_ip: Limiter,
     /// API requests per token or client address.
     pub api: Limiter,
+    /// Invitation emails Keiro sends on an organization's behalf, per hour (anti-spam).
+    pub invitation_emails: Limiter,
 }
 
 impl Throttles {
@@ -79,6 +81,7 @@ impl Throttles {
             ),
             signin_ip: Limiter::new(c.signin_attempts_per_ip_per_minute, Duration::minutes(1)),
             api: Limiter::new(c.api_requests_per_minute, Duration::minutes(1)),
+            invitation_emails: Limiter::new(c.invitation_emails_per_hour, Duration::hours(1)),
         }
     }
 }

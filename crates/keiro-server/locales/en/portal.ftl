@@ -466,3 +466,4 @@ error-invalid_region = A region has at most 60 characters, and an entry at most 
 error-invalid_website = A website starts with https://
 error-invalid_description = A description has at most 2000 characters.
 error-message_too_long = The message has at most 10000 characters.
+error-too_many_invitations = Your organization has sent many invitations in the last hour. Try again in { $secs } seconds, or send this one from your own mail app.

@@ -466,3 +466,4 @@ error-invalid_region = 地域は 60 文字以内、1 つのエントリにつき
 error-invalid_website = Web サイトは https:// で始めてください。
 error-invalid_description = 説明は 2000 文字以内で入力してください。
 error-message_too_long = メッセージは 10000 文字以内で入力してください。
+error-too_many_invitations = 過去 1 時間に貴社から多数の招待が送信されました。{ $secs } 秒後にもう一度お試しいただくか、お使いのメール アプリから送信してください。

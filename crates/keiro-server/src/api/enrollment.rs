@@ -14,7 +14,6 @@ use keiro_app::Ctx;
 use keiro_app::enrollment::{Contacts, Decision, EnrollmentView, NewAccount};
 use serde::Deserialize;
 
-
 pub fn body(v: EnrollmentView) -> Enrollment {
     Enrollment {
         id: v.id,

@@ -76,19 +76,12 @@ pub async fn create_request(
     match kind_param(&b.kind)? {
         InvitationKind::Partnership => {}
     }
-    let r = keiro_app::partnerships::request(&s.app, &ctx, None, key.as_deref()).await?;
-    let mut sent = false;
-    if let (Some(to), Some(url), Some(draft)) = (&b.send_to, &r.url, &r.draft) {
-        let token = url.rsplit("token=").next().unwrap_or_default();
-        let message = b.message.as_deref().unwrap_or(&draft.body);
-        keiro_app::partnerships::send(&s.app, &ctx, None, token, to, message).await?;
-        sent = true;
-    }
-    let link = if sent {
-        keiro_app::invitations::get(&s.app, &ctx, &r.link.id).await?
-    } else {
-        r.link
-    };
+    let send_to = b.send_to.map(|to| keiro_app::partnerships::SendTo {
+        to,
+        message: b.message,
+    });
+    let r = keiro_app::partnerships::request(&s.app, &ctx, None, key.as_deref(), send_to).await?;
+    let sent = r.link.recipient_email.is_some();
     let status = if r.replayed {
         StatusCode::OK
     } else {
@@ -97,7 +90,7 @@ pub async fn create_request(
     let mut resp = (
         status,
         Json(RelationshipRequestCreated {
-            request: request_body(link),
+            request: request_body(r.link),
             url: r.url,
             draft: r.draft.map(|d| InvitationDraft {
                 subject: d.subject,

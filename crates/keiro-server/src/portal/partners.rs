@@ -196,7 +196,7 @@ pub async fn request(
     let f = p.form(f)?;
     p.user()?;
     p.check_csrf(&f.csrf)?;
-    let r = keiro_app::partnerships::request(&s.app, &p.ctx(), Some(p.lang), None)
+    let r = keiro_app::partnerships::request(&s.app, &p.ctx(), Some(p.lang), None, None)
         .await
         .map_err(|e| p.app_error(e))?;
     let (Some(url), Some(draft)) = (r.url, r.draft) else {

@@ -1017,3 +1017,70 @@ async fn r_prt_7_operator_maintains_directory_resellers_search_it(app: TestApp) 
     .await;
     assert_eq!(audit["items"].as_array().unwrap().len(), 1);
 }
+
+/// Keiro does not become a spam relay: invitation emails per organization are limited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_prt_1_invitation_emails_are_rate_limited() {
+    let Some(app) = TestApp::builder(keiro_testkit::Backend::Sqlite)
+        .app_config(|c| c.invitation_emails_per_hour = 2)
+        .spawn()
+        .await
+    else {
+        return;
+    };
+    let p = provider(&app, "Distri KK").await;
+    let tok = app.token_for(&p.email).await;
+    for i in 0..2 {
+        let v = json_of(
+            post(
+                &app,
+                &tok,
+                "/v1/relationshiprequests",
+                json!({"kind": "partnership", "send_to": format!("r{i}@resell.example")}),
+            )
+            .await,
+            201,
+        )
+        .await;
+        assert_eq!(v["sent"], true);
+    }
+    let res = post(
+        &app,
+        &tok,
+        "/v1/relationshiprequests",
+        json!({"kind": "partnership", "send_to": "r9@resell.example"}),
+    )
+    .await;
+    assert!(res.headers().contains_key("retry-after"));
+    let (s, body) = problem(res).await;
+    assert_eq!(
+        (s, body["code"].as_str().unwrap()),
+        (429, "too_many_invitations")
+    );
+    assert!(mails_to(&app, "r9@resell.example").await.is_empty());
+    // The refused request left no orphan link behind; a link without email is still possible.
+    assert_eq!(app.count("invitations").await, 2);
+    json_of(
+        post(
+            &app,
+            &tok,
+            "/v1/relationshiprequests",
+            json!({"kind": "partnership"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let (s, body) = problem(
+        post(
+            &app,
+            &tok,
+            "/v1/relationshiprequests",
+            json!({"kind": "partnership", "send_to": "not an email"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, body["code"].as_str().unwrap()), (422, "invalid_email"));
+    assert_eq!(app.count("invitations").await, 3);
+}

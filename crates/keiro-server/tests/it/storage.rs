@@ -16,8 +16,20 @@ async fn invitation_use_guards_single_and_multi_use(app: TestApp) {
     use keiro_domain::{ProgramRole, Role};
     use keiro_store::entities::{delegated_right, invitation, partnership};
     use keiro_store::repo::{invitations, partnerships, rights};
-    let p = app.partner("Distri", &[ProgramRole::IndirectProvider], &[Role::GlobalAdmin]).await;
-    let r = app.partner("Resell", &[ProgramRole::IndirectReseller], &[Role::GlobalAdmin]).await;
+    let p = app
+        .partner(
+            "Distri",
+            &[ProgramRole::IndirectProvider],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let r = app
+        .partner(
+            "Resell",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
     let now = app.app.now();
     let link = |id: &str, hash: &str| invitation::Model {
         id: id.into(),
@@ -39,26 +51,66 @@ async fn invitation_use_guards_single_and_multi_use(app: TestApp) {
         used_by_user: None,
     };
     let db = app.app.db.begin().await.unwrap();
-    invitations::insert(&db, link("00000000-0000-7000-8000-000000000001", "a")).await.unwrap();
-    invitations::insert(&db, link("00000000-0000-7000-8000-000000000002", "b")).await.unwrap();
-    invitations::insert(&db, link("00000000-0000-7000-8000-000000000003", "c")).await.unwrap();
+    invitations::insert(&db, link("00000000-0000-7000-8000-000000000001", "a"))
+        .await
+        .unwrap();
+    invitations::insert(&db, link("00000000-0000-7000-8000-000000000002", "b"))
+        .await
+        .unwrap();
+    invitations::insert(&db, link("00000000-0000-7000-8000-000000000003", "c"))
+        .await
+        .unwrap();
     let (one, many, gone) = (
         "00000000-0000-7000-8000-000000000001",
         "00000000-0000-7000-8000-000000000002",
         "00000000-0000-7000-8000-000000000003",
     );
-    assert!(invitations::use_once(&db, one, &r.org_id, &r.id, now).await.unwrap());
-    assert!(!invitations::use_once(&db, one, &r.org_id, &r.id, now).await.unwrap());
+    assert!(
+        invitations::use_once(&db, one, &r.org_id, &r.id, now)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !invitations::use_once(&db, one, &r.org_id, &r.id, now)
+            .await
+            .unwrap()
+    );
     for _ in 0..3 {
-        assert!(invitations::use_again(&db, many, &r.org_id, &r.id, now).await.unwrap());
+        assert!(
+            invitations::use_again(&db, many, &r.org_id, &r.id, now)
+                .await
+                .unwrap()
+        );
     }
     let later = now + time::Duration::days(2);
-    assert!(!invitations::use_again(&db, many, &r.org_id, &r.id, later).await.unwrap(), "expired");
-    assert!(invitations::revoke(&db, &p.org_id, gone, &p.id, now).await.unwrap());
-    assert!(!invitations::use_again(&db, gone, &r.org_id, &r.id, now).await.unwrap(), "revoked");
-    assert!(!invitations::revoke(&db, &r.org_id, many, &r.id, now).await.unwrap(), "another org's link");
+    assert!(
+        !invitations::use_again(&db, many, &r.org_id, &r.id, later)
+            .await
+            .unwrap(),
+        "expired"
+    );
+    assert!(
+        invitations::revoke(&db, &p.org_id, gone, &p.id, now)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !invitations::use_again(&db, gone, &r.org_id, &r.id, now)
+            .await
+            .unwrap(),
+        "revoked"
+    );
+    assert!(
+        !invitations::revoke(&db, &r.org_id, many, &r.id, now)
+            .await
+            .unwrap(),
+        "another org's link"
+    );
     db.commit().await.unwrap();
-    let used = invitations::get_in_org(app.app.db.reader(), &p.org_id, many).await.unwrap().unwrap();
+    let used = invitations::get_in_org(app.app.db.reader(), &p.org_id, many)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((used.use_count, used.state.as_str()), (3, "open"));
 
     // The database itself refuses a second live partnership or right for one pair.
@@ -86,21 +138,35 @@ async fn invitation_use_guards_single_and_multi_use(app: TestApp) {
         revoked_by: None,
     };
     let db = app.app.db.begin().await.unwrap();
-    partnerships::insert(&db, row("00000000-0000-7000-8000-0000000000a1")).await.unwrap();
-    rights::insert(&db, right("00000000-0000-7000-8000-0000000000b1")).await.unwrap();
+    partnerships::insert(&db, row("00000000-0000-7000-8000-0000000000a1"))
+        .await
+        .unwrap();
+    rights::insert(&db, right("00000000-0000-7000-8000-0000000000b1"))
+        .await
+        .unwrap();
     db.commit().await.unwrap();
     let db = app.app.db.begin().await.unwrap();
-    let err = partnerships::insert(&db, row("00000000-0000-7000-8000-0000000000a2")).await.unwrap_err();
+    let err = partnerships::insert(&db, row("00000000-0000-7000-8000-0000000000a2"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Duplicate(_)), "{err}");
     drop(db);
     let db = app.app.db.begin().await.unwrap();
-    let err = rights::insert(&db, right("00000000-0000-7000-8000-0000000000b2")).await.unwrap_err();
+    let err = rights::insert(&db, right("00000000-0000-7000-8000-0000000000b2"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Duplicate(_)), "{err}");
     drop(db);
     // Once revoked, the right can be granted again.
     let db = app.app.db.begin().await.unwrap();
-    assert!(rights::revoke(&db, &r.org_id, &p.org_id, "provider_admin", &r.id, now).await.unwrap());
-    rights::insert(&db, right("00000000-0000-7000-8000-0000000000b3")).await.unwrap();
+    assert!(
+        rights::revoke(&db, &r.org_id, &p.org_id, "provider_admin", &r.id, now)
+            .await
+            .unwrap()
+    );
+    rights::insert(&db, right("00000000-0000-7000-8000-0000000000b3"))
+        .await
+        .unwrap();
     db.commit().await.unwrap();
 }
 
