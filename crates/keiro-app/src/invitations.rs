@@ -4,13 +4,15 @@
 //! kind-specific effect of accepting lives with the kind (e.g. [`crate::partnerships::accept`]).
 
 use crate::audit::{self, Event};
+use crate::idempotency::{self, Key};
 use crate::secrets::{new_token, sha256_hex};
-use crate::{App, AppError, AppResult, Ctx, CurrentUser};
-use keiro_domain::Action;
-use keiro_domain::invitation::{InvitationKind, InvitationState, LinkStatus, Usage};
+use crate::{App, AppError, AppResult, Ctx, CurrentUser, mail, outbox};
+use keiro_domain::invitation::{InvitationKind, InvitationState, LinkStatus, Usage, keep_link};
+use keiro_domain::{Action, Email, Language};
 use keiro_store::entities::invitation;
 use keiro_store::repo::{self, Page};
 use keiro_store::sea_orm::{ConnectionTrait, DatabaseTransaction};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -272,4 +274,231 @@ pub async fn preview(app: &App, token: &str) -> AppResult<Preview> {
         invited_by: m.created_by_name,
         expires_at: m.expires_at,
     })
+}
+
+/// The draft email of a link, to send from the user's own mail app (R-PRT-1, R-REL-2).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Draft {
+    pub subject: String,
+    pub body: String,
+    pub mailto: String,
+}
+
+/// Whom Keiro should email a new link to, and the (possibly edited) text; without a text, the
+/// draft is sent.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SendTo {
+    pub to: String,
+    pub message: Option<String>,
+}
+
+/// A new link: its URL and draft only in the first answer (the token is a secret shown once).
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub link: LinkView,
+    pub url: Option<String>,
+    pub draft: Option<Draft>,
+    pub replayed: bool,
+}
+
+/// The draft and email templates of a kind.
+fn templates(kind: InvitationKind) -> (&'static str, &'static str) {
+    match kind {
+        InvitationKind::Partnership => ("partnership-draft", "partnership-request"),
+    }
+}
+
+fn lang_of(me: &CurrentUser) -> Language {
+    me.language().unwrap_or(Language::En)
+}
+
+fn draft(
+    app: &App,
+    me: &CurrentUser,
+    kind: InvitationKind,
+    lang: Language,
+    url: &str,
+    expires: OffsetDateTime,
+) -> Draft {
+    let (subject, body) = mail::render_draft(
+        templates(kind).0,
+        lang,
+        app.config.brand.name(lang),
+        &[
+            ("company", me.org.legal_name.clone()),
+            ("partner_id", me.org.partner_id.clone().unwrap_or_default()),
+            ("link", url.to_string()),
+            ("expires", crate::auth::fmt_time(expires)),
+            ("sender", me.user.full_name.clone()),
+        ],
+    );
+    let mailto = mail::mailto("", &subject, &body);
+    Draft {
+        subject,
+        body,
+        mailto,
+    }
+}
+
+/// Creates a link of `kind` for the caller's organization, with its draft in `lang` (else the
+/// user's language), and emails it when asked, in one transaction: a refused email (bad
+/// address, too many sent) leaves no orphan link. The caller has authorized the action.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn issue(
+    app: &App,
+    ctx: &Ctx,
+    me: &CurrentUser,
+    kind: InvitationKind,
+    payload: Value,
+    lang: Option<Language>,
+    idem: Option<&str>,
+    send_to: Option<SendTo>,
+) -> AppResult<Issued> {
+    let lang = lang.unwrap_or_else(|| lang_of(me));
+    let recipient = send_to.as_ref().map(|s| Email::parse(&s.to)).transpose()?;
+    let key = match idem {
+        Some(k) => Some(Key::new(
+            &format!("invitation:{}:{}", kind.code(), me.user.id),
+            k,
+            &json!({ "payload": payload, "send_to": send_to }),
+        )?),
+        None => None,
+    };
+    if let Some(k) = &key
+        && let Some(r) = idempotency::lookup(app.db.reader(), k).await?
+    {
+        let id = r.body["id"].as_str().unwrap_or_default();
+        let m = repo::invitations::get_in_org(app.db.reader(), &me.org.id, id)
+            .await?
+            .ok_or(AppError::NotFound("invitation"))?;
+        return Ok(Issued {
+            link: view(&m, app.now())?,
+            url: None,
+            draft: None,
+            replayed: true,
+        });
+    }
+    let tx = app.db.begin().await?;
+    let (m, token) = create(&tx, app, me, kind, payload).await?;
+    if let Some(k) = &key {
+        // The token is a secret shown once: a replay answers with the link's id only.
+        idempotency::store(&tx, k, 201, &json!({ "id": m.id }), app.now()).await?;
+    }
+    audit::record(
+        &tx,
+        ctx,
+        app.now(),
+        Event::new("invitation.created", "invitation", &m.id)
+            .in_org(&me.org.id)
+            .details(
+                json!({ "kind": kind.code(), "expires_at": crate::auth::fmt_time(m.expires_at) }),
+            ),
+    )
+    .await?;
+    let link_url = url(app, &token);
+    let d = draft(app, me, kind, lang, &link_url, m.expires_at);
+    if let (Some(to), Some(s)) = (&recipient, &send_to) {
+        let text = s.message.as_deref().unwrap_or(&d.body);
+        email_link(&tx, app, ctx, me, kind, lang, &m.id, &link_url, to, text).await?;
+    }
+    let fresh = repo::invitations::get_in_org(&tx, &me.org.id, &m.id)
+        .await?
+        .ok_or(AppError::NotFound("invitation"))?;
+    tx.commit().await?;
+    Ok(Issued {
+        link: view(&fresh, app.now())?,
+        draft: Some(d),
+        url: Some(link_url),
+        replayed: false,
+    })
+}
+
+/// Queues the invitation email (the link kept in the text), records the recipient and audits,
+/// inside the caller's transaction. Limited per organization and hour: Keiro is no spam relay.
+#[allow(clippy::too_many_arguments)]
+async fn email_link(
+    tx: &DatabaseTransaction,
+    app: &App,
+    ctx: &Ctx,
+    me: &CurrentUser,
+    kind: InvitationKind,
+    lang: Language,
+    link_id: &str,
+    link_url: &str,
+    to: &Email,
+    message: &str,
+) -> AppResult<()> {
+    if message.chars().count() > 10_000 {
+        return Err(AppError::validation(
+            "message",
+            "message_too_long",
+            "the message has at most 10000 characters",
+        ));
+    }
+    if let Some(wait) = app
+        .throttle
+        .invitation_emails
+        .hit(&format!("org:{}", me.org.id), app.now())
+    {
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+            code: "too_many_invitations",
+        });
+    }
+    outbox::enqueue_email(
+        tx,
+        app,
+        Some(&me.org.id),
+        templates(kind).1,
+        to.as_str(),
+        lang,
+        &[
+            ("message", keep_link(message, link_url)),
+            ("company", me.org.legal_name.clone()),
+            ("sender", me.user.full_name.clone()),
+        ],
+    )
+    .await?;
+    repo::invitations::set_recipient(tx, link_id, to.as_str()).await?;
+    audit::record(
+        tx,
+        ctx,
+        app.now(),
+        Event::new("invitation.sent", "invitation", link_id)
+            .in_org(&me.org.id)
+            .details(json!({ "kind": kind.code(), "to": to.as_str() })),
+    )
+    .await
+}
+
+/// Emails an existing open link of the caller's organization through Keiro (the draft page's
+/// "Send"), with the text as the user edited it.
+pub async fn send(
+    app: &App,
+    ctx: &Ctx,
+    lang: Option<Language>,
+    token: &str,
+    to: &str,
+    message: &str,
+) -> AppResult<()> {
+    let me = ctx.user()?;
+    let to = Email::parse(to)?;
+    let tx = app.db.begin().await?;
+    let link = find(&tx, token).await?;
+    if link.org_id != me.org.id {
+        return Err(AppError::NotFound("invitation"));
+    }
+    let kind = kind_of(&link)?;
+    me.require(manage_action(kind), "invitation")?;
+    if let Some(e) = refusal(status_of(&link, app.now())?) {
+        return Err(e);
+    }
+    let link_url = url(app, token);
+    let lang = lang.unwrap_or_else(|| lang_of(me));
+    email_link(
+        &tx, app, ctx, me, kind, lang, &link.id, &link_url, &to, message,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -3,19 +3,18 @@
 //! reseller's organization (a rights row the reseller can remove), and removal by either side.
 
 use crate::audit::{self, Event};
-use crate::idempotency::{self, Key};
-use crate::invitations::{self, LinkView};
+use crate::invitations::{self, Issued, SendTo};
 use crate::orgs::partner_facts;
 use crate::rights::{self, PROVIDER_ADMIN};
 use crate::users::UserView;
-use crate::{App, AppError, AppResult, Ctx, CurrentUser, mail, outbox};
-use keiro_domain::invitation::{InvitationKind, keep_link};
+use crate::{App, AppError, AppResult, Ctx, CurrentUser, outbox};
+use keiro_domain::invitation::InvitationKind;
 use keiro_domain::partnership::{self, Refusal};
-use keiro_domain::{Action, Email, Language};
+use keiro_domain::{Action, Language};
 use keiro_store::entities::{delegated_right, organization, partnership as row};
 use keiro_store::repo::partnerships::Side;
 use keiro_store::repo::{self, Page};
-use keiro_store::sea_orm::{ConnectionTrait, DatabaseTransaction};
+use keiro_store::sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::OffsetDateTime;
@@ -29,215 +28,29 @@ fn refused(r: Refusal) -> AppError {
     }
 }
 
-fn lang_of(me: &CurrentUser) -> Language {
-    me.language().unwrap_or(Language::En)
-}
-
-/// The draft a provider sends to a reseller (R-PRT-1).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Draft {
-    pub subject: String,
-    pub body: String,
-    pub mailto: String,
-}
-
-/// A new partnership request: its link (the URL only in the first answer) and the draft.
-#[derive(Debug, Clone)]
-pub struct Requested {
-    pub link: LinkView,
-    pub url: Option<String>,
-    pub draft: Option<Draft>,
-    pub replayed: bool,
-}
-
-fn draft(app: &App, me: &CurrentUser, lang: Language, url: &str, expires: OffsetDateTime) -> Draft {
-    let (subject, body) = mail::render_draft(
-        "partnership-draft",
-        lang,
-        app.config.brand.name(lang),
-        &[
-            ("company", me.org.legal_name.clone()),
-            ("partner_id", me.org.partner_id.clone().unwrap_or_default()),
-            ("link", url.to_string()),
-            ("expires", crate::auth::fmt_time(expires)),
-            ("sender", me.user.full_name.clone()),
-        ],
-    );
-    let mailto = mail::mailto("", &subject, &body);
-    Draft {
-        subject,
-        body,
-        mailto,
-    }
-}
-
-/// Whom Keiro should email a new link to, and the (possibly edited) text; without a text, the
-/// draft is sent.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SendTo {
-    pub to: String,
-    pub message: Option<String>,
-}
-
-/// Creates a partnership request link (provider side), and emails it when asked, in one
-/// transaction: a refused email (bad address, too many sent) leaves no orphan link. The draft
-/// is in `lang` (the page's language), else the user's.
+/// Creates a partnership request link (provider side, R-PRT-1), with its draft in `lang` (the
+/// page's language, else the user's), and emails it when asked (in the same transaction).
 pub async fn request(
     app: &App,
     ctx: &Ctx,
     lang: Option<Language>,
     idem: Option<&str>,
     send_to: Option<SendTo>,
-) -> AppResult<Requested> {
+) -> AppResult<Issued> {
     let me = ctx.user()?;
     me.require(Action::RequestPartnership, "partnership request")?;
     partnership::may_request(&partner_facts(&me.org)).map_err(refused)?;
-    let lang = lang.unwrap_or_else(|| lang_of(me));
-    let recipient = send_to.as_ref().map(|s| Email::parse(&s.to)).transpose()?;
-    let key = match idem {
-        Some(k) => Some(Key::new(
-            &format!("partnership-request:{}", me.user.id),
-            k,
-            &json!({ "send_to": send_to }),
-        )?),
-        None => None,
-    };
-    if let Some(k) = &key
-        && let Some(r) = idempotency::lookup(app.db.reader(), k).await?
-    {
-        return replay(app, me, r).await;
-    }
-    let tx = app.db.begin().await?;
-    let (m, token) =
-        invitations::create(&tx, app, me, InvitationKind::Partnership, json!({})).await?;
-    if let Some(k) = &key {
-        // The token is a secret shown once: a replay answers with the link's id only.
-        idempotency::store(&tx, k, 201, &json!({ "id": m.id }), app.now()).await?;
-    }
-    audit::record(
-        &tx,
-        ctx,
-        app.now(),
-        Event::new("partnership.requested", "invitation", &m.id)
-            .in_org(&me.org.id)
-            .details(json!({ "expires_at": crate::auth::fmt_time(m.expires_at) })),
-    )
-    .await?;
-    let url = invitations::url(app, &token);
-    let d = draft(app, me, lang, &url, m.expires_at);
-    if let (Some(to), Some(s)) = (&recipient, &send_to) {
-        let text = s.message.as_deref().unwrap_or(&d.body);
-        email_link(&tx, app, ctx, me, lang, &m.id, &url, to, text).await?;
-    }
-    let fresh = repo::invitations::get_in_org(&tx, &me.org.id, &m.id)
-        .await?
-        .ok_or(AppError::NotFound("invitation"))?;
-    tx.commit().await?;
-    Ok(Requested {
-        link: invitations::view(&fresh, app.now())?,
-        draft: Some(d),
-        url: Some(url),
-        replayed: false,
-    })
-}
-
-async fn replay(app: &App, me: &CurrentUser, r: idempotency::Replay) -> AppResult<Requested> {
-    let id = r.body["id"].as_str().unwrap_or_default();
-    let m = repo::invitations::get_in_org(app.db.reader(), &me.org.id, id)
-        .await?
-        .ok_or(AppError::NotFound("invitation"))?;
-    Ok(Requested {
-        link: invitations::view(&m, app.now())?,
-        url: None,
-        draft: None,
-        replayed: true,
-    })
-}
-
-/// Queues the invitation email (the link kept in the text, R-PRT-1), records the recipient and
-/// audits, inside the caller's transaction. Limited per organization and hour: Keiro is no
-/// spam relay.
-#[allow(clippy::too_many_arguments)]
-async fn email_link(
-    tx: &DatabaseTransaction,
-    app: &App,
-    ctx: &Ctx,
-    me: &CurrentUser,
-    lang: Language,
-    link_id: &str,
-    url: &str,
-    to: &Email,
-    message: &str,
-) -> AppResult<()> {
-    if message.chars().count() > 10_000 {
-        return Err(AppError::validation(
-            "message",
-            "message_too_long",
-            "the message has at most 10000 characters",
-        ));
-    }
-    if let Some(wait) = app
-        .throttle
-        .invitation_emails
-        .hit(&format!("org:{}", me.org.id), app.now())
-    {
-        return Err(AppError::RateLimited {
-            retry_after_secs: wait,
-            code: "too_many_invitations",
-        });
-    }
-    outbox::enqueue_email(
-        tx,
+    invitations::issue(
         app,
-        Some(&me.org.id),
-        "partnership-request",
-        to.as_str(),
-        lang,
-        &[
-            ("message", keep_link(message, url)),
-            ("company", me.org.legal_name.clone()),
-            ("sender", me.user.full_name.clone()),
-        ],
-    )
-    .await?;
-    repo::invitations::set_recipient(tx, link_id, to.as_str()).await?;
-    audit::record(
-        tx,
         ctx,
-        app.now(),
-        Event::new("partnership.request_sent", "invitation", link_id)
-            .in_org(&me.org.id)
-            .details(json!({ "to": to.as_str() })),
+        me,
+        InvitationKind::Partnership,
+        json!({}),
+        lang,
+        idem,
+        send_to,
     )
     .await
-}
-
-/// Emails an existing open link through Keiro (the draft page's "Send"), with the text as the
-/// user edited it.
-pub async fn send(
-    app: &App,
-    ctx: &Ctx,
-    lang: Option<Language>,
-    token: &str,
-    to: &str,
-    message: &str,
-) -> AppResult<()> {
-    let me = ctx.user()?;
-    me.require(Action::RequestPartnership, "partnership request")?;
-    let to = Email::parse(to)?;
-    let tx = app.db.begin().await?;
-    let link = invitations::find(&tx, token).await?;
-    if link.org_id != me.org.id || link.kind != InvitationKind::Partnership.code() {
-        return Err(AppError::NotFound("invitation"));
-    }
-    if let Some(e) = invitations::refusal(invitations::status_of(&link, app.now())?) {
-        return Err(e);
-    }
-    let url = invitations::url(app, token);
-    let lang = lang.unwrap_or_else(|| lang_of(me));
-    email_link(&tx, app, ctx, me, lang, &link.id, &url, &to, message).await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 /// One side's view of a partnership: the other organization and the state of the provider's

@@ -76,7 +76,7 @@ pub async fn create_request(
     match kind_param(&b.kind)? {
         InvitationKind::Partnership => {}
     }
-    let send_to = b.send_to.map(|to| keiro_app::partnerships::SendTo {
+    let send_to = b.send_to.map(|to| keiro_app::invitations::SendTo {
         to,
         message: b.message,
     });

@@ -232,7 +232,7 @@ pub async fn send(
     let f = p.form(f)?;
     p.user()?;
     p.check_csrf(&f.csrf)?;
-    keiro_app::partnerships::send(&s.app, &p.ctx(), Some(p.lang), &f.token, &f.to, &f.message)
+    keiro_app::invitations::send(&s.app, &p.ctx(), Some(p.lang), &f.token, &f.to, &f.message)
         .await
         .map_err(|e| p.app_error(e))?;
     Ok(Redirect::to("/indirect-resellers?done=sent").into_response())
