@@ -509,9 +509,14 @@ pub struct ProgramRoles {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRelationshipRequest {
-    /// What the link offers: `partnership` (a provider asks a reseller to approve it).
+    /// What the link offers: `partnership` (a provider asks a reseller to approve it),
+    /// `reseller_relationship` (a partner asks customers for a reseller relationship) or
+    /// `three_way_relationship` (a reseller asks customers for relationships with itself and
+    /// `provider_id`, one of its indirect providers).
     #[schema(example = "partnership")]
     pub kind: String,
+    /// For `three_way_relationship`: the indirect provider's organization id.
+    pub provider_id: Option<String>,
     pub send_to: Option<String>,
     #[schema(max_length = 10000)]
     pub message: Option<String>,
@@ -625,6 +630,75 @@ pub struct InvitationAccepted {
     pub kind: String,
     /// For `partnership`: the new indirect provider.
     pub partner: Option<Partner>,
+    /// For relationship kinds: the partners the customer now has a relationship with.
+    pub partners: Vec<PartnerContact>,
+}
+
+/// A partner as its customer sees it, with contact details (R-ORG-2).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PartnerContact {
+    pub id: String,
+    pub legal_name: String,
+    pub partner_id: Option<String>,
+    pub email: String,
+    pub phone: String,
+    pub website: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub since: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PartnerContactList {
+    pub items: Vec<PartnerContact>,
+    pub next_cursor: Option<String>,
+}
+
+/// A customer on its partner's Customers page.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Customer {
+    pub id: String,
+    pub legal_name: String,
+    pub primary_domain: String,
+    pub country: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub since: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CustomerList {
+    pub items: Vec<Customer>,
+    pub next_cursor: Option<String>,
+}
+
+/// `POST /v1/invitations/signup`: a new customer and its first global admin, through an open
+/// relationship link (R-REL-4).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerSignUp {
+    #[schema(min_length = 1)]
+    pub token: String,
+    #[schema(min_length = 1, max_length = 200)]
+    pub company_name: String,
+    /// Two-letter ISO code.
+    #[schema(min_length = 2, max_length = 2)]
+    pub country: String,
+    pub primary_domain: String,
+    #[schema(min_length = 1, max_length = 200)]
+    pub full_name: String,
+    pub email: String,
+    #[schema(min_length = 12, max_length = 256)]
+    pub password: String,
+}
+
+/// The answer to a customer sign-up: the new ids and an API token for the new global admin
+/// (shown once), to accept the link with.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CustomerSignedUp {
+    pub organization_id: String,
+    pub user_id: String,
+    pub token: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

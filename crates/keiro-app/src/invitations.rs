@@ -68,12 +68,18 @@ pub fn url(app: &App, token: &str) -> String {
 fn manage_action(kind: InvitationKind) -> Action {
     match kind {
         InvitationKind::Partnership => Action::RequestPartnership,
+        InvitationKind::ResellerRelationship | InvitationKind::ThreeWayRelationship => {
+            Action::RequestCustomerRelationship
+        }
     }
 }
 
 fn view_action(kind: InvitationKind) -> Action {
     match kind {
         InvitationKind::Partnership => Action::ViewPartnerships,
+        InvitationKind::ResellerRelationship | InvitationKind::ThreeWayRelationship => {
+            Action::ViewCustomers
+        }
     }
 }
 
@@ -305,6 +311,8 @@ pub struct Issued {
 fn templates(kind: InvitationKind) -> (&'static str, &'static str) {
     match kind {
         InvitationKind::Partnership => ("partnership-draft", "partnership-request"),
+        InvitationKind::ResellerRelationship => ("relationship-draft", "relationship-request"),
+        InvitationKind::ThreeWayRelationship => ("three-way-draft", "relationship-request"),
     }
 }
 
@@ -319,6 +327,7 @@ fn draft(
     lang: Language,
     url: &str,
     expires: OffsetDateTime,
+    provider: &str,
 ) -> Draft {
     let (subject, body) = mail::render_draft(
         templates(kind).0,
@@ -330,6 +339,7 @@ fn draft(
             ("link", url.to_string()),
             ("expires", crate::auth::fmt_time(expires)),
             ("sender", me.user.full_name.clone()),
+            ("provider", provider.to_string()),
         ],
     );
     let mailto = mail::mailto("", &subject, &body);
@@ -396,7 +406,15 @@ pub(crate) async fn issue(
     )
     .await?;
     let link_url = url(app, &token);
-    let d = draft(app, me, kind, lang, &link_url, m.expires_at);
+    // A three-way link names the reseller's provider in its text.
+    let provider = match payload_provider(&m) {
+        Some(id) => repo::orgs::get(&tx, &id)
+            .await?
+            .map(|o| o.legal_name)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let d = draft(app, me, kind, lang, &link_url, m.expires_at, &provider);
     if let (Some(to), Some(s)) = (&recipient, &send_to) {
         let text = s.message.as_deref().unwrap_or(&d.body);
         email_link(&tx, app, ctx, me, kind, lang, &m.id, &link_url, to, text).await?;
@@ -411,6 +429,11 @@ pub(crate) async fn issue(
         url: Some(link_url),
         replayed: false,
     })
+}
+
+fn payload_provider(m: &invitation::Model) -> Option<String> {
+    let v: Value = serde_json::from_str(&m.payload).ok()?;
+    v["provider_org_id"].as_str().map(str::to_string)
 }
 
 /// Queues the invitation email (the link kept in the text), records the recipient and audits,
@@ -501,4 +524,28 @@ pub async fn send(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// What accepting a link did, by kind.
+#[derive(Debug, Clone)]
+pub enum Accepted {
+    /// A reseller approved an indirect provider (R-PRT-2).
+    Partnership(crate::partnerships::PartnerView),
+    /// A customer accepted relationships with these partners (R-REL-2, R-REL-3).
+    Relationships(Vec<crate::relationships::PartnerContact>),
+}
+
+/// Accepts a link of any kind as the signed-in user's organization; the kind's own rules apply.
+pub async fn accept(app: &App, ctx: &Ctx, token: &str, confirmed: bool) -> AppResult<Accepted> {
+    let link = find(app.db.reader(), token).await?;
+    match kind_of(&link)? {
+        InvitationKind::Partnership => crate::partnerships::accept(app, ctx, token, confirmed)
+            .await
+            .map(Accepted::Partnership),
+        InvitationKind::ResellerRelationship | InvitationKind::ThreeWayRelationship => {
+            crate::relationships::accept(app, ctx, token, confirmed)
+                .await
+                .map(Accepted::Relationships)
+        }
+    }
 }

@@ -22,6 +22,7 @@ pub mod orgs;
 pub mod outbox;
 pub mod partnerships;
 pub mod registry;
+pub mod relationships;
 pub mod rights;
 pub mod secrets;
 pub mod throttle;

@@ -15,7 +15,7 @@ fluent_templates::static_loader! {
 }
 
 /// Templates the outbox knows. Each has `<name>-subject` and `<name>-body` in every language.
-pub const TEMPLATES: [&str; 9] = [
+pub const TEMPLATES: [&str; 11] = [
     "password-changed",
     "api-token-created",
     "enrollment-verify",
@@ -25,10 +25,12 @@ pub const TEMPLATES: [&str; 9] = [
     "enrollment-rejected",
     "partnership-request",
     "partnership-accepted",
+    "relationship-request",
+    "relationship-accepted",
 ];
 
 /// Drafts the portal shows a user to send from their own mail app (R-PRT-1): no footer.
-pub const DRAFTS: [&str; 1] = ["partnership-draft"];
+pub const DRAFTS: [&str; 3] = ["partnership-draft", "relationship-draft", "three-way-draft"];
 
 /// Renders a template into (subject, body) in `lang`, footer included.
 pub fn render(
@@ -133,6 +135,7 @@ mod tests {
                     ("message", "Dear Aiko, please accept.".to_string()),
                     ("sender", "Aiko".to_string()),
                     ("reseller", "Fabrikam".to_string()),
+                    ("customer", "Northwind".to_string()),
                 ];
                 let (s, b) = render(t, lang, "Keiro", &args);
                 assert!(
@@ -158,6 +161,7 @@ mod tests {
                         ("link", "https://x/invite?token=t".into()),
                         ("expires", "2026-04-01".into()),
                         ("sender", "Aiko".into()),
+                        ("provider", "Sakura".into()),
                     ],
                 );
                 assert!(

@@ -11,6 +11,10 @@ use keiro_store::sea_orm::ConnectionTrait;
 /// A provider's admin access to a partnered reseller's organization (R-PRT-4).
 pub const PROVIDER_ADMIN: &str = "provider_admin";
 
+/// Delegated admin over a customer (R-REL-3, R-REL-7): the customer's global admin rights for
+/// partner users with full delegated access, password admin rights for limited access.
+pub const DAP: &str = "dap";
+
 /// The target for resources owned by `owner`, with the grants it gave the actor's organization.
 pub async fn target(
     c: &impl ConnectionTrait,
@@ -22,7 +26,7 @@ pub async fn target(
     let mut grants = Vec::new();
     if owner.id != me.org.id {
         for r in repo::rights::live(c, &owner.id, &me.org.id).await? {
-            if r.kind == PROVIDER_ADMIN {
+            if r.kind == PROVIDER_ADMIN || r.kind == DAP {
                 grants.push(Grant::DelegatedAdmin);
             }
         }

@@ -9,6 +9,12 @@ pub enum InvitationKind {
     /// A provider asks a reseller to approve it as indirect provider (R-PRT-1). Single-use: it
     /// creates one partnership.
     Partnership,
+    /// A partner asks customers for a reseller relationship (R-REL-2, R-REL-4). Multi-use: like
+    /// the seed's link "customized for the partner", it can go to many customers.
+    ResellerRelationship,
+    /// A reseller asks customers for relationships with itself and one of its indirect providers
+    /// at once (R-REL-3). Multi-use.
+    ThreeWayRelationship,
 }
 
 /// How often a link of a kind may be accepted.
@@ -21,11 +27,17 @@ pub enum Usage {
 }
 
 impl InvitationKind {
-    pub const ALL: [InvitationKind; 1] = [InvitationKind::Partnership];
+    pub const ALL: [InvitationKind; 3] = [
+        InvitationKind::Partnership,
+        InvitationKind::ResellerRelationship,
+        InvitationKind::ThreeWayRelationship,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             InvitationKind::Partnership => "partnership",
+            InvitationKind::ResellerRelationship => "reseller_relationship",
+            InvitationKind::ThreeWayRelationship => "three_way_relationship",
         }
     }
 
@@ -40,12 +52,21 @@ impl InvitationKind {
                 "orders_for_your_customers",
                 "admin_access_to_your_organization",
             ],
+            InvitationKind::ResellerRelationship => &["reseller_of_record"],
+            InvitationKind::ThreeWayRelationship => &[
+                "reseller_of_record",
+                "provider_orders_for_you",
+                "reseller_admin_access",
+            ],
         }
     }
 
     pub fn usage(self) -> Usage {
         match self {
             InvitationKind::Partnership => Usage::SingleUse,
+            InvitationKind::ResellerRelationship | InvitationKind::ThreeWayRelationship => {
+                Usage::MultiUse
+            }
         }
     }
 }
@@ -133,6 +154,15 @@ mod tests {
             Some(InvitationKind::Partnership)
         );
         assert_eq!(InvitationKind::parse("nope"), None);
+        for k in InvitationKind::ALL {
+            assert_eq!(InvitationKind::parse(k.code()), Some(k));
+            assert!(!k.grants().is_empty());
+        }
+        assert_eq!(
+            InvitationKind::ResellerRelationship.usage(),
+            Usage::MultiUse,
+            "R-REL-2: one partner link for many customers"
+        );
     }
 
     #[test]

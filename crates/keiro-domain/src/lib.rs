@@ -13,6 +13,7 @@ pub mod org;
 pub mod partnership;
 pub mod password;
 pub mod policy;
+pub mod relationship;
 pub mod roles;
 pub mod roles_doc;
 

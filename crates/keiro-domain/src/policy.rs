@@ -45,10 +45,18 @@ pub enum Action {
     ViewProviderDirectory,
     /// Operator only: maintain the provider directory (R-PRT-7).
     ManageProviderDirectory,
+    /// A partner's Customers page (R-REL-2, R-REL-10).
+    ViewCustomers,
+    /// A partner asks customers for reseller relationships (R-REL-2, R-REL-3).
+    RequestCustomerRelationship,
+    /// A customer accepts a partner's relationship request (R-REL-2).
+    AcceptPartnerRelationship,
+    /// A customer sees its partners and their contact details (R-ORG-2).
+    ViewPartners,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 23] = [
         Action::ManageOwnAccount,
         Action::ViewCompanyProfile,
         Action::EditCompanyProfile,
@@ -68,6 +76,10 @@ impl Action {
         Action::ManageProviderAdminAccess,
         Action::ViewProviderDirectory,
         Action::ManageProviderDirectory,
+        Action::ViewCustomers,
+        Action::RequestCustomerRelationship,
+        Action::AcceptPartnerRelationship,
+        Action::ViewPartners,
     ];
 
     pub fn code(self) -> &'static str {
@@ -91,6 +103,10 @@ impl Action {
             Action::ManageProviderAdminAccess => "manage_provider_admin_access",
             Action::ViewProviderDirectory => "view_provider_directory",
             Action::ManageProviderDirectory => "manage_provider_directory",
+            Action::ViewCustomers => "view_customers",
+            Action::RequestCustomerRelationship => "request_customer_relationship",
+            Action::AcceptPartnerRelationship => "accept_partner_relationship",
+            Action::ViewPartners => "view_partners",
         }
     }
 
@@ -119,6 +135,10 @@ impl Action {
                 | Action::RemovePartnership
                 | Action::ManageProviderAdminAccess
                 | Action::ViewProviderDirectory
+                | Action::ViewCustomers
+                | Action::RequestCustomerRelationship
+                | Action::AcceptPartnerRelationship
+                | Action::ViewPartners
         )
     }
 }
@@ -276,6 +296,26 @@ pub fn role_allows(kind: OrgKind, role: Role, action: Action) -> bool {
             | A::ManageProviderAdminAccess,
         ) => false,
         (OrgKind::Customer, A::ViewProviderDirectory) => false,
+        // Customers: seed 001's roles for the customer list and relationship requests are admin
+        // agent and sales agent; helpdesk agents see the list to help customers.
+        (
+            OrgKind::Operator | OrgKind::Customer,
+            A::ViewCustomers | A::RequestCustomerRelationship,
+        ) => false,
+        (OrgKind::Partner, A::ViewCustomers) => matches!(
+            role,
+            R::GlobalAdmin | R::AdminAgent | R::SalesAgent | R::HelpdeskAgent
+        ),
+        (OrgKind::Partner, A::RequestCustomerRelationship) => {
+            matches!(role, R::GlobalAdmin | R::AdminAgent | R::SalesAgent)
+        }
+        // A customer's global admin accepts (R-REL-2); every customer user sees its partners'
+        // contact details (R-ORG-2).
+        (OrgKind::Customer, A::AcceptPartnerRelationship) => role == R::GlobalAdmin,
+        (OrgKind::Customer, A::ViewPartners) => true,
+        (OrgKind::Operator | OrgKind::Partner, A::AcceptPartnerRelationship | A::ViewPartners) => {
+            false
+        }
         (OrgKind::Partner, A::ViewProviderDirectory) => true,
         (OrgKind::Partner, A::ViewPartnerships) => matches!(
             role,

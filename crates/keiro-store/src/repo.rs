@@ -1619,6 +1619,99 @@ pub mod relationships {
             .to_owned()
     }
 
+    pub async fn active_between(
+        c: &impl ConnectionTrait,
+        partner: &str,
+        customer: &str,
+    ) -> Result<Option<customer_relationship::Model>, StoreError> {
+        Ok(customer_relationship::Entity::find()
+            .filter(C::PartnerOrgId.eq(partner))
+            .filter(C::CustomerOrgId.eq(customer))
+            .filter(C::State.eq("active"))
+            .one(c)
+            .await?)
+    }
+
+    /// A partner's customers (active relationships), paged by customer id, searched by name or
+    /// domain; each with its relationship row.
+    pub async fn customers(
+        c: &impl ConnectionTrait,
+        partner: &str,
+        q: Option<&str>,
+        cursor: Option<&str>,
+        limit: u64,
+    ) -> Result<Page<(organization::Model, customer_relationship::Model)>, StoreError> {
+        use organization::Column as O;
+        let mut sel = organization::Entity::find()
+            .filter(O::Kind.eq("customer"))
+            .filter(Expr::col(O::Id).in_subquery(customers_of(partner)));
+        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+            sel = sel.filter(
+                Condition::any()
+                    .add(contains_ci(O::LegalName, q))
+                    .add(contains_ci(O::PrimaryDomain, q)),
+            );
+        }
+        if let Some(cur) = cursor {
+            sel = sel.filter(O::Id.gt(cur));
+        }
+        let rows = sel.order_by_asc(O::Id).limit(limit + 1).all(c).await?;
+        let p = page(rows, limit, |r| r.id.clone());
+        let ids: Vec<String> = p.items.iter().map(|o| o.id.clone()).collect();
+        let rels = customer_relationship::Entity::find()
+            .filter(C::PartnerOrgId.eq(partner))
+            .filter(C::State.eq("active"))
+            .filter(C::CustomerOrgId.is_in(ids))
+            .all(c)
+            .await?;
+        let items = p
+            .items
+            .into_iter()
+            .filter_map(|o| {
+                let r = rels.iter().find(|r| r.customer_org_id == o.id)?.clone();
+                Some((o, r))
+            })
+            .collect();
+        Ok(Page {
+            items,
+            next_cursor: p.next_cursor,
+        })
+    }
+
+    /// A customer's partners (active relationships), oldest relationship first.
+    pub async fn partners(
+        c: &impl ConnectionTrait,
+        customer: &str,
+        cursor: Option<&str>,
+        limit: u64,
+    ) -> Result<Page<(customer_relationship::Model, organization::Model)>, StoreError> {
+        let mut sel = customer_relationship::Entity::find()
+            .filter(C::CustomerOrgId.eq(customer))
+            .filter(C::State.eq("active"));
+        if let Some(cur) = cursor {
+            sel = sel.filter(C::Id.gt(cur));
+        }
+        let rows = sel.order_by_asc(C::Id).limit(limit + 1).all(c).await?;
+        let p = page(rows, limit, |r| r.id.clone());
+        let ids: Vec<String> = p.items.iter().map(|r| r.partner_org_id.clone()).collect();
+        let orgs = organization::Entity::find()
+            .filter(organization::Column::Id.is_in(ids))
+            .all(c)
+            .await?;
+        let items = p
+            .items
+            .into_iter()
+            .filter_map(|r| {
+                let o = orgs.iter().find(|o| o.id == r.partner_org_id)?.clone();
+                Some((r, o))
+            })
+            .collect();
+        Ok(Page {
+            items,
+            next_cursor: p.next_cursor,
+        })
+    }
+
     /// Customers with an active relationship to both `a` and `b` (R-PRT-3): what a provider and
     /// its reseller share, and nothing either has alone (R-PRT-5). Paged by customer id, searched
     /// by name or domain.

@@ -86,3 +86,45 @@ partnership-accepted-body =
     Hello { $name },
 
     { $reseller } accepted your partnership request. It is now on your Indirect resellers page, and { $company } has admin access to its organization until the reseller removes it.
+
+relationship-draft-subject = { $company } invites you to a reseller relationship
+relationship-draft-body =
+    Hello,
+
+    { $company } would like to be your reseller in the { $brand } program, so that we can provide and manage your subscriptions and services for you.
+
+    To accept, open the link below and sign in as a global admin of your organization. If your company has no account yet, you can create one from the same link.
+
+    { $link }
+
+    The link expires at { $expires } (UTC).
+
+    Best regards,
+    { $sender }
+
+three-way-draft-subject = { $company } and { $provider } invite you to a reseller relationship
+three-way-draft-body =
+    Hello,
+
+    { $company } would like to be your reseller in the { $brand } program, together with its indirect provider { $provider }. { $company } will administer your subscriptions, licenses and users, and { $provider } will place orders for you.
+
+    To accept both relationships at once, open the link below and sign in as a global admin of your organization. If your company has no account yet, you can create one from the same link.
+
+    { $link }
+
+    The link expires at { $expires } (UTC).
+
+    Best regards,
+    { $sender }
+
+relationship-request-subject = { $company } invites you to a reseller relationship
+relationship-request-body =
+    { $message }
+
+    (Sent through { $brand } on behalf of { $sender }, { $company }.)
+
+relationship-accepted-subject = { $customer } accepted a reseller relationship with { $company }
+relationship-accepted-body =
+    Hello { $name },
+
+    { $customer } accepted your invitation. It is now on your Customers page.

@@ -8,8 +8,9 @@ mod health;
 mod me;
 pub(crate) mod organization;
 mod outbox;
-mod partnerships;
+pub(crate) mod partnerships;
 pub(crate) mod registry;
+pub(crate) mod relationships;
 mod tokens;
 pub(crate) mod users;
 
@@ -41,6 +42,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "enrollment", description = "Partner enrollment (the applicant's side)"),
         (name = "organization", description = "The caller's organization and company profile"),
         (name = "users", description = "User management in the caller's organization"),
+        (name = "customers", description = "Customers and their partners: reseller relationships"),
         (name = "partnerships", description = "Relationship requests, indirect resellers and providers, the provider directory"),
         (name = "operator", description = "Operator staff tasks"),
         (name = "health", description = "Load balancer probes"),
@@ -128,6 +130,9 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
             partnerships::grant_admin_access,
             partnerships::remove_admin_access
         ))
+        .routes(routes!(relationships::list_customers))
+        .routes(routes!(relationships::list_partners))
+        .routes(routes!(relationships::sign_up))
         .routes(routes!(directory::search))
         .routes(routes!(
             directory::get_entry,

@@ -54,7 +54,7 @@ fn kind_param(kind: &str) -> Result<InvitationKind, ApiError> {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_kind",
-            "kind must be one of: partnership",
+            "kind must be one of: partnership, reseller_relationship, three_way_relationship",
         )
         .field("kind", "invalid_kind", "unknown kind")
     })
@@ -73,14 +73,32 @@ pub async fn create_request(
     ApiJson(b): ApiJson<CreateRelationshipRequest>,
 ) -> ApiResult<Response> {
     let key = idempotency_key(&headers)?;
-    match kind_param(&b.kind)? {
-        InvitationKind::Partnership => {}
-    }
+    let kind = kind_param(&b.kind)?;
     let send_to = b.send_to.map(|to| keiro_app::invitations::SendTo {
         to,
         message: b.message,
     });
-    let r = keiro_app::partnerships::request(&s.app, &ctx, None, key.as_deref(), send_to).await?;
+    let key = key.as_deref();
+    let r = match kind {
+        InvitationKind::Partnership => {
+            keiro_app::partnerships::request(&s.app, &ctx, None, key, send_to).await?
+        }
+        InvitationKind::ResellerRelationship => {
+            keiro_app::relationships::request(&s.app, &ctx, None, key, send_to).await?
+        }
+        InvitationKind::ThreeWayRelationship => {
+            let provider = b.provider_id.ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "provider_required",
+                    "a three-way request names provider_id, one of your indirect providers",
+                )
+                .field("provider_id", "provider_required", "required")
+            })?;
+            keiro_app::relationships::request_three_way(&s.app, &ctx, &provider, None, key, send_to)
+                .await?
+        }
+    };
     let sent = r.link.recipient_email.is_some();
     let status = if r.replayed {
         StatusCode::OK
@@ -109,7 +127,7 @@ pub async fn create_request(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RequestParams {
-    /// Only `partnership` today (the default).
+    /// partnership (the default), reseller_relationship or three_way_relationship.
     #[param(min_length = 1)]
     pub kind: Option<String>,
     /// open, used or revoked (as stored; an open link past its expiry lists as expired).
@@ -211,8 +229,9 @@ pub async fn preview(
     }))
 }
 
-/// Accepts a link as the caller's organization (R-PRT-2: an admin of an approved indirect
-/// reseller, with `confirm: true`).
+/// Accepts a link as the caller's organization, with `confirm: true`: a partnership by an admin
+/// of an approved indirect reseller (R-PRT-2), a relationship by a customer's global admin
+/// (R-REL-2, R-REL-3).
 #[utoipa::path(post, path = "/v1/invitations/accept", tag = "partnerships", security(("bearer" = [])),
     request_body = AcceptInvitation,
     responses((status = 200, body = InvitationAccepted),
@@ -222,11 +241,24 @@ pub async fn accept(
     ApiCtx(ctx): ApiCtx,
     ApiJson(b): ApiJson<AcceptInvitation>,
 ) -> ApiResult<Json<InvitationAccepted>> {
-    let v = keiro_app::partnerships::accept(&s.app, &ctx, &b.token, b.confirm).await?;
-    Ok(Json(InvitationAccepted {
-        kind: InvitationKind::Partnership.code().into(),
-        partner: Some(partner_body(v)),
-    }))
+    use keiro_app::invitations::Accepted;
+    Ok(Json(
+        match keiro_app::invitations::accept(&s.app, &ctx, &b.token, b.confirm).await? {
+            Accepted::Partnership(v) => InvitationAccepted {
+                kind: InvitationKind::Partnership.code().into(),
+                partner: Some(partner_body(v)),
+                partners: vec![],
+            },
+            Accepted::Relationships(v) => InvitationAccepted {
+                kind: "reseller_relationship".into(),
+                partner: None,
+                partners: v
+                    .into_iter()
+                    .map(crate::api::relationships::contact_body)
+                    .collect(),
+            },
+        },
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

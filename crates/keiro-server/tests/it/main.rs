@@ -10,6 +10,7 @@ mod mfa;
 mod partnerships;
 mod portal;
 mod portal_partners;
+mod relationships;
 mod smtp;
 mod storage;
 mod users;

@@ -1,0 +1,421 @@
+//! Reseller relationships with customers (R-REL-1…5): a partner's request link (alone, or a
+//! reseller's together with one of its indirect providers), acceptance by a customer's global
+//! admin, sign-up of a new customer through the link, the partner's Customers page and the
+//! customer's view of its partners with their contact details (R-ORG-2).
+
+use crate::admin::{NewOrg, NewUser, insert_org, insert_user};
+use crate::audit::{self, Event};
+use crate::invitations::{self, Issued, SendTo};
+use crate::orgs::partner_facts;
+use crate::rights::DAP;
+use crate::{App, AppError, AppResult, Ctx, CurrentUser, outbox};
+use keiro_domain::invitation::InvitationKind;
+use keiro_domain::relationship::{self, Refusal};
+use keiro_domain::{Action, CompanyProfile, DelegatedAccess, Language, OrgKind, Role};
+use keiro_store::entities::{customer_relationship, delegated_right, organization};
+use keiro_store::repo::{self, Page};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+fn refused(r: Refusal) -> AppError {
+    match r {
+        Refusal::AlreadyRelated => AppError::Conflict {
+            code: r.code(),
+            message: r.message().into(),
+        },
+        _ => AppError::Forbidden {
+            code: r.code(),
+            message: r.message().into(),
+            required_roles: vec![],
+        },
+    }
+}
+
+fn has_dap_authorization(o: &organization::Model) -> bool {
+    o.authorizations.split(',').any(|a| a == "delegated_admin")
+}
+
+/// Creates a reseller relationship request link (R-REL-2) with its draft; emails it if asked.
+pub async fn request(
+    app: &App,
+    ctx: &Ctx,
+    lang: Option<Language>,
+    idem: Option<&str>,
+    send_to: Option<SendTo>,
+) -> AppResult<Issued> {
+    let me = ctx.user()?;
+    me.require(Action::RequestCustomerRelationship, "relationship request")?;
+    relationship::may_request(&partner_facts(&me.org)).map_err(refused)?;
+    invitations::issue(
+        app,
+        ctx,
+        me,
+        InvitationKind::ResellerRelationship,
+        json!({}),
+        lang,
+        idem,
+        send_to,
+    )
+    .await
+}
+
+/// Creates a three-way link (R-REL-3): one acceptance makes the customer's relationships with
+/// the reseller and with `provider`, one of its indirect providers. The reseller also gets
+/// delegated admin over the customer when the operator authorized it for delegated admin.
+pub async fn request_three_way(
+    app: &App,
+    ctx: &Ctx,
+    provider: &str,
+    lang: Option<Language>,
+    idem: Option<&str>,
+    send_to: Option<SendTo>,
+) -> AppResult<Issued> {
+    let me = ctx.user()?;
+    me.require(Action::RequestCustomerRelationship, "relationship request")?;
+    let partnered = repo::partnerships::active_between(app.db.reader(), provider, &me.org.id)
+        .await?
+        .is_some();
+    relationship::may_request_three_way(&partner_facts(&me.org), partnered).map_err(refused)?;
+    invitations::issue(
+        app,
+        ctx,
+        me,
+        InvitationKind::ThreeWayRelationship,
+        json!({ "provider_org_id": provider, "dap": has_dap_authorization(&me.org) }),
+        lang,
+        idem,
+        send_to,
+    )
+    .await
+}
+
+/// A partner as a customer sees it, with its contact details (R-ORG-2).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PartnerContact {
+    pub org_id: String,
+    pub legal_name: String,
+    pub partner_id: Option<String>,
+    pub email: String,
+    pub phone: String,
+    pub website: String,
+    pub since: OffsetDateTime,
+}
+
+fn contact(o: &organization::Model, since: OffsetDateTime) -> PartnerContact {
+    PartnerContact {
+        org_id: o.id.clone(),
+        legal_name: o.legal_name.clone(),
+        partner_id: o.partner_id.clone(),
+        email: o.email.clone(),
+        phone: o.phone.clone(),
+        website: o.website.clone(),
+        since,
+    }
+}
+
+/// Accepts a relationship link as the signed-in customer's global admin (R-REL-2, R-REL-3):
+/// one transaction takes a use of the link, creates the relationships it names that do not
+/// exist yet (and the reseller's delegated admin of a three-way link), audits each, and tells
+/// the link's creator. Returns the partners the customer now has.
+pub async fn accept(
+    app: &App,
+    ctx: &Ctx,
+    token: &str,
+    confirmed: bool,
+) -> AppResult<Vec<PartnerContact>> {
+    let me = ctx.user()?;
+    let tx = app.db.begin().await?;
+    let link = invitations::find(&tx, token).await?;
+    let kind = InvitationKind::parse(&link.kind).ok_or(AppError::NotFound("invitation"))?;
+    if !matches!(
+        kind,
+        InvitationKind::ResellerRelationship | InvitationKind::ThreeWayRelationship
+    ) {
+        return Err(AppError::NotFound("invitation"));
+    }
+    if let Some(e) = invitations::refusal(invitations::status_of(&link, app.now())?) {
+        return Err(e);
+    }
+    let reseller = repo::orgs::get(&tx, &link.org_id)
+        .await?
+        .ok_or(AppError::NotFound("invitation"))?;
+    relationship::may_accept(me.actor.org_kind, &partner_facts(&reseller)).map_err(refused)?;
+    me.require(Action::AcceptPartnerRelationship, "relationship")?;
+    if !confirmed {
+        return Err(AppError::validation(
+            "confirm",
+            "confirmation_required",
+            "tick the confirmation box to accept the relationship",
+        ));
+    }
+    let payload: serde_json::Value = serde_json::from_str(&link.payload).unwrap_or_default();
+    let mut partners = vec![reseller.clone()];
+    if kind == InvitationKind::ThreeWayRelationship {
+        let provider_id = payload["provider_org_id"].as_str().unwrap_or_default();
+        let provider = repo::orgs::get(&tx, provider_id).await?;
+        let partnered = repo::partnerships::active_between(&tx, provider_id, &reseller.id)
+            .await?
+            .is_some();
+        match provider {
+            Some(p) if partnered && partner_facts(&p).approved => partners.push(p),
+            _ => return Err(refused(Refusal::PartnerUnavailable)),
+        }
+    }
+    let mut new = Vec::new();
+    for p in &partners {
+        if repo::relationships::active_between(&tx, &p.id, &me.org.id)
+            .await?
+            .is_none()
+        {
+            new.push(p.clone());
+        }
+    }
+    if new.is_empty() {
+        return Err(refused(Refusal::AlreadyRelated));
+    }
+    invitations::take(&tx, app, &link, me).await?;
+    let now = app.now();
+    for p in &new {
+        let id = Uuid::now_v7().to_string();
+        repo::relationships::insert(
+            &tx,
+            customer_relationship::Model {
+                id: id.clone(),
+                partner_org_id: p.id.clone(),
+                customer_org_id: me.org.id.clone(),
+                state: "active".into(),
+                created_at: now,
+                ended_at: None,
+            },
+        )
+        .await
+        .map_err(|e| match e {
+            keiro_store::StoreError::Duplicate(_) => refused(Refusal::AlreadyRelated),
+            other => other.into(),
+        })?;
+        audit::record(
+            &tx,
+            ctx,
+            now,
+            Event::new("relationship.accepted", "customer_relationship", &id)
+                .in_org(&p.id)
+                .details(json!({ "partner": p.id, "customer": me.org.id, "invitation": link.id, "kind": kind.code() })),
+        )
+        .await?;
+    }
+    // A three-way link gives the reseller admin rights over the customer (R-REL-3) when the
+    // operator authorized it for delegated admin (R-REL-7).
+    if kind == InvitationKind::ThreeWayRelationship
+        && payload["dap"].as_bool() == Some(true)
+        && has_dap_authorization(&reseller)
+        && !repo::rights::live(&tx, &me.org.id, &reseller.id)
+            .await?
+            .iter()
+            .any(|r| r.kind == DAP)
+    {
+        let id = Uuid::now_v7().to_string();
+        repo::rights::insert(
+            &tx,
+            delegated_right::Model {
+                id: id.clone(),
+                owner_org_id: me.org.id.clone(),
+                grantee_org_id: reseller.id.clone(),
+                kind: DAP.into(),
+                source_id: Some(link.id.clone()),
+                granted_at: now,
+                granted_by: Some(me.user.id.clone()),
+                revoked_at: None,
+                revoked_by: None,
+            },
+        )
+        .await?;
+        audit::record(
+            &tx,
+            ctx,
+            now,
+            Event::new("delegated_admin.granted", "delegated_right", &id)
+                .in_org(&reseller.id)
+                .details(json!({ "owner": me.org.id, "grantee": reseller.id, "via": kind.code() })),
+        )
+        .await?;
+    }
+    if let Some(creator) = link.created_by.as_deref()
+        && let Some(u) = repo::users::get_for_auth(&tx, creator).await?
+        && u.active
+    {
+        let lang = u
+            .language
+            .as_deref()
+            .and_then(Language::parse)
+            .unwrap_or(Language::En);
+        outbox::enqueue_email(
+            &tx,
+            app,
+            Some(&reseller.id),
+            "relationship-accepted",
+            &u.email,
+            lang,
+            &[
+                ("name", u.full_name.clone()),
+                ("customer", me.org.legal_name.clone()),
+                ("company", reseller.legal_name.clone()),
+            ],
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(new.iter().map(|p| contact(p, now)).collect())
+}
+
+/// A new customer's company and first global admin, created through a relationship link.
+#[derive(Debug, Clone)]
+pub struct NewCustomer {
+    pub company_name: String,
+    pub country: String,
+    pub primary_domain: String,
+    pub full_name: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// R-REL-4: a person whose company has no account yet creates the customer organization and its
+/// first global admin through an open relationship link (only through one: no open
+/// self-registration), then accepts like any customer.
+pub async fn sign_up(app: &App, ctx: &Ctx, token: &str, n: NewCustomer) -> AppResult<CurrentUser> {
+    let now = app.now();
+    if let Some(wait) = app
+        .throttle
+        .signin_ip
+        .hit(&format!("signup:{}", ctx.client_ip), now)
+    {
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+            code: "too_many_sign_ins_from_address",
+        });
+    }
+    keiro_domain::password::check_new_password(&n.password, &n.email)?;
+    let tx = app.db.begin().await?;
+    let link = invitations::find(&tx, token).await?;
+    if !matches!(
+        InvitationKind::parse(&link.kind),
+        Some(InvitationKind::ResellerRelationship | InvitationKind::ThreeWayRelationship)
+    ) {
+        return Err(AppError::NotFound("invitation"));
+    }
+    if let Some(e) = invitations::refusal(invitations::status_of(&link, now)?) {
+        return Err(e);
+    }
+    let org = insert_org(
+        &tx,
+        app,
+        NewOrg {
+            kind: OrgKind::Customer,
+            profile: CompanyProfile {
+                legal_name: n.company_name,
+                address_line1: String::new(),
+                address_line2: String::new(),
+                city: String::new(),
+                region: String::new(),
+                postal_code: String::new(),
+                country: n.country,
+                phone: String::new(),
+                email: String::new(),
+                website: String::new(),
+                primary_domain: n.primary_domain,
+            },
+            program_roles: vec![],
+            authorizations: vec![],
+            partner_id: None,
+            enrolling: false,
+        },
+    )
+    .await?;
+    let (u, _) = insert_user(
+        &tx,
+        app,
+        &org,
+        NewUser {
+            email: &n.email,
+            full_name: &n.full_name,
+            roles: &[Role::GlobalAdmin],
+            delegated_access: DelegatedAccess::None,
+            password: Some(&n.password),
+        },
+    )
+    .await?;
+    audit::record_as(
+        &tx,
+        None,
+        ctx.request_id.as_deref(),
+        now,
+        Event::new("organization.created", "organization", &org.id)
+            .in_org(&org.id)
+            .details(json!({ "kind": "customer", "via": "invitation", "invitation": link.id, "admin": u.email })),
+    )
+    .await?;
+    tx.commit().await?;
+    CurrentUser::load(app.db.reader(), &u.id)
+        .await?
+        .ok_or(AppError::Internal("new user vanished".into()))
+}
+
+/// A customer as its partner's Customers page shows it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CustomerView {
+    pub id: String,
+    pub legal_name: String,
+    pub primary_domain: String,
+    pub country: String,
+    pub since: OffsetDateTime,
+}
+
+/// The caller's customers: those with an active relationship to its organization, and no
+/// others (R-REL-5).
+pub async fn customers(
+    app: &App,
+    ctx: &Ctx,
+    q: Option<&str>,
+    cursor: Option<&str>,
+    limit: u64,
+) -> AppResult<Page<CustomerView>> {
+    let me = ctx.user()?;
+    me.require(Action::ViewCustomers, "customers")?;
+    let page =
+        repo::relationships::customers(app.db.reader(), &me.org.id, q, cursor, limit).await?;
+    Ok(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(|(o, r)| CustomerView {
+                id: o.id,
+                legal_name: o.legal_name,
+                primary_domain: o.primary_domain,
+                country: o.country,
+                since: r.created_at,
+            })
+            .collect(),
+        next_cursor: page.next_cursor,
+    })
+}
+
+/// The caller's (customer's) partners with their contact details (R-ORG-2).
+pub async fn partners(
+    app: &App,
+    ctx: &Ctx,
+    cursor: Option<&str>,
+    limit: u64,
+) -> AppResult<Page<PartnerContact>> {
+    let me = ctx.user()?;
+    me.require(Action::ViewPartners, "partners")?;
+    let page = repo::relationships::partners(app.db.reader(), &me.org.id, cursor, limit).await?;
+    Ok(Page {
+        items: page
+            .items
+            .iter()
+            .map(|(r, o)| contact(o, r.created_at))
+            .collect(),
+        next_cursor: page.next_cursor,
+    })
+}

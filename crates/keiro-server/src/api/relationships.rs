@@ -1,0 +1,128 @@
+//! Customers and partners (R-REL-2…5, R-ORG-2): a partner's customers, a customer's partners
+//! with their contact details, and a new customer's sign-up through a relationship link.
+
+use crate::api::ApiQuery;
+use crate::api::partnerships::PartnerParams;
+use crate::extract::{AnonCtx, ApiCtx, ApiJson, Paging, encode_cursor, non_empty};
+use crate::problem::ApiResult;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use keiro_api_types::{
+    Customer, CustomerList, CustomerSignUp, CustomerSignedUp, PartnerContact, PartnerContactList,
+};
+use keiro_app::relationships::NewCustomer;
+use serde::Deserialize;
+
+pub fn contact_body(v: keiro_app::relationships::PartnerContact) -> PartnerContact {
+    PartnerContact {
+        id: v.org_id,
+        legal_name: v.legal_name,
+        partner_id: v.partner_id,
+        email: v.email,
+        phone: v.phone,
+        website: v.website,
+        since: v.since,
+    }
+}
+
+/// The caller's customers: those with an active reseller relationship with its organization
+/// (R-REL-2, R-REL-5). Searchable by name or domain.
+#[utoipa::path(get, path = "/v1/customers", tag = "customers", security(("bearer" = [])), params(PartnerParams),
+    responses((status = 200, body = CustomerList)))]
+pub async fn list_customers(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<PartnerParams>,
+) -> ApiResult<Json<CustomerList>> {
+    let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let search = non_empty("q", q.q)?;
+    let page = keiro_app::relationships::customers(
+        &s.app,
+        &ctx,
+        search.as_deref(),
+        p.cursor.as_deref(),
+        p.limit,
+    )
+    .await?;
+    Ok(Json(CustomerList {
+        items: page
+            .items
+            .into_iter()
+            .map(|c| Customer {
+                id: c.id,
+                legal_name: c.legal_name,
+                primary_domain: c.primary_domain,
+                country: c.country,
+                since: c.since,
+            })
+            .collect(),
+        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<String>,
+    #[param(min_length = 1)]
+    pub cursor: Option<String>,
+}
+
+/// The caller's (a customer's) partners, with their contact details (R-ORG-2).
+#[utoipa::path(get, path = "/v1/partners", tag = "customers", security(("bearer" = [])), params(PageParams),
+    responses((status = 200, body = PartnerContactList)))]
+pub async fn list_partners(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<PageParams>,
+) -> ApiResult<Json<PartnerContactList>> {
+    let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let page =
+        keiro_app::relationships::partners(&s.app, &ctx, p.cursor.as_deref(), p.limit).await?;
+    Ok(Json(PartnerContactList {
+        items: page.items.into_iter().map(contact_body).collect(),
+        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
+    }))
+}
+
+/// Creates a customer organization and its first global admin through an open relationship
+/// link (R-REL-4), and answers with an API token for that admin (shown once) to accept it with.
+#[utoipa::path(post, path = "/v1/invitations/signup", tag = "customers", request_body = CustomerSignUp,
+    responses((status = 201, body = CustomerSignedUp), (status = 409, description = "The email is taken, or the link is no longer open")))]
+pub async fn sign_up(
+    State(s): State<AppState>,
+    AnonCtx(ctx): AnonCtx,
+    ApiJson(b): ApiJson<CustomerSignUp>,
+) -> ApiResult<Response> {
+    let me = keiro_app::relationships::sign_up(
+        &s.app,
+        &ctx,
+        &b.token,
+        NewCustomer {
+            company_name: b.company_name,
+            country: b.country,
+            primary_domain: b.primary_domain,
+            full_name: b.full_name,
+            email: b.email,
+            password: b.password,
+        },
+    )
+    .await?;
+    let token = keiro_app::tokens::issue(&s.app, Some(&ctx), &me, "sign-up", 7, None).await?;
+    let mut r = (
+        StatusCode::CREATED,
+        Json(CustomerSignedUp {
+            organization_id: me.org.id,
+            user_id: me.user.id,
+            token: token.secret.unwrap_or_default(),
+        }),
+    )
+        .into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(r)
+}

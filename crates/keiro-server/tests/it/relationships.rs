@@ -1,0 +1,521 @@
+//! Reseller relationships with customers through the API (R-REL-2…5, R-ORG-2), on SQLite and
+//! PostgreSQL.
+
+use crate::helpers::{link_token, mails_to, problem};
+use keiro_domain::{OrgKind, PartnerAuthorization, ProgramRole, Role};
+use keiro_testkit::{TEST_PASSWORD, TestApp, TestUser, both_backends};
+use serde_json::{Value, json};
+
+both_backends!(
+    r_rel_2_customer_global_admin_accepts_a_reseller_relationship,
+    r_rel_4_new_customer_signs_up_through_the_link,
+    r_rel_3_three_way_invitation_one_acceptance,
+    r_rel_5_customers_elsewhere_do_not_appear,
+);
+
+async fn post(app: &TestApp, tok: Option<&str>, path: &str, body: Value) -> reqwest::Response {
+    let mut rb = app.http.post(app.url(path)).json(&body);
+    if let Some(t) = tok {
+        rb = rb.bearer_auth(t);
+    }
+    rb.send().await.unwrap()
+}
+
+async fn json_of(res: reqwest::Response, status: u16) -> Value {
+    let got = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    assert_eq!(got, status, "{text}");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+async fn link(app: &TestApp, tok: &str, body: Value) -> String {
+    let v = json_of(
+        post(app, Some(tok), "/v1/relationshiprequests", body).await,
+        201,
+    )
+    .await;
+    link_token(v["url"].as_str().unwrap())
+}
+
+async fn accept(app: &TestApp, tok: &str, token: &str) -> reqwest::Response {
+    post(
+        app,
+        Some(tok),
+        "/v1/invitations/accept",
+        json!({"token": token, "confirm": true}),
+    )
+    .await
+}
+
+async fn customer(app: &TestApp, name: &str) -> (TestUser, String) {
+    let c = app
+        .org_with_user(OrgKind::Customer, name, &[Role::GlobalAdmin])
+        .await;
+    let t = app.token_for(&c.email).await;
+    (c, t)
+}
+
+async fn r_rel_2_customer_global_admin_accepts_a_reseller_relationship(app: TestApp) {
+    let r = app
+        .partner(
+            "Resell GK",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let rt = app.token_for(&r.email).await;
+    let v = json_of(
+        post(
+            &app,
+            Some(&rt),
+            "/v1/relationshiprequests",
+            json!({"kind": "reseller_relationship"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert!(
+        v["draft"]["body"]
+            .as_str()
+            .unwrap()
+            .contains(v["url"].as_str().unwrap())
+    );
+    assert!(
+        v["draft"]["subject"]
+            .as_str()
+            .unwrap()
+            .contains("Resell GK")
+    );
+    let token = link_token(v["url"].as_str().unwrap());
+    let preview = json_of(
+        app.http
+            .get(app.url(&format!("/v1/invitations/preview?token={token}")))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(preview["kind"], "reseller_relationship");
+    assert_eq!(preview["grants"], json!(["reseller_of_record"]));
+
+    // Partners and non-admin customer users cannot accept; the box must be ticked.
+    let other = app
+        .partner(
+            "Other Partner",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let ot = app.token_for(&other.email).await;
+    let (s, b) = problem(accept(&app, &ot, &token).await).await;
+    assert_eq!((s, b["code"].as_str().unwrap()), (403, "not_a_customer"));
+    let (c1, c1t) = customer(&app, "Contoso").await;
+    let (pw_admin, _) = app
+        .add_user(
+            &c1.org_id,
+            "pw@contoso.example",
+            &[Role::PasswordAdmin],
+            Some(TEST_PASSWORD),
+        )
+        .await;
+    let pt = app.token_for(&pw_admin.email).await;
+    let (s, b) = problem(accept(&app, &pt, &token).await).await;
+    assert_eq!((s, b["code"].as_str().unwrap()), (403, "role_required"));
+    let (s, b) = problem(
+        post(
+            &app,
+            Some(&c1t),
+            "/v1/invitations/accept",
+            json!({"token": token, "confirm": false}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (s, b["code"].as_str().unwrap()),
+        (422, "confirmation_required")
+    );
+    assert_eq!(app.count("customer_relationships").await, 0);
+
+    // The global admin accepts; the customer is on the partner's Customers page, and the
+    // customer sees the partner with its phone and email (R-ORG-2).
+    let v = json_of(accept(&app, &c1t, &token).await, 200).await;
+    assert_eq!(v["partners"][0]["legal_name"], "Resell GK");
+    assert_eq!(v["partners"][0]["email"], "info@resellgk.example");
+    let customers = json_of(app.get("/v1/customers", &rt).await, 200).await;
+    assert_eq!(customers["items"][0]["legal_name"], "Contoso");
+    let partners = json_of(app.get("/v1/partners", &c1t).await, 200).await;
+    assert_eq!(partners["items"][0]["phone"], "+81 3 0000 0000");
+    // Every customer user sees the partners; partners have no such page.
+    assert_eq!(
+        json_of(app.get("/v1/partners", &pt).await, 200).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(problem(app.get("/v1/partners", &rt).await).await.0, 403);
+    // The same link serves other customers (multi-use); a second acceptance is refused.
+    let (s, b) = problem(accept(&app, &c1t, &token).await).await;
+    assert_eq!((s, b["code"].as_str().unwrap()), (409, "already_related"));
+    let (_, c2t) = customer(&app, "Northwind").await;
+    json_of(accept(&app, &c2t, &token).await, 200).await;
+    let customers = json_of(app.get("/v1/customers?q=north", &rt).await, 200).await;
+    assert_eq!(customers["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        json_of(app.get("/v1/customers", &rt).await, 200).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let listed = json_of(
+        app.get("/v1/relationshiprequests?kind=reseller_relationship", &rt)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(listed["items"][0]["use_count"], 2);
+    assert_eq!(listed["items"][0]["status"], "open");
+    // The requester hears of each acceptance; both sides' audit logs have it.
+    let mails: Vec<_> = mails_to(&app, &r.email)
+        .await
+        .into_iter()
+        .filter(|m| m.0 == "relationship-accepted")
+        .collect();
+    assert_eq!(mails.len(), 2);
+    let audit = json_of(
+        app.get("/v1/auditrecords?action=relationship.accepted", &rt)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(audit["items"].as_array().unwrap().len(), 2);
+    let audit = json_of(
+        app.get("/v1/auditrecords?action=relationship.accepted", &c1t)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(audit["items"].as_array().unwrap().len(), 1);
+    // A customer cannot ask for relationships; a helpdesk agent sees customers but cannot ask.
+    let (s, _) = problem(
+        post(
+            &app,
+            Some(&c1t),
+            "/v1/relationshiprequests",
+            json!({"kind": "reseller_relationship"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 403);
+    let (help, _) = app
+        .add_user(
+            &r.org_id,
+            "help@resell.example",
+            &[Role::HelpdeskAgent],
+            Some(TEST_PASSWORD),
+        )
+        .await;
+    let ht = app.token_for(&help.email).await;
+    json_of(app.get("/v1/customers", &ht).await, 200).await;
+    let (s, b) = problem(
+        post(
+            &app,
+            Some(&ht),
+            "/v1/relationshiprequests",
+            json!({"kind": "reseller_relationship"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, b["code"].as_str().unwrap()), (403, "role_required"));
+}
+
+async fn r_rel_4_new_customer_signs_up_through_the_link(app: TestApp) {
+    let r = app
+        .partner(
+            "Resell GK",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let rt = app.token_for(&r.email).await;
+    let token = link(&app, &rt, json!({"kind": "reseller_relationship"})).await;
+    let signup = |token: String, email: &'static str| {
+        json!({"token": token, "company_name": "Fabrikam 株式会社", "country": "jp", "primary_domain": "fabrikam.example",
+               "full_name": "高橋 一郎", "email": email, "password": "a long enough passphrase"})
+    };
+    // Only through a valid, open link: no open self-registration.
+    let (s, _) = problem(
+        post(
+            &app,
+            None,
+            "/v1/invitations/signup",
+            signup("ki_wrong".into(), "ichiro@fabrikam.example"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 404);
+    let p = app
+        .partner(
+            "Distri",
+            &[ProgramRole::IndirectProvider],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let pt = app.token_for(&p.email).await;
+    let partnership = link(&app, &pt, json!({"kind": "partnership"})).await;
+    let (s, _) = problem(
+        post(
+            &app,
+            None,
+            "/v1/invitations/signup",
+            signup(partnership, "ichiro@fabrikam.example"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 404, "a partnership link does not create customers");
+    let mut weak = signup(token.clone(), "ichiro@fabrikam.example");
+    weak["password"] = json!("short");
+    let (s, b) = problem(post(&app, None, "/v1/invitations/signup", weak).await).await;
+    assert_eq!(
+        (s, b["code"].as_str().unwrap()),
+        (422, "password_too_short")
+    );
+    let orgs_before = app.count("organizations").await;
+
+    let res = post(
+        &app,
+        None,
+        "/v1/invitations/signup",
+        signup(token.clone(), "ichiro@fabrikam.example"),
+    )
+    .await;
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let v = json_of(res, 201).await;
+    assert_eq!(app.count("organizations").await, orgs_before + 1);
+    let ct = v["token"].as_str().unwrap();
+    let me = json_of(app.get("/v1/me", ct).await, 200).await;
+    assert_eq!(me["roles"], json!(["global_admin"]));
+    // The same email cannot sign up twice.
+    let (s, _) = problem(
+        post(
+            &app,
+            None,
+            "/v1/invitations/signup",
+            signup(token.clone(), "ichiro@fabrikam.example"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 409);
+    // Then accepts like any customer.
+    json_of(accept(&app, ct, &token).await, 200).await;
+    let customers = json_of(app.get("/v1/customers", &rt).await, 200).await;
+    assert_eq!(customers["items"][0]["legal_name"], "Fabrikam 株式会社");
+    assert_eq!(customers["items"][0]["country"], "JP");
+    // A revoked link signs nobody up.
+    let id = json_of(
+        app.get("/v1/relationshiprequests?kind=reseller_relationship", &rt)
+            .await,
+        200,
+    )
+    .await["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    json_of(
+        post(
+            &app,
+            Some(&rt),
+            &format!("/v1/relationshiprequests/{id}/revoke"),
+            json!({}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let (s, b) = problem(
+        post(
+            &app,
+            None,
+            "/v1/invitations/signup",
+            signup(token, "jiro@fabrikam2.example"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (s, b["code"].as_str().unwrap()),
+        (409, "invitation_revoked")
+    );
+}
+
+async fn r_rel_3_three_way_invitation_one_acceptance(app: TestApp) {
+    let p = app
+        .partner(
+            "Distri",
+            &[ProgramRole::IndirectProvider],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let pt = app.token_for(&p.email).await;
+    let r = app
+        .partner(
+            "Resell GK",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let rt = app.token_for(&r.email).await;
+    {
+        // The operator authorized the reseller for delegated admin.
+        use keiro_store::entities::organization;
+        use keiro_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        let tx = app.app.db.begin().await.unwrap();
+        organization::Entity::update_many()
+            .col_expr(
+                organization::Column::Authorizations,
+                Expr::value(PartnerAuthorization::DelegatedAdmin.code()),
+            )
+            .filter(organization::Column::Id.eq(r.org_id.as_str()))
+            .exec(&tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    // Not before the partnership exists.
+    let (s, b) = problem(
+        post(
+            &app,
+            Some(&rt),
+            "/v1/relationshiprequests",
+            json!({"kind": "three_way_relationship", "provider_id": p.org_id}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, b["code"].as_str().unwrap()), (403, "no_partnership"));
+    let (s, b) = problem(
+        post(
+            &app,
+            Some(&rt),
+            "/v1/relationshiprequests",
+            json!({"kind": "three_way_relationship"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, b["code"].as_str().unwrap()), (422, "provider_required"));
+    let pl = link(&app, &pt, json!({"kind": "partnership"})).await;
+    json_of(accept(&app, &rt, &pl).await, 200).await;
+
+    let v = json_of(
+        post(
+            &app,
+            Some(&rt),
+            "/v1/relationshiprequests",
+            json!({"kind": "three_way_relationship", "provider_id": p.org_id}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert!(
+        v["draft"]["body"].as_str().unwrap().contains("Distri"),
+        "the draft names the provider"
+    );
+    let token = link_token(v["url"].as_str().unwrap());
+    let (c, ct) = customer(&app, "Contoso").await;
+    let accepted = json_of(accept(&app, &ct, &token).await, 200).await;
+    let names: Vec<&str> = accepted["partners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["legal_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Resell GK", "Distri"]);
+    // Both have the customer; they share it; the reseller holds delegated admin over it.
+    for t in [&pt, &rt] {
+        let list = json_of(app.get("/v1/customers", t).await, 200).await;
+        assert_eq!(list["items"][0]["id"], c.org_id.as_str());
+    }
+    let shared = json_of(
+        app.get(
+            &format!("/v1/indirectresellers/{}/customers", r.org_id),
+            &pt,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(shared["items"][0]["legal_name"], "Contoso");
+    let audit = json_of(
+        app.get("/v1/auditrecords?action=delegated_admin.granted", &rt)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(audit["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        app.count("delegated_rights").await,
+        2,
+        "provider admin access + the reseller's DAP"
+    );
+    // Once the provider is gone, the link no longer works.
+    json_of(
+        post(
+            &app,
+            Some(&rt),
+            &format!("/v1/indirectproviders/{}/remove", p.org_id),
+            json!({"attest": true}),
+        )
+        .await,
+        204,
+    )
+    .await;
+    let (_, c2t) = customer(&app, "Northwind").await;
+    let (s, b) = problem(accept(&app, &c2t, &token).await).await;
+    assert_eq!(
+        (s, b["code"].as_str().unwrap()),
+        (403, "partner_unavailable")
+    );
+}
+
+async fn r_rel_5_customers_elsewhere_do_not_appear(app: TestApp) {
+    let a = app
+        .partner(
+            "Partner A",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let b = app
+        .partner(
+            "Partner B",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let (at, bt) = (app.token_for(&a.email).await, app.token_for(&b.email).await);
+    let (_, ct) = customer(&app, "Only A's").await;
+    let token = link(&app, &at, json!({"kind": "reseller_relationship"})).await;
+    json_of(accept(&app, &ct, &token).await, 200).await;
+    assert_eq!(
+        json_of(app.get("/v1/customers", &at).await, 200).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        json_of(app.get("/v1/customers", &bt).await, 200).await["items"],
+        json!([])
+    );
+}
