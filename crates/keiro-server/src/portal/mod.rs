@@ -2,6 +2,7 @@
 //! without JavaScript. Forms are protected twice against CSRF: tower-http's Fetch-Metadata check
 //! on every unsafe request, and a per-session token in every form of a signed-in user.
 
+mod customers;
 mod enroll;
 mod i18n;
 mod mfa;
@@ -71,7 +72,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/users/{id}/{what}", post(people::set_user_active))
         .route("/indirect-resellers", get(partners::resellers))
         .route("/indirect-resellers/request", post(partners::request))
-        .route("/indirect-resellers/request/send", post(partners::send))
+        .route("/invitations/send", post(partners::send))
         .route("/indirect-resellers/links/{id}/revoke", post(partners::revoke_link))
         .route("/indirect-resellers/{id}/customers", get(partners::reseller_customers))
         .route("/indirect-resellers/{id}/users", get(partners::reseller_users))
@@ -85,6 +86,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/indirect-providers/{id}/{what}",
             get(partners::provider_confirm).post(partners::provider_confirmed),
         )
+        .route("/indirect-providers/{id}/invite-customer", post(customers::three_way))
+        .route("/customers", get(customers::list))
+        .route("/customers/request", post(customers::request))
+        .route("/partners", get(customers::partners))
+        .route("/invite/signup", get(customers::signup_form).post(customers::signup))
         .route("/invite", get(partners::invite))
         .route("/invite/accept", post(partners::accept))
         .route("/provider-directory", get(partners::directory))
@@ -247,7 +253,7 @@ impl Base {
 
 /// The navigation a user sees follows what their roles allow, among the pages that concern
 /// their organization at all ([`nav_applies`]).
-pub const NAV: [(&str, &str, Option<Action>); 12] = [
+pub const NAV: [(&str, &str, Option<Action>); 14] = [
     ("/dashboard", "nav-dashboard", None),
     (
         "/organization",
@@ -255,6 +261,8 @@ pub const NAV: [(&str, &str, Option<Action>); 12] = [
         Some(Action::ViewCompanyProfile),
     ),
     ("/users", "nav-users", Some(Action::ViewUsers)),
+    ("/customers", "nav-customers", Some(Action::ViewCustomers)),
+    ("/partners", "nav-partners", Some(Action::ViewPartners)),
     (
         "/indirect-resellers",
         "nav-indirect-resellers",
@@ -299,6 +307,8 @@ pub fn nav_applies(href: &str, action: Option<Action>, u: &CurrentUser) -> bool 
         "/indirect-resellers" => has(ProgramRole::IndirectProvider),
         "/indirect-providers" => has(ProgramRole::IndirectReseller),
         "/provider-directory" => u.actor.org_kind != OrgKind::Customer,
+        "/customers" => u.actor.org_kind == OrgKind::Partner,
+        "/partners" => u.actor.org_kind == OrgKind::Customer,
         _ => !action.is_some_and(|a| a.is_operator_task()) || u.actor.org_kind == OrgKind::Operator,
     }
 }

@@ -90,6 +90,7 @@ pub struct PartnersPage {
     pub request_reason: Option<String>,
     pub remove_reason: Option<String>,
     pub access_reason: Option<String>,
+    pub request_customer_reason: Option<String>,
     pub links: Vec<LinkRow>,
 }
 
@@ -165,6 +166,7 @@ async fn list(
         request_reason: p.reason(Action::RequestPartnership),
         remove_reason: p.reason(Action::RemovePartnership),
         access_reason: p.reason(Action::ManageProviderAdminAccess),
+        request_customer_reason: p.reason(Action::RequestCustomerRelationship),
         links,
         b,
     }))
@@ -174,6 +176,9 @@ async fn list(
 #[template(path = "invite_draft.html")]
 pub struct DraftPage {
     pub b: Base,
+    /// Where "Done" and a sent email lead back to.
+    pub back: String,
+    pub intro: String,
     pub url: String,
     pub token: String,
     pub subject: String,
@@ -187,6 +192,12 @@ pub struct CsrfForm {
     csrf: String,
 }
 
+impl CsrfForm {
+    pub fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// "Request partnership": a new link and its draft email (R-PRT-1). Shown once (no-store).
 pub async fn request(
     State(s): State<AppState>,
@@ -196,15 +207,28 @@ pub async fn request(
     let f = p.form(f)?;
     p.user()?;
     p.check_csrf(&f.csrf)?;
-    let r = keiro_app::partnerships::request(&s.app, &p.ctx(), Some(p.lang), None, None)
-        .await
-        .map_err(|e| p.app_error(e))?;
+    let r = keiro_app::partnerships::request(&s.app, &p.ctx(), Some(p.lang), None, None).await;
+    draft_page(&p, r, "draft-title", "draft-intro", "/indirect-resellers")
+}
+
+/// The page showing a new link and its draft email, once (no-store): the link in its own field,
+/// an editable text, mailto:, copy, or send through Keiro (R-PRT-1, R-REL-2).
+pub fn draft_page(
+    p: &Portal,
+    r: Result<keiro_app::invitations::Issued, AppError>,
+    title: &str,
+    intro: &str,
+    back: &str,
+) -> PageResult {
+    let r = r.map_err(|e| p.app_error(e))?;
     let (Some(url), Some(draft)) = (r.url, r.draft) else {
         return Err(p.app_error(AppError::Internal("a new link without its URL".into())));
     };
     let token = url.rsplit("token=").next().unwrap_or_default().to_string();
     Ok(no_store(render(&DraftPage {
-        b: p.base("draft-title"),
+        b: p.base(title),
+        back: back.to_string(),
+        intro: t(p.lang, intro),
         url,
         token,
         subject: draft.subject,
@@ -218,6 +242,7 @@ pub async fn request(
 pub struct SendForm {
     csrf: String,
     token: String,
+    back: String,
     to: String,
     #[serde(default)]
     message: String,
@@ -235,7 +260,8 @@ pub async fn send(
     keiro_app::invitations::send(&s.app, &p.ctx(), Some(p.lang), &f.token, &f.to, &f.message)
         .await
         .map_err(|e| p.app_error(e))?;
-    Ok(Redirect::to("/indirect-resellers?done=sent").into_response())
+    let back = super::local_path(Some(&f.back)).unwrap_or("/dashboard");
+    Ok(Redirect::to(&format!("{back}?done=sent")).into_response())
 }
 
 pub async fn revoke_link(
@@ -603,6 +629,10 @@ pub struct InvitePage {
     /// Why the signed-in user cannot accept, if so.
     pub refusal: Option<String>,
     pub signin_href: String,
+    pub signup_href: String,
+    /// A partnership link (else a customer relationship link).
+    pub partnership: bool,
+    pub approve_label: String,
 }
 
 #[derive(Deserialize)]
@@ -646,20 +676,35 @@ async fn invite_page(
         .as_ref()
         .filter(|_| p.user().is_ok())
         .map(|s| &s.user);
+    let partnership = preview.kind == InvitationKind::Partnership;
+    // The same rules as acceptance, to say before the click why it would be refused.
     let refusal = user.and_then(|u| {
-        let provider = keiro_domain::partnership::PartnerFacts {
-            kind: keiro_domain::OrgKind::Partner,
-            approved: true,
-            program_roles: vec![keiro_domain::ProgramRole::IndirectProvider],
+        let approved_partner =
+            |roles: Vec<keiro_domain::ProgramRole>| keiro_domain::partnership::PartnerFacts {
+                kind: keiro_domain::OrgKind::Partner,
+                approved: true,
+                program_roles: roles,
+            };
+        let code = if partnership {
+            keiro_domain::partnership::may_accept(
+                &approved_partner(vec![keiro_domain::ProgramRole::IndirectProvider]),
+                &keiro_app::orgs::partner_facts(&u.org),
+                u.org.id == preview.from_org_id,
+            )
+            .err()
+            .map(|r| r.code())
+        } else {
+            keiro_domain::relationship::may_accept(u.actor.org_kind, &approved_partner(vec![]))
+                .err()
+                .map(|r| r.code())
         };
-        keiro_domain::partnership::may_accept(
-            &provider,
-            &keiro_app::orgs::partner_facts(&u.org),
-            u.org.id == preview.from_org_id,
-        )
-        .err()
-        .map(|r| t(p.lang, &format!("error-{}", r.code())))
-        .or_else(|| p.reason(Action::AcceptPartnership))
+        code.map(|c| t(p.lang, &format!("error-{c}"))).or_else(|| {
+            p.reason(if partnership {
+                Action::AcceptPartnership
+            } else {
+                Action::AcceptPartnerRelationship
+            })
+        })
     });
     let next = format!(
         "/invite?token={}",
@@ -670,8 +715,17 @@ async fn invite_page(
     let page = InvitePage {
         heading: t_args(
             p.lang,
-            "invite-heading",
+            &format!("invite-heading-{}", preview.kind.code()),
             &[("name", preview.from_org_name.clone())],
+        ),
+        partnership,
+        approve_label: t(
+            p.lang,
+            if partnership {
+                "invite-approve"
+            } else {
+                "invite-accept-relationship"
+            },
         ),
         token: token.to_string(),
         from: preview.from_org_name,
@@ -691,6 +745,10 @@ async fn invite_page(
         signin_href: format!(
             "/signin?next={}",
             url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        ),
+        signup_href: format!(
+            "/invite/signup?token={}",
+            url::form_urlencoded::byte_serialize(token.as_bytes()).collect::<String>()
         ),
         b,
     };
@@ -713,8 +771,14 @@ pub async fn accept(
     p.user()?;
     p.check_csrf(&f.csrf)?;
     let confirmed = f.confirm.as_deref() == Some("yes");
-    match keiro_app::partnerships::accept(&s.app, &p.ctx(), &f.token, confirmed).await {
-        Ok(_) => Ok(Redirect::to("/indirect-providers?done=accepted").into_response()),
+    use keiro_app::invitations::Accepted;
+    match keiro_app::invitations::accept(&s.app, &p.ctx(), &f.token, confirmed).await {
+        Ok(Accepted::Partnership(_)) => {
+            Ok(Redirect::to("/indirect-providers?done=accepted").into_response())
+        }
+        Ok(Accepted::Relationships(_)) => {
+            Ok(Redirect::to("/partners?done=accepted").into_response())
+        }
         Err(
             e @ (AppError::Validation(_) | AppError::Conflict { .. } | AppError::Forbidden { .. }),
         ) => {

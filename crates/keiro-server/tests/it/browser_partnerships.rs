@@ -264,3 +264,174 @@ async fn r_prt_browser_partnership_journey_japanese() {
     )
     .await;
 }
+
+/// R-REL-2 and R-REL-4 in a real browser, with real email: a reseller requests a relationship
+/// and sends the link through Keiro; an existing customer's global admin signs in from the
+/// emailed link and accepts; a new customer creates its account through the same link and
+/// accepts; both are on the reseller's Customers page, and each customer sees the reseller's
+/// contact details.
+async fn relationship_journey(lang: &str, accept_label: &str, signup_heading: &str) {
+    use keiro_testkit::smtp::{SmtpSink, body_text};
+    let Some(sink) = SmtpSink::start() else {
+        return;
+    };
+    let Some(app) = TestApp::builder(Backend::Sqlite)
+        .server_config(|c| {
+            c.run_workers = true;
+            c.outbox_interval_secs = 1;
+            c.smtp = Some(keiro_server::config::SmtpConfig {
+                host: "127.0.0.1".into(),
+                port: sink.port,
+                security: "none".into(),
+                username: None,
+                password: None,
+            });
+        })
+        .spawn()
+        .await
+    else {
+        return;
+    };
+    let Some(browser) = Browser::start(lang).await else {
+        return;
+    };
+    let r = app
+        .partner(
+            "富士リセラー",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let cust = app
+        .org_with_user(
+            keiro_domain::OrgKind::Customer,
+            "Contoso",
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let c = &browser.client;
+    let result: R<()> = async {
+        c.goto(&app.url("/signin?next=/customers")).await?;
+        sign_in(c, &r.email).await?;
+        c.wait().for_element(Locator::Id("customers-none")).await?;
+        click_and_wait(c, Locator::Id("request-relationship")).await?;
+        let link = c
+            .wait()
+            .for_element(Locator::Id("draft-link"))
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default();
+        c.find(Locator::Id("send-to"))
+            .await?
+            .send_keys(&cust.email)
+            .await?;
+        click_and_wait(c, Locator::Id("send-draft")).await?;
+        c.wait().for_element(Locator::Id("customers-none")).await?;
+        let mail = body_text(&mail_to(&sink, &cust.email).await);
+        assert!(mail.contains(&link), "{mail}");
+        click_and_wait(c, Locator::Id("signout")).await?;
+
+        // An existing customer: sign in from the link, tick, accept.
+        c.goto(&link).await?;
+        click_and_wait(c, Locator::Id("invite-signin")).await?;
+        sign_in(c, &cust.email).await?;
+        c.wait()
+            .for_element(Locator::Id("accept-confirm"))
+            .await?
+            .click()
+            .await?;
+        let label = c
+            .find(Locator::Id("approve-provider"))
+            .await?
+            .text()
+            .await?;
+        assert_eq!(label, accept_label);
+        click_and_wait(c, Locator::Id("approve-provider")).await?;
+        let partners = c
+            .wait()
+            .for_element(Locator::Id("my-partners-table"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            partners.contains("富士リセラー") && partners.contains("+81 3 0000 0000"),
+            "{partners}"
+        );
+        click_and_wait(c, Locator::Id("signout")).await?;
+
+        // A new customer: create the company's account through the same link, then accept.
+        c.goto(&link).await?;
+        click_and_wait(c, Locator::Id("invite-signup")).await?;
+        let heading = c
+            .wait()
+            .for_element(Locator::Css("main h1"))
+            .await?
+            .text()
+            .await?;
+        assert_eq!(heading, signup_heading);
+        for (id, v) in [
+            ("company_name", "北斗商事株式会社"),
+            ("country", "JP"),
+            ("primary_domain", "hokuto.example"),
+            ("full_name", "北斗 花子"),
+            ("email", "hanako@hokuto.example"),
+            ("password", "a long enough passphrase"),
+        ] {
+            c.find(Locator::Id(id)).await?.send_keys(v).await?;
+        }
+        click_and_wait(c, Locator::Id("signup-submit")).await?;
+        c.wait()
+            .for_element(Locator::Id("accept-confirm"))
+            .await?
+            .click()
+            .await?;
+        click_and_wait(c, Locator::Id("approve-provider")).await?;
+        c.wait()
+            .for_element(Locator::Id("my-partners-table"))
+            .await?;
+        browser
+            .screenshot(&format!("relationship-partners-{lang}"))
+            .await;
+        click_and_wait(c, Locator::Id("signout")).await?;
+
+        // The reseller has both customers.
+        c.goto(&app.url("/signin?next=/customers")).await?;
+        sign_in(c, &r.email).await?;
+        let table = c
+            .wait()
+            .for_element(Locator::Id("customers-table"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            table.contains("Contoso") && table.contains("北斗商事株式会社"),
+            "{table}"
+        );
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        browser
+            .screenshot(&format!("failure-relationship-{lang}"))
+            .await;
+        panic!("browser journey failed: {e}");
+    }
+    browser.close().await;
+    assert_eq!(app.count("customer_relationships").await, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_rel_browser_relationship_journey_english() {
+    relationship_journey(
+        "en-US",
+        "Accept the relationship",
+        "Create your company's account",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_rel_browser_relationship_journey_japanese() {
+    relationship_journey("ja", "関係を承諾する", "会社のアカウントを作成する").await;
+}

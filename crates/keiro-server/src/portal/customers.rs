@@ -1,0 +1,281 @@
+//! Portal pages for reseller relationships (R-REL-2…5, R-ORG-2): a partner's Customers page and
+//! its relationship requests (alone, or three-way from the Indirect providers page), a new
+//! customer's sign-up through a link, and a customer's own Partners page.
+
+use super::partners::{CsrfForm, draft_page};
+use super::{Base, Portal, render, session_cookie, t};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use axum_extra::extract::{Form, FormRejection};
+use keiro_app::AppError;
+use keiro_domain::Action;
+use serde::Deserialize;
+
+type PageResult = Result<Response, Response>;
+
+pub struct CustomerRow {
+    pub id: String,
+    pub name: String,
+    pub domain: String,
+    pub country: String,
+    pub since: String,
+}
+
+#[derive(Template)]
+#[template(path = "customers.html")]
+pub struct CustomersPage {
+    pub b: Base,
+    pub rows: Vec<CustomerRow>,
+    pub q: String,
+    pub next: Option<String>,
+    pub request_reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    cursor: Option<String>,
+    done: Option<String>,
+}
+
+/// The partner's customers: searchable by name or domain, paged (R-REL-2, R-REL-10).
+pub async fn list(State(s): State<AppState>, p: Portal, Query(q): Query<ListQuery>) -> PageResult {
+    p.user()?;
+    let query = q.q.clone().unwrap_or_default();
+    let cursor = q
+        .cursor
+        .as_deref()
+        .filter(|c| uuid::Uuid::parse_str(c).is_ok());
+    let page = keiro_app::relationships::customers(&s.app, &p.ctx(), q.q.as_deref(), cursor, 50)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    let mut b = p.base("customers-title");
+    if let Some(done) = q.done.as_deref() {
+        b.notice = super::i18n::try_t(p.lang, &format!("partners-done-{done}"), &[]);
+    }
+    let next = page.next_cursor.map(|c| {
+        let qs = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("q", &query)
+            .append_pair("cursor", &c)
+            .finish();
+        format!("/customers?{qs}")
+    });
+    Ok(render(&CustomersPage {
+        rows: page
+            .items
+            .into_iter()
+            .map(|c| CustomerRow {
+                id: c.id,
+                name: c.legal_name,
+                domain: c.primary_domain,
+                country: c.country,
+                since: keiro_app::auth::fmt_time(c.since),
+            })
+            .collect(),
+        q: query,
+        next,
+        request_reason: p.reason(Action::RequestCustomerRelationship),
+        b,
+    }))
+}
+
+/// "Request a reseller relationship": a link and its draft (R-REL-2).
+pub async fn request(
+    State(s): State<AppState>,
+    p: Portal,
+    f: Result<Form<CsrfForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(f.csrf())?;
+    let r = keiro_app::relationships::request(&s.app, &p.ctx(), Some(p.lang), None, None).await;
+    draft_page(
+        &p,
+        r,
+        "relationship-draft-title",
+        "relationship-draft-intro",
+        "/customers",
+    )
+}
+
+/// "Invite a new customer" with one of the reseller's providers: one link, one acceptance
+/// (R-REL-3).
+pub async fn three_way(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(provider): Path<String>,
+    f: Result<Form<CsrfForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(f.csrf())?;
+    let r = keiro_app::relationships::request_three_way(
+        &s.app,
+        &p.ctx(),
+        &provider,
+        Some(p.lang),
+        None,
+        None,
+    )
+    .await;
+    draft_page(
+        &p,
+        r,
+        "three-way-draft-title",
+        "three-way-draft-intro",
+        "/indirect-providers",
+    )
+}
+
+pub struct PartnerRow {
+    pub name: String,
+    pub partner_id: String,
+    pub email: String,
+    pub phone: String,
+    pub website: String,
+    pub since: String,
+}
+
+#[derive(Template)]
+#[template(path = "my_partners.html")]
+pub struct PartnersPage {
+    pub b: Base,
+    pub rows: Vec<PartnerRow>,
+}
+
+/// A customer's partners with their contact details (R-ORG-2).
+pub async fn partners(
+    State(s): State<AppState>,
+    p: Portal,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    p.user()?;
+    let page = keiro_app::relationships::partners(&s.app, &p.ctx(), None, 200)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    let mut b = p.base("my-partners-title");
+    if q.done.as_deref() == Some("accepted") {
+        b.notice = Some(t(p.lang, "my-partners-accepted"));
+    }
+    Ok(render(&PartnersPage {
+        rows: page
+            .items
+            .into_iter()
+            .map(|c| PartnerRow {
+                name: c.legal_name,
+                partner_id: c.partner_id.unwrap_or_default(),
+                email: c.email,
+                phone: c.phone,
+                website: c.website,
+                since: keiro_app::auth::fmt_time(c.since),
+            })
+            .collect(),
+        b,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "customer_signup.html")]
+pub struct SignUpPage {
+    pub b: Base,
+    pub token: String,
+    pub company: String,
+    pub country: String,
+    pub domain: String,
+    pub full_name: String,
+    pub email: String,
+}
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+}
+
+/// R-REL-4: the form a person whose company has no account fills in from a relationship link.
+pub async fn signup_form(
+    State(s): State<AppState>,
+    p: Portal,
+    Query(q): Query<TokenQuery>,
+) -> PageResult {
+    let token = q.token.unwrap_or_default();
+    // Only an open link of a relationship kind leads here.
+    let preview = keiro_app::invitations::preview(&s.app, &token)
+        .await
+        .map_err(|_| p.error_page(StatusCode::NOT_FOUND, &t(p.lang, "invite-unknown")))?;
+    if let Some(code) = preview.status.refusal() {
+        return Err(p.error_page(StatusCode::CONFLICT, &t(p.lang, &format!("error-{code}"))));
+    }
+    Ok(render(&SignUpPage {
+        b: p.base("signup-title"),
+        token,
+        company: String::new(),
+        country: String::new(),
+        domain: String::new(),
+        full_name: String::new(),
+        email: String::new(),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct SignUpForm {
+    token: String,
+    company_name: String,
+    country: String,
+    primary_domain: String,
+    full_name: String,
+    email: String,
+    password: String,
+}
+
+pub async fn signup(
+    State(s): State<AppState>,
+    p: Portal,
+    jar: CookieJar,
+    f: Result<Form<SignUpForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    let n = keiro_app::relationships::NewCustomer {
+        company_name: f.company_name.clone(),
+        country: f.country.clone(),
+        primary_domain: f.primary_domain.clone(),
+        full_name: f.full_name.clone(),
+        email: f.email.clone(),
+        password: f.password.clone(),
+    };
+    match keiro_app::relationships::sign_up(&s.app, &p.ctx(), &f.token, n).await {
+        Ok(_) => {
+            let session =
+                keiro_app::auth::sign_in(&s.app, &p.ctx(), &f.email, &f.password, &p.user_agent)
+                    .await
+                    .map_err(|e| p.app_error(e))?;
+            let back = format!(
+                "/invite?token={}",
+                url::form_urlencoded::byte_serialize(f.token.as_bytes()).collect::<String>()
+            );
+            Ok((
+                jar.add(session_cookie(&s, session.token, false)),
+                Redirect::to(&back),
+            )
+                .into_response())
+        }
+        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+            let mut b = p.base("signup-title");
+            b.error = Some(p.message_for(&e));
+            let page = SignUpPage {
+                b,
+                token: f.token,
+                company: f.company_name,
+                country: f.country,
+                domain: f.primary_domain,
+                full_name: f.full_name,
+                email: f.email,
+            };
+            Ok((crate::problem::status_of(&e), render(&page)).into_response())
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
+}
