@@ -638,6 +638,8 @@ pub struct InvitationAccepted {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PartnerContact {
     pub id: String,
+    /// The partner holds delegated admin over the customer (revocable by its global admin).
+    pub delegated_admin: bool,
     pub legal_name: String,
     pub partner_id: Option<String>,
     pub email: String,
@@ -658,6 +660,8 @@ pub struct PartnerContactList {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Customer {
     pub id: String,
+    /// The caller holds delegated admin over this customer.
+    pub delegated_admin: bool,
     pub legal_name: String,
     pub primary_domain: String,
     pub country: String,

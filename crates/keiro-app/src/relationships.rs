@@ -95,6 +95,8 @@ pub async fn request_three_way(
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PartnerContact {
     pub org_id: String,
+    /// The partner holds delegated admin over the customer (R-REL-7).
+    pub delegated_admin: bool,
     pub legal_name: String,
     pub partner_id: Option<String>,
     pub email: String,
@@ -103,9 +105,10 @@ pub struct PartnerContact {
     pub since: OffsetDateTime,
 }
 
-fn contact(o: &organization::Model, since: OffsetDateTime) -> PartnerContact {
+fn contact(o: &organization::Model, since: OffsetDateTime, dap: bool) -> PartnerContact {
     PartnerContact {
         org_id: o.id.clone(),
+        delegated_admin: dap,
         legal_name: o.legal_name.clone(),
         partner_id: o.partner_id.clone(),
         email: o.email.clone(),
@@ -265,8 +268,12 @@ pub async fn accept(
         )
         .await?;
     }
+    let mut out = Vec::with_capacity(new.len());
+    for p in &new {
+        out.push(contact(p, now, has_dap(&tx, &me.org.id, &p.id).await?));
+    }
     tx.commit().await?;
-    Ok(new.iter().map(|p| contact(p, now)).collect())
+    Ok(out)
 }
 
 /// A new customer's company and first global admin, created through a relationship link.
@@ -365,6 +372,8 @@ pub async fn sign_up(app: &App, ctx: &Ctx, token: &str, n: NewCustomer) -> AppRe
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CustomerView {
     pub id: String,
+    /// The partner holds delegated admin over this customer.
+    pub delegated_admin: bool,
     pub legal_name: String,
     pub primary_domain: String,
     pub country: String,
@@ -382,20 +391,21 @@ pub async fn customers(
 ) -> AppResult<Page<CustomerView>> {
     let me = ctx.user()?;
     me.require(Action::ViewCustomers, "customers")?;
-    let page =
-        repo::relationships::customers(app.db.reader(), &me.org.id, q, cursor, limit).await?;
+    let c = app.db.reader();
+    let page = repo::relationships::customers(c, &me.org.id, q, cursor, limit).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for (o, r) in page.items {
+        items.push(CustomerView {
+            delegated_admin: has_dap(c, &o.id, &me.org.id).await?,
+            id: o.id,
+            legal_name: o.legal_name,
+            primary_domain: o.primary_domain,
+            country: o.country,
+            since: r.created_at,
+        });
+    }
     Ok(Page {
-        items: page
-            .items
-            .into_iter()
-            .map(|(o, r)| CustomerView {
-                id: o.id,
-                legal_name: o.legal_name,
-                primary_domain: o.primary_domain,
-                country: o.country,
-                since: r.created_at,
-            })
-            .collect(),
+        items,
         next_cursor: page.next_cursor,
     })
 }
@@ -409,13 +419,98 @@ pub async fn partners(
 ) -> AppResult<Page<PartnerContact>> {
     let me = ctx.user()?;
     me.require(Action::ViewPartners, "partners")?;
-    let page = repo::relationships::partners(app.db.reader(), &me.org.id, cursor, limit).await?;
+    let c = app.db.reader();
+    let page = repo::relationships::partners(c, &me.org.id, cursor, limit).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for (r, o) in &page.items {
+        items.push(contact(
+            o,
+            r.created_at,
+            has_dap(c, &me.org.id, &o.id).await?,
+        ));
+    }
     Ok(Page {
-        items: page
-            .items
-            .iter()
-            .map(|(r, o)| contact(o, r.created_at))
-            .collect(),
+        items,
         next_cursor: page.next_cursor,
     })
+}
+
+async fn has_dap(
+    c: &impl keiro_store::sea_orm::ConnectionTrait,
+    customer: &str,
+    partner: &str,
+) -> AppResult<bool> {
+    Ok(repo::rights::live(c, customer, partner)
+        .await?
+        .iter()
+        .any(|r| r.kind == DAP))
+}
+
+/// Ends the caller's reseller relationship with a customer, after the attestation (R-REL-6):
+/// the customer leaves the Customers page, the partner's delegated admin (DAP) over it ends,
+/// granular delegated admin (GDAP) is kept, and no notice is sent: only the audit log records it.
+pub async fn remove(app: &App, ctx: &Ctx, customer: &str, attest: bool) -> AppResult<()> {
+    let me = ctx.user()?;
+    me.require(Action::RemoveCustomerRelationship, "customer")?;
+    keiro_domain::partnership::check_attestation(attest)?;
+    let tx = app.db.begin().await?;
+    let now = app.now();
+    if !repo::relationships::end(&tx, &me.org.id, customer, now).await? {
+        return Err(AppError::NotFound("customer"));
+    }
+    let dap_removed =
+        repo::rights::revoke(&tx, customer, &me.org.id, DAP, &me.user.id, now).await?;
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Event::new("relationship.removed", "customer_relationship", customer)
+            .in_org(customer)
+            .details(json!({
+                "partner": me.org.id,
+                "customer": customer,
+                "attested": true,
+                "delegated_admin_removed": dap_removed,
+                "notice_sent": false,
+            })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The customer's global admin revokes a partner's delegated admin at any time (R-REL-7); the
+/// relationship stays. Effective on the partner's next request.
+pub async fn revoke_delegated_admin(
+    app: &App,
+    ctx: &Ctx,
+    partner: &str,
+) -> AppResult<PartnerContact> {
+    let me = ctx.user()?;
+    me.require(Action::ManagePartnerAccess, "partner")?;
+    let tx = app.db.begin().await?;
+    let rel = repo::relationships::active_between(&tx, partner, &me.org.id)
+        .await?
+        .ok_or(AppError::NotFound("partner"))?;
+    let now = app.now();
+    if !repo::rights::revoke(&tx, &me.org.id, partner, DAP, &me.user.id, now).await? {
+        return Err(AppError::Conflict {
+            code: "no_delegated_admin",
+            message: "this partner has no delegated admin to revoke".into(),
+        });
+    }
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Event::new("delegated_admin.revoked", "customer_relationship", &rel.id)
+            .in_org(partner)
+            .details(json!({ "owner": me.org.id, "grantee": partner })),
+    )
+    .await?;
+    let o = repo::orgs::get(&tx, partner)
+        .await?
+        .ok_or(AppError::NotFound("partner"))?;
+    tx.commit().await?;
+    Ok(contact(&o, rel.created_at, false))
 }

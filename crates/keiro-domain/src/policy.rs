@@ -53,10 +53,14 @@ pub enum Action {
     AcceptPartnerRelationship,
     /// A customer sees its partners and their contact details (R-ORG-2).
     ViewPartners,
+    /// A partner ends its reseller relationship with a customer (R-REL-6).
+    RemoveCustomerRelationship,
+    /// A customer revokes a partner's delegated admin (R-REL-7).
+    ManagePartnerAccess,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 25] = [
         Action::ManageOwnAccount,
         Action::ViewCompanyProfile,
         Action::EditCompanyProfile,
@@ -80,6 +84,8 @@ impl Action {
         Action::RequestCustomerRelationship,
         Action::AcceptPartnerRelationship,
         Action::ViewPartners,
+        Action::RemoveCustomerRelationship,
+        Action::ManagePartnerAccess,
     ];
 
     pub fn code(self) -> &'static str {
@@ -107,6 +113,8 @@ impl Action {
             Action::RequestCustomerRelationship => "request_customer_relationship",
             Action::AcceptPartnerRelationship => "accept_partner_relationship",
             Action::ViewPartners => "view_partners",
+            Action::RemoveCustomerRelationship => "remove_customer_relationship",
+            Action::ManagePartnerAccess => "manage_partner_access",
         }
     }
 
@@ -139,6 +147,8 @@ impl Action {
                 | Action::RequestCustomerRelationship
                 | Action::AcceptPartnerRelationship
                 | Action::ViewPartners
+                | Action::RemoveCustomerRelationship
+                | Action::ManagePartnerAccess
         )
     }
 }
@@ -300,8 +310,13 @@ pub fn role_allows(kind: OrgKind, role: Role, action: Action) -> bool {
         // agent and sales agent; helpdesk agents see the list to help customers.
         (
             OrgKind::Operator | OrgKind::Customer,
-            A::ViewCustomers | A::RequestCustomerRelationship,
+            A::ViewCustomers | A::RequestCustomerRelationship | A::RemoveCustomerRelationship,
         ) => false,
+        (OrgKind::Partner, A::RemoveCustomerRelationship) => {
+            matches!(role, R::GlobalAdmin | R::AdminAgent | R::SalesAgent)
+        }
+        (OrgKind::Customer, A::ManagePartnerAccess) => role == R::GlobalAdmin,
+        (OrgKind::Operator | OrgKind::Partner, A::ManagePartnerAccess) => false,
         (OrgKind::Partner, A::ViewCustomers) => matches!(
             role,
             R::GlobalAdmin | R::AdminAgent | R::SalesAgent | R::HelpdeskAgent

@@ -1632,6 +1632,24 @@ pub mod relationships {
             .await?)
     }
 
+    /// Ends an active relationship; false if there was none.
+    pub async fn end(
+        c: &impl ConnectionTrait,
+        partner: &str,
+        customer: &str,
+        now: Ts,
+    ) -> Result<bool, StoreError> {
+        let r = customer_relationship::Entity::update_many()
+            .col_expr(C::State, Expr::value("ended"))
+            .col_expr(C::EndedAt, Expr::value(Some(now)))
+            .filter(C::PartnerOrgId.eq(partner))
+            .filter(C::CustomerOrgId.eq(customer))
+            .filter(C::State.eq("active"))
+            .exec(c)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+
     /// A partner's customers (active relationships), paged by customer id, searched by name or
     /// domain; each with its relationship row.
     pub async fn customers(

@@ -133,6 +133,8 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(relationships::list_customers))
         .routes(routes!(relationships::list_partners))
         .routes(routes!(relationships::sign_up))
+        .routes(routes!(relationships::remove_customer))
+        .routes(routes!(relationships::revoke_delegated_admin))
         .routes(routes!(directory::search))
         .routes(routes!(
             directory::get_entry,

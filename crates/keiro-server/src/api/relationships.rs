@@ -7,11 +7,12 @@ use crate::extract::{AnonCtx, ApiCtx, ApiJson, Paging, encode_cursor, non_empty}
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use keiro_api_types::{
     Customer, CustomerList, CustomerSignUp, CustomerSignedUp, PartnerContact, PartnerContactList,
+    RemovePartnership,
 };
 use keiro_app::relationships::NewCustomer;
 use serde::Deserialize;
@@ -19,6 +20,7 @@ use serde::Deserialize;
 pub fn contact_body(v: keiro_app::relationships::PartnerContact) -> PartnerContact {
     PartnerContact {
         id: v.org_id,
+        delegated_admin: v.delegated_admin,
         legal_name: v.legal_name,
         partner_id: v.partner_id,
         email: v.email,
@@ -53,6 +55,7 @@ pub async fn list_customers(
             .into_iter()
             .map(|c| Customer {
                 id: c.id,
+                delegated_admin: c.delegated_admin,
                 legal_name: c.legal_name,
                 primary_domain: c.primary_domain,
                 country: c.country,
@@ -87,6 +90,34 @@ pub async fn list_partners(
         items: page.items.into_iter().map(contact_body).collect(),
         next_cursor: page.next_cursor.as_deref().map(encode_cursor),
     }))
+}
+
+/// Ends the reseller relationship with this customer after the attestation (R-REL-6): removes
+/// the caller's delegated admin (DAP) over it, keeps GDAP, sends no notice.
+#[utoipa::path(post, path = "/v1/customers/{id}/remove", tag = "customers", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = RemovePartnership, responses((status = 204, description = "Removed")))]
+pub async fn remove_customer(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<RemovePartnership>,
+) -> ApiResult<StatusCode> {
+    keiro_app::relationships::remove(&s.app, &ctx, &id, b.attest).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The customer's global admin revokes this partner's delegated admin; the relationship stays
+/// (R-REL-7).
+#[utoipa::path(delete, path = "/v1/partners/{id}/delegatedadmin", tag = "customers", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = PartnerContact), (status = 409, description = "No delegated admin to revoke")))]
+pub async fn revoke_delegated_admin(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PartnerContact>> {
+    Ok(Json(contact_body(
+        keiro_app::relationships::revoke_delegated_admin(&s.app, &ctx, &id).await?,
+    )))
 }
 
 /// Creates a customer organization and its first global admin through an open relationship

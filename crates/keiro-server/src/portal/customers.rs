@@ -2,7 +2,7 @@
 //! its relationship requests (alone, or three-way from the Indirect providers page), a new
 //! customer's sign-up through a link, and a customer's own Partners page.
 
-use super::partners::{CsrfForm, draft_page};
+use super::partners::{ConfirmPage, CsrfForm, draft_page};
 use super::{Base, Portal, render, session_cookie, t};
 use crate::state::AppState;
 use askama::Template;
@@ -19,6 +19,7 @@ type PageResult = Result<Response, Response>;
 
 pub struct CustomerRow {
     pub id: String,
+    pub delegated_admin: bool,
     pub name: String,
     pub domain: String,
     pub country: String,
@@ -33,6 +34,7 @@ pub struct CustomersPage {
     pub q: String,
     pub next: Option<String>,
     pub request_reason: Option<String>,
+    pub remove_reason: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -70,6 +72,7 @@ pub async fn list(State(s): State<AppState>, p: Portal, Query(q): Query<ListQuer
             .into_iter()
             .map(|c| CustomerRow {
                 id: c.id,
+                delegated_admin: c.delegated_admin,
                 name: c.legal_name,
                 domain: c.primary_domain,
                 country: c.country,
@@ -79,6 +82,7 @@ pub async fn list(State(s): State<AppState>, p: Portal, Query(q): Query<ListQuer
         q: query,
         next,
         request_reason: p.reason(Action::RequestCustomerRelationship),
+        remove_reason: p.reason(Action::RemoveCustomerRelationship),
         b,
     }))
 }
@@ -132,6 +136,8 @@ pub async fn three_way(
 }
 
 pub struct PartnerRow {
+    pub id: String,
+    pub delegated_admin: bool,
     pub name: String,
     pub partner_id: String,
     pub email: String,
@@ -145,6 +151,7 @@ pub struct PartnerRow {
 pub struct PartnersPage {
     pub b: Base,
     pub rows: Vec<PartnerRow>,
+    pub manage_reason: Option<String>,
 }
 
 /// A customer's partners with their contact details (R-ORG-2).
@@ -158,14 +165,18 @@ pub async fn partners(
         .await
         .map_err(|e| p.app_error(e))?;
     let mut b = p.base("my-partners-title");
-    if q.done.as_deref() == Some("accepted") {
-        b.notice = Some(t(p.lang, "my-partners-accepted"));
+    match q.done.as_deref() {
+        Some("accepted") => b.notice = Some(t(p.lang, "my-partners-accepted")),
+        Some("dap_revoked") => b.notice = Some(t(p.lang, "my-partners-dap-revoked")),
+        _ => {}
     }
     Ok(render(&PartnersPage {
         rows: page
             .items
             .into_iter()
             .map(|c| PartnerRow {
+                id: c.org_id,
+                delegated_admin: c.delegated_admin,
                 name: c.legal_name,
                 partner_id: c.partner_id.unwrap_or_default(),
                 email: c.email,
@@ -174,6 +185,7 @@ pub async fn partners(
                 since: keiro_app::auth::fmt_time(c.since),
             })
             .collect(),
+        manage_reason: p.reason(Action::ManagePartnerAccess),
         b,
     }))
 }
@@ -278,4 +290,162 @@ pub async fn signup(
         }
         Err(e) => Err(p.app_error(e)),
     }
+}
+
+/// The confirmation before removing a customer relationship (R-REL-6, with the attestation) or
+/// revoking a partner's delegated admin (R-REL-7).
+fn confirm(p: &Portal, status: StatusCode, action: String, removal: bool, name: &str) -> Response {
+    let mut b = p.base(if removal {
+        "remove-relationship-title"
+    } else {
+        "revoke-dap-title"
+    });
+    if status != StatusCode::OK {
+        b.error = Some(t(p.lang, "error-attestation_required"));
+    }
+    let args = [("name", name.to_string())];
+    let page = ConfirmPage {
+        action,
+        text: super::t_args(
+            p.lang,
+            if removal {
+                "remove-relationship-text"
+            } else {
+                "revoke-dap-text"
+            },
+            &args,
+        ),
+        attestation: removal.then(|| t(p.lang, "remove-partnership-attestation")),
+        note: t(
+            p.lang,
+            if removal {
+                "remove-relationship-note"
+            } else {
+                "revoke-dap-note"
+            },
+        ),
+        button: t(
+            p.lang,
+            if removal {
+                "remove-relationship-yes"
+            } else {
+                "revoke-dap-yes"
+            },
+        ),
+        back: if removal { "/customers" } else { "/partners" }.into(),
+        b,
+    };
+    (status, render(&page)).into_response()
+}
+
+async fn customer_name(s: &AppState, p: &Portal, id: &str) -> Result<String, Response> {
+    // Only a customer of the caller's (an active relationship) has a page here.
+    let ctx = p.ctx();
+    let me = ctx.user().map_err(|e| p.app_error(e))?;
+    let related =
+        keiro_store::repo::relationships::active_between(s.app.db.reader(), &me.org.id, id)
+            .await
+            .map_err(|e| p.app_error(e.into()))?;
+    if related.is_none() {
+        return Err(p.app_error(AppError::NotFound("customer")));
+    }
+    keiro_store::repo::orgs::get(s.app.db.reader(), id)
+        .await
+        .map_err(|e| p.app_error(e.into()))?
+        .map(|o| o.legal_name)
+        .ok_or_else(|| p.app_error(AppError::NotFound("customer")))
+}
+
+pub async fn remove_form(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+) -> PageResult {
+    p.user()?;
+    p.session
+        .as_ref()
+        .map(|u| {
+            u.user
+                .require(Action::RemoveCustomerRelationship, "customer")
+        })
+        .transpose()
+        .map_err(|e| p.app_error(e))?;
+    let name = customer_name(&s, &p, &id).await?;
+    Ok(confirm(
+        &p,
+        StatusCode::OK,
+        format!("/customers/{id}/remove"),
+        true,
+        &name,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct RemoveForm {
+    csrf: String,
+    attest: Option<String>,
+}
+
+pub async fn remove(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+    f: Result<Form<RemoveForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    let attest = f.attest.as_deref() == Some("yes");
+    match keiro_app::relationships::remove(&s.app, &p.ctx(), &id, attest).await {
+        Ok(()) => Ok(Redirect::to("/customers?done=relationship_removed").into_response()),
+        Err(AppError::Validation(_)) => {
+            let name = customer_name(&s, &p, &id).await?;
+            Err(confirm(
+                &p,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("/customers/{id}/remove"),
+                true,
+                &name,
+            ))
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
+}
+
+pub async fn revoke_dap_form(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+) -> PageResult {
+    p.user()?;
+    let page = keiro_app::relationships::partners(&s.app, &p.ctx(), None, 200)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    let partner = page
+        .items
+        .into_iter()
+        .find(|c| c.org_id == id)
+        .ok_or_else(|| p.app_error(AppError::NotFound("partner")))?;
+    Ok(confirm(
+        &p,
+        StatusCode::OK,
+        format!("/partners/{id}/delegatedadmin"),
+        false,
+        &partner.legal_name,
+    ))
+}
+
+pub async fn revoke_dap(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+    f: Result<Form<CsrfForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(f.csrf())?;
+    keiro_app::relationships::revoke_delegated_admin(&s.app, &p.ctx(), &id)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    Ok(Redirect::to("/partners?done=dap_revoked").into_response())
 }

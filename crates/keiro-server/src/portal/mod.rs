@@ -90,6 +90,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/customers", get(customers::list))
         .route("/customers/request", post(customers::request))
         .route("/partners", get(customers::partners))
+        .route("/customers/{id}/remove", get(customers::remove_form).post(customers::remove))
+        .route(
+            "/partners/{id}/delegatedadmin",
+            get(customers::revoke_dap_form).post(customers::revoke_dap),
+        )
         .route("/invite/signup", get(customers::signup_form).post(customers::signup))
         .route("/invite", get(partners::invite))
         .route("/invite/accept", post(partners::accept))

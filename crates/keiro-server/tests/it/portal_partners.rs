@@ -10,6 +10,7 @@ both_backends!(
     r_prt_portal_navigation_follows_program_role_and_roles,
     r_prt_2_portal_invite_page_for_every_visitor,
     r_prt_7_portal_directory_edited_by_operator_searched_by_partners,
+    r_rel_6_r_rel_7_portal_removal_and_dap_revocation,
 );
 
 async fn r_prt_portal_navigation_follows_program_role_and_roles(app: TestApp) {
@@ -267,4 +268,131 @@ async fn r_prt_7_portal_directory_edited_by_operator_searched_by_partners(app: T
     let mut pc = PortalClient::new(&app);
     pc.sign_in(&p.email, TEST_PASSWORD).await;
     assert_eq!(pc.get(&entry).await.status(), 403);
+}
+
+async fn r_rel_6_r_rel_7_portal_removal_and_dap_revocation(app: TestApp) {
+    let p = app
+        .partner(
+            "Distri",
+            &[ProgramRole::IndirectProvider],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let r = app
+        .partner(
+            "Resell",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    {
+        use keiro_store::entities::organization;
+        use keiro_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        let tx = app.app.db.begin().await.unwrap();
+        organization::Entity::update_many()
+            .col_expr(
+                organization::Column::Authorizations,
+                Expr::value("delegated_admin"),
+            )
+            .filter(organization::Column::Id.eq(r.org_id.as_str()))
+            .exec(&tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let cust = app
+        .org_with_user(OrgKind::Customer, "Kokyaku", &[Role::GlobalAdmin])
+        .await;
+    let (pt, rt, ct) = (
+        app.token_for(&p.email).await,
+        app.token_for(&r.email).await,
+        app.token_for(&cust.email).await,
+    );
+    let post = |tok: String, path: &'static str, body: serde_json::Value| {
+        let app = &app;
+        async move {
+            let v: serde_json::Value = app
+                .http
+                .post(app.url(path))
+                .bearer_auth(tok)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v
+        }
+    };
+    let pl = post(
+        pt.clone(),
+        "/v1/relationshiprequests",
+        json!({"kind": "partnership"}),
+    )
+    .await;
+    post(
+        rt.clone(),
+        "/v1/invitations/accept",
+        json!({"token": link_token(pl["url"].as_str().unwrap()), "confirm": true}),
+    )
+    .await;
+    let tw = post(
+        rt.clone(),
+        "/v1/relationshiprequests",
+        json!({"kind": "three_way_relationship", "provider_id": p.org_id}),
+    )
+    .await;
+    post(
+        ct.clone(),
+        "/v1/invitations/accept",
+        json!({"token": link_token(tw["url"].as_str().unwrap()), "confirm": true}),
+    )
+    .await;
+
+    // The customer's admin revokes the reseller's delegated admin from the Partners page.
+    let mut c = PortalClient::new(&app);
+    c.sign_in(&cust.email, TEST_PASSWORD).await;
+    let html = c.get("/partners").await.text().await.unwrap();
+    assert!(html.contains(&format!("/partners/{}/delegatedadmin", r.org_id)));
+    assert!(
+        !html.contains(&format!("/partners/{}/delegatedadmin", p.org_id)),
+        "the provider holds no DAP"
+    );
+    let path = format!("/partners/{}/delegatedadmin", r.org_id);
+    let csrf = c.csrf_on(&path).await;
+    let res = c.post(&path, &[("csrf", &csrf)]).await;
+    assert_eq!(location(&res), "/partners?done=dap_revoked");
+    let html = c.get("/partners").await.text().await.unwrap();
+    assert!(!html.contains(&path));
+
+    // The reseller removes the relationship: attestation first, and the page says no notice.
+    let mut rc = PortalClient::new(&app);
+    rc.sign_in(&r.email, TEST_PASSWORD).await;
+    let remove = format!("/customers/{}/remove", cust.org_id);
+    let html = rc.get(&remove).await.text().await.unwrap();
+    assert!(
+        html.contains("id=\"attestation\"") && html.contains("No notice is sent to the customer")
+    );
+    let csrf = rc.csrf_on(&remove).await;
+    let res = rc.post(&remove, &[("csrf", &csrf)]).await;
+    assert_eq!(res.status(), 422);
+    let res = rc
+        .post(&remove, &[("csrf", &csrf), ("attest", "yes")])
+        .await;
+    assert_eq!(location(&res), "/customers?done=relationship_removed");
+    let html = rc.get("/customers").await.text().await.unwrap();
+    assert!(html.contains("id=\"customers-none\""));
+    assert_eq!(rc.get(&remove).await.status(), 404);
+    // The provider keeps the customer.
+    let mut pc = PortalClient::new(&app);
+    pc.sign_in(&p.email, TEST_PASSWORD).await;
+    assert!(
+        pc.get("/customers")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Kokyaku")
+    );
 }

@@ -11,6 +11,7 @@ both_backends!(
     r_rel_4_new_customer_signs_up_through_the_link,
     r_rel_3_three_way_invitation_one_acceptance,
     r_rel_5_customers_elsewhere_do_not_appear,
+    r_rel_6_removal_removes_dap_keeps_other_rights_and_sends_nothing,
 );
 
 async fn post(app: &TestApp, tok: Option<&str>, path: &str, body: Value) -> reqwest::Response {
@@ -357,6 +358,25 @@ async fn r_rel_4_new_customer_signs_up_through_the_link(app: TestApp) {
     );
 }
 
+async fn authorize_dap(app: &TestApp, org: &str) {
+    {
+        // The operator authorized the reseller for delegated admin.
+        use keiro_store::entities::organization;
+        use keiro_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        let tx = app.app.db.begin().await.unwrap();
+        organization::Entity::update_many()
+            .col_expr(
+                organization::Column::Authorizations,
+                Expr::value(PartnerAuthorization::DelegatedAdmin.code()),
+            )
+            .filter(organization::Column::Id.eq(org))
+            .exec(&tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+}
+
 async fn r_rel_3_three_way_invitation_one_acceptance(app: TestApp) {
     let p = app
         .partner(
@@ -374,22 +394,7 @@ async fn r_rel_3_three_way_invitation_one_acceptance(app: TestApp) {
         )
         .await;
     let rt = app.token_for(&r.email).await;
-    {
-        // The operator authorized the reseller for delegated admin.
-        use keiro_store::entities::organization;
-        use keiro_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-        let tx = app.app.db.begin().await.unwrap();
-        organization::Entity::update_many()
-            .col_expr(
-                organization::Column::Authorizations,
-                Expr::value(PartnerAuthorization::DelegatedAdmin.code()),
-            )
-            .filter(organization::Column::Id.eq(r.org_id.as_str()))
-            .exec(&tx)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-    }
+    authorize_dap(&app, &r.org_id).await;
     // Not before the partnership exists.
     let (s, b) = problem(
         post(
@@ -517,5 +522,167 @@ async fn r_rel_5_customers_elsewhere_do_not_appear(app: TestApp) {
     assert_eq!(
         json_of(app.get("/v1/customers", &bt).await, 200).await["items"],
         json!([])
+    );
+}
+
+async fn r_rel_6_removal_removes_dap_keeps_other_rights_and_sends_nothing(app: TestApp) {
+    let p = app
+        .partner(
+            "Distri",
+            &[ProgramRole::IndirectProvider],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let pt = app.token_for(&p.email).await;
+    let r = app
+        .partner(
+            "Resell GK",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let rt = app.token_for(&r.email).await;
+    authorize_dap(&app, &r.org_id).await;
+    let pl = link(&app, &pt, json!({"kind": "partnership"})).await;
+    json_of(accept(&app, &rt, &pl).await, 200).await;
+    let token = link(
+        &app,
+        &rt,
+        json!({"kind": "three_way_relationship", "provider_id": p.org_id}),
+    )
+    .await;
+    let (c, ct) = customer(&app, "Contoso").await;
+    json_of(accept(&app, &ct, &token).await, 200).await;
+    let list = json_of(app.get("/v1/customers", &rt).await, 200).await;
+    assert_eq!(list["items"][0]["delegated_admin"], true);
+    let partners = json_of(app.get("/v1/partners", &ct).await, 200).await;
+    let dap: Vec<bool> = partners["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["delegated_admin"].as_bool().unwrap())
+        .collect();
+    assert_eq!(
+        dap,
+        [true, false],
+        "the reseller holds DAP, the provider does not"
+    );
+    // A granular (GDAP-style) right the customer gave the reseller must survive the removal.
+    {
+        let tx = app.app.db.begin().await.unwrap();
+        keiro_store::repo::rights::insert(
+            &tx,
+            keiro_store::entities::delegated_right::Model {
+                id: uuid::Uuid::now_v7().to_string(),
+                owner_org_id: c.org_id.clone(),
+                grantee_org_id: r.org_id.clone(),
+                kind: "gdap".into(),
+                source_id: None,
+                granted_at: app.app.now(),
+                granted_by: None,
+                revoked_at: None,
+                revoked_by: None,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let remove = format!("/v1/customers/{}/remove", c.org_id);
+    let (s, b) = problem(post(&app, Some(&rt), &remove, json!({"attest": false})).await).await;
+    assert_eq!(
+        (s, b["code"].as_str().unwrap()),
+        (422, "attestation_required")
+    );
+    let mails_before = app.count("outbox_messages").await;
+    let res = post(&app, Some(&rt), &remove, json!({"attest": true})).await;
+    assert_eq!(res.status(), 204);
+    // The customer left the reseller's list (not the provider's), DAP is gone, the other right
+    // stays, nobody was told, and the audit log has it on both sides.
+    assert_eq!(
+        json_of(app.get("/v1/customers", &rt).await, 200).await["items"],
+        json!([])
+    );
+    assert_eq!(
+        json_of(app.get("/v1/customers", &pt).await, 200).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let live = keiro_store::repo::rights::live(app.app.db.reader(), &c.org_id, &r.org_id)
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = live.iter().map(|r| r.kind.as_str()).collect();
+    assert_eq!(kinds, ["gdap"]);
+    assert_eq!(app.count("outbox_messages").await, mails_before);
+    let audit = json_of(
+        app.get("/v1/auditrecords?action=relationship.removed", &ct)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        audit["items"][0]["details"]["delegated_admin_removed"], true,
+        "{audit}"
+    );
+    let (s, _) = problem(post(&app, Some(&rt), &remove, json!({"attest": true})).await).await;
+    assert_eq!(s, 404);
+
+    // The customer revokes a partner's delegated admin at any time; the relationship stays.
+    let token = link(
+        &app,
+        &rt,
+        json!({"kind": "three_way_relationship", "provider_id": p.org_id}),
+    )
+    .await;
+    json_of(accept(&app, &ct, &token).await, 200).await;
+    let (pw, _) = app
+        .add_user(
+            &c.org_id,
+            "pw@contoso.example",
+            &[Role::PasswordAdmin],
+            Some(TEST_PASSWORD),
+        )
+        .await;
+    let pwt = app.token_for(&pw.email).await;
+    let path = format!("/v1/partners/{}/delegatedadmin", r.org_id);
+    let (s, b) = problem(
+        app.http
+            .delete(app.url(&path))
+            .bearer_auth(&pwt)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((s, b["code"].as_str().unwrap()), (403, "role_required"));
+    let v = json_of(
+        app.http
+            .delete(app.url(&path))
+            .bearer_auth(&ct)
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(v["delegated_admin"], false);
+    assert_eq!(
+        json_of(app.get("/v1/customers", &rt).await, 200).await["items"][0]["delegated_admin"],
+        false
+    );
+    let (s, b) = problem(
+        app.http
+            .delete(app.url(&path))
+            .bearer_auth(&ct)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (s, b["code"].as_str().unwrap()),
+        (409, "no_delegated_admin")
     );
 }
