@@ -512,7 +512,8 @@ pub struct CreateRelationshipRequest {
     /// What the link offers: `partnership` (a provider asks a reseller to approve it),
     /// `reseller_relationship` (a partner asks customers for a reseller relationship) or
     /// `three_way_relationship` (a reseller asks customers for relationships with itself and
-    /// `provider_id`, one of its indirect providers).
+    /// `provider_id`, one of its indirect providers) or `delegated_admin` (a delegated-admin
+    /// authorized partner offers to administer customers).
     #[schema(example = "partnership")]
     pub kind: String,
     /// For `three_way_relationship`: the indirect provider's organization id.

@@ -35,6 +35,11 @@ impl<'a> Event<'a> {
         self.target_org_id = Some(org);
         self
     }
+    /// The organization on whose behalf a partner user acted (R-CUS-1, R-X-1).
+    pub fn on_behalf_of(mut self, org: &'a str) -> Self {
+        self.on_behalf_of_org_id = Some(org);
+        self
+    }
     pub fn details(mut self, d: Value) -> Self {
         self.details = d;
         self

@@ -68,18 +68,18 @@ pub fn url(app: &App, token: &str) -> String {
 fn manage_action(kind: InvitationKind) -> Action {
     match kind {
         InvitationKind::Partnership => Action::RequestPartnership,
-        InvitationKind::ResellerRelationship | InvitationKind::ThreeWayRelationship => {
-            Action::RequestCustomerRelationship
-        }
+        InvitationKind::ResellerRelationship
+        | InvitationKind::ThreeWayRelationship
+        | InvitationKind::DelegatedAdmin => Action::RequestCustomerRelationship,
     }
 }
 
 fn view_action(kind: InvitationKind) -> Action {
     match kind {
         InvitationKind::Partnership => Action::ViewPartnerships,
-        InvitationKind::ResellerRelationship | InvitationKind::ThreeWayRelationship => {
-            Action::ViewCustomers
-        }
+        InvitationKind::ResellerRelationship
+        | InvitationKind::ThreeWayRelationship
+        | InvitationKind::DelegatedAdmin => Action::ViewCustomers,
     }
 }
 
@@ -313,6 +313,7 @@ fn templates(kind: InvitationKind) -> (&'static str, &'static str) {
         InvitationKind::Partnership => ("partnership-draft", "partnership-request"),
         InvitationKind::ResellerRelationship => ("relationship-draft", "relationship-request"),
         InvitationKind::ThreeWayRelationship => ("three-way-draft", "relationship-request"),
+        InvitationKind::DelegatedAdmin => ("dap-draft", "relationship-request"),
     }
 }
 
@@ -542,7 +543,9 @@ pub async fn accept(app: &App, ctx: &Ctx, token: &str, confirmed: bool) -> AppRe
         InvitationKind::Partnership => crate::partnerships::accept(app, ctx, token, confirmed)
             .await
             .map(Accepted::Partnership),
-        InvitationKind::ResellerRelationship | InvitationKind::ThreeWayRelationship => {
+        InvitationKind::ResellerRelationship
+        | InvitationKind::ThreeWayRelationship
+        | InvitationKind::DelegatedAdmin => {
             crate::relationships::accept(app, ctx, token, confirmed)
                 .await
                 .map(Accepted::Relationships)

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod context;
+pub mod customer_users;
 pub mod demo;
 pub mod directory;
 pub mod enrollment;

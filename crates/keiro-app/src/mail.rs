@@ -30,7 +30,12 @@ pub const TEMPLATES: [&str; 11] = [
 ];
 
 /// Drafts the portal shows a user to send from their own mail app (R-PRT-1): no footer.
-pub const DRAFTS: [&str; 3] = ["partnership-draft", "relationship-draft", "three-way-draft"];
+pub const DRAFTS: [&str; 4] = [
+    "partnership-draft",
+    "relationship-draft",
+    "three-way-draft",
+    "dap-draft",
+];
 
 /// Renders a template into (subject, body) in `lang`, footer included.
 pub fn render(

@@ -91,6 +91,35 @@ pub async fn request_three_way(
     .await
 }
 
+/// Creates a delegated admin offer link (R-REL-7): only partners the operator authorized for
+/// delegated admin; effective only when a customer's global admin accepts it.
+pub async fn offer_delegated_admin(
+    app: &App,
+    ctx: &Ctx,
+    lang: Option<Language>,
+    idem: Option<&str>,
+    send_to: Option<SendTo>,
+) -> AppResult<Issued> {
+    let me = ctx.user()?;
+    me.require(Action::RequestCustomerRelationship, "delegated admin offer")?;
+    relationship::may_offer_delegated_admin(
+        &partner_facts(&me.org),
+        has_dap_authorization(&me.org),
+    )
+    .map_err(refused)?;
+    invitations::issue(
+        app,
+        ctx,
+        me,
+        InvitationKind::DelegatedAdmin,
+        json!({}),
+        lang,
+        idem,
+        send_to,
+    )
+    .await
+}
+
 /// A partner as a customer sees it, with its contact details (R-ORG-2).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PartnerContact {
@@ -134,7 +163,9 @@ pub async fn accept(
     let kind = InvitationKind::parse(&link.kind).ok_or(AppError::NotFound("invitation"))?;
     if !matches!(
         kind,
-        InvitationKind::ResellerRelationship | InvitationKind::ThreeWayRelationship
+        InvitationKind::ResellerRelationship
+            | InvitationKind::ThreeWayRelationship
+            | InvitationKind::DelegatedAdmin
     ) {
         return Err(AppError::NotFound("invitation"));
     }
@@ -175,7 +206,22 @@ pub async fn accept(
             new.push(p.clone());
         }
     }
-    if new.is_empty() {
+    // Delegated admin comes with a DAP offer, and with a three-way link when the reseller was
+    // authorized for it (R-REL-3, R-REL-7); the authorization is checked again now.
+    let wants_dap = match kind {
+        InvitationKind::DelegatedAdmin => {
+            if !has_dap_authorization(&reseller) {
+                return Err(refused(Refusal::PartnerUnavailable));
+            }
+            true
+        }
+        InvitationKind::ThreeWayRelationship => {
+            payload["dap"].as_bool() == Some(true) && has_dap_authorization(&reseller)
+        }
+        _ => false,
+    };
+    let grant_dap = wants_dap && !has_dap(&tx, &me.org.id, &reseller.id).await?;
+    if new.is_empty() && !grant_dap {
         return Err(refused(Refusal::AlreadyRelated));
     }
     invitations::take(&tx, app, &link, me).await?;
@@ -208,16 +254,7 @@ pub async fn accept(
         )
         .await?;
     }
-    // A three-way link gives the reseller admin rights over the customer (R-REL-3) when the
-    // operator authorized it for delegated admin (R-REL-7).
-    if kind == InvitationKind::ThreeWayRelationship
-        && payload["dap"].as_bool() == Some(true)
-        && has_dap_authorization(&reseller)
-        && !repo::rights::live(&tx, &me.org.id, &reseller.id)
-            .await?
-            .iter()
-            .any(|r| r.kind == DAP)
-    {
+    if grant_dap {
         let id = Uuid::now_v7().to_string();
         repo::rights::insert(
             &tx,
@@ -268,8 +305,8 @@ pub async fn accept(
         )
         .await?;
     }
-    let mut out = Vec::with_capacity(new.len());
-    for p in &new {
+    let mut out = Vec::with_capacity(partners.len());
+    for p in &partners {
         out.push(contact(p, now, has_dap(&tx, &me.org.id, &p.id).await?));
     }
     tx.commit().await?;

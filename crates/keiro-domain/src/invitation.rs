@@ -15,6 +15,9 @@ pub enum InvitationKind {
     /// A reseller asks customers for relationships with itself and one of its indirect providers
     /// at once (R-REL-3). Multi-use.
     ThreeWayRelationship,
+    /// A delegated-admin authorized partner offers to administer customers (R-REL-7): effective
+    /// only once a customer's global admin accepts. Multi-use.
+    DelegatedAdmin,
 }
 
 /// How often a link of a kind may be accepted.
@@ -27,10 +30,11 @@ pub enum Usage {
 }
 
 impl InvitationKind {
-    pub const ALL: [InvitationKind; 3] = [
+    pub const ALL: [InvitationKind; 4] = [
         InvitationKind::Partnership,
         InvitationKind::ResellerRelationship,
         InvitationKind::ThreeWayRelationship,
+        InvitationKind::DelegatedAdmin,
     ];
 
     pub fn code(self) -> &'static str {
@@ -38,6 +42,7 @@ impl InvitationKind {
             InvitationKind::Partnership => "partnership",
             InvitationKind::ResellerRelationship => "reseller_relationship",
             InvitationKind::ThreeWayRelationship => "three_way_relationship",
+            InvitationKind::DelegatedAdmin => "delegated_admin",
         }
     }
 
@@ -58,15 +63,16 @@ impl InvitationKind {
                 "provider_orders_for_you",
                 "reseller_admin_access",
             ],
+            InvitationKind::DelegatedAdmin => &["reseller_of_record", "delegated_admin"],
         }
     }
 
     pub fn usage(self) -> Usage {
         match self {
             InvitationKind::Partnership => Usage::SingleUse,
-            InvitationKind::ResellerRelationship | InvitationKind::ThreeWayRelationship => {
-                Usage::MultiUse
-            }
+            InvitationKind::ResellerRelationship
+            | InvitationKind::ThreeWayRelationship
+            | InvitationKind::DelegatedAdmin => Usage::MultiUse,
         }
     }
 }

@@ -17,6 +17,8 @@ pub enum Refusal {
     AlreadyRelated,
     /// The partner that sent the link is no longer an approved partner.
     PartnerUnavailable,
+    /// Only partners the operator authorized for delegated admin offer it (R-REL-7).
+    NotDelegatedAdminAuthorized,
 }
 
 impl Refusal {
@@ -27,6 +29,7 @@ impl Refusal {
             Refusal::NoPartnership => "no_partnership",
             Refusal::AlreadyRelated => "already_related",
             Refusal::PartnerUnavailable => "partner_unavailable",
+            Refusal::NotDelegatedAdminAuthorized => "not_delegated_admin_authorized",
         }
     }
 
@@ -40,6 +43,9 @@ impl Refusal {
             Refusal::AlreadyRelated => "your organization already has this relationship",
             Refusal::PartnerUnavailable => {
                 "the organization that sent this link is no longer an approved partner"
+            }
+            Refusal::NotDelegatedAdminAuthorized => {
+                "only partners authorized for delegated admin can offer it"
             }
         }
     }
@@ -66,6 +72,17 @@ pub fn may_request_three_way(reseller: &PartnerFacts, partnered: bool) -> Result
         return Err(Refusal::NoPartnership);
     }
     Ok(())
+}
+
+/// May this partner offer delegated admin (R-REL-7)? `authorized` is the operator's
+/// delegated-admin authorization.
+pub fn may_offer_delegated_admin(partner: &PartnerFacts, authorized: bool) -> Result<(), Refusal> {
+    may_request(partner)?;
+    if authorized {
+        Ok(())
+    } else {
+        Err(Refusal::NotDelegatedAdminAuthorized)
+    }
 }
 
 /// May an organization of `kind` accept a relationship offered by `partner`?
@@ -104,6 +121,20 @@ mod tests {
         assert_eq!(
             may_accept(OrgKind::Customer, &partner(&[], false)),
             Err(Refusal::PartnerUnavailable)
+        );
+    }
+
+    #[test]
+    fn r_rel_7_only_authorized_partners_offer_delegated_admin() {
+        let p = partner(&[ProgramRole::IndirectReseller], true);
+        assert!(may_offer_delegated_admin(&p, true).is_ok());
+        assert_eq!(
+            may_offer_delegated_admin(&p, false),
+            Err(Refusal::NotDelegatedAdminAuthorized)
+        );
+        assert_eq!(
+            may_offer_delegated_admin(&partner(&[], false), true),
+            Err(Refusal::NotAPartner)
         );
     }
 

@@ -128,3 +128,18 @@ relationship-accepted-body =
     Hello { $name },
 
     { $customer } accepted your invitation. It is now on your Customers page.
+
+dap-draft-subject = { $company } offers to administer your organization (delegated admin)
+dap-draft-body =
+    Hello,
+
+    { $company } would like delegated admin privileges for your organization in the { $brand } program, so that it can manage your users, subscriptions and licenses for you. You stay in control: your global admin can revoke it at any time.
+
+    To accept, open the link below and sign in as a global admin of your organization.
+
+    { $link }
+
+    The link expires at { $expires } (UTC).
+
+    Best regards,
+    { $sender }

@@ -135,6 +135,11 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(relationships::sign_up))
         .routes(routes!(relationships::remove_customer))
         .routes(routes!(relationships::revoke_delegated_admin))
+        .routes(routes!(
+            relationships::customer_users,
+            relationships::create_customer_user
+        ))
+        .routes(routes!(relationships::reset_customer_user_password))
         .routes(routes!(directory::search))
         .routes(routes!(
             directory::get_entry,

@@ -54,7 +54,7 @@ fn kind_param(kind: &str) -> Result<InvitationKind, ApiError> {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_kind",
-            "kind must be one of: partnership, reseller_relationship, three_way_relationship",
+            "kind must be one of: partnership, reseller_relationship, three_way_relationship, delegated_admin",
         )
         .field("kind", "invalid_kind", "unknown kind")
     })
@@ -85,6 +85,10 @@ pub async fn create_request(
         }
         InvitationKind::ResellerRelationship => {
             keiro_app::relationships::request(&s.app, &ctx, None, key, send_to).await?
+        }
+        InvitationKind::DelegatedAdmin => {
+            keiro_app::relationships::offer_delegated_admin(&s.app, &ctx, None, key, send_to)
+                .await?
         }
         InvitationKind::ThreeWayRelationship => {
             let provider = b.provider_id.ok_or_else(|| {

@@ -3,6 +3,7 @@
 
 use crate::api::ApiQuery;
 use crate::api::partnerships::PartnerParams;
+use crate::api::users::{UserParams, user_body};
 use crate::extract::{AnonCtx, ApiCtx, ApiJson, Paging, encode_cursor, non_empty};
 use crate::problem::ApiResult;
 use crate::state::AppState;
@@ -11,8 +12,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use keiro_api_types::{
-    Customer, CustomerList, CustomerSignUp, CustomerSignedUp, PartnerContact, PartnerContactList,
-    RemovePartnership,
+    CreateUser, Customer, CustomerList, CustomerSignUp, CustomerSignedUp, PartnerContact,
+    PartnerContactList, RemovePartnership, UserList, UserWithPassword,
 };
 use keiro_app::relationships::NewCustomer;
 use serde::Deserialize;
@@ -156,4 +157,75 @@ pub async fn sign_up(
     r.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(r)
+}
+
+/// A customer's users, seen by a partner user through the rights the customer granted
+/// (delegated admin; R-REL-9). 404 without such rights.
+#[utoipa::path(get, path = "/v1/customers/{id}/users", tag = "customers", security(("bearer" = [])),
+    params(("id" = String, Path), UserParams), responses((status = 200, body = UserList)))]
+pub async fn customer_users(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<UserParams>,
+) -> ApiResult<Json<UserList>> {
+    let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let search = non_empty("q", q.q)?;
+    let page = keiro_app::customer_users::list(
+        &s.app,
+        &ctx,
+        &id,
+        search.as_deref(),
+        p.cursor.as_deref(),
+        p.limit,
+    )
+    .await?;
+    Ok(Json(UserList {
+        items: page.items.into_iter().map(user_body).collect(),
+        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
+    }))
+}
+
+fn secret_answer(status: StatusCode, u: keiro_app::users::UserView, temp: String) -> Response {
+    let mut r = (
+        status,
+        Json(UserWithPassword {
+            user: user_body(u),
+            temporary_password: Some(temp),
+        }),
+    )
+        .into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// Adds a user to the customer on its behalf, with a temporary password shown once (R-REL-9).
+/// A global admin needs the customer's global admin rights (full delegated access).
+#[utoipa::path(post, path = "/v1/customers/{id}/users", tag = "customers", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = CreateUser,
+    responses((status = 201, body = UserWithPassword), (status = 409, description = "The email is taken")))]
+pub async fn create_customer_user(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<CreateUser>,
+) -> ApiResult<Response> {
+    let (u, temp) =
+        keiro_app::customer_users::create(&s.app, &ctx, &id, &b.email, &b.full_name, &b.roles)
+            .await?;
+    Ok(secret_answer(StatusCode::CREATED, u, temp))
+}
+
+/// Resets a customer user's password on the customer's behalf (R-REL-9, R-CUS-1): a new
+/// temporary password, shown once; the user's sessions end.
+#[utoipa::path(post, path = "/v1/customers/{id}/users/{user_id}/resetpassword", tag = "customers", security(("bearer" = [])),
+    params(("id" = String, Path), ("user_id" = String, Path)), responses((status = 200, body = UserWithPassword)))]
+pub async fn reset_customer_user_password(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path((id, user_id)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (u, temp) = keiro_app::customer_users::reset_password(&s.app, &ctx, &id, &user_id).await?;
+    Ok(secret_answer(StatusCode::OK, u, temp))
 }

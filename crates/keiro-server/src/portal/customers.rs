@@ -35,6 +35,8 @@ pub struct CustomersPage {
     pub next: Option<String>,
     pub request_reason: Option<String>,
     pub remove_reason: Option<String>,
+    /// The operator authorized this partner for delegated admin (R-REL-7).
+    pub can_offer_dap: bool,
 }
 
 #[derive(Deserialize)]
@@ -83,6 +85,13 @@ pub async fn list(State(s): State<AppState>, p: Portal, Query(q): Query<ListQuer
         next,
         request_reason: p.reason(Action::RequestCustomerRelationship),
         remove_reason: p.reason(Action::RemoveCustomerRelationship),
+        can_offer_dap: p.session.as_ref().is_some_and(|s| {
+            s.user
+                .org
+                .authorizations
+                .split(',')
+                .any(|a| a == "delegated_admin")
+        }),
         b,
     }))
 }
@@ -104,6 +113,21 @@ pub async fn request(
         "relationship-draft-intro",
         "/customers",
     )
+}
+
+/// "Offer delegated admin": a link a customer's global admin accepts (R-REL-7).
+pub async fn offer_dap(
+    State(s): State<AppState>,
+    p: Portal,
+    f: Result<Form<CsrfForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(f.csrf())?;
+    let r =
+        keiro_app::relationships::offer_delegated_admin(&s.app, &p.ctx(), Some(p.lang), None, None)
+            .await;
+    draft_page(&p, r, "dap-draft-title", "dap-draft-intro", "/customers")
 }
 
 /// "Invite a new customer" with one of the reseller's providers: one link, one acceptance

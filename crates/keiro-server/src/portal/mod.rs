@@ -89,6 +89,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/indirect-providers/{id}/invite-customer", post(customers::three_way))
         .route("/customers", get(customers::list))
         .route("/customers/request", post(customers::request))
+        .route("/customers/offerdelegatedadmin", post(customers::offer_dap))
         .route("/partners", get(customers::partners))
         .route("/customers/{id}/remove", get(customers::remove_form).post(customers::remove))
         .route(

@@ -12,6 +12,7 @@ both_backends!(
     r_rel_3_three_way_invitation_one_acceptance,
     r_rel_5_customers_elsewhere_do_not_appear,
     r_rel_6_removal_removes_dap_keeps_other_rights_and_sends_nothing,
+    r_rel_7_r_rel_9_delegated_admin_offer_then_acting_for_the_customer,
 );
 
 async fn post(app: &TestApp, tok: Option<&str>, path: &str, body: Value) -> reqwest::Response {
@@ -684,5 +685,179 @@ async fn r_rel_6_removal_removes_dap_keeps_other_rights_and_sends_nothing(app: T
     assert_eq!(
         (s, b["code"].as_str().unwrap()),
         (409, "no_delegated_admin")
+    );
+}
+
+async fn r_rel_7_r_rel_9_delegated_admin_offer_then_acting_for_the_customer(app: TestApp) {
+    use keiro_domain::DelegatedAccess;
+    let plain = app
+        .partner(
+            "Plain Partner",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let plain_t = app.token_for(&plain.email).await;
+    let (s, b) = problem(
+        post(
+            &app,
+            Some(&plain_t),
+            "/v1/relationshiprequests",
+            json!({"kind": "delegated_admin"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (s, b["code"].as_str().unwrap()),
+        (403, "not_delegated_admin_authorized")
+    );
+
+    let r = app
+        .partner(
+            "Admin Partner",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin, Role::AdminAgent],
+        )
+        .await;
+    authorize_dap(&app, &r.org_id).await;
+    let rt = app.token_for(&r.email).await;
+    let (c, ct) = customer(&app, "Contoso").await;
+    let (worker, _) = app
+        .add_user(
+            &c.org_id,
+            "worker@contoso.example",
+            &[Role::User],
+            Some(TEST_PASSWORD),
+        )
+        .await;
+    let users = format!("/v1/customers/{}/users", c.org_id);
+    app.set_delegated_access(&r.id, DelegatedAccess::Full).await;
+    // Nothing before the customer accepts.
+    assert_eq!(problem(app.get(&users, &rt).await).await.0, 404);
+    let token = link(&app, &rt, json!({"kind": "delegated_admin"})).await;
+    let preview = json_of(
+        app.http
+            .get(app.url(&format!("/v1/invitations/preview?token={token}")))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(
+        preview["grants"],
+        json!(["reseller_of_record", "delegated_admin"])
+    );
+    assert_eq!(
+        problem(app.get(&users, &rt).await).await.0,
+        404,
+        "an offer is not a right"
+    );
+    let v = json_of(accept(&app, &ct, &token).await, 200).await;
+    assert_eq!(v["partners"][0]["delegated_admin"], true);
+
+    // Full delegated access: the customer's global admin rights.
+    let list = json_of(app.get(&users, &rt).await, 200).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    let res = post(&app, Some(&rt), &users, json!({"email": "newadmin@contoso.example", "full_name": "New Admin", "roles": ["global_admin"]})).await;
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let created = json_of(res, 201).await;
+    assert!(created["temporary_password"].as_str().unwrap().len() >= 12);
+    let audit = json_of(
+        app.get("/v1/auditrecords?action=user.created", &ct).await,
+        200,
+    )
+    .await;
+    let row = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["details"]["email"] == "newadmin@contoso.example")
+        .unwrap()
+        .clone();
+    assert_eq!(row["actor_org_id"], r.org_id.as_str());
+    assert_eq!(row["on_behalf_of_org_id"], c.org_id.as_str());
+    assert_eq!(row["actor_user_id"], r.id.as_str());
+
+    // Limited delegated access: the customer's password admin rights only.
+    let (help, _) = app
+        .add_user(
+            &r.org_id,
+            "help@adminpartner.example",
+            &[Role::HelpdeskAgent],
+            Some(TEST_PASSWORD),
+        )
+        .await;
+    app.set_delegated_access(&help.id, DelegatedAccess::Limited)
+        .await;
+    let ht = app.token_for(&help.email).await;
+    let reset = json_of(
+        post(
+            &app,
+            Some(&ht),
+            &format!("{users}/{}/resetpassword", worker.id),
+            json!({}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert!(reset["temporary_password"].is_string());
+    assert_eq!(reset["user"]["must_change_password"], true);
+    let (s, b) = problem(
+        post(
+            &app,
+            Some(&ht),
+            &format!("{users}/{}/resetpassword", c.id),
+            json!({}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (s, b["code"].as_str().unwrap()),
+        (403, "role_required"),
+        "not a global admin's password"
+    );
+    let (s, b) = problem(
+        post(
+            &app,
+            Some(&ht),
+            &users,
+            json!({"email": "x@contoso.example", "full_name": "X", "roles": ["global_admin"]}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (s, b["code"].as_str().unwrap()),
+        (403, "role_required"),
+        "a limited admin creates no global admin"
+    );
+    // No delegated access at all: the customer is invisible.
+    app.set_delegated_access(&help.id, DelegatedAccess::None)
+        .await;
+    assert_eq!(problem(app.get(&users, &ht).await).await.0, 404);
+    // Another partner never sees the customer.
+    assert_eq!(problem(app.get(&users, &plain_t).await).await.0, 404);
+
+    // The customer revokes delegated admin: refused on the partner's very next request.
+    let res = app
+        .http
+        .delete(app.url(&format!("/v1/partners/{}/delegatedadmin", r.org_id)))
+        .bearer_auth(&ct)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(problem(app.get(&users, &rt).await).await.0, 404);
+    // The relationship stays: the customer is still on the partner's list.
+    assert_eq!(
+        json_of(app.get("/v1/customers", &rt).await, 200).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
     );
 }
