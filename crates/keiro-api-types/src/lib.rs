@@ -588,6 +588,18 @@ pub struct InvitationPreview {
     /// What accepting grants, as stable codes (e.g. `orders_for_your_customers`,
     /// `admin_access_to_your_organization`).
     pub grants: Vec<String>,
+    /// For `gdap_approval`: the relationship's name, roles and duration.
+    pub gdap: Option<GdapTerms>,
+}
+
+/// The terms of a GDAP relationship shown before approval.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct GdapTerms {
+    pub display_name: String,
+    pub roles: Vec<String>,
+    pub duration_days: i64,
+    pub auto_extend: bool,
+    pub state: String,
 }
 
 /// `POST /v1/invitations/accept`.
@@ -633,6 +645,8 @@ pub struct InvitationAccepted {
     pub partner: Option<Partner>,
     /// For relationship kinds: the partners the customer now has a relationship with.
     pub partners: Vec<PartnerContact>,
+    /// For `gdap_approval`: the now active GDAP relationship.
+    pub gdap: Option<GdapRelationship>,
 }
 
 /// A partner as its customer sees it, with contact details (R-ORG-2).
@@ -767,4 +781,117 @@ pub struct PutDirectoryEntry {
     pub contact_phone: String,
     #[serde(default)]
     pub website: String,
+}
+
+/// A granular delegated admin relationship (R-REL-8).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct GdapRelationship {
+    pub id: String,
+    pub partner_id: String,
+    pub partner_name: String,
+    pub customer_id: Option<String>,
+    pub customer_name: Option<String>,
+    pub display_name: String,
+    /// Customer role codes.
+    pub roles: Vec<String>,
+    pub duration_days: i64,
+    pub auto_extend: bool,
+    /// created, approval_pending, active, expiring, expired or terminated.
+    pub state: String,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub starts_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub ends_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct GdapRelationshipList {
+    pub items: Vec<GdapRelationship>,
+    pub next_cursor: Option<String>,
+}
+
+/// `POST /v1/delegatedadminrelationships`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateGdapRelationship {
+    /// Unique among the partner's relationships; 1–50 characters.
+    #[schema(min_length = 1, max_length = 50)]
+    pub display_name: String,
+    /// The customer, if the relationship is for one customer only.
+    pub customer_id: Option<String>,
+    /// Customer role codes, e.g. ["password_admin"].
+    #[schema(min_items = 1)]
+    pub roles: Vec<String>,
+    /// 1 to 730 days; GDAP is never permanent.
+    #[schema(minimum = 1, maximum = 730)]
+    pub duration_days: i64,
+    /// Extend by 180 days at the end; not allowed with the global admin role.
+    #[serde(default)]
+    pub auto_extend: bool,
+}
+
+/// `POST /v1/delegatedadminrelationships/{id}/requestapproval`: optionally emailed by Keiro.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestGdapApproval {
+    pub send_to: Option<String>,
+    #[schema(max_length = 10000)]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AccessAssignment {
+    pub id: String,
+    pub group_id: String,
+    pub roles: Vec<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AccessAssignmentList {
+    pub items: Vec<AccessAssignment>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAccessAssignment {
+    #[schema(min_length = 1)]
+    pub group_id: String,
+    /// A non-empty subset of the relationship's roles.
+    #[schema(min_items = 1)]
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub name: String,
+    /// Member user ids.
+    pub members: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SecurityGroupList {
+    pub items: Vec<SecurityGroup>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSecurityGroup {
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddGroupMember {
+    #[schema(min_length = 1)]
+    pub user_id: String,
 }

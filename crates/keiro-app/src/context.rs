@@ -47,7 +47,15 @@ impl CurrentUser {
             org_kind: kind,
             roles,
             delegated_access: DelegatedAccess::parse(&user.delegated_access).unwrap_or_default(),
-            groups: Vec::new(),
+            groups: if kind == OrgKind::Partner {
+                repo::groups::of_user(c, &user.id)
+                    .await?
+                    .iter()
+                    .filter_map(|g| g.parse().ok())
+                    .collect()
+            } else {
+                Vec::new()
+            },
             org_approved: kind != OrgKind::Partner
                 || org
                     .partner_status

@@ -18,11 +18,12 @@ use serde_json::json;
 /// The customer organization, if the actor may do `action` there.
 async fn customer_for(
     c: &impl ConnectionTrait,
+    app: &App,
     me: &CurrentUser,
     customer: &str,
     action: Action,
 ) -> AppResult<organization::Model> {
-    let org = rights::require_in(c, me, customer, action, "customer").await?;
+    let org = rights::require_in(c, me, customer, action, "customer", app.now()).await?;
     if org.kind != OrgKind::Customer.code() {
         return Err(AppError::NotFound("customer"));
     }
@@ -39,7 +40,7 @@ pub async fn list(
 ) -> AppResult<Page<UserView>> {
     let me = ctx.user()?;
     let c = app.db.reader();
-    let org = customer_for(c, me, customer, Action::ViewUsers).await?;
+    let org = customer_for(c, app, me, customer, Action::ViewUsers).await?;
     let page = repo::users::search_in_org(c, &org.id, q, cursor, limit).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for u in page.items {
@@ -64,9 +65,9 @@ pub async fn create(
     let me = ctx.user()?;
     let roles = parse_roles(OrgKind::Customer, roles)?;
     let tx = app.db.begin().await?;
-    let org = customer_for(&tx, me, customer, Action::ManageUsers).await?;
+    let org = customer_for(&tx, app, me, customer, Action::ManageUsers).await?;
     if roles.contains(&Role::GlobalAdmin) {
-        let t = rights::target(&tx, me, &org).await?;
+        let t = rights::target(&tx, me, &org, app.now()).await?;
         if let keiro_domain::Decision::Deny(r) = decide(&me.actor, Action::GrantGlobalAdmin, &t) {
             return Err(AppError::denied(r, "customer"));
         }
@@ -112,7 +113,7 @@ pub async fn reset_password(
     let temp = temporary_password();
     let hash = hash_password(temp.clone(), app.config.password_cost).await?;
     let tx = app.db.begin().await?;
-    let org = customer_for(&tx, me, customer, Action::ResetUserPassword).await?;
+    let org = customer_for(&tx, app, me, customer, Action::ResetUserPassword).await?;
     let u = repo::users::get_in_org(&tx, &org.id, user_id)
         .await?
         .ok_or(AppError::NotFound("user"))?;
@@ -121,7 +122,7 @@ pub async fn reset_password(
         .iter()
         .filter_map(|r| Role::parse(r))
         .collect();
-    let t = rights::target(&tx, me, &org).await?;
+    let t = rights::target(&tx, me, &org, app.now()).await?;
     let effective = keiro_domain::policy::effective_roles(&me.actor, &t);
     may_act_on_user(&effective, &target_roles, Action::ResetUserPassword)
         .map_err(|r| AppError::denied(r, "user"))?;

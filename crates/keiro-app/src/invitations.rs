@@ -71,6 +71,7 @@ fn manage_action(kind: InvitationKind) -> Action {
         InvitationKind::ResellerRelationship
         | InvitationKind::ThreeWayRelationship
         | InvitationKind::DelegatedAdmin => Action::RequestCustomerRelationship,
+        InvitationKind::GdapApproval => Action::ManageGdap,
     }
 }
 
@@ -80,6 +81,7 @@ fn view_action(kind: InvitationKind) -> Action {
         InvitationKind::ResellerRelationship
         | InvitationKind::ThreeWayRelationship
         | InvitationKind::DelegatedAdmin => Action::ViewCustomers,
+        InvitationKind::GdapApproval => Action::ViewGdap,
     }
 }
 
@@ -262,6 +264,18 @@ pub struct Preview {
     pub from_country: String,
     pub invited_by: String,
     pub expires_at: OffsetDateTime,
+    /// For a GDAP approval link: what exactly is asked (name, roles, duration, auto-extend).
+    pub gdap: Option<GdapAsk>,
+}
+
+/// The terms of a GDAP relationship, as its approval page shows them before anyone decides.
+#[derive(Debug, Clone)]
+pub struct GdapAsk {
+    pub display_name: String,
+    pub roles: Vec<String>,
+    pub duration_days: i64,
+    pub auto_extend: bool,
+    pub state: String,
 }
 
 pub async fn preview(app: &App, token: &str) -> AppResult<Preview> {
@@ -277,9 +291,29 @@ pub async fn preview(app: &App, token: &str) -> AppResult<Preview> {
         from_org_name: org.legal_name,
         from_partner_id: org.partner_id,
         from_country: org.country,
+        gdap: match payload_gdap(&m) {
+            Some(id) => repo::gdap::get(c, &id).await?.map(|g| GdapAsk {
+                display_name: g.display_name,
+                roles: g
+                    .roles
+                    .split(',')
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                duration_days: g.duration_days,
+                auto_extend: g.auto_extend,
+                state: g.state,
+            }),
+            None => None,
+        },
         invited_by: m.created_by_name,
         expires_at: m.expires_at,
     })
+}
+
+fn payload_gdap(m: &invitation::Model) -> Option<String> {
+    let v: Value = serde_json::from_str(&m.payload).ok()?;
+    v["gdap_id"].as_str().map(str::to_string)
 }
 
 /// The draft email of a link, to send from the user's own mail app (R-PRT-1, R-REL-2).
@@ -314,6 +348,7 @@ fn templates(kind: InvitationKind) -> (&'static str, &'static str) {
         InvitationKind::ResellerRelationship => ("relationship-draft", "relationship-request"),
         InvitationKind::ThreeWayRelationship => ("three-way-draft", "relationship-request"),
         InvitationKind::DelegatedAdmin => ("dap-draft", "relationship-request"),
+        InvitationKind::GdapApproval => ("gdap-draft", "relationship-request"),
     }
 }
 
@@ -534,6 +569,8 @@ pub enum Accepted {
     Partnership(crate::partnerships::PartnerView),
     /// A customer accepted relationships with these partners (R-REL-2, R-REL-3).
     Relationships(Vec<crate::relationships::PartnerContact>),
+    /// A customer approved a GDAP relationship (R-REL-8).
+    Gdap(Box<crate::gdap::GdapView>),
 }
 
 /// Accepts a link of any kind as the signed-in user's organization; the kind's own rules apply.
@@ -550,5 +587,8 @@ pub async fn accept(app: &App, ctx: &Ctx, token: &str, confirmed: bool) -> AppRe
                 .await
                 .map(Accepted::Relationships)
         }
+        InvitationKind::GdapApproval => crate::gdap::approve(app, ctx, token, confirmed)
+            .await
+            .map(|v| Accepted::Gdap(Box::new(v))),
     }
 }

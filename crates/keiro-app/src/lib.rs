@@ -14,6 +14,7 @@ pub mod demo;
 pub mod directory;
 pub mod enrollment;
 pub mod error;
+pub mod gdap;
 pub mod idempotency;
 pub mod invitations;
 pub mod mail;

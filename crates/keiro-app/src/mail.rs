@@ -15,7 +15,7 @@ fluent_templates::static_loader! {
 }
 
 /// Templates the outbox knows. Each has `<name>-subject` and `<name>-body` in every language.
-pub const TEMPLATES: [&str; 11] = [
+pub const TEMPLATES: [&str; 12] = [
     "password-changed",
     "api-token-created",
     "enrollment-verify",
@@ -27,14 +27,16 @@ pub const TEMPLATES: [&str; 11] = [
     "partnership-accepted",
     "relationship-request",
     "relationship-accepted",
+    "gdap-approved",
 ];
 
 /// Drafts the portal shows a user to send from their own mail app (R-PRT-1): no footer.
-pub const DRAFTS: [&str; 4] = [
+pub const DRAFTS: [&str; 5] = [
     "partnership-draft",
     "relationship-draft",
     "three-way-draft",
     "dap-draft",
+    "gdap-draft",
 ];
 
 /// Renders a template into (subject, body) in `lang`, footer included.
@@ -141,6 +143,8 @@ mod tests {
                     ("sender", "Aiko".to_string()),
                     ("reseller", "Fabrikam".to_string()),
                     ("customer", "Northwind".to_string()),
+                    ("relationship", "Helpdesk".to_string()),
+                    ("ends", "2027-01-01 00:00".to_string()),
                 ];
                 let (s, b) = render(t, lang, "Keiro", &args);
                 assert!(

@@ -433,7 +433,7 @@ pub async fn reseller_users(
 ) -> AppResult<Page<UserView>> {
     let me = ctx.user()?;
     let c = app.db.reader();
-    let org = rights::require_in(c, me, reseller, Action::ViewUsers, "reseller").await?;
+    let org = rights::require_in(c, me, reseller, Action::ViewUsers, "reseller", app.now()).await?;
     let page = repo::users::search_in_org(c, &org.id, q, cursor, limit).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for u in page.items {

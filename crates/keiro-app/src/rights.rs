@@ -3,10 +3,11 @@
 //! itself, so a revocation counts from the very next request on every node.
 
 use crate::{AppError, AppResult, CurrentUser};
-use keiro_domain::{Action, Decision, Grant, OrgKind, Target, decide};
+use keiro_domain::{Action, Decision, Grant, OrgKind, Role, Target, decide};
 use keiro_store::entities::organization;
 use keiro_store::repo;
 use keiro_store::sea_orm::ConnectionTrait;
+use time::OffsetDateTime;
 
 /// A provider's admin access to a partnered reseller's organization (R-PRT-4).
 pub const PROVIDER_ADMIN: &str = "provider_admin";
@@ -15,11 +16,14 @@ pub const PROVIDER_ADMIN: &str = "provider_admin";
 /// partner users with full delegated access, password admin rights for limited access.
 pub const DAP: &str = "dap";
 
-/// The target for resources owned by `owner`, with the grants it gave the actor's organization.
+/// The target for resources owned by `owner`, with the grants it gave the actor's organization
+/// that are live at `now`: rights rows, and GDAP access assignments of relationships that are
+/// active and not past their end.
 pub async fn target(
     c: &impl ConnectionTrait,
     me: &CurrentUser,
     owner: &organization::Model,
+    now: OffsetDateTime,
 ) -> AppResult<Target> {
     let owner_kind = OrgKind::parse(&owner.kind)
         .ok_or_else(|| AppError::Internal(format!("unknown org kind {}", owner.kind)))?;
@@ -29,6 +33,15 @@ pub async fn target(
             if r.kind == PROVIDER_ADMIN || r.kind == DAP {
                 grants.push(Grant::DelegatedAdmin);
             }
+        }
+        for a in repo::gdap::live_assignments(c, &owner.id, &me.org.id, now).await? {
+            let Ok(group) = a.group_id.parse::<uuid::Uuid>() else {
+                continue;
+            };
+            grants.push(Grant::GroupRoles {
+                group,
+                roles: a.roles.split(',').filter_map(Role::parse).collect(),
+            });
         }
     }
     Ok(Target {
@@ -49,11 +62,12 @@ pub async fn require_in(
     owner_id: &str,
     action: Action,
     what: &'static str,
+    now: OffsetDateTime,
 ) -> AppResult<organization::Model> {
     let owner = repo::orgs::get(c, owner_id)
         .await?
         .ok_or(AppError::NotFound(what))?;
-    let t = target(c, me, &owner).await?;
+    let t = target(c, me, &owner, now).await?;
     match decide(&me.actor, action, &t) {
         Decision::Allow => Ok(owner),
         Decision::Deny(r) => Err(AppError::denied(r, what)),

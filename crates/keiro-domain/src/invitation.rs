@@ -18,6 +18,8 @@ pub enum InvitationKind {
     /// A delegated-admin authorized partner offers to administer customers (R-REL-7): effective
     /// only once a customer's global admin accepts. Multi-use.
     DelegatedAdmin,
+    /// A customer's global admin approves one GDAP relationship (R-REL-8). Single-use.
+    GdapApproval,
 }
 
 /// How often a link of a kind may be accepted.
@@ -30,11 +32,12 @@ pub enum Usage {
 }
 
 impl InvitationKind {
-    pub const ALL: [InvitationKind; 4] = [
+    pub const ALL: [InvitationKind; 5] = [
         InvitationKind::Partnership,
         InvitationKind::ResellerRelationship,
         InvitationKind::ThreeWayRelationship,
         InvitationKind::DelegatedAdmin,
+        InvitationKind::GdapApproval,
     ];
 
     pub fn code(self) -> &'static str {
@@ -43,6 +46,7 @@ impl InvitationKind {
             InvitationKind::ResellerRelationship => "reseller_relationship",
             InvitationKind::ThreeWayRelationship => "three_way_relationship",
             InvitationKind::DelegatedAdmin => "delegated_admin",
+            InvitationKind::GdapApproval => "gdap_approval",
         }
     }
 
@@ -64,12 +68,13 @@ impl InvitationKind {
                 "reseller_admin_access",
             ],
             InvitationKind::DelegatedAdmin => &["reseller_of_record", "delegated_admin"],
+            InvitationKind::GdapApproval => &["gdap_roles"],
         }
     }
 
     pub fn usage(self) -> Usage {
         match self {
-            InvitationKind::Partnership => Usage::SingleUse,
+            InvitationKind::Partnership | InvitationKind::GdapApproval => Usage::SingleUse,
             InvitationKind::ResellerRelationship
             | InvitationKind::ThreeWayRelationship
             | InvitationKind::DelegatedAdmin => Usage::MultiUse,

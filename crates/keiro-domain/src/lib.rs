@@ -6,6 +6,7 @@ pub mod directory;
 pub mod email;
 pub mod enrollment;
 pub mod error;
+pub mod gdap;
 pub mod ids;
 pub mod invitation;
 pub mod lang;

@@ -55,12 +55,18 @@ pub enum Action {
     ViewPartners,
     /// A partner ends its reseller relationship with a customer (R-REL-6).
     RemoveCustomerRelationship,
-    /// A customer revokes a partner's delegated admin (R-REL-7).
+    /// A customer revokes a partner's delegated admin (R-REL-7) or terminates GDAP (R-REL-8).
     ManagePartnerAccess,
+    /// A partner sees its GDAP relationships (R-REL-8).
+    ViewGdap,
+    /// A partner creates GDAP relationships, asks for approval, assigns roles, terminates.
+    ManageGdap,
+    /// A partner manages its security groups and their members (R-REL-8).
+    ManageSecurityGroups,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 28] = [
         Action::ManageOwnAccount,
         Action::ViewCompanyProfile,
         Action::EditCompanyProfile,
@@ -86,6 +92,9 @@ impl Action {
         Action::ViewPartners,
         Action::RemoveCustomerRelationship,
         Action::ManagePartnerAccess,
+        Action::ViewGdap,
+        Action::ManageGdap,
+        Action::ManageSecurityGroups,
     ];
 
     pub fn code(self) -> &'static str {
@@ -115,6 +124,9 @@ impl Action {
             Action::ViewPartners => "view_partners",
             Action::RemoveCustomerRelationship => "remove_customer_relationship",
             Action::ManagePartnerAccess => "manage_partner_access",
+            Action::ViewGdap => "view_gdap",
+            Action::ManageGdap => "manage_gdap",
+            Action::ManageSecurityGroups => "manage_security_groups",
         }
     }
 
@@ -149,6 +161,9 @@ impl Action {
                 | Action::ViewPartners
                 | Action::RemoveCustomerRelationship
                 | Action::ManagePartnerAccess
+                | Action::ViewGdap
+                | Action::ManageGdap
+                | Action::ManageSecurityGroups
         )
     }
 }
@@ -316,6 +331,18 @@ pub fn role_allows(kind: OrgKind, role: Role, action: Action) -> bool {
             matches!(role, R::GlobalAdmin | R::AdminAgent | R::SalesAgent)
         }
         (OrgKind::Customer, A::ManagePartnerAccess) => role == R::GlobalAdmin,
+        (
+            OrgKind::Operator | OrgKind::Customer,
+            A::ViewGdap | A::ManageGdap | A::ManageSecurityGroups,
+        ) => false,
+        // GDAP is administration of customers: admin agents and global admins; user management
+        // admins keep security group membership (R-REL-8).
+        (OrgKind::Partner, A::ViewGdap | A::ManageGdap) => {
+            matches!(role, R::GlobalAdmin | R::AdminAgent)
+        }
+        (OrgKind::Partner, A::ManageSecurityGroups) => {
+            matches!(role, R::GlobalAdmin | R::UserManagementAdmin)
+        }
         (OrgKind::Operator | OrgKind::Partner, A::ManagePartnerAccess) => false,
         (OrgKind::Partner, A::ViewCustomers) => matches!(
             role,

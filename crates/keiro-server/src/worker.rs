@@ -1,4 +1,5 @@
-//! Background work inside `keiro serve`: outbox delivery and clean-up of ended sessions. Safe on
+//! Background work inside `keiro serve`: outbox delivery, GDAP transitions and clean-up of ended
+//! sessions. Safe on
 //! several nodes at once: delivery claims rows with guarded updates, clean-up is idempotent.
 
 use crate::state::AppState;
@@ -49,6 +50,7 @@ pub fn spawn(state: AppState, transport: Arc<dyn MailTransport>) -> Vec<JoinHand
             }
         }
     });
+    let s2_for_gdap = state.clone();
     let s2 = state;
     let sweeper = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -69,5 +71,24 @@ pub fn spawn(state: AppState, transport: Arc<dyn MailTransport>) -> Vec<JoinHand
             }
         }
     });
-    vec![outbox, sweeper]
+    // GDAP's scheduled transitions (R-REL-8): expiring, auto-extension, expiry. Guarded updates
+    // make concurrent runs on several nodes harmless; authorization does not wait for them.
+    let s3 = s2_for_gdap;
+    let gdap = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match keiro_app::gdap::tick(&s3.app).await {
+                Ok(r) if r != keiro_app::gdap::TickReport::default() => tracing::info!(
+                    expiring = r.expiring,
+                    extended = r.extended,
+                    expired = r.expired,
+                    "GDAP transitions"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "GDAP transitions failed"),
+            }
+        }
+    });
+    vec![outbox, sweeper, gdap]
 }

@@ -514,3 +514,101 @@ pub mod directory_country {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod gdap_relationship {
+    use sea_orm::entity::prelude::*;
+
+    /// A granular delegated admin relationship (R-REL-8).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "gdap_relationships")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub partner_org_id: String,
+        /// Set when named at creation, or by the approving customer.
+        pub customer_org_id: Option<String>,
+        pub display_name: String,
+        /// Lower-cased display name: unique per partner.
+        pub display_name_key: String,
+        /// Comma-separated customer role codes.
+        pub roles: String,
+        pub duration_days: i64,
+        pub auto_extend: bool,
+        pub state: String,
+        pub starts_at: Option<TimeDateTimeWithTimeZone>,
+        pub ends_at: Option<TimeDateTimeWithTimeZone>,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub created_by: Option<String>,
+        pub approved_by: Option<String>,
+        pub terminated_at: Option<TimeDateTimeWithTimeZone>,
+        pub terminated_by_org: Option<String>,
+        pub invitation_id: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod security_group {
+    use sea_orm::entity::prelude::*;
+
+    /// A partner's security group (R-REL-8): GDAP roles are assigned to groups, not people.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "security_groups")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub org_id: String,
+        pub name: String,
+        pub name_key: String,
+        pub created_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod security_group_member {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "security_group_members")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub group_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod gdap_assignment {
+    use sea_orm::entity::prelude::*;
+
+    /// An access assignment: a security group gets a subset of a GDAP relationship's roles.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "gdap_assignments")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub gdap_id: String,
+        pub group_id: String,
+        /// Comma-separated customer role codes.
+        pub roles: String,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub removed_at: Option<TimeDateTimeWithTimeZone>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

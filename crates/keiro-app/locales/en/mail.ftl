@@ -143,3 +143,24 @@ dap-draft-body =
 
     Best regards,
     { $sender }
+
+gdap-draft-subject = { $company } asks for granular delegated admin access to your organization
+gdap-draft-body =
+    Hello,
+
+    { $company } asks for granular delegated admin (GDAP) access to your organization in the { $brand } program: a limited set of admin roles, for a limited time. The link shows the roles and the duration before you decide.
+
+    To approve, open the link below and sign in as a global admin of your organization. You can terminate the relationship at any time.
+
+    { $link }
+
+    The link works once and expires at { $expires } (UTC).
+
+    Best regards,
+    { $sender }
+
+gdap-approved-subject = { $customer } approved the GDAP relationship "{ $relationship }" with { $brand }
+gdap-approved-body =
+    Hello { $name },
+
+    { $customer } approved the granular delegated admin relationship "{ $relationship }". It is active until { $ends } (UTC). Assign its roles to your security groups to use it.

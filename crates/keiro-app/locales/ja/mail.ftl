@@ -143,3 +143,24 @@ dap-draft-body =
 
     よろしくお願いいたします。
     { $sender }
+
+gdap-draft-subject = { $company } から詳細な委任された管理者特権の要求
+gdap-draft-body =
+    ご担当者様
+
+    { $company } は、{ $brand } プログラムにおいて貴社組織に対する詳細な委任された管理者特権 (GDAP) を求めています。限られた管理者ロールを、限られた期間だけ付与するものです。リンク先で、ロールと期間を確認してから判断できます。
+
+    承認するには、次のリンクを開き、貴社組織の全体管理者としてサインインしてください。関係はいつでも終了できます。
+
+    { $link }
+
+    このリンクは 1 回だけ使用でき、{ $expires } (UTC) に有効期限が切れます。
+
+    よろしくお願いいたします。
+    { $sender }
+
+gdap-approved-subject = { $customer } が GDAP 関係「{ $relationship }」を承認しました ({ $brand })
+gdap-approved-body =
+    { $name } 様
+
+    { $customer } が詳細な委任された管理者特権の関係「{ $relationship }」を承認しました。{ $ends } (UTC) まで有効です。使用するには、そのロールをセキュリティ グループに割り当ててください。

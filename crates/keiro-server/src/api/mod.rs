@@ -4,6 +4,7 @@
 mod audit;
 mod directory;
 mod enrollment;
+pub(crate) mod gdap;
 mod health;
 mod me;
 pub(crate) mod organization;
@@ -42,6 +43,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "enrollment", description = "Partner enrollment (the applicant's side)"),
         (name = "organization", description = "The caller's organization and company profile"),
         (name = "users", description = "User management in the caller's organization"),
+        (name = "gdap", description = "Granular delegated admin: relationships, access assignments, security groups"),
         (name = "customers", description = "Customers and their partners: reseller relationships"),
         (name = "partnerships", description = "Relationship requests, indirect resellers and providers, the provider directory"),
         (name = "operator", description = "Operator staff tasks"),
@@ -140,6 +142,15 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
             relationships::create_customer_user
         ))
         .routes(routes!(relationships::reset_customer_user_password))
+        .routes(routes!(gdap::list, gdap::create))
+        .routes(routes!(gdap::get))
+        .routes(routes!(gdap::request_approval))
+        .routes(routes!(gdap::terminate))
+        .routes(routes!(gdap::assignments, gdap::assign))
+        .routes(routes!(gdap::unassign))
+        .routes(routes!(gdap::groups, gdap::create_group))
+        .routes(routes!(gdap::add_member))
+        .routes(routes!(gdap::remove_member))
         .routes(routes!(directory::search))
         .routes(routes!(
             directory::get_entry,

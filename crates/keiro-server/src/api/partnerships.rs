@@ -20,7 +20,7 @@ use keiro_app::partnerships::{PartnerSide, PartnerView};
 use keiro_domain::invitation::{InvitationKind, InvitationState};
 use serde::Deserialize;
 
-fn request_body(v: LinkView) -> RelationshipRequest {
+pub fn request_body(v: LinkView) -> RelationshipRequest {
     RelationshipRequest {
         id: v.id,
         kind: v.kind.code().into(),
@@ -85,6 +85,13 @@ pub async fn create_request(
         }
         InvitationKind::ResellerRelationship => {
             keiro_app::relationships::request(&s.app, &ctx, None, key, send_to).await?
+        }
+        InvitationKind::GdapApproval => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_kind",
+                "GDAP approval links come from POST /v1/delegatedadminrelationships/{id}/requestapproval",
+            ));
         }
         InvitationKind::DelegatedAdmin => {
             keiro_app::relationships::offer_delegated_admin(&s.app, &ctx, None, key, send_to)
@@ -230,6 +237,13 @@ pub async fn preview(
         invited_by: p.invited_by,
         expires_at: p.expires_at,
         grants: p.kind.grants().iter().map(|g| g.to_string()).collect(),
+        gdap: p.gdap.map(|g| keiro_api_types::GdapTerms {
+            display_name: g.display_name,
+            roles: g.roles,
+            duration_days: g.duration_days,
+            auto_extend: g.auto_extend,
+            state: g.state,
+        }),
     }))
 }
 
@@ -252,6 +266,7 @@ pub async fn accept(
                 kind: InvitationKind::Partnership.code().into(),
                 partner: Some(partner_body(v)),
                 partners: vec![],
+                gdap: None,
             },
             Accepted::Relationships(v) => InvitationAccepted {
                 kind: "reseller_relationship".into(),
@@ -260,6 +275,13 @@ pub async fn accept(
                     .into_iter()
                     .map(crate::api::relationships::contact_body)
                     .collect(),
+                gdap: None,
+            },
+            Accepted::Gdap(v) => InvitationAccepted {
+                kind: InvitationKind::GdapApproval.code().into(),
+                partner: None,
+                partners: vec![],
+                gdap: Some(crate::api::gdap::gdap_body(*v)),
             },
         },
     ))

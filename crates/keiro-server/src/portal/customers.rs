@@ -192,6 +192,7 @@ pub async fn partners(
     match q.done.as_deref() {
         Some("accepted") => b.notice = Some(t(p.lang, "my-partners-accepted")),
         Some("dap_revoked") => b.notice = Some(t(p.lang, "my-partners-dap-revoked")),
+        Some("gdap_approved") => b.notice = Some(t(p.lang, "partners-done-gdap_approved")),
         _ => {}
     }
     Ok(render(&PartnersPage {

@@ -630,6 +630,8 @@ pub struct InvitePage {
     pub refusal: Option<String>,
     pub signin_href: String,
     pub signup_href: String,
+    /// For a GDAP approval link: its terms, translated.
+    pub gdap_terms: Option<(String, String, String)>,
     /// A partnership link (else a customer relationship link).
     pub partnership: bool,
     pub approve_label: String,
@@ -718,6 +720,25 @@ async fn invite_page(
             &format!("invite-heading-{}", preview.kind.code()),
             &[("name", preview.from_org_name.clone())],
         ),
+        gdap_terms: preview.gdap.as_ref().map(|g| {
+            (
+                g.display_name.clone(),
+                g.roles
+                    .iter()
+                    .map(|r| t(p.lang, &format!("role-{r}")))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                t_args(
+                    p.lang,
+                    if g.auto_extend {
+                        "invite-gdap-duration-extend"
+                    } else {
+                        "invite-gdap-duration"
+                    },
+                    &[("days", g.duration_days.to_string())],
+                ),
+            )
+        }),
         partnership,
         approve_label: t(
             p.lang,
@@ -779,6 +800,7 @@ pub async fn accept(
         Ok(Accepted::Relationships(_)) => {
             Ok(Redirect::to("/partners?done=accepted").into_response())
         }
+        Ok(Accepted::Gdap(_)) => Ok(Redirect::to("/partners?done=gdap_approved").into_response()),
         Err(
             e @ (AppError::Validation(_) | AppError::Conflict { .. } | AppError::Forbidden { .. }),
         ) => {

@@ -5,6 +5,7 @@ mod api;
 mod browser;
 mod browser_partnerships;
 mod enrollment;
+mod gdap;
 mod helpers;
 mod mfa;
 mod partnerships;

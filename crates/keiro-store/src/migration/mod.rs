@@ -8,6 +8,7 @@ mod m0001_foundation;
 mod m0002_enrollment;
 mod m0003_mfa;
 mod m0004_partnerships;
+mod m0005_gdap;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_enrollment::Migration),
             Box::new(m0003_mfa::Migration),
             Box::new(m0004_partnerships::Migration),
+            Box::new(m0005_gdap::Migration),
         ]
     }
 }

@@ -1,0 +1,257 @@
+//! Granular delegated admin (R-REL-8): relationships, their approval links, access assignments
+//! and the partner's security groups.
+
+use crate::api::relationships::PageParams;
+use crate::api::{ApiQuery, idempotency_key};
+use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor};
+use crate::problem::ApiResult;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use keiro_api_types::{
+    AccessAssignment, AccessAssignmentList, AddGroupMember, CreateAccessAssignment,
+    CreateGdapRelationship, CreateSecurityGroup, GdapRelationship, GdapRelationshipList,
+    InvitationDraft, RelationshipRequestCreated, RequestGdapApproval, SecurityGroup,
+    SecurityGroupList,
+};
+use keiro_app::gdap::{AssignmentView, GdapView, GroupView, NewGdap};
+
+pub fn gdap_body(v: GdapView) -> GdapRelationship {
+    GdapRelationship {
+        id: v.id,
+        partner_id: v.partner_org_id,
+        partner_name: v.partner_name,
+        customer_id: v.customer_org_id,
+        customer_name: v.customer_name,
+        display_name: v.display_name,
+        roles: v.roles,
+        duration_days: v.duration_days,
+        auto_extend: v.auto_extend,
+        state: v.state,
+        starts_at: v.starts_at,
+        ends_at: v.ends_at,
+        created_at: v.created_at,
+    }
+}
+
+fn assignment_body(a: AssignmentView) -> AccessAssignment {
+    AccessAssignment {
+        id: a.id,
+        group_id: a.group_id,
+        roles: a.roles,
+        created_at: a.created_at,
+    }
+}
+
+fn group_body(g: GroupView) -> SecurityGroup {
+    SecurityGroup {
+        id: g.id,
+        name: g.name,
+        members: g.members,
+    }
+}
+
+/// The caller's GDAP relationships: a partner's own, or a customer's with its partners.
+#[utoipa::path(get, path = "/v1/delegatedadminrelationships", tag = "gdap", security(("bearer" = [])), params(PageParams),
+    responses((status = 200, body = GdapRelationshipList)))]
+pub async fn list(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<PageParams>,
+) -> ApiResult<Json<GdapRelationshipList>> {
+    let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let page = keiro_app::gdap::list(&s.app, &ctx, p.cursor.as_deref(), p.limit).await?;
+    Ok(Json(GdapRelationshipList {
+        items: page.items.into_iter().map(gdap_body).collect(),
+        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
+    }))
+}
+
+/// Creates a relationship (state `created`): roles, 1–730 days, optional auto-extend.
+#[utoipa::path(post, path = "/v1/delegatedadminrelationships", tag = "gdap", security(("bearer" = [])),
+    request_body = CreateGdapRelationship,
+    responses((status = 201, body = GdapRelationship), (status = 409, description = "The display name is taken")))]
+pub async fn create(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<CreateGdapRelationship>,
+) -> ApiResult<(StatusCode, Json<GdapRelationship>)> {
+    let v = keiro_app::gdap::create(
+        &s.app,
+        &ctx,
+        NewGdap {
+            display_name: b.display_name,
+            customer_id: b.customer_id,
+            roles: b.roles,
+            duration_days: b.duration_days,
+            auto_extend: b.auto_extend,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(gdap_body(v))))
+}
+
+#[utoipa::path(get, path = "/v1/delegatedadminrelationships/{id}", tag = "gdap", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = GdapRelationship)))]
+pub async fn get(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Json<GdapRelationship>> {
+    Ok(Json(gdap_body(
+        keiro_app::gdap::get(&s.app, &ctx, &id).await?,
+    )))
+}
+
+/// Moves the relationship to approval pending and returns its single-use approval link and
+/// draft (shown once); with `send_to`, Keiro emails it.
+#[utoipa::path(post, path = "/v1/delegatedadminrelationships/{id}/requestapproval", tag = "gdap", security(("bearer" = [])),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false)),
+    request_body = RequestGdapApproval,
+    responses((status = 201, body = RelationshipRequestCreated), (status = 409, description = "Not in a state that asks for approval")))]
+pub async fn request_approval(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(b): ApiJson<RequestGdapApproval>,
+) -> ApiResult<Response> {
+    let key = idempotency_key(&headers)?;
+    let send_to = b.send_to.map(|to| keiro_app::invitations::SendTo {
+        to,
+        message: b.message,
+    });
+    let r =
+        keiro_app::gdap::request_approval(&s.app, &ctx, &id, None, key.as_deref(), send_to).await?;
+    let mut resp = (
+        if r.replayed {
+            StatusCode::OK
+        } else {
+            StatusCode::CREATED
+        },
+        Json(RelationshipRequestCreated {
+            sent: r.link.recipient_email.is_some(),
+            request: crate::api::partnerships::request_body(r.link),
+            url: r.url,
+            draft: r.draft.map(|d| InvitationDraft {
+                subject: d.subject,
+                body: d.body,
+                mailto: d.mailto,
+            }),
+        }),
+    )
+        .into_response();
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(resp)
+}
+
+/// Terminates the relationship, from either side; its roles stop at once.
+#[utoipa::path(post, path = "/v1/delegatedadminrelationships/{id}/terminate", tag = "gdap", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = GdapRelationship), (status = 409, description = "Already over")))]
+pub async fn terminate(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Json<GdapRelationship>> {
+    Ok(Json(gdap_body(
+        keiro_app::gdap::terminate(&s.app, &ctx, &id).await?,
+    )))
+}
+
+#[utoipa::path(get, path = "/v1/delegatedadminrelationships/{id}/accessassignments", tag = "gdap", security(("bearer" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = AccessAssignmentList)))]
+pub async fn assignments(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AccessAssignmentList>> {
+    Ok(Json(AccessAssignmentList {
+        items: keiro_app::gdap::assignments(&s.app, &ctx, &id)
+            .await?
+            .into_iter()
+            .map(assignment_body)
+            .collect(),
+    }))
+}
+
+/// Gives a security group a subset of the relationship's roles.
+#[utoipa::path(post, path = "/v1/delegatedadminrelationships/{id}/accessassignments", tag = "gdap", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = CreateAccessAssignment,
+    responses((status = 201, body = AccessAssignment), (status = 409, description = "The group already has an assignment, or the relationship ended")))]
+pub async fn assign(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<CreateAccessAssignment>,
+) -> ApiResult<(StatusCode, Json<AccessAssignment>)> {
+    let a = keiro_app::gdap::assign(&s.app, &ctx, &id, &b.group_id, &b.roles).await?;
+    Ok((StatusCode::CREATED, Json(assignment_body(a))))
+}
+
+#[utoipa::path(delete, path = "/v1/delegatedadminrelationships/{id}/accessassignments/{assignment_id}", tag = "gdap", security(("bearer" = [])),
+    params(("id" = String, Path), ("assignment_id" = String, Path)), responses((status = 204, description = "Removed")))]
+pub async fn unassign(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path((id, assignment)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    keiro_app::gdap::unassign(&s.app, &ctx, &id, &assignment).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller's security groups with their members.
+#[utoipa::path(get, path = "/v1/securitygroups", tag = "gdap", security(("bearer" = [])),
+    responses((status = 200, body = SecurityGroupList)))]
+pub async fn groups(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+) -> ApiResult<Json<SecurityGroupList>> {
+    Ok(Json(SecurityGroupList {
+        items: keiro_app::gdap::groups(&s.app, &ctx)
+            .await?
+            .into_iter()
+            .map(group_body)
+            .collect(),
+    }))
+}
+
+#[utoipa::path(post, path = "/v1/securitygroups", tag = "gdap", security(("bearer" = [])),
+    request_body = CreateSecurityGroup,
+    responses((status = 201, body = SecurityGroup), (status = 409, description = "The name is taken")))]
+pub async fn create_group(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<CreateSecurityGroup>,
+) -> ApiResult<(StatusCode, Json<SecurityGroup>)> {
+    let g = keiro_app::gdap::create_group(&s.app, &ctx, &b.name).await?;
+    Ok((StatusCode::CREATED, Json(group_body(g))))
+}
+
+#[utoipa::path(post, path = "/v1/securitygroups/{id}/members", tag = "gdap", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = AddGroupMember,
+    responses((status = 200, body = SecurityGroup), (status = 409, description = "Already a member")))]
+pub async fn add_member(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<AddGroupMember>,
+) -> ApiResult<Json<SecurityGroup>> {
+    Ok(Json(group_body(
+        keiro_app::gdap::set_member(&s.app, &ctx, &id, &b.user_id, true).await?,
+    )))
+}
+
+#[utoipa::path(delete, path = "/v1/securitygroups/{id}/members/{user_id}", tag = "gdap", security(("bearer" = [])),
+    params(("id" = String, Path), ("user_id" = String, Path)), responses((status = 200, body = SecurityGroup)))]
+pub async fn remove_member(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path((id, user)): Path<(String, String)>,
+) -> ApiResult<Json<SecurityGroup>> {
+    Ok(Json(group_body(
+        keiro_app::gdap::set_member(&s.app, &ctx, &id, &user, false).await?,
+    )))
+}
