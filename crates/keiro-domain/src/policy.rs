@@ -377,6 +377,11 @@ pub fn role_allows(kind: OrgKind, role: Role, action: Action) -> bool {
         (_, A::EditCompanyProfile | A::GrantGlobalAdmin | A::ViewAuditLog) => {
             role == R::GlobalAdmin
         }
+        // A customer's password admin resets users' passwords, so it sees the users (R-USR-5).
+        (OrgKind::Customer, A::ViewUsers) => matches!(
+            role,
+            R::GlobalAdmin | R::UserManagementAdmin | R::PasswordAdmin
+        ),
         (_, A::ViewUsers | A::ManageUsers) => {
             matches!(role, R::GlobalAdmin | R::UserManagementAdmin)
         }

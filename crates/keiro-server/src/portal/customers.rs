@@ -175,6 +175,7 @@ pub struct PartnerRow {
 pub struct PartnersPage {
     pub b: Base,
     pub rows: Vec<PartnerRow>,
+    pub gdap: Vec<super::gdap::GdapRow>,
     pub manage_reason: Option<String>,
 }
 
@@ -193,6 +194,7 @@ pub async fn partners(
         Some("accepted") => b.notice = Some(t(p.lang, "my-partners-accepted")),
         Some("dap_revoked") => b.notice = Some(t(p.lang, "my-partners-dap-revoked")),
         Some("gdap_approved") => b.notice = Some(t(p.lang, "partners-done-gdap_approved")),
+        Some("gdap_terminated") => b.notice = Some(t(p.lang, "my-gdap-terminated")),
         _ => {}
     }
     Ok(render(&PartnersPage {
@@ -211,6 +213,13 @@ pub async fn partners(
             })
             .collect(),
         manage_reason: p.reason(Action::ManagePartnerAccess),
+        gdap: keiro_app::gdap::list(&s.app, &p.ctx(), None, 200)
+            .await
+            .map_err(|e| p.app_error(e))?
+            .items
+            .iter()
+            .map(|v| super::gdap::gdap_row(&p, v, true))
+            .collect(),
         b,
     }))
 }

@@ -4,6 +4,7 @@
 
 mod customers;
 mod enroll;
+mod gdap;
 mod i18n;
 mod mfa;
 mod pages;
@@ -92,6 +93,17 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/customers/offerdelegatedadmin", post(customers::offer_dap))
         .route("/partners", get(customers::partners))
         .route("/customers/{id}/remove", get(customers::remove_form).post(customers::remove))
+        .route("/customers/{id}", get(gdap::customer))
+        .route("/customers/{id}/users", post(gdap::customer_add_user))
+        .route("/customers/{id}/users/{user}/resetpassword", post(gdap::customer_reset))
+        .route("/gdap", get(gdap::list).post(gdap::create))
+        .route("/gdap/{id}", get(gdap::one))
+        .route("/gdap/{id}/requestapproval", post(gdap::request_approval))
+        .route("/gdap/{id}/assignments", post(gdap::assign))
+        .route("/gdap/{id}/assignments/{assignment}/remove", post(gdap::unassign))
+        .route("/gdap/{id}/terminate", post(gdap::terminate))
+        .route("/security-groups", get(gdap::groups).post(gdap::create_group))
+        .route("/security-groups/{id}/members", post(gdap::member))
         .route(
             "/partners/{id}/delegatedadmin",
             get(customers::revoke_dap_form).post(customers::revoke_dap),
@@ -259,7 +271,7 @@ impl Base {
 
 /// The navigation a user sees follows what their roles allow, among the pages that concern
 /// their organization at all ([`nav_applies`]).
-pub const NAV: [(&str, &str, Option<Action>); 14] = [
+pub const NAV: [(&str, &str, Option<Action>); 16] = [
     ("/dashboard", "nav-dashboard", None),
     (
         "/organization",
@@ -269,6 +281,12 @@ pub const NAV: [(&str, &str, Option<Action>); 14] = [
     ("/users", "nav-users", Some(Action::ViewUsers)),
     ("/customers", "nav-customers", Some(Action::ViewCustomers)),
     ("/partners", "nav-partners", Some(Action::ViewPartners)),
+    ("/gdap", "nav-gdap", Some(Action::ViewGdap)),
+    (
+        "/security-groups",
+        "nav-security-groups",
+        Some(Action::ManageSecurityGroups),
+    ),
     (
         "/indirect-resellers",
         "nav-indirect-resellers",
@@ -315,6 +333,7 @@ pub fn nav_applies(href: &str, action: Option<Action>, u: &CurrentUser) -> bool 
         "/provider-directory" => u.actor.org_kind != OrgKind::Customer,
         "/customers" => u.actor.org_kind == OrgKind::Partner,
         "/partners" => u.actor.org_kind == OrgKind::Customer,
+        "/gdap" | "/security-groups" => u.actor.org_kind == OrgKind::Partner,
         _ => !action.is_some_and(|a| a.is_operator_task()) || u.actor.org_kind == OrgKind::Operator,
     }
 }

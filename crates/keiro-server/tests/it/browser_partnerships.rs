@@ -435,3 +435,222 @@ async fn r_rel_browser_relationship_journey_english() {
 async fn r_rel_browser_relationship_journey_japanese() {
     relationship_journey("ja", "関係を承諾する", "会社のアカウントを作成する").await;
 }
+
+/// R-REL-8 and R-REL-9 in a real browser, with real email: a partner creates a GDAP relationship,
+/// gives a security group its role, and sends the approval link; the customer's global admin
+/// approves it from the email after seeing the roles; a helpdesk user in the group then resets a
+/// customer user's password and sees the temporary password once.
+async fn gdap_journey(lang: &str, active: &str) {
+    use keiro_testkit::smtp::{SmtpSink, body_text};
+    let Some(sink) = SmtpSink::start() else {
+        return;
+    };
+    let Some(app) = TestApp::builder(Backend::Sqlite)
+        .server_config(|c| {
+            c.run_workers = true;
+            c.outbox_interval_secs = 1;
+            c.smtp = Some(keiro_server::config::SmtpConfig {
+                host: "127.0.0.1".into(),
+                port: sink.port,
+                security: "none".into(),
+                username: None,
+                password: None,
+            });
+        })
+        .spawn()
+        .await
+    else {
+        return;
+    };
+    let Some(browser) = Browser::start(lang).await else {
+        return;
+    };
+    let p = app
+        .partner(
+            "富士リセラー",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin, Role::AdminAgent],
+        )
+        .await;
+    let (helper, _) = app
+        .add_user(
+            &p.org_id,
+            "help@fuji.example",
+            &[Role::HelpdeskAgent],
+            Some(keiro_testkit::TEST_PASSWORD),
+        )
+        .await;
+    let cust = app
+        .org_with_user(
+            keiro_domain::OrgKind::Customer,
+            "Contoso",
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let (worker, _) = app
+        .add_user(
+            &cust.org_id,
+            "worker@contoso.example",
+            &[Role::User],
+            Some(keiro_testkit::TEST_PASSWORD),
+        )
+        .await;
+    app.relate(&p.org_id, &cust.org_id).await;
+    let c = &browser.client;
+    let result: R<()> = async {
+        // The partner: a security group with the helper in it.
+        c.goto(&app.url("/signin?next=/security-groups")).await?;
+        sign_in(c, &p.email).await?;
+        c.wait()
+            .for_element(Locator::Id("group-name"))
+            .await?
+            .send_keys("Helpdesk team")
+            .await?;
+        click_and_wait(c, Locator::Id("group-create")).await?;
+        let add = c
+            .wait()
+            .for_element(Locator::Css(".add-member select"))
+            .await?;
+        add.select_by_value(&helper.id).await?;
+        click_and_wait(c, Locator::Css(".add-member button")).await?;
+        let members = c
+            .wait()
+            .for_element(Locator::Css(".group ul"))
+            .await?
+            .text()
+            .await?;
+        assert!(members.contains("help@fuji.example"), "{members}");
+
+        // A relationship for Contoso with the password admin role, assigned to the group.
+        c.goto(&app.url("/gdap")).await?;
+        c.wait()
+            .for_element(Locator::Id("display_name"))
+            .await?
+            .send_keys("Helpdesk")
+            .await?;
+        c.find(Locator::Id("customer_id"))
+            .await?
+            .select_by_value(&cust.org_id)
+            .await?;
+        c.find(Locator::Id("role-password_admin"))
+            .await?
+            .click()
+            .await?;
+        let days = c.find(Locator::Id("duration_days")).await?;
+        days.clear().await?;
+        days.send_keys("90").await?;
+        click_and_wait(c, Locator::Id("gdap-create")).await?;
+        c.wait().for_element(Locator::Id("assign-form")).await?;
+        c.find(Locator::Id("assign-password_admin"))
+            .await?
+            .click()
+            .await?;
+        click_and_wait(c, Locator::Id("assign-submit")).await?;
+        c.wait()
+            .for_element(Locator::Id("assignments-table"))
+            .await?;
+        click_and_wait(c, Locator::Id("gdap-request")).await?;
+        c.wait()
+            .for_element(Locator::Id("send-to"))
+            .await?
+            .send_keys(&cust.email)
+            .await?;
+        click_and_wait(c, Locator::Id("send-draft")).await?;
+        c.wait().for_element(Locator::Id("gdap-state")).await?;
+        let mail = body_text(&mail_to(&sink, &cust.email).await);
+        let link = mail
+            .split_whitespace()
+            .find(|w| w.contains("/invite?token="))
+            .expect("the link is in the email")
+            .to_string();
+        click_and_wait(c, Locator::Id("signout")).await?;
+
+        // The customer sees the roles and the duration, then approves.
+        c.goto(&link).await?;
+        click_and_wait(c, Locator::Id("invite-signin")).await?;
+        sign_in(c, &cust.email).await?;
+        let roles = c
+            .wait()
+            .for_element(Locator::Id("gdap-roles"))
+            .await?
+            .text()
+            .await?;
+        assert!(!roles.is_empty());
+        c.find(Locator::Id("accept-confirm")).await?.click().await?;
+        click_and_wait(c, Locator::Id("approve-provider")).await?;
+        let table = c
+            .wait()
+            .for_element(Locator::Id("my-gdap-table"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            table.contains("Helpdesk") && table.contains(active),
+            "{table}"
+        );
+        click_and_wait(c, Locator::Id("signout")).await?;
+
+        // The helper, through the group, resets the customer user's password.
+        c.goto(&app.url(&format!("/signin?next=/customers/{}", cust.org_id)))
+            .await?;
+        sign_in(c, &helper.email).await?;
+        c.wait()
+            .for_element(Locator::Id("customer-users-table"))
+            .await?;
+        let row = c
+            .find(Locator::Css(&format!(
+                "tr[data-user='{}'] .reset-password",
+                worker.email
+            )))
+            .await?;
+        let old = c.find(Locator::Id("main")).await?;
+        row.click().await?;
+        for _ in 0..200 {
+            if old.attr("id").await.is_err() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        let temp = c
+            .wait()
+            .for_element(Locator::Id("temp-password"))
+            .await?
+            .text()
+            .await?;
+        assert!(temp.len() >= 12, "{temp}");
+        browser.screenshot(&format!("gdap-reset-{lang}")).await;
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        browser.screenshot(&format!("failure-gdap-{lang}")).await;
+        panic!("browser journey failed: {e}");
+    }
+    browser.close().await;
+    let audit = keiro_store::repo::audit::list(
+        app.app.db.reader(),
+        &keiro_store::repo::audit::Visibility::Org(cust.org_id.clone()),
+        &keiro_store::repo::audit::Filter {
+            action: Some("user.password_reset".into()),
+            ..Default::default()
+        },
+        None,
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        audit.items[0].actor_user_id.as_deref(),
+        Some(helper.id.as_str())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_rel_8_browser_gdap_journey_english() {
+    gdap_journey("en-US", "Active").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_rel_8_browser_gdap_journey_japanese() {
+    gdap_journey("ja", "有効").await;
+}

@@ -703,9 +703,10 @@ const CUSTOMER_MATRIX: &[(Role, [bool; 7])] = &[
         Role::UserManagementAdmin,
         [true, false, true, true, false, true, false],
     ),
+    // A password admin sees the users whose passwords it resets.
     (
         Role::PasswordAdmin,
-        [true, false, false, false, false, true, false],
+        [true, false, true, false, false, true, false],
     ),
     (
         Role::BillingAdmin,

@@ -1,0 +1,565 @@
+//! Portal pages for granular delegated admin (R-REL-8) and for acting in a customer (R-REL-9):
+//! the partner's GDAP relationships, one relationship with its access assignments, security
+//! groups, and a customer's page where a partner user does what its rights allow.
+
+use super::partners::{CsrfForm, draft_page};
+use super::{Base, Portal, no_store, render, t, t_args};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::{Form, FormRejection};
+use keiro_app::AppError;
+use keiro_app::gdap::{GdapView, NewGdap};
+use keiro_domain::{Action, OrgKind, Role};
+use serde::Deserialize;
+
+type PageResult = Result<Response, Response>;
+
+pub struct GdapRow {
+    pub id: String,
+    pub name: String,
+    pub other: String,
+    pub roles: String,
+    pub state_code: String,
+    pub state: String,
+    pub ends: String,
+    pub terminable: bool,
+}
+
+fn roles_text(p: &Portal, codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|r| t(p.lang, &format!("role-{r}")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn gdap_row(p: &Portal, v: &GdapView, customer_side: bool) -> GdapRow {
+    let state = keiro_domain::gdap::GdapState::parse(&v.state);
+    GdapRow {
+        id: v.id.clone(),
+        name: v.display_name.clone(),
+        other: if customer_side {
+            v.partner_name.clone()
+        } else {
+            v.customer_name.clone().unwrap_or_default()
+        },
+        roles: roles_text(p, &v.roles),
+        state_code: v.state.clone(),
+        state: t(p.lang, &format!("gdap-state-{}", v.state)),
+        ends: v.ends_at.map(keiro_app::auth::fmt_time).unwrap_or_default(),
+        terminable: state.is_some_and(|s| s.terminable()),
+    }
+}
+
+pub struct Choice {
+    pub code: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "gdap_list.html")]
+pub struct GdapListPage {
+    pub b: Base,
+    pub rows: Vec<GdapRow>,
+    pub roles: Vec<Choice>,
+    pub customers: Vec<Choice>,
+    pub manage_reason: Option<String>,
+    pub name: String,
+    pub days: String,
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+async fn list_page(
+    s: &AppState,
+    p: &Portal,
+    status: StatusCode,
+    error: Option<String>,
+    name: String,
+    days: String,
+) -> PageResult {
+    let ctx = p.ctx();
+    let page = keiro_app::gdap::list(&s.app, &ctx, None, 200)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    let customers = keiro_app::relationships::customers(&s.app, &ctx, None, None, 200)
+        .await
+        .map(|c| c.items)
+        .unwrap_or_default();
+    let mut b = p.base("gdap-title");
+    b.error = error;
+    let page = GdapListPage {
+        rows: page.items.iter().map(|v| gdap_row(p, v, false)).collect(),
+        roles: Role::catalog(OrgKind::Customer)
+            .iter()
+            .map(|r| Choice {
+                code: r.code().into(),
+                label: t(p.lang, &format!("role-{}", r.code())),
+            })
+            .collect(),
+        customers: customers
+            .into_iter()
+            .map(|c| Choice {
+                code: c.id,
+                label: c.legal_name,
+            })
+            .collect(),
+        manage_reason: p.reason(Action::ManageGdap),
+        name,
+        days,
+        b,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+/// The partner's GDAP relationships and the form for a new one.
+pub async fn list(State(s): State<AppState>, p: Portal) -> PageResult {
+    p.user()?;
+    list_page(&s, &p, StatusCode::OK, None, String::new(), "90".into()).await
+}
+
+#[derive(Deserialize)]
+pub struct NewForm {
+    csrf: String,
+    display_name: String,
+    #[serde(default)]
+    customer_id: String,
+    #[serde(default)]
+    roles: Vec<String>,
+    duration_days: String,
+    auto_extend: Option<String>,
+}
+
+pub async fn create(
+    State(s): State<AppState>,
+    p: Portal,
+    f: Result<Form<NewForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    let days = f.duration_days.trim().parse::<i64>().unwrap_or(0);
+    let n = NewGdap {
+        display_name: f.display_name.clone(),
+        customer_id: Some(f.customer_id.clone()).filter(|c| !c.is_empty()),
+        roles: f.roles.clone(),
+        duration_days: days,
+        auto_extend: f.auto_extend.as_deref() == Some("yes"),
+    };
+    match keiro_app::gdap::create(&s.app, &p.ctx(), n).await {
+        Ok(v) => Ok(Redirect::to(&format!("/gdap/{}", v.id)).into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+            let status = crate::problem::status_of(&e);
+            list_page(
+                &s,
+                &p,
+                status,
+                Some(p.message_for(&e)),
+                f.display_name,
+                f.duration_days,
+            )
+            .await
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
+}
+
+pub struct AssignmentRow {
+    pub id: String,
+    pub group: String,
+    pub roles: String,
+}
+
+#[derive(Template)]
+#[template(path = "gdap_one.html")]
+pub struct GdapPage {
+    pub b: Base,
+    pub g: GdapRow,
+    pub duration_days: i64,
+    pub auto_extend: bool,
+    pub can_request: bool,
+    pub assignments: Vec<AssignmentRow>,
+    pub groups: Vec<Choice>,
+    pub roles: Vec<Choice>,
+    pub manage_reason: Option<String>,
+}
+
+/// One relationship: its terms, state, approval request, access assignments, termination.
+pub async fn one(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> PageResult {
+    p.user()?;
+    let ctx = p.ctx();
+    let v = keiro_app::gdap::get(&s.app, &ctx, &id)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    let groups = keiro_app::gdap::groups(&s.app, &ctx)
+        .await
+        .unwrap_or_default();
+    let assignments = keiro_app::gdap::assignments(&s.app, &ctx, &id)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    let mut b = p.base("gdap-title");
+    b.title = v.display_name.clone();
+    if let Some(done) = q.done.as_deref() {
+        b.notice = super::i18n::try_t(p.lang, &format!("gdap-done-{done}"), &[]);
+    }
+    let page = GdapPage {
+        g: gdap_row(&p, &v, false),
+        duration_days: v.duration_days,
+        auto_extend: v.auto_extend,
+        can_request: matches!(v.state.as_str(), "created" | "approval_pending"),
+        assignments: assignments
+            .into_iter()
+            .map(|a| AssignmentRow {
+                group: groups
+                    .iter()
+                    .find(|g| g.id == a.group_id)
+                    .map(|g| g.name.clone())
+                    .unwrap_or_default(),
+                roles: roles_text(&p, &a.roles),
+                id: a.id,
+            })
+            .collect(),
+        groups: groups
+            .into_iter()
+            .map(|g| Choice {
+                code: g.id,
+                label: g.name,
+            })
+            .collect(),
+        roles: v
+            .roles
+            .iter()
+            .map(|r| Choice {
+                code: r.clone(),
+                label: t(p.lang, &format!("role-{r}")),
+            })
+            .collect(),
+        manage_reason: p.reason(Action::ManageGdap),
+        b,
+    };
+    Ok(render(&page))
+}
+
+pub async fn request_approval(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+    f: Result<Form<CsrfForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(f.csrf())?;
+    let r =
+        keiro_app::gdap::request_approval(&s.app, &p.ctx(), &id, Some(p.lang), None, None).await;
+    draft_page(
+        &p,
+        r,
+        "gdap-draft-title",
+        "gdap-draft-intro",
+        &format!("/gdap/{id}"),
+    )
+}
+
+#[derive(Deserialize)]
+pub struct AssignForm {
+    csrf: String,
+    group_id: String,
+    #[serde(default)]
+    roles: Vec<String>,
+}
+
+pub async fn assign(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+    f: Result<Form<AssignForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    keiro_app::gdap::assign(&s.app, &p.ctx(), &id, &f.group_id, &f.roles)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    Ok(Redirect::to(&format!("/gdap/{id}?done=assigned")).into_response())
+}
+
+pub async fn unassign(
+    State(s): State<AppState>,
+    p: Portal,
+    Path((id, assignment)): Path<(String, String)>,
+    f: Result<Form<CsrfForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(f.csrf())?;
+    keiro_app::gdap::unassign(&s.app, &p.ctx(), &id, &assignment)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    Ok(Redirect::to(&format!("/gdap/{id}?done=unassigned")).into_response())
+}
+
+/// Terminates from either side: the partner's page or the customer's Partners page.
+pub async fn terminate(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+    f: Result<Form<CsrfForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    let u = p.user()?;
+    p.check_csrf(f.csrf())?;
+    keiro_app::gdap::terminate(&s.app, &p.ctx(), &id)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    Ok(if u.actor.org_kind == OrgKind::Customer {
+        Redirect::to("/partners?done=gdap_terminated")
+    } else {
+        Redirect::to(&format!("/gdap/{id}?done=terminated"))
+    }
+    .into_response())
+}
+
+pub struct GroupRow {
+    pub id: String,
+    pub name: String,
+    pub members: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "security_groups.html")]
+pub struct GroupsPage {
+    pub b: Base,
+    pub rows: Vec<GroupRow>,
+    pub users: Vec<Choice>,
+    pub manage_reason: Option<String>,
+}
+
+/// The partner's security groups and their members.
+pub async fn groups(State(s): State<AppState>, p: Portal) -> PageResult {
+    p.user()?;
+    let ctx = p.ctx();
+    let groups = keiro_app::gdap::groups(&s.app, &ctx)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    let users = keiro_app::users::list(&s.app, &ctx, None, None, 200)
+        .await
+        .map(|p| p.items)
+        .unwrap_or_default();
+    let name_of = |id: &str| {
+        users
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| format!("{} <{}>", u.full_name, u.email))
+            .unwrap_or_else(|| id.to_string())
+    };
+    Ok(render(&GroupsPage {
+        rows: groups
+            .iter()
+            .map(|g| GroupRow {
+                id: g.id.clone(),
+                name: g.name.clone(),
+                members: g.members.iter().map(|m| (m.clone(), name_of(m))).collect(),
+            })
+            .collect(),
+        users: users
+            .iter()
+            .map(|u| Choice {
+                code: u.id.clone(),
+                label: format!("{} <{}>", u.full_name, u.email),
+            })
+            .collect(),
+        manage_reason: p.reason(Action::ManageSecurityGroups),
+        b: p.base("groups-title"),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct GroupForm {
+    csrf: String,
+    name: String,
+}
+
+pub async fn create_group(
+    State(s): State<AppState>,
+    p: Portal,
+    f: Result<Form<GroupForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    keiro_app::gdap::create_group(&s.app, &p.ctx(), &f.name)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    Ok(Redirect::to("/security-groups").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct MemberForm {
+    csrf: String,
+    user_id: String,
+    remove: Option<String>,
+}
+
+pub async fn member(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+    f: Result<Form<MemberForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    keiro_app::gdap::set_member(&s.app, &p.ctx(), &id, &f.user_id, f.remove.is_none())
+        .await
+        .map_err(|e| p.app_error(e))?;
+    Ok(Redirect::to("/security-groups").into_response())
+}
+
+pub struct CustomerUserRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub roles: String,
+}
+
+#[derive(Template)]
+#[template(path = "customer_admin.html")]
+pub struct CustomerAdminPage {
+    pub b: Base,
+    pub customer_id: String,
+    pub rows: Vec<CustomerUserRow>,
+    pub roles: Vec<Choice>,
+    /// A temporary password just set, shown once.
+    pub secret: Option<(String, String)>,
+}
+
+async fn customer_page(
+    s: &AppState,
+    p: &Portal,
+    id: &str,
+    secret: Option<(String, String)>,
+    status: StatusCode,
+    error: Option<String>,
+) -> PageResult {
+    let ctx = p.ctx();
+    let users = keiro_app::customer_users::list(&s.app, &ctx, id, None, None, 200)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound(_) => p.error_page(
+                StatusCode::NOT_FOUND,
+                &t(p.lang, "customer-admin-no-rights"),
+            ),
+            e => p.app_error(e),
+        })?;
+    let name = keiro_store::repo::orgs::get(s.app.db.reader(), id)
+        .await
+        .map_err(|e| p.app_error(e.into()))?
+        .map(|o| o.legal_name)
+        .unwrap_or_default();
+    let mut b = p.base("customer-admin-title");
+    b.title = t_args(p.lang, "customer-admin-heading", &[("name", name)]);
+    b.error = error;
+    let page = CustomerAdminPage {
+        customer_id: id.to_string(),
+        rows: users
+            .items
+            .into_iter()
+            .map(|u| CustomerUserRow {
+                roles: roles_text(p, &u.roles),
+                id: u.id,
+                name: u.full_name,
+                email: u.email,
+            })
+            .collect(),
+        roles: Role::catalog(OrgKind::Customer)
+            .iter()
+            .map(|r| Choice {
+                code: r.code().into(),
+                label: t(p.lang, &format!("role-{}", r.code())),
+            })
+            .collect(),
+        secret,
+        b,
+    };
+    Ok((status, no_store(render(&page))).into_response())
+}
+
+/// A customer, as a partner user acting for it sees it: its users, as far as the rights allow
+/// (R-REL-9).
+pub async fn customer(State(s): State<AppState>, p: Portal, Path(id): Path<String>) -> PageResult {
+    p.user()?;
+    customer_page(&s, &p, &id, None, StatusCode::OK, None).await
+}
+
+pub async fn customer_reset(
+    State(s): State<AppState>,
+    p: Portal,
+    Path((id, user)): Path<(String, String)>,
+    f: Result<Form<CsrfForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(f.csrf())?;
+    match keiro_app::customer_users::reset_password(&s.app, &p.ctx(), &id, &user).await {
+        Ok((u, temp)) => {
+            customer_page(&s, &p, &id, Some((u.email, temp)), StatusCode::OK, None).await
+        }
+        Err(e @ AppError::Forbidden { .. }) => {
+            customer_page(
+                &s,
+                &p,
+                &id,
+                None,
+                StatusCode::FORBIDDEN,
+                Some(p.message_for(&e)),
+            )
+            .await
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NewUserForm {
+    csrf: String,
+    email: String,
+    full_name: String,
+    #[serde(default)]
+    roles: Vec<String>,
+}
+
+pub async fn customer_add_user(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+    f: Result<Form<NewUserForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    match keiro_app::customer_users::create(&s.app, &p.ctx(), &id, &f.email, &f.full_name, &f.roles)
+        .await
+    {
+        Ok((u, temp)) => {
+            customer_page(&s, &p, &id, Some((u.email, temp)), StatusCode::OK, None).await
+        }
+        Err(
+            e @ (AppError::Forbidden { .. } | AppError::Validation(_) | AppError::Conflict { .. }),
+        ) => {
+            let status = crate::problem::status_of(&e);
+            customer_page(&s, &p, &id, None, status, Some(p.message_for(&e))).await
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
+}
