@@ -27,6 +27,7 @@ pub mod registry;
 pub mod relationships;
 pub mod rights;
 pub mod secrets;
+pub mod service_requests;
 pub mod throttle;
 pub mod tokens;
 pub mod users;

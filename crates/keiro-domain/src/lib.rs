@@ -17,6 +17,7 @@ pub mod policy;
 pub mod relationship;
 pub mod roles;
 pub mod roles_doc;
+pub mod service_request;
 
 pub use email::Email;
 pub use error::ValidationError;

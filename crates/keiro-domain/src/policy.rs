@@ -63,10 +63,13 @@ pub enum Action {
     ManageGdap,
     /// A partner manages its security groups and their members (R-REL-8).
     ManageSecurityGroups,
+    /// Open and follow a customer's service requests (R-CUS-1): the customer's admins, or
+    /// partner users through the customer's rights.
+    ManageServiceRequests,
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::ManageOwnAccount,
         Action::ViewCompanyProfile,
         Action::EditCompanyProfile,
@@ -95,6 +98,7 @@ impl Action {
         Action::ViewGdap,
         Action::ManageGdap,
         Action::ManageSecurityGroups,
+        Action::ManageServiceRequests,
     ];
 
     pub fn code(self) -> &'static str {
@@ -127,6 +131,7 @@ impl Action {
             Action::ViewGdap => "view_gdap",
             Action::ManageGdap => "manage_gdap",
             Action::ManageSecurityGroups => "manage_security_groups",
+            Action::ManageServiceRequests => "manage_service_requests",
         }
     }
 
@@ -343,6 +348,13 @@ pub fn role_allows(kind: OrgKind, role: Role, action: Action) -> bool {
         (OrgKind::Partner, A::ManageSecurityGroups) => {
             matches!(role, R::GlobalAdmin | R::UserManagementAdmin)
         }
+        // Service requests belong to customers; partners act on them through the customer's
+        // rights (a limited delegated admin is a password admin there and may open them).
+        (OrgKind::Operator | OrgKind::Partner, A::ManageServiceRequests) => false,
+        (OrgKind::Customer, A::ManageServiceRequests) => matches!(
+            role,
+            R::GlobalAdmin | R::UserManagementAdmin | R::PasswordAdmin | R::BillingAdmin
+        ),
         (OrgKind::Operator | OrgKind::Partner, A::ManagePartnerAccess) => false,
         (OrgKind::Partner, A::ViewCustomers) => matches!(
             role,

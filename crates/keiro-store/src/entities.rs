@@ -612,3 +612,53 @@ pub mod gdap_assignment {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod service_request {
+    use sea_orm::entity::prelude::*;
+
+    /// A customer's service request (R-CUS-1).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "service_requests")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub customer_org_id: String,
+        /// The customer itself, or the partner that opened it on the customer's behalf.
+        pub opened_by_org: String,
+        pub opened_by_user: Option<String>,
+        pub title: String,
+        pub description: String,
+        pub severity: String,
+        pub status: String,
+        pub version: i64,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub updated_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod service_request_note {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "service_request_notes")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub request_id: String,
+        pub author_org_id: String,
+        pub author_user_id: Option<String>,
+        pub author_name: String,
+        pub body: String,
+        pub created_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -12,6 +12,7 @@ mod outbox;
 pub(crate) mod partnerships;
 pub(crate) mod registry;
 pub(crate) mod relationships;
+mod service_requests;
 mod tokens;
 pub(crate) mod users;
 
@@ -142,6 +143,10 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
             relationships::create_customer_user
         ))
         .routes(routes!(relationships::reset_customer_user_password))
+        .routes(routes!(service_requests::list, service_requests::create))
+        .routes(routes!(service_requests::get))
+        .routes(routes!(service_requests::add_note))
+        .routes(routes!(service_requests::set_status))
         .routes(routes!(gdap::list, gdap::create))
         .routes(routes!(gdap::get))
         .routes(routes!(gdap::request_approval))

@@ -11,6 +11,7 @@ mod pages;
 mod partners;
 mod people;
 mod registry;
+mod support;
 
 use crate::extract::{client_ip, request_id};
 use crate::state::AppState;
@@ -96,6 +97,15 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/customers/{id}", get(gdap::customer))
         .route("/customers/{id}/users", post(gdap::customer_add_user))
         .route("/customers/{id}/users/{user}/resetpassword", post(gdap::customer_reset))
+        .route("/support", get(support::mine))
+        .route(
+            "/customers/{id}/servicerequests",
+            get(support::list).post(support::create),
+        )
+        .route(
+            "/customers/{id}/servicerequests/{rid}",
+            get(support::one).post(support::update),
+        )
         .route("/gdap", get(gdap::list).post(gdap::create))
         .route("/gdap/{id}", get(gdap::one))
         .route("/gdap/{id}/requestapproval", post(gdap::request_approval))
@@ -271,7 +281,7 @@ impl Base {
 
 /// The navigation a user sees follows what their roles allow, among the pages that concern
 /// their organization at all ([`nav_applies`]).
-pub const NAV: [(&str, &str, Option<Action>); 16] = [
+pub const NAV: [(&str, &str, Option<Action>); 17] = [
     ("/dashboard", "nav-dashboard", None),
     (
         "/organization",
@@ -281,6 +291,11 @@ pub const NAV: [(&str, &str, Option<Action>); 16] = [
     ("/users", "nav-users", Some(Action::ViewUsers)),
     ("/customers", "nav-customers", Some(Action::ViewCustomers)),
     ("/partners", "nav-partners", Some(Action::ViewPartners)),
+    (
+        "/support",
+        "nav-support",
+        Some(Action::ManageServiceRequests),
+    ),
     ("/gdap", "nav-gdap", Some(Action::ViewGdap)),
     (
         "/security-groups",
@@ -332,7 +347,7 @@ pub fn nav_applies(href: &str, action: Option<Action>, u: &CurrentUser) -> bool 
         "/indirect-providers" => has(ProgramRole::IndirectReseller),
         "/provider-directory" => u.actor.org_kind != OrgKind::Customer,
         "/customers" => u.actor.org_kind == OrgKind::Partner,
-        "/partners" => u.actor.org_kind == OrgKind::Customer,
+        "/partners" | "/support" => u.actor.org_kind == OrgKind::Customer,
         "/gdap" | "/security-groups" => u.actor.org_kind == OrgKind::Partner,
         _ => !action.is_some_and(|a| a.is_operator_task()) || u.actor.org_kind == OrgKind::Operator,
     }

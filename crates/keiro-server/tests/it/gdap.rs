@@ -12,6 +12,7 @@ both_backends!(
     r_rel_8_group_roles_apply_and_stop_at_expiry_and_termination,
     r_rel_8_scheduler_marks_expiring_extends_and_expires,
     r_rel_6_dap_removal_leaves_gdap_working,
+    r_cus_1_service_requests_on_both_sides,
 );
 
 async fn post(app: &TestApp, tok: &str, path: &str, body: Value) -> reqwest::Response {
@@ -669,5 +670,108 @@ async fn r_rel_6_dap_removal_leaves_gdap_working(app: TestApp) {
     assert_eq!(
         json_of(app.get("/v1/customers", &w.pt).await, 200).await["items"],
         json!([])
+    );
+}
+
+async fn r_cus_1_service_requests_on_both_sides(app: TestApp) {
+    let w = world(&app).await;
+    let id = active_gdap(&app, &w, "Support", json!(["password_admin"]), 90, false).await;
+    group_with_helper(&app, &w, "Support team", &id, json!(["password_admin"])).await;
+    let base = format!("/v1/customers/{}/servicerequests", w.customer.org_id);
+    // The partner's helper opens one on the customer's behalf, through the GDAP role.
+    let (s, b) = problem(post(&app, &w.ht, &base, json!({"title": "Mail down", "description": "No mail since 9:00", "severity": "urgent"})).await).await;
+    assert_eq!((s, b["code"].as_str().unwrap()), (422, "invalid_severity"));
+    let res = post(
+        &app,
+        &w.ht,
+        &base,
+        json!({"title": "Mail down", "description": "No mail since 9:00", "severity": "critical"}),
+    )
+    .await;
+    assert_eq!(res.headers()["etag"], "\"s1\"");
+    let sr = json_of(res, 201).await;
+    assert_eq!(sr["opened_by_org"], w.partner.org_id.as_str());
+    let rid = sr["id"].as_str().unwrap().to_string();
+    // The customer sees it and adds a note; the partner sees the note.
+    let mine = json_of(app.get(&base, &w.ct).await, 200).await;
+    assert_eq!(mine["items"][0]["title"], "Mail down");
+    json_of(
+        post(
+            &app,
+            &w.ct,
+            &format!("{base}/{rid}/notes"),
+            json!({"body": "Still down at 10:00"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let seen = json_of(app.get(&format!("{base}/{rid}"), &w.ht).await, 200).await;
+    assert_eq!(seen["notes"][0]["body"], "Still down at 10:00");
+    // Status changes check If-Match; closed is final.
+    let put = |tok: &str, etag: &str, status: &str| {
+        app.http
+            .put(app.url(&format!("{base}/{rid}/status")))
+            .bearer_auth(tok)
+            .header("if-match", etag)
+            .json(&json!({"status": status}))
+            .send()
+    };
+    assert_eq!(
+        put(&w.ht, "\"s1\"", "in_progress").await.unwrap().status(),
+        412
+    );
+    let v = json_of(put(&w.ht, "\"s2\"", "in_progress").await.unwrap(), 200).await;
+    assert_eq!(v["status"], "in_progress");
+    json_of(put(&w.ct, "*", "closed").await.unwrap(), 200).await;
+    let (s, b) = problem(put(&w.ht, "*", "open").await.unwrap()).await;
+    assert_eq!(
+        (s, b["code"].as_str().unwrap()),
+        (409, "invalid_status_change")
+    );
+    let (s, b) = problem(
+        post(
+            &app,
+            &w.ct,
+            &format!("{base}/{rid}/notes"),
+            json!({"body": "x"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (s, b["code"].as_str().unwrap()),
+        (409, "service_request_closed")
+    );
+    // Audited on the customer's side with the acting partner.
+    let audit = json_of(
+        app.get("/v1/auditrecords?action=service_request.opened", &w.ct)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(audit["items"][0]["actor_org_id"], w.partner.org_id.as_str());
+    assert_eq!(
+        audit["items"][0]["on_behalf_of_org_id"],
+        w.customer.org_id.as_str()
+    );
+    // A plain customer user, and a partner without rights, are refused.
+    let wt = app.token_for(&w.worker.email).await;
+    let (s, b) = problem(app.get(&base, &wt).await).await;
+    assert_eq!((s, b["code"].as_str().unwrap()), (403, "role_required"));
+    let other = app
+        .partner(
+            "Stranger",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let ot = app.token_for(&other.email).await;
+    assert_eq!(problem(app.get(&base, &ot).await).await.0, 404);
+    assert_eq!(
+        problem(app.get(&format!("{base}/{rid}"), &ot).await)
+            .await
+            .0,
+        404
     );
 }

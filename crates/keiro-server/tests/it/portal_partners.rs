@@ -11,6 +11,7 @@ both_backends!(
     r_prt_2_portal_invite_page_for_every_visitor,
     r_prt_7_portal_directory_edited_by_operator_searched_by_partners,
     r_rel_6_r_rel_7_portal_removal_and_dap_revocation,
+    r_cus_1_portal_service_requests_customer_and_partner,
 );
 
 async fn r_prt_portal_navigation_follows_program_role_and_roles(app: TestApp) {
@@ -395,4 +396,130 @@ async fn r_rel_6_r_rel_7_portal_removal_and_dap_revocation(app: TestApp) {
             .unwrap()
             .contains("Kokyaku")
     );
+}
+
+async fn r_cus_1_portal_service_requests_customer_and_partner(app: TestApp) {
+    let r = app
+        .partner(
+            "Resell",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    {
+        use keiro_store::entities::organization;
+        use keiro_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        let tx = app.app.db.begin().await.unwrap();
+        organization::Entity::update_many()
+            .col_expr(
+                organization::Column::Authorizations,
+                Expr::value("delegated_admin"),
+            )
+            .filter(organization::Column::Id.eq(r.org_id.as_str()))
+            .exec(&tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    app.set_delegated_access(&r.id, keiro_domain::DelegatedAccess::Limited)
+        .await;
+    let cust = app
+        .org_with_user(OrgKind::Customer, "Kokyaku", &[Role::GlobalAdmin])
+        .await;
+    let (rt, ct) = (
+        app.token_for(&r.email).await,
+        app.token_for(&cust.email).await,
+    );
+    let offer: serde_json::Value = app
+        .http
+        .post(app.url("/v1/relationshiprequests"))
+        .bearer_auth(&rt)
+        .json(&json!({"kind": "delegated_admin"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .http
+        .post(app.url("/v1/invitations/accept"))
+        .bearer_auth(&ct)
+        .json(&json!({"token": link_token(offer["url"].as_str().unwrap()), "confirm": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    // The customer's admin opens a request from its Service requests page.
+    let mut c = PortalClient::new(&app);
+    c.lang = "ja";
+    c.sign_in(&cust.email, TEST_PASSWORD).await;
+    let res = c.get("/support").await;
+    let base = location(&res);
+    assert_eq!(base, format!("/customers/{}/servicerequests", cust.org_id));
+    let csrf = c.csrf_on(&base).await;
+    let res = c
+        .post(
+            &base,
+            &[
+                ("csrf", &csrf),
+                ("title", "  "),
+                ("description", "x"),
+                ("severity", "high"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let res = c
+        .post(
+            &base,
+            &[
+                ("csrf", &csrf),
+                ("title", "ログインできない"),
+                ("description", "朝から"),
+                ("severity", "high"),
+            ],
+        )
+        .await;
+    let detail = location(&res);
+    assert!(detail.starts_with(&format!("{base}/")), "{detail}");
+    let res = c
+        .post(&detail, &[("csrf", &csrf), ("note", "再起動済み")])
+        .await;
+    assert_eq!(location(&res), detail);
+    // The partner (limited delegated admin: the customer's password admin rights) follows it.
+    let mut pc = PortalClient::new(&app);
+    pc.sign_in(&r.email, TEST_PASSWORD).await;
+    let html = pc.get(&base).await.text().await.unwrap();
+    assert!(html.contains("ログインできない"));
+    let html = pc.get(&detail).await.text().await.unwrap();
+    assert!(html.contains("再起動済み") && html.contains("Kokyaku"));
+    let pcsrf = pc.csrf_on(&detail).await;
+    let version = crate::helpers::between(&html, "name=\"version\" value=\"", "\"");
+    let res = pc
+        .post(
+            &detail,
+            &[
+                ("csrf", &pcsrf),
+                ("status", "resolved"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), detail);
+    // A stale version is told, not applied.
+    let res = pc
+        .post(
+            &detail,
+            &[
+                ("csrf", &pcsrf),
+                ("status", "closed"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 412);
+    let html = c.get(&detail).await.text().await.unwrap();
+    assert!(html.contains("解決済み"));
 }

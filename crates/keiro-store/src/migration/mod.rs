@@ -9,6 +9,7 @@ mod m0002_enrollment;
 mod m0003_mfa;
 mod m0004_partnerships;
 mod m0005_gdap;
+mod m0006_service_requests;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_mfa::Migration),
             Box::new(m0004_partnerships::Migration),
             Box::new(m0005_gdap::Migration),
+            Box::new(m0006_service_requests::Migration),
         ]
     }
 }

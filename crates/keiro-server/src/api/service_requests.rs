@@ -1,0 +1,137 @@
+//! Service requests (R-CUS-1) under `/v1/customers/{id}/servicerequests`: the customer's own
+//! admins use their organization's id; partner users use a customer's id and act with its rights.
+
+use crate::api::ApiQuery;
+use crate::api::relationships::PageParams;
+use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, etag, if_match};
+use crate::problem::ApiResult;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use keiro_api_types::{
+    AddServiceRequestNote, CreateServiceRequest, ServiceRequest, ServiceRequestList,
+    ServiceRequestNote, SetServiceRequestStatus,
+};
+use keiro_app::service_requests::RequestView;
+
+fn body(v: RequestView) -> ServiceRequest {
+    ServiceRequest {
+        id: v.id,
+        customer_id: v.customer_org_id,
+        opened_by_org: v.opened_by_org,
+        title: v.title,
+        description: v.description,
+        severity: v.severity,
+        status: v.status,
+        created_at: v.created_at,
+        updated_at: v.updated_at,
+        notes: v
+            .notes
+            .into_iter()
+            .map(|n| ServiceRequestNote {
+                author_name: n.author_name,
+                author_org_id: n.author_org_id,
+                body: n.body,
+                created_at: n.created_at,
+            })
+            .collect(),
+    }
+}
+
+fn with_etag(v: RequestView, status: StatusCode) -> Response {
+    let tag = etag('s', v.version);
+    let mut r = (status, Json(body(v))).into_response();
+    r.headers_mut().insert(header::ETAG, tag);
+    r
+}
+
+#[utoipa::path(get, path = "/v1/customers/{id}/servicerequests", tag = "customers", security(("bearer" = [])),
+    params(("id" = String, Path), PageParams), responses((status = 200, body = ServiceRequestList)))]
+pub async fn list(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<PageParams>,
+) -> ApiResult<Json<ServiceRequestList>> {
+    let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let page =
+        keiro_app::service_requests::list(&s.app, &ctx, &id, p.cursor.as_deref(), p.limit).await?;
+    Ok(Json(ServiceRequestList {
+        items: page.items.into_iter().map(body).collect(),
+        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
+    }))
+}
+
+/// Opens a service request for the customer (R-CUS-1).
+#[utoipa::path(post, path = "/v1/customers/{id}/servicerequests", tag = "customers", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = CreateServiceRequest,
+    responses((status = 201, body = ServiceRequest, headers(("ETag" = String)))))]
+pub async fn create(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<CreateServiceRequest>,
+) -> ApiResult<Response> {
+    let v = keiro_app::service_requests::create(
+        &s.app,
+        &ctx,
+        &id,
+        &b.title,
+        &b.description,
+        &b.severity,
+    )
+    .await?;
+    Ok(with_etag(v, StatusCode::CREATED))
+}
+
+#[utoipa::path(get, path = "/v1/customers/{id}/servicerequests/{request_id}", tag = "customers", security(("bearer" = [])),
+    params(("id" = String, Path), ("request_id" = String, Path)),
+    responses((status = 200, body = ServiceRequest, headers(("ETag" = String)))))]
+pub async fn get(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path((id, rid)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    Ok(with_etag(
+        keiro_app::service_requests::get(&s.app, &ctx, &id, &rid).await?,
+        StatusCode::OK,
+    ))
+}
+
+#[utoipa::path(post, path = "/v1/customers/{id}/servicerequests/{request_id}/notes", tag = "customers", security(("bearer" = [])),
+    params(("id" = String, Path), ("request_id" = String, Path)), request_body = AddServiceRequestNote,
+    responses((status = 201, body = ServiceRequest), (status = 409, description = "The request is closed")))]
+pub async fn add_note(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path((id, rid)): Path<(String, String)>,
+    ApiJson(b): ApiJson<AddServiceRequestNote>,
+) -> ApiResult<Response> {
+    Ok(with_etag(
+        keiro_app::service_requests::add_note(&s.app, &ctx, &id, &rid, &b.body).await?,
+        StatusCode::CREATED,
+    ))
+}
+
+/// Changes the status (If-Match with the request's ETag); closed is final.
+#[utoipa::path(put, path = "/v1/customers/{id}/servicerequests/{request_id}/status", tag = "customers", security(("bearer" = [])),
+    params(("id" = String, Path), ("request_id" = String, Path),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"s[0-9]+")$"#)),
+    request_body = SetServiceRequestStatus,
+    responses((status = 200, body = ServiceRequest), (status = 409, description = "Not a valid change"), (status = 412, description = "Changed since read")))]
+pub async fn set_status(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path((id, rid)): Path<(String, String)>,
+    headers: HeaderMap,
+    ApiJson(b): ApiJson<SetServiceRequestStatus>,
+) -> ApiResult<Response> {
+    let version = if_match(&headers, 's')?;
+    Ok(with_etag(
+        keiro_app::service_requests::set_status(&s.app, &ctx, &id, &rid, &b.status, version)
+            .await?,
+        StatusCode::OK,
+    ))
+}
