@@ -137,20 +137,22 @@ pub async fn create(app: &App, ctx: &Ctx, n: NewGdap) -> AppResult<GdapView> {
             },
             other => other.into(),
         })?;
-    event(&tx, ctx, now, &m, "gdap.created").await?;
+    event(&tx, app, ctx, &m, "gdap.created").await?;
     let v = view(&tx, m).await?;
     tx.commit().await?;
     Ok(v)
 }
 
-/// Every GDAP state change is an event: an audit row both sides see (R-REL-8, R-X-1).
+/// Every GDAP state change is an event: an audit row both sides see (R-REL-8, R-X-1) and an
+/// outbox event for each side.
 async fn event(
     c: &impl ConnectionTrait,
+    app: &App,
     ctx: &Ctx,
-    now: OffsetDateTime,
     m: &gdap_relationship::Model,
     name: &str,
 ) -> AppResult<()> {
+    let now = app.now();
     // The customer is the target; the partner is recorded as the party whose delegated access
     // it is, so both sides see every state change, including the scheduler's.
     let e = Event::new(name, "gdap_relationship", &m.id)
@@ -165,7 +167,29 @@ async fn event(
             "ends_at": m.ends_at.map(crate::auth::fmt_time),
             "by": if ctx.user.is_some() { "user" } else { "scheduler" },
         }));
-    audit::record(c, ctx, now, e).await
+    audit::record(c, ctx, now, e).await?;
+    let orgs: Vec<&str> = [
+        Some(m.partner_org_id.as_str()),
+        m.customer_org_id.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    outbox::enqueue_event(
+        c,
+        app,
+        &orgs,
+        name,
+        json!({
+            "gdap_id": m.id,
+            "partner": m.partner_org_id,
+            "customer": m.customer_org_id,
+            "state": m.state,
+            "roles": m.roles,
+            "ends_at": m.ends_at.map(crate::auth::fmt_time),
+        }),
+    )
+    .await
 }
 
 fn visible(me: &CurrentUser, m: &gdap_relationship::Model) -> bool {
@@ -246,7 +270,7 @@ pub async fn request_approval(
     if m.state == GdapState::Created.code() {
         let mut moved = m.clone();
         moved.state = GdapState::ApprovalPending.code().into();
-        event(&tx, ctx, app.now(), &moved, "gdap.approval_requested").await?;
+        event(&tx, app, ctx, &moved, "gdap.approval_requested").await?;
     }
     tx.commit().await?;
     invitations::issue(
@@ -316,7 +340,7 @@ pub async fn approve(app: &App, ctx: &Ctx, token: &str, confirmed: bool) -> AppR
     let m = repo::gdap::get(&tx, &id)
         .await?
         .ok_or(AppError::NotFound("GDAP relationship"))?;
-    event(&tx, ctx, now, &m, "gdap.activated").await?;
+    event(&tx, app, ctx, &m, "gdap.activated").await?;
     if let Some(creator) = link.created_by.as_deref()
         && let Some(u) = repo::users::get_for_auth(&tx, creator).await?
         && u.active
@@ -374,7 +398,7 @@ pub async fn terminate(app: &App, ctx: &Ctx, id: &str) -> AppResult<GdapView> {
     let m = repo::gdap::get(&tx, id)
         .await?
         .ok_or(AppError::NotFound("GDAP relationship"))?;
-    event(&tx, ctx, now, &m, "gdap.terminated").await?;
+    event(&tx, app, ctx, &m, "gdap.terminated").await?;
     let v = view(&tx, m).await?;
     tx.commit().await?;
     Ok(v)
@@ -677,7 +701,7 @@ pub async fn tick(app: &App) -> AppResult<TickReport> {
             let fresh = repo::gdap::get(&tx, &m.id)
                 .await?
                 .ok_or(AppError::NotFound("GDAP relationship"))?;
-            event(&tx, &ctx, now, &fresh, name).await?;
+            event(&tx, app, &ctx, &fresh, name).await?;
             match step {
                 Scheduled::MarkExpiring => report.expiring += 1,
                 Scheduled::Extend => report.extended += 1,

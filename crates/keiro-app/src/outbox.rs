@@ -48,6 +48,45 @@ pub async fn enqueue_email(
     Ok(())
 }
 
+/// Records a domain event (a relationship accepted, delegated admin granted or revoked, a GDAP
+/// state change) in the outbox, in the transaction of the change, for each organization it
+/// concerns. Kept `held`: no destination exists yet, so the email worker never claims it; a
+/// webhook dispatcher will deliver these rows without touching the use cases.
+pub async fn enqueue_event(
+    c: &impl ConnectionTrait,
+    app: &App,
+    orgs: &[&str],
+    name: &str,
+    payload: serde_json::Value,
+) -> AppResult<()> {
+    let now = app.now();
+    for org in orgs {
+        repo::outbox::insert(
+            c,
+            outbox_message::Model {
+                id: Uuid::now_v7().to_string(),
+                created_at: now,
+                org_id: Some(org.to_string()),
+                kind: "event".into(),
+                template: name.into(),
+                recipient: org.to_string(),
+                language: String::new(),
+                subject: name.into(),
+                body_text: payload.to_string(),
+                state: "held".into(),
+                attempts: 0,
+                next_attempt_at: now,
+                claimed_by: None,
+                claimed_until: None,
+                last_error: None,
+                sent_at: None,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct DeliveryReport {
     pub sent: usize,
@@ -124,12 +163,12 @@ pub async fn list(
     let me = ctx.user()?;
     me.require(Action::ViewOutbox, "outbox")?;
     if let Some(s) = state
-        && !["pending", "sending", "sent", "failed"].contains(&s)
+        && !["pending", "sending", "sent", "failed", "held"].contains(&s)
     {
         return Err(crate::AppError::validation(
             "state",
             "invalid_state",
-            "state is one of pending, sending, sent, failed",
+            "state is one of pending, sending, sent, failed, held",
         ));
     }
     Ok(repo::outbox::list(app.db.reader(), state, cursor, limit).await?)

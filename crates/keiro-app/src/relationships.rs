@@ -244,6 +244,14 @@ pub async fn accept(
             keiro_store::StoreError::Duplicate(_) => refused(Refusal::AlreadyRelated),
             other => other.into(),
         })?;
+        outbox::enqueue_event(
+            &tx,
+            app,
+            &[&p.id, &me.org.id],
+            "relationship.accepted",
+            json!({ "relationship": id, "partner": p.id, "customer": me.org.id }),
+        )
+        .await?;
         audit::record(
             &tx,
             ctx,
@@ -269,6 +277,14 @@ pub async fn accept(
                 revoked_at: None,
                 revoked_by: None,
             },
+        )
+        .await?;
+        outbox::enqueue_event(
+            &tx,
+            app,
+            &[&reseller.id, &me.org.id],
+            "delegated_admin.granted",
+            json!({ "partner": reseller.id, "customer": me.org.id }),
         )
         .await?;
         audit::record(
@@ -497,6 +513,16 @@ pub async fn remove(app: &App, ctx: &Ctx, customer: &str, attest: bool) -> AppRe
     }
     let dap_removed =
         repo::rights::revoke(&tx, customer, &me.org.id, DAP, &me.user.id, now).await?;
+    if dap_removed {
+        outbox::enqueue_event(
+            &tx,
+            app,
+            &[&me.org.id, customer],
+            "delegated_admin.revoked",
+            json!({ "partner": me.org.id, "customer": customer, "via": "relationship_removed" }),
+        )
+        .await?;
+    }
     audit::record(
         &tx,
         ctx,
@@ -536,6 +562,14 @@ pub async fn revoke_delegated_admin(
             message: "this partner has no delegated admin to revoke".into(),
         });
     }
+    outbox::enqueue_event(
+        &tx,
+        app,
+        &[partner, &me.org.id],
+        "delegated_admin.revoked",
+        json!({ "partner": partner, "customer": me.org.id, "via": "customer" }),
+    )
+    .await?;
     audit::record(
         &tx,
         ctx,

@@ -29,6 +29,8 @@ pub enum OutboxState {
     Sending,
     Sent,
     Failed,
+    /// Domain events kept for delivery once a destination (webhooks) exists.
+    Held,
 }
 
 pub fn message_body(m: outbox_message::Model) -> OutboxMessage {

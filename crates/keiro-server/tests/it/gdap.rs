@@ -604,6 +604,30 @@ async fn r_rel_8_scheduler_marks_expiring_extends_and_expires(app: TestApp) {
         1,
         "the scheduler's changes are events too"
     );
+    // Each change is also an outbox event for both sides, held for webhooks (never emailed).
+    let events = keiro_store::repo::outbox::list(app.app.db.reader(), Some("held"), None, 200)
+        .await
+        .unwrap();
+    let names: Vec<&str> = events
+        .items
+        .iter()
+        .filter(|m| m.kind == "event")
+        .map(|m| m.template.as_str())
+        .collect();
+    for name in [
+        "gdap.created",
+        "gdap.activated",
+        "gdap.expiring",
+        "gdap.extended",
+        "gdap.expired",
+    ] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    assert_eq!(
+        names.iter().filter(|n| **n == "gdap.expired").count(),
+        2,
+        "partner and customer"
+    );
 }
 
 async fn r_rel_6_dap_removal_leaves_gdap_working(app: TestApp) {

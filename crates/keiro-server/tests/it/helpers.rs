@@ -137,3 +137,14 @@ pub fn link_token(body: &str) -> String {
     let i = body.find("token=").expect("a link with a token") + 6;
     body[i..].split_whitespace().next().unwrap().to_string()
 }
+
+/// How many emails (not held events) the outbox holds: "no notice is sent" checks count these.
+pub async fn emails_queued(app: &TestApp) -> usize {
+    keiro_store::repo::outbox::list(app.app.db.reader(), None, None, 1000)
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .filter(|m| m.kind == "email")
+        .count()
+}

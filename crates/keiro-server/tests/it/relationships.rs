@@ -595,7 +595,7 @@ async fn r_rel_6_removal_removes_dap_keeps_other_rights_and_sends_nothing(app: T
         (s, b["code"].as_str().unwrap()),
         (422, "attestation_required")
     );
-    let mails_before = app.count("outbox_messages").await;
+    let mails_before = crate::helpers::emails_queued(&app).await;
     let res = post(&app, Some(&rt), &remove, json!({"attest": true})).await;
     assert_eq!(res.status(), 204);
     // The customer left the reseller's list (not the provider's), DAP is gone, the other right
@@ -616,7 +616,7 @@ async fn r_rel_6_removal_removes_dap_keeps_other_rights_and_sends_nothing(app: T
         .unwrap();
     let kinds: Vec<&str> = live.iter().map(|r| r.kind.as_str()).collect();
     assert_eq!(kinds, ["gdap"]);
-    assert_eq!(app.count("outbox_messages").await, mails_before);
+    assert_eq!(crate::helpers::emails_queued(&app).await, mails_before);
     let audit = json_of(
         app.get("/v1/auditrecords?action=relationship.removed", &ct)
             .await,
@@ -686,6 +686,18 @@ async fn r_rel_6_removal_removes_dap_keeps_other_rights_and_sends_nothing(app: T
         (s, b["code"].as_str().unwrap()),
         (409, "no_delegated_admin")
     );
+    // Relationship and DAP changes are outbox events too (held for webhooks).
+    let events = keiro_store::repo::outbox::list(app.app.db.reader(), Some("held"), None, 200)
+        .await
+        .unwrap();
+    let names: Vec<&str> = events.items.iter().map(|m| m.template.as_str()).collect();
+    for name in [
+        "relationship.accepted",
+        "delegated_admin.granted",
+        "delegated_admin.revoked",
+    ] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
 }
 
 async fn r_rel_7_r_rel_9_delegated_admin_offer_then_acting_for_the_customer(app: TestApp) {
