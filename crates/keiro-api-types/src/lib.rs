@@ -844,6 +844,14 @@ pub struct RequestGdapApproval {
     pub message: Option<String>,
 }
 
+/// `POST /v1/delegatedadminrelationships/{id}/approve` (the named customer's global admin).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveGdap {
+    /// The confirmation box: must be true.
+    pub confirm: bool,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AccessAssignment {
     pub id: String,

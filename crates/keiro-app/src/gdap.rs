@@ -371,6 +371,40 @@ pub async fn approve(app: &App, ctx: &Ctx, token: &str, confirmed: bool) -> AppR
     Ok(v)
 }
 
+/// Approves, from the customer's admin center, a pending relationship that names the caller's
+/// organization (no link needed: the partner named this customer). Declining is terminating.
+pub async fn approve_named(app: &App, ctx: &Ctx, id: &str, confirmed: bool) -> AppResult<GdapView> {
+    let me = ctx.user()?;
+    let tx = app.db.begin().await?;
+    let m = repo::gdap::get(&tx, id)
+        .await?
+        .filter(|m| m.customer_org_id.as_deref() == Some(&me.org.id))
+        .ok_or(AppError::NotFound("GDAP relationship"))?;
+    me.require(Action::AcceptPartnerRelationship, "GDAP relationship")?;
+    if !confirmed {
+        return Err(AppError::validation(
+            "confirm",
+            "confirmation_required",
+            "tick the confirmation box to approve the relationship",
+        ));
+    }
+    let now = app.now();
+    let ends = now + Duration::days(m.duration_days);
+    if !repo::gdap::approve(&tx, id, &me.org.id, &me.user.id, now, ends).await? {
+        return Err(AppError::Conflict {
+            code: "gdap_not_pending",
+            message: "this relationship is not waiting for approval".into(),
+        });
+    }
+    let m = repo::gdap::get(&tx, id)
+        .await?
+        .ok_or(AppError::NotFound("GDAP relationship"))?;
+    event(&tx, app, ctx, &m, "gdap.activated").await?;
+    let v = view(&tx, m).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
 /// Terminates a relationship from either side: the partner (GDAP admins) or the customer's
 /// global admin. Its roles stop at once.
 pub async fn terminate(app: &App, ctx: &Ctx, id: &str) -> AppResult<GdapView> {

@@ -616,3 +616,5 @@ error-invalid_text = Fill in this field (within its length limit).
 error-invalid_severity = Choose a severity.
 error-invalid_status_change = This status change is not possible; a closed request stays closed.
 error-service_request_closed = A closed service request takes no more notes.
+my-gdap-confirm = I confirm these roles and this duration
+my-gdap-approve = Approve

@@ -616,3 +616,5 @@ error-invalid_text = この項目を入力してください (文字数の上限
 error-invalid_severity = 重大度を選んでください。
 error-invalid_status_change = この状態には変更できません。終了したリクエストは終了のままです。
 error-service_request_closed = 終了したサービス リクエストにはメモを追加できません。
+my-gdap-confirm = このロールと期間を確認しました
+my-gdap-approve = 承認する

@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use keiro_api_types::{
-    AccessAssignment, AccessAssignmentList, AddGroupMember, CreateAccessAssignment,
+    AccessAssignment, AccessAssignmentList, AddGroupMember, ApproveGdap, CreateAccessAssignment,
     CreateGdapRelationship, CreateSecurityGroup, GdapRelationship, GdapRelationshipList,
     InvitationDraft, RelationshipRequestCreated, RequestGdapApproval, SecurityGroup,
     SecurityGroupList,
@@ -146,6 +146,22 @@ pub async fn request_approval(
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(resp)
+}
+
+/// Approves a pending relationship that names the caller's (customer) organization, from its
+/// admin center; declining is terminating.
+#[utoipa::path(post, path = "/v1/delegatedadminrelationships/{id}/approve", tag = "gdap", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = ApproveGdap,
+    responses((status = 200, body = GdapRelationship), (status = 409, description = "Not pending")))]
+pub async fn approve(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ApproveGdap>,
+) -> ApiResult<Json<GdapRelationship>> {
+    Ok(Json(gdap_body(
+        keiro_app::gdap::approve_named(&s.app, &ctx, &id, b.confirm).await?,
+    )))
 }
 
 /// Terminates the relationship, from either side; its roles stop at once.

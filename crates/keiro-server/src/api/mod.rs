@@ -151,6 +151,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(gdap::get))
         .routes(routes!(gdap::request_approval))
         .routes(routes!(gdap::terminate))
+        .routes(routes!(gdap::approve))
         .routes(routes!(gdap::assignments, gdap::assign))
         .routes(routes!(gdap::unassign))
         .routes(routes!(gdap::groups, gdap::create_group))

@@ -309,6 +309,28 @@ pub async fn unassign(
     Ok(Redirect::to(&format!("/gdap/{id}?done=unassigned")).into_response())
 }
 
+#[derive(Deserialize)]
+pub struct ApproveForm {
+    csrf: String,
+    confirm: Option<String>,
+}
+
+/// The customer's admin center approves a pending relationship that names it.
+pub async fn approve(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+    f: Result<Form<ApproveForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    keiro_app::gdap::approve_named(&s.app, &p.ctx(), &id, f.confirm.as_deref() == Some("yes"))
+        .await
+        .map_err(|e| p.app_error(e))?;
+    Ok(Redirect::to("/partners?done=gdap_approved").into_response())
+}
+
 /// Terminates from either side: the partner's page or the customer's Partners page.
 pub async fn terminate(
     State(s): State<AppState>,

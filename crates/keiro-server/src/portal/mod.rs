@@ -112,6 +112,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/gdap/{id}/assignments", post(gdap::assign))
         .route("/gdap/{id}/assignments/{assignment}/remove", post(gdap::unassign))
         .route("/gdap/{id}/terminate", post(gdap::terminate))
+        .route("/gdap/{id}/approve", post(gdap::approve))
         .route("/security-groups", get(gdap::groups).post(gdap::create_group))
         .route("/security-groups/{id}/members", post(gdap::member))
         .route(

@@ -13,6 +13,7 @@ both_backends!(
     r_rel_8_scheduler_marks_expiring_extends_and_expires,
     r_rel_6_dap_removal_leaves_gdap_working,
     r_cus_1_service_requests_on_both_sides,
+    r_rel_8_named_customer_approves_or_declines_in_its_admin_center,
 );
 
 async fn post(app: &TestApp, tok: &str, path: &str, body: Value) -> reqwest::Response {
@@ -798,4 +799,119 @@ async fn r_cus_1_service_requests_on_both_sides(app: TestApp) {
             .0,
         404
     );
+}
+
+async fn r_rel_8_named_customer_approves_or_declines_in_its_admin_center(app: TestApp) {
+    let w = world(&app).await;
+    let mk = |name: &'static str| {
+        let app = &app;
+        let w = &w;
+        async move {
+            let g = json_of(post(app, &w.pt, "/v1/delegatedadminrelationships", json!({"display_name": name, "customer_id": w.customer.org_id, "roles": ["user"], "duration_days": 30})).await, 201).await;
+            let id = g["id"].as_str().unwrap().to_string();
+            let r = json_of(
+                post(
+                    app,
+                    &w.pt,
+                    &format!("/v1/delegatedadminrelationships/{id}/requestapproval"),
+                    json!({}),
+                )
+                .await,
+                201,
+            )
+            .await;
+            (id, link_token(r["url"].as_str().unwrap()))
+        }
+    };
+    let (a, token) = mk("Approve me").await;
+    let (d, _) = mk("Decline me").await;
+    // The named customer sees both as pending in its admin center; nobody else does.
+    let mine = json_of(app.get("/v1/delegatedadminrelationships", &w.ct).await, 200).await;
+    let states: Vec<&str> = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["approval_pending", "approval_pending"]);
+    let other = app
+        .org_with_user(OrgKind::Customer, "Other Co", &[Role::GlobalAdmin])
+        .await;
+    let ot = app.token_for(&other.email).await;
+    assert_eq!(
+        problem(
+            post(
+                &app,
+                &ot,
+                &format!("/v1/delegatedadminrelationships/{a}/approve"),
+                json!({"confirm": true})
+            )
+            .await
+        )
+        .await
+        .0,
+        404
+    );
+    let (s, b) = problem(
+        post(
+            &app,
+            &ot,
+            "/v1/invitations/accept",
+            json!({"token": token, "confirm": true}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, b["code"].as_str().unwrap()), (403, "other_customer"));
+    let (s, b) = problem(
+        post(
+            &app,
+            &w.ct,
+            &format!("/v1/delegatedadminrelationships/{a}/approve"),
+            json!({"confirm": false}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (s, b["code"].as_str().unwrap()),
+        (422, "confirmation_required")
+    );
+    let v = json_of(
+        post(
+            &app,
+            &w.ct,
+            &format!("/v1/delegatedadminrelationships/{a}/approve"),
+            json!({"confirm": true}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(v["state"], "active");
+    // The emailed link is now refused, and stays unused.
+    let (s, b) = problem(
+        post(
+            &app,
+            &w.ct,
+            "/v1/invitations/accept",
+            json!({"token": token, "confirm": true}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, b["code"].as_str().unwrap()), (409, "gdap_not_pending"));
+    // Declining is terminating.
+    let v = json_of(
+        post(
+            &app,
+            &w.ct,
+            &format!("/v1/delegatedadminrelationships/{d}/terminate"),
+            json!({}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(v["state"], "terminated");
 }
