@@ -433,32 +433,63 @@ pub struct CustomerView {
     pub since: OffsetDateTime,
 }
 
+pub use keiro_store::repo::relationships::Sort as CustomerSort;
+
+/// What the Customers page asks for (R-REL-10).
+#[derive(Debug, Clone, Default)]
+pub struct CustomerFilter<'a> {
+    pub q: Option<&'a str>,
+    pub sort: CustomerSort,
+    /// A provider's filter: only customers it shares with this partnered reseller.
+    pub reseller: Option<&'a str>,
+    pub delegated_admin: Option<bool>,
+    pub cursor: Option<&'a str>,
+    pub limit: u64,
+}
+
 /// The caller's customers: those with an active relationship to its organization, and no
-/// others (R-REL-5).
+/// others (R-REL-5); paged, sorted, searched and filtered in one query (R-REL-10).
 pub async fn customers(
     app: &App,
     ctx: &Ctx,
-    q: Option<&str>,
-    cursor: Option<&str>,
-    limit: u64,
+    f: CustomerFilter<'_>,
 ) -> AppResult<Page<CustomerView>> {
     let me = ctx.user()?;
     me.require(Action::ViewCustomers, "customers")?;
     let c = app.db.reader();
-    let page = repo::relationships::customers(c, &me.org.id, q, cursor, limit).await?;
-    let mut items = Vec::with_capacity(page.items.len());
-    for (o, r) in page.items {
-        items.push(CustomerView {
-            delegated_admin: has_dap(c, &o.id, &me.org.id).await?,
-            id: o.id,
-            legal_name: o.legal_name,
-            primary_domain: o.primary_domain,
-            country: o.country,
-            since: r.created_at,
-        });
+    if let Some(reseller) = f.reseller
+        && repo::partnerships::active_between(c, &me.org.id, reseller)
+            .await?
+            .is_none()
+    {
+        return Err(AppError::NotFound("reseller"));
     }
+    let page = repo::relationships::customers(
+        c,
+        &me.org.id,
+        &repo::relationships::CustomerQuery {
+            q: f.q,
+            sort: f.sort,
+            shared_with: f.reseller,
+            delegated_admin: f.delegated_admin,
+            cursor: f.cursor,
+            limit: f.limit,
+        },
+    )
+    .await?;
     Ok(Page {
-        items,
+        items: page
+            .items
+            .into_iter()
+            .map(|(o, r, dap)| CustomerView {
+                delegated_admin: dap,
+                id: o.id,
+                legal_name: o.legal_name,
+                primary_domain: o.primary_domain,
+                country: o.country,
+                since: r.created_at,
+            })
+            .collect(),
         next_cursor: page.next_cursor,
     })
 }

@@ -202,8 +202,10 @@ fn decode_cursor(c: &str) -> Option<String> {
         .decode(c)
         .ok()?;
     let s = String::from_utf8(bytes).ok()?;
-    uuid::Uuid::parse_str(&s).ok()?;
-    Some(s)
+    // An id, or "sort key<TAB>id" for lists sorted by something else than their id.
+    let id = s.rsplit('\t').next()?;
+    uuid::Uuid::parse_str(id).ok()?;
+    (s.len() <= 1024).then_some(s)
 }
 
 /// Parses `If-Match: "<prefix><version>"` (or `*`, or absent: no condition). Anything else is

@@ -2,7 +2,6 @@
 //! with their contact details, and a new customer's sign-up through a relationship link.
 
 use crate::api::ApiQuery;
-use crate::api::partnerships::PartnerParams;
 use crate::api::users::{UserParams, user_body};
 use crate::extract::{AnonCtx, ApiCtx, ApiJson, Paging, encode_cursor, non_empty};
 use crate::problem::ApiResult;
@@ -31,23 +30,99 @@ pub fn contact_body(v: keiro_app::relationships::PartnerContact) -> PartnerConta
     }
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CustomerParams {
+    /// Part of the customer's name or domain, case-insensitive.
+    #[param(min_length = 1)]
+    pub q: Option<String>,
+    /// since (oldest relationship first, the default), -since, or name.
+    #[param(value_type = Option<CustomerSortParam>)]
+    pub sort: Option<String>,
+    /// A provider's filter: only customers shared with this partnered reseller (its id).
+    #[param(min_length = 1)]
+    pub reseller: Option<String>,
+    /// Relationship kind: `delegated_admin` (the caller holds delegated admin) or `reseller`
+    /// (a reseller relationship without it).
+    #[param(value_type = Option<CustomerKindParam>)]
+    pub kind: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<String>,
+    #[param(min_length = 1)]
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub enum CustomerSortParam {
+    #[serde(rename = "since")]
+    Since,
+    #[serde(rename = "-since")]
+    SinceDesc,
+    #[serde(rename = "name")]
+    Name,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerKindParam {
+    DelegatedAdmin,
+    Reseller,
+}
+
+fn invalid(field: &str, code: &str, detail: &str) -> crate::problem::ApiError {
+    crate::problem::ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail)
+        .field(field, code, detail)
+}
+
 /// The caller's customers: those with an active reseller relationship with its organization
-/// (R-REL-2, R-REL-5). Searchable by name or domain.
-#[utoipa::path(get, path = "/v1/customers", tag = "customers", security(("bearer" = [])), params(PartnerParams),
+/// (R-REL-2, R-REL-5). Cursor-paged, sortable, searchable by name or domain, filterable by
+/// reseller and by relationship kind (R-REL-10).
+#[utoipa::path(get, path = "/v1/customers", tag = "customers", security(("bearer" = [])), params(CustomerParams),
     responses((status = 200, body = CustomerList)))]
 pub async fn list_customers(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
-    ApiQuery(q): ApiQuery<PartnerParams>,
+    ApiQuery(q): ApiQuery<CustomerParams>,
 ) -> ApiResult<Json<CustomerList>> {
+    use keiro_app::relationships::{CustomerFilter, CustomerSort};
     let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
     let search = non_empty("q", q.q)?;
+    let reseller = non_empty("reseller", q.reseller)?;
+    let sort = match q.sort.as_deref() {
+        None | Some("since") => CustomerSort::Since,
+        Some("-since") => CustomerSort::SinceDesc,
+        Some("name") => CustomerSort::Name,
+        Some(_) => {
+            return Err(invalid(
+                "sort",
+                "invalid_sort",
+                "sort is since, -since or name",
+            ));
+        }
+    };
+    let delegated_admin = match q.kind.as_deref() {
+        None => None,
+        Some("delegated_admin") => Some(true),
+        Some("reseller") => Some(false),
+        Some(_) => {
+            return Err(invalid(
+                "kind",
+                "invalid_kind",
+                "kind is delegated_admin or reseller",
+            ));
+        }
+    };
     let page = keiro_app::relationships::customers(
         &s.app,
         &ctx,
-        search.as_deref(),
-        p.cursor.as_deref(),
-        p.limit,
+        CustomerFilter {
+            q: search.as_deref(),
+            sort,
+            reseller: reseller.as_deref(),
+            delegated_admin,
+            cursor: p.cursor.as_deref(),
+            limit: p.limit,
+        },
     )
     .await?;
     Ok(Json(CustomerList {

@@ -32,6 +32,11 @@ pub struct CustomersPage {
     pub b: Base,
     pub rows: Vec<CustomerRow>,
     pub q: String,
+    pub sort: String,
+    pub kind: String,
+    pub reseller: String,
+    /// The provider's resellers, for the filter (empty for others).
+    pub resellers: Vec<(String, String)>,
     pub next: Option<String>,
     pub request_reason: Option<String>,
     pub remove_reason: Option<String>,
@@ -44,19 +49,55 @@ pub struct ListQuery {
     q: Option<String>,
     cursor: Option<String>,
     done: Option<String>,
+    sort: Option<String>,
+    kind: Option<String>,
+    reseller: Option<String>,
 }
 
 /// The partner's customers: searchable by name or domain, paged (R-REL-2, R-REL-10).
 pub async fn list(State(s): State<AppState>, p: Portal, Query(q): Query<ListQuery>) -> PageResult {
+    use keiro_app::relationships::{CustomerFilter, CustomerSort};
     p.user()?;
+    let ctx = p.ctx();
     let query = q.q.clone().unwrap_or_default();
-    let cursor = q
-        .cursor
-        .as_deref()
-        .filter(|c| uuid::Uuid::parse_str(c).is_ok());
-    let page = keiro_app::relationships::customers(&s.app, &p.ctx(), q.q.as_deref(), cursor, 50)
-        .await
-        .map_err(|e| p.app_error(e))?;
+    let sort_code = q.sort.clone().unwrap_or_else(|| "since".into());
+    let sort = match sort_code.as_str() {
+        "-since" => CustomerSort::SinceDesc,
+        "name" => CustomerSort::Name,
+        _ => CustomerSort::Since,
+    };
+    let kind = q.kind.clone().unwrap_or_default();
+    let reseller = q.reseller.clone().filter(|r| !r.is_empty());
+    let page = keiro_app::relationships::customers(
+        &s.app,
+        &ctx,
+        CustomerFilter {
+            q: q.q.as_deref(),
+            sort,
+            reseller: reseller.as_deref(),
+            delegated_admin: match kind.as_str() {
+                "delegated_admin" => Some(true),
+                "reseller" => Some(false),
+                _ => None,
+            },
+            cursor: q.cursor.as_deref().filter(|c| !c.is_empty()),
+            limit: 50,
+        },
+    )
+    .await
+    .map_err(|e| p.app_error(e))?;
+    // A provider filters by its resellers.
+    let resellers = keiro_app::partnerships::list(
+        &s.app,
+        &ctx,
+        keiro_app::partnerships::PartnerSide::Provider,
+        None,
+        None,
+        200,
+    )
+    .await
+    .map(|p| p.items)
+    .unwrap_or_default();
     let mut b = p.base("customers-title");
     if let Some(done) = q.done.as_deref() {
         b.notice = super::i18n::try_t(p.lang, &format!("partners-done-{done}"), &[]);
@@ -64,6 +105,9 @@ pub async fn list(State(s): State<AppState>, p: Portal, Query(q): Query<ListQuer
     let next = page.next_cursor.map(|c| {
         let qs = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("q", &query)
+            .append_pair("sort", &sort_code)
+            .append_pair("kind", &kind)
+            .append_pair("reseller", reseller.as_deref().unwrap_or(""))
             .append_pair("cursor", &c)
             .finish();
         format!("/customers?{qs}")
@@ -83,6 +127,13 @@ pub async fn list(State(s): State<AppState>, p: Portal, Query(q): Query<ListQuer
             .collect(),
         q: query,
         next,
+        sort: sort_code,
+        kind,
+        reseller: reseller.unwrap_or_default(),
+        resellers: resellers
+            .into_iter()
+            .map(|r| (r.org_id, r.legal_name))
+            .collect(),
         request_reason: p.reason(Action::RequestCustomerRelationship),
         remove_reason: p.reason(Action::RemoveCustomerRelationship),
         can_offer_dap: p.session.as_ref().is_some_and(|s| {

@@ -88,10 +88,17 @@ async fn list_page(
     let page = keiro_app::gdap::list(&s.app, &ctx, None, 200)
         .await
         .map_err(|e| p.app_error(e))?;
-    let customers = keiro_app::relationships::customers(&s.app, &ctx, None, None, 200)
-        .await
-        .map(|c| c.items)
-        .unwrap_or_default();
+    let customers = keiro_app::relationships::customers(
+        &s.app,
+        &ctx,
+        keiro_app::relationships::CustomerFilter {
+            limit: 200,
+            ..Default::default()
+        },
+    )
+    .await
+    .map(|c| c.items)
+    .unwrap_or_default();
     let mut b = p.base("gdap-title");
     b.error = error;
     let page = GdapListPage {

@@ -13,6 +13,7 @@ both_backends!(
     r_rel_5_customers_elsewhere_do_not_appear,
     r_rel_6_removal_removes_dap_keeps_other_rights_and_sends_nothing,
     r_rel_7_r_rel_9_delegated_admin_offer_then_acting_for_the_customer,
+    r_rel_10_customers_sorted_searched_filtered_and_paged,
 );
 
 async fn post(app: &TestApp, tok: Option<&str>, path: &str, body: Value) -> reqwest::Response {
@@ -871,5 +872,177 @@ async fn r_rel_7_r_rel_9_delegated_admin_offer_then_acting_for_the_customer(app:
             .unwrap()
             .len(),
         1
+    );
+}
+
+async fn r_rel_10_customers_sorted_searched_filtered_and_paged(app: TestApp) {
+    let p = app
+        .partner(
+            "Distri",
+            &[ProgramRole::IndirectProvider],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let pt = app.token_for(&p.email).await;
+    let r = app
+        .partner(
+            "Resell",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let rt = app.token_for(&r.email).await;
+    let pl = link(&app, &pt, json!({"kind": "partnership"})).await;
+    json_of(accept(&app, &rt, &pl).await, 200).await;
+    let names = [
+        "Delta",
+        "alpha",
+        "Charlie",
+        "Bravo 100%_",
+        "Echo",
+        "Foxtrot",
+        "Golf",
+    ];
+    let mut ids = Vec::new();
+    for (i, n) in names.iter().enumerate() {
+        let c = app
+            .org_with_user(OrgKind::Customer, n, &[Role::GlobalAdmin])
+            .await;
+        app.relate(&p.org_id, &c.org_id).await;
+        if i < 3 {
+            app.relate(&r.org_id, &c.org_id).await;
+        }
+        if i % 3 == 0 {
+            let tx = app.app.db.begin().await.unwrap();
+            keiro_store::repo::rights::insert(
+                &tx,
+                keiro_store::entities::delegated_right::Model {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    owner_org_id: c.org_id.clone(),
+                    grantee_org_id: p.org_id.clone(),
+                    kind: "dap".into(),
+                    source_id: None,
+                    granted_at: app.app.now(),
+                    granted_by: None,
+                    revoked_at: None,
+                    revoked_by: None,
+                },
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
+        ids.push(c.org_id);
+    }
+    let names_of = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["legal_name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // By name, three at a time, following the cursor: every customer once, in order.
+    let mut seen = Vec::new();
+    let mut url = "/v1/customers?sort=name&limit=3".to_string();
+    loop {
+        let page = json_of(app.get(&url, &pt).await, 200).await;
+        seen.extend(names_of(&page));
+        match page["next_cursor"].as_str() {
+            Some(c) => url = format!("/v1/customers?sort=name&limit=3&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            "Bravo 100%_",
+            "Charlie",
+            "Delta",
+            "Echo",
+            "Foxtrot",
+            "Golf",
+            "alpha"
+        ]
+    );
+    // Newest relationship first; oldest first by default.
+    let newest = json_of(app.get("/v1/customers?sort=-since&limit=1", &pt).await, 200).await;
+    assert_eq!(names_of(&newest), ["Golf"]);
+    let oldest = json_of(app.get("/v1/customers?limit=2", &pt).await, 200).await;
+    assert_eq!(names_of(&oldest), ["Delta", "alpha"]);
+    let next = oldest["next_cursor"].as_str().unwrap();
+    let more = json_of(
+        app.get(&format!("/v1/customers?limit=2&cursor={next}"), &pt)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(names_of(&more), ["Charlie", "Bravo 100%_"]);
+    // Search by name or domain, case-insensitive, wildcards literal.
+    let found = json_of(app.get("/v1/customers?q=ALPHA", &pt).await, 200).await;
+    assert_eq!(names_of(&found), ["alpha"]);
+    let found = json_of(app.get("/v1/customers?q=foxtrot.example", &pt).await, 200).await;
+    assert_eq!(names_of(&found), ["Foxtrot"]);
+    let found = json_of(app.get("/v1/customers?q=100%25_", &pt).await, 200).await;
+    assert_eq!(names_of(&found), ["Bravo 100%_"]);
+    // Relationship kind.
+    let dap = json_of(
+        app.get("/v1/customers?kind=delegated_admin&sort=name", &pt)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(names_of(&dap), ["Bravo 100%_", "Delta", "Golf"]);
+    assert!(
+        dap["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["delegated_admin"] == true)
+    );
+    let plain = json_of(app.get("/v1/customers?kind=reseller", &pt).await, 200).await;
+    assert_eq!(plain["items"].as_array().unwrap().len(), 4);
+    // A provider filters by one of its resellers; any other organization is 404.
+    let shared = json_of(
+        app.get(
+            &format!("/v1/customers?reseller={}&sort=name", r.org_id),
+            &pt,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(names_of(&shared), ["Charlie", "Delta", "alpha"]);
+    let combined = json_of(
+        app.get(
+            &format!(
+                "/v1/customers?reseller={}&kind=delegated_admin&q=del",
+                r.org_id
+            ),
+            &pt,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(names_of(&combined), ["Delta"]);
+    assert_eq!(
+        problem(
+            app.get(&format!("/v1/customers?reseller={}", ids[0]), &pt)
+                .await
+        )
+        .await
+        .0,
+        404
+    );
+    let (s, b) = problem(app.get("/v1/customers?sort=size", &pt).await).await;
+    assert_eq!((s, b["code"].as_str().unwrap()), (422, "invalid_sort"));
+    // The reseller sees only its own three.
+    assert_eq!(
+        json_of(app.get("/v1/customers", &rt).await, 200).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
     );
 }

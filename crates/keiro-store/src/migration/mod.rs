@@ -10,6 +10,7 @@ mod m0003_mfa;
 mod m0004_partnerships;
 mod m0005_gdap;
 mod m0006_service_requests;
+mod m0007_customer_list;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_partnerships::Migration),
             Box::new(m0005_gdap::Migration),
             Box::new(m0006_service_requests::Migration),
+            Box::new(m0007_customer_list::Migration),
         ]
     }
 }
