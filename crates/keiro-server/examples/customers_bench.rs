@@ -151,9 +151,9 @@ async fn main() {
         c.execute_unprepared("ANALYZE").await.ok();
     }
     println!(
-        "seeded {count} customers in {:.1}s ({})",
+        "seeded {count} customers in {:.1}s ({:?})",
         started.elapsed().as_secs_f64(),
-        format!("{:?}", c.get_database_backend())
+        c.get_database_backend()
     );
 
     let me = CurrentUser::load(c, &user.id)

@@ -1712,10 +1712,6 @@ pub mod relationships {
             )
             .to_owned();
         let mut q = Query::select();
-        q.expr_as(
-            Expr::case(Expr::exists(live.clone()), Expr::val(1)).finally(Expr::val(0)),
-            Alias::new("has_dap"),
-        );
         q.expr_as(Expr::col((r.clone(), C::Id)), Alias::new("rel_id"))
             .expr_as(
                 Expr::col((r.clone(), C::CreatedAt)),
@@ -1747,7 +1743,25 @@ pub mod relationships {
         }
         q.and_where(Expr::col((r.clone(), C::PartnerOrgId)).eq(partner))
             .and_where(Expr::col((r.clone(), C::State)).eq("active"));
-        if let Some(text) = f.q.map(str::trim).filter(|t| !t.is_empty()) {
+        let text = f.q.map(str::trim).filter(|t| !t.is_empty());
+        // SQLite: three characters or more go through the trigram index (a phrase query is a
+        // literal, case-insensitive substring match); shorter ones scan, like PostgreSQL's
+        // LIKE, which pg_trgm indexes.
+        let fts = text.filter(|t| {
+            c.get_database_backend() == sea_orm::DbBackend::Sqlite && t.chars().count() >= 3
+        });
+        if let Some(t) = fts {
+            let phrase = format!("\"{}\"", t.replace('"', "\"\""));
+            q.and_where(
+                Expr::col((r.clone(), C::CustomerOrgId)).in_subquery(
+                    Query::select()
+                        .column(Alias::new("org_id"))
+                        .from(Alias::new("org_search"))
+                        .and_where(Expr::cust_with_values("org_search MATCH ?", [phrase]))
+                        .to_owned(),
+                ),
+            );
+        } else if let Some(text) = text {
             let like = |col: O| {
                 use sea_orm::sea_query::{Func, LikeExpr};
                 let escaped = text
@@ -1789,15 +1803,14 @@ pub mod relationships {
             }
             Sort::Name => {
                 // The cursor is "name<TAB>id" of the last row: rows after it in (name, id) order.
+                // A row-value comparison: both backends turn it into one index range.
                 if let Some((name, id)) = f.cursor.and_then(|c| c.split_once('\t')) {
-                    q.cond_where(
-                        Condition::any()
-                            .add(Expr::col((o.clone(), O::LegalName)).gt(name))
-                            .add(
-                                Condition::all()
-                                    .add(Expr::col((o.clone(), O::LegalName)).eq(name))
-                                    .add(Expr::col((o.clone(), O::Id)).gt(id)),
-                            ),
+                    q.and_where(
+                        Expr::tuple([
+                            Expr::col((o.clone(), O::LegalName)),
+                            Expr::col((o.clone(), O::Id)),
+                        ])
+                        .gt(Expr::tuple([Expr::val(name), Expr::val(id)])),
                     );
                 }
                 q.order_by((o.clone(), O::LegalName), sea_orm::Order::Asc)
@@ -1818,8 +1831,25 @@ pub mod relationships {
                 created_at: row.try_get("", "rel_created_at")?,
                 ended_at: None,
             };
-            let dap: i32 = row.try_get("", "has_dap")?;
-            items.push((org, rel, dap == 1));
+            items.push((org, rel, false));
+        }
+        // Delegated admin for the page's customers: one indexed lookup for the page (a
+        // correlated EXISTS in the select list makes PostgreSQL hash every right first).
+        if !items.is_empty() {
+            let ids: Vec<String> = items.iter().map(|(o, _, _)| o.id.clone()).collect();
+            let with_dap: Vec<String> = delegated_right::Entity::find()
+                .filter(delegated_right::Column::GranteeOrgId.eq(partner))
+                .filter(delegated_right::Column::Kind.eq("dap"))
+                .filter(delegated_right::Column::RevokedAt.is_null())
+                .filter(delegated_right::Column::OwnerOrgId.is_in(ids))
+                .all(c)
+                .await?
+                .into_iter()
+                .map(|d| d.owner_org_id)
+                .collect();
+            for (o, _, dap) in items.iter_mut() {
+                *dap = with_dap.contains(&o.id);
+            }
         }
         let sort = f.sort;
         Ok(page(items, f.limit, |(o, r, _)| match sort {

@@ -1037,6 +1037,31 @@ async fn r_rel_10_customers_sorted_searched_filtered_and_paged(app: TestApp) {
     );
     let (s, b) = problem(app.get("/v1/customers?sort=size", &pt).await).await;
     assert_eq!((s, b["code"].as_str().unwrap()), (422, "invalid_sort"));
+    // The search follows a rename (the trigram index is kept in step with the profile).
+    let golf = app.token_for("global_admin@golf.example").await;
+    let mut profile =
+        json_of(app.get("/v1/organization/profile", &golf).await, 200).await["profile"].clone();
+    profile["legal_name"] = json!("Hotel Renamed");
+    let res = app
+        .http
+        .put(app.url("/v1/organization/profile"))
+        .bearer_auth(&golf)
+        .json(&profile)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        names_of(&json_of(app.get("/v1/customers?q=renamed", &pt).await, 200).await),
+        ["Hotel Renamed"]
+    );
+    assert!(
+        json_of(app.get("/v1/customers?q=golf", &pt).await, 200).await["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["legal_name"] != "Golf")
+    );
     // The reseller sees only its own three.
     assert_eq!(
         json_of(app.get("/v1/customers", &rt).await, 200).await["items"]

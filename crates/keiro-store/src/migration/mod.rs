@@ -11,6 +11,7 @@ mod m0004_partnerships;
 mod m0005_gdap;
 mod m0006_service_requests;
 mod m0007_customer_list;
+mod m0008_org_search;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_gdap::Migration),
             Box::new(m0006_service_requests::Migration),
             Box::new(m0007_customer_list::Migration),
+            Box::new(m0008_org_search::Migration),
         ]
     }
 }
