@@ -844,6 +844,15 @@ pub struct RequestGdapApproval {
     pub message: Option<String>,
 }
 
+/// `PUT /v1/customers/{id}/users/{user_id}/roles`: a customer user's roles, set by a partner.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetUserRoles {
+    /// Customer role codes, at least one.
+    #[schema(min_items = 1)]
+    pub roles: Vec<String>,
+}
+
 /// `POST /v1/delegatedadminrelationships/{id}/approve` (the named customer's global admin).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

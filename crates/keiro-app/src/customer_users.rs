@@ -146,3 +146,65 @@ pub async fn reset_password(
     tx.commit().await?;
     Ok((v, temp))
 }
+
+/// Assigns a customer user's roles on the customer's behalf (R-REL-9). Giving or taking the
+/// global admin role needs the customer's global admin rights; the customer keeps at least one
+/// active global admin (checked under the customer's lock, like at home).
+pub async fn set_roles(
+    app: &App,
+    ctx: &Ctx,
+    customer: &str,
+    user_id: &str,
+    roles: &[String],
+) -> AppResult<UserView> {
+    let me = ctx.user()?;
+    let new_roles = parse_roles(OrgKind::Customer, roles)?;
+    let tx = app.db.begin().await?;
+    let org = customer_for(&tx, app, me, customer, Action::ManageUsers).await?;
+    repo::orgs::lock(&tx, &org.id).await?;
+    let u = repo::users::get_in_org(&tx, &org.id, user_id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    let old: Vec<Role> = repo::users::roles_of(&tx, &u.id)
+        .await?
+        .iter()
+        .filter_map(|r| Role::parse(r))
+        .collect();
+    let t = rights::target(&tx, me, &org, app.now()).await?;
+    let effective = keiro_domain::policy::effective_roles(&me.actor, &t);
+    may_act_on_user(&effective, &old, Action::ManageUsers)
+        .map_err(|r| AppError::denied(r, "user"))?;
+    if old.contains(&Role::GlobalAdmin) != new_roles.contains(&Role::GlobalAdmin)
+        && let keiro_domain::Decision::Deny(r) = decide(&me.actor, Action::GrantGlobalAdmin, &t)
+    {
+        return Err(AppError::denied(r, "user"));
+    }
+    let codes: Vec<&str> = new_roles.iter().map(|r| r.code()).collect();
+    repo::users::set_roles(&tx, &u.id, &org.id, &codes).await?;
+    if repo::users::count_active_with_role(&tx, &org.id, Role::GlobalAdmin.code()).await? == 0 {
+        return Err(AppError::Conflict {
+            code: "last_global_admin",
+            message: "the customer must keep at least one active global admin".into(),
+        });
+    }
+    audit::record(
+        &tx,
+        ctx,
+        app.now(),
+        Event::new("user.updated", "user", &u.id)
+            .in_org(&org.id)
+            .on_behalf_of(&org.id)
+            .details(json!({
+                "roles_before": old.iter().map(|r| r.code()).collect::<Vec<_>>(),
+                "roles": codes,
+                "by_partner": me.org.id,
+            })),
+    )
+    .await?;
+    let u = repo::users::get_in_org(&tx, &org.id, user_id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    let v = crate::users::view(&tx, u).await?;
+    tx.commit().await?;
+    Ok(v)
+}

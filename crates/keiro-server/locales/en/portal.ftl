@@ -628,3 +628,4 @@ customers-kind-dap = With delegated admin
 customers-kind-reseller = Reseller relationship only
 customers-reseller = Indirect reseller
 error-invalid_sort = Choose a sort order.
+customer-admin-roles = Roles

@@ -628,3 +628,4 @@ customers-kind-dap = 委任された管理者特権あり
 customers-kind-reseller = 再販業者関係のみ
 customers-reseller = 間接リセラー
 error-invalid_sort = 並べ替えの順序を選んでください。
+customer-admin-roles = ロール

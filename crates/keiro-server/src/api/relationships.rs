@@ -12,7 +12,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use keiro_api_types::{
     CreateUser, Customer, CustomerList, CustomerSignUp, CustomerSignedUp, PartnerContact,
-    PartnerContactList, RemovePartnership, UserList, UserWithPassword,
+    PartnerContactList, RemovePartnership, SetUserRoles, User, UserList, UserWithPassword,
 };
 use keiro_app::relationships::NewCustomer;
 use serde::Deserialize;
@@ -290,6 +290,22 @@ pub async fn create_customer_user(
         keiro_app::customer_users::create(&s.app, &ctx, &id, &b.email, &b.full_name, &b.roles)
             .await?;
     Ok(secret_answer(StatusCode::CREATED, u, temp))
+}
+
+/// Assigns a customer user's roles on the customer's behalf (R-REL-9); the global admin role needs
+/// the customer's global admin rights, and the customer keeps one active global admin.
+#[utoipa::path(put, path = "/v1/customers/{id}/users/{user_id}/roles", tag = "customers", security(("bearer" = [])),
+    params(("id" = String, Path), ("user_id" = String, Path)), request_body = SetUserRoles,
+    responses((status = 200, body = User), (status = 409, description = "Would leave no global admin")))]
+pub async fn set_customer_user_roles(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path((id, user_id)): Path<(String, String)>,
+    ApiJson(b): ApiJson<SetUserRoles>,
+) -> ApiResult<Json<User>> {
+    Ok(Json(user_body(
+        keiro_app::customer_users::set_roles(&s.app, &ctx, &id, &user_id, &b.roles).await?,
+    )))
 }
 
 /// Resets a customer user's password on the customer's behalf (R-REL-9, R-CUS-1): a new

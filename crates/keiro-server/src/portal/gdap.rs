@@ -455,8 +455,16 @@ pub async fn member(
     Ok(Redirect::to("/security-groups").into_response())
 }
 
+impl CustomerUserRow {
+    pub fn has(&self, code: &str) -> bool {
+        self.codes.iter().any(|c| c == code)
+    }
+}
+
 pub struct CustomerUserRow {
     pub id: String,
+    /// The user's role codes (to tick the current ones).
+    pub codes: Vec<String>,
     pub name: String,
     pub email: String,
     pub roles: String,
@@ -506,6 +514,7 @@ async fn customer_page(
             .into_iter()
             .map(|u| CustomerUserRow {
                 roles: roles_text(p, &u.roles),
+                codes: u.roles.clone(),
                 id: u.id,
                 name: u.full_name,
                 email: u.email,
@@ -554,6 +563,35 @@ pub async fn customer_reset(
                 Some(p.message_for(&e)),
             )
             .await
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RolesForm {
+    csrf: String,
+    #[serde(default)]
+    roles: Vec<String>,
+}
+
+/// Assigns a customer user's roles on the customer's behalf.
+pub async fn customer_roles(
+    State(s): State<AppState>,
+    p: Portal,
+    Path((id, user)): Path<(String, String)>,
+    f: Result<Form<RolesForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    match keiro_app::customer_users::set_roles(&s.app, &p.ctx(), &id, &user, &f.roles).await {
+        Ok(_) => Ok(Redirect::to(&format!("/customers/{id}")).into_response()),
+        Err(
+            e @ (AppError::Forbidden { .. } | AppError::Validation(_) | AppError::Conflict { .. }),
+        ) => {
+            let status = crate::problem::status_of(&e);
+            customer_page(&s, &p, &id, None, status, Some(p.message_for(&e))).await
         }
         Err(e) => Err(p.app_error(e)),
     }

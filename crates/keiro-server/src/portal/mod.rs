@@ -97,6 +97,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/customers/{id}", get(gdap::customer))
         .route("/customers/{id}/users", post(gdap::customer_add_user))
         .route("/customers/{id}/users/{user}/resetpassword", post(gdap::customer_reset))
+        .route("/customers/{id}/users/{user}/roles", post(gdap::customer_roles))
         .route("/support", get(support::mine))
         .route(
             "/customers/{id}/servicerequests",

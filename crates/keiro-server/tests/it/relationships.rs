@@ -793,6 +793,58 @@ async fn r_rel_7_r_rel_9_delegated_admin_offer_then_acting_for_the_customer(app:
     assert_eq!(row["on_behalf_of_org_id"], c.org_id.as_str());
     assert_eq!(row["actor_user_id"], r.id.as_str());
 
+    // Roles, on the customer's behalf: the customer always keeps a global admin.
+    let new_admin = created["user"]["id"].as_str().unwrap().to_string();
+    let roles = |u: &str| format!("{users}/{u}/roles");
+    let res = app
+        .http
+        .put(app.url(&roles(&worker.id)))
+        .bearer_auth(&rt)
+        .json(&json!({"roles": ["user_management_admin"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        json_of(res, 200).await["roles"],
+        json!(["user_management_admin"])
+    );
+    let res = app
+        .http
+        .put(app.url(&roles(&c.id)))
+        .bearer_auth(&rt)
+        .json(&json!({"roles": ["user"]}))
+        .send()
+        .await
+        .unwrap();
+    json_of(res, 200).await;
+    let res = app
+        .http
+        .put(app.url(&roles(&new_admin)))
+        .bearer_auth(&rt)
+        .json(&json!({"roles": ["user"]}))
+        .send()
+        .await
+        .unwrap();
+    let (s, b) = problem(res).await;
+    assert_eq!((s, b["code"].as_str().unwrap()), (409, "last_global_admin"));
+    let res = app
+        .http
+        .put(app.url(&roles(&c.id)))
+        .bearer_auth(&rt)
+        .json(&json!({"roles": ["global_admin"]}))
+        .send()
+        .await
+        .unwrap();
+    json_of(res, 200).await;
+    let res = app
+        .http
+        .put(app.url(&roles(&worker.id)))
+        .bearer_auth(&rt)
+        .json(&json!({"roles": ["user"]}))
+        .send()
+        .await
+        .unwrap();
+    json_of(res, 200).await;
     // Limited delegated access: the customer's password admin rights only.
     let (help, _) = app
         .add_user(
@@ -847,6 +899,19 @@ async fn r_rel_7_r_rel_9_delegated_admin_offer_then_acting_for_the_customer(app:
         (s, b["code"].as_str().unwrap()),
         (403, "role_required"),
         "a limited admin creates no global admin"
+    );
+    let res = app
+        .http
+        .put(app.url(&format!("{users}/{}/roles", worker.id)))
+        .bearer_auth(&ht)
+        .json(&json!({"roles": ["user"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        problem(res).await.0,
+        403,
+        "a limited admin assigns no roles"
     );
     // No delegated access at all: the customer is invisible.
     app.set_delegated_access(&help.id, DelegatedAccess::None)
