@@ -14,6 +14,7 @@ both_backends!(
     r_rel_6_removal_removes_dap_keeps_other_rights_and_sends_nothing,
     r_rel_7_r_rel_9_delegated_admin_offer_then_acting_for_the_customer,
     r_rel_10_customers_sorted_searched_filtered_and_paged,
+    r_rel_1_a_provider_without_a_relationship_sees_nothing,
 );
 
 async fn post(app: &TestApp, tok: Option<&str>, path: &str, body: Value) -> reqwest::Response {
@@ -1135,4 +1136,61 @@ async fn r_rel_10_customers_sorted_searched_filtered_and_paged(app: TestApp) {
             .len(),
         3
     );
+}
+
+/// R-REL-1: a provider partnered with the reseller, with full delegated access, still sees
+/// nothing of a customer it has no relationship or rights with: 404 everywhere.
+async fn r_rel_1_a_provider_without_a_relationship_sees_nothing(app: TestApp) {
+    let p = app
+        .partner(
+            "Distri",
+            &[ProgramRole::IndirectProvider],
+            &[Role::GlobalAdmin, Role::AdminAgent],
+        )
+        .await;
+    app.set_delegated_access(&p.id, keiro_domain::DelegatedAccess::Full)
+        .await;
+    let pt = app.token_for(&p.email).await;
+    let r = app
+        .partner(
+            "Resell",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    let rt = app.token_for(&r.email).await;
+    let pl = link(&app, &pt, json!({"kind": "partnership"})).await;
+    json_of(accept(&app, &rt, &pl).await, 200).await;
+    // The reseller's customer, with a relationship to the reseller only.
+    let (c, ct) = customer(&app, "Reseller's Own").await;
+    let token = link(&app, &rt, json!({"kind": "reseller_relationship"})).await;
+    json_of(accept(&app, &ct, &token).await, 200).await;
+    for path in [
+        format!("/v1/customers/{}/users", c.org_id),
+        format!("/v1/customers/{}/servicerequests", c.org_id),
+        format!("/v1/indirectresellers/{}/customers", r.org_id),
+    ] {
+        let res = app.get(&path, &pt).await;
+        if path.ends_with("/customers") {
+            // The shared list exists but does not contain the reseller's own customer.
+            assert_eq!(json_of(res, 200).await["items"], json!([]));
+        } else {
+            assert_eq!(problem(res).await.0, 404, "{path}");
+        }
+    }
+    assert_eq!(
+        json_of(app.get("/v1/customers", &pt).await, 200).await["items"],
+        json!([])
+    );
+    let (s, _) = problem(
+        post(
+            &app,
+            Some(&pt),
+            &format!("/v1/customers/{}/users", c.org_id),
+            json!({"email": "x@own.example", "full_name": "X", "roles": ["user"]}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, 404);
 }
