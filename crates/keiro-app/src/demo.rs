@@ -359,8 +359,9 @@ pub async fn seed(app: &App) -> AppResult<Vec<DemoLogin>> {
 }
 
 /// The demo's channel: Sakura Distribution is Fuji Reseller's indirect provider (with admin
-/// access), they share Contoso, each has one customer of its own, and Sakura is in the provider
-/// directory. Minato IT has no provider yet, to try a partnership request. Idempotent.
+/// access); they share Contoso, which gave Fuji delegated admin; each has one customer of its
+/// own; Sakura is in the provider directory. Minato IT has no provider yet, to try a partnership
+/// request. Idempotent.
 async fn seed_partnerships(
     tx: &keiro_store::sea_orm::DatabaseTransaction,
     app: &App,
@@ -414,6 +415,23 @@ async fn seed_partnerships(
                 grantee_org_id: sakura.clone(),
                 kind: crate::rights::PROVIDER_ADMIN.into(),
                 source_id: Some(pid),
+                granted_at: now,
+                granted_by: None,
+                revoked_at: None,
+                revoked_by: None,
+            },
+        )
+        .await?;
+        // Fuji administers Contoso under delegated admin (a customer's admin center shows it,
+        // and Fuji's admin can open Contoso's users).
+        repo::rights::insert(
+            tx,
+            delegated_right::Model {
+                id: Uuid::now_v7().to_string(),
+                owner_org_id: contoso.clone(),
+                grantee_org_id: fuji.clone(),
+                kind: crate::rights::DAP.into(),
+                source_id: None,
                 granted_at: now,
                 granted_by: None,
                 revoked_at: None,
