@@ -94,14 +94,16 @@ pub async fn create(app: &App, ctx: &Ctx, n: NewGdap) -> AppResult<GdapView> {
     }
     let req = GdapRequest::parse(&n.display_name, &n.roles, n.duration_days, n.auto_extend)?;
     let tx = app.db.begin().await?;
-    if let Some(c) = &n.customer_id {
-        let org = repo::orgs::get(&tx, c)
+    if let Some(c) = &n.customer_id
+        && repo::orgs::get(&tx, c)
             .await?
-            .filter(|o| o.kind == OrgKind::Customer.code())
-            .ok_or_else(|| {
-                AppError::validation("customer_id", "unknown_customer", "no such customer")
-            })?;
-        let _ = org;
+            .is_none_or(|o| o.kind != OrgKind::Customer.code())
+    {
+        return Err(AppError::validation(
+            "customer_id",
+            "unknown_customer",
+            "no such customer",
+        ));
     }
     let now = app.now();
     let m = gdap_relationship::Model {
@@ -341,31 +343,19 @@ pub async fn approve(app: &App, ctx: &Ctx, token: &str, confirmed: bool) -> AppR
         .await?
         .ok_or(AppError::NotFound("GDAP relationship"))?;
     event(&tx, app, ctx, &m, "gdap.activated").await?;
-    if let Some(creator) = link.created_by.as_deref()
-        && let Some(u) = repo::users::get_for_auth(&tx, creator).await?
-        && u.active
-    {
-        let lang = u
-            .language
-            .as_deref()
-            .and_then(Language::parse)
-            .unwrap_or(Language::En);
-        outbox::enqueue_email(
-            &tx,
-            app,
-            Some(&partner.id),
-            "gdap-approved",
-            &u.email,
-            lang,
-            &[
-                ("name", u.full_name.clone()),
-                ("customer", me.org.legal_name.clone()),
-                ("relationship", m.display_name.clone()),
-                ("ends", crate::auth::fmt_time(ends)),
-            ],
-        )
-        .await?;
-    }
+    invitations::notify_creator(
+        &tx,
+        app,
+        &link,
+        &partner.id,
+        "gdap-approved",
+        &[
+            ("customer", me.org.legal_name.clone()),
+            ("relationship", m.display_name.clone()),
+            ("ends", crate::auth::fmt_time(ends)),
+        ],
+    )
+    .await?;
     let v = view(&tx, m).await?;
     tx.commit().await?;
     Ok(v)

@@ -336,6 +336,8 @@ pub struct SendTo {
 #[derive(Debug, Clone)]
 pub struct Issued {
     pub link: LinkView,
+    /// The secret token (also inside `url`), for sending the link later from the draft page.
+    pub token: Option<String>,
     pub url: Option<String>,
     pub draft: Option<Draft>,
     pub replayed: bool,
@@ -419,6 +421,7 @@ pub(crate) async fn issue(
             .ok_or(AppError::NotFound("invitation"))?;
         return Ok(Issued {
             link: view(&m, app.now())?,
+            token: None,
             url: None,
             draft: None,
             replayed: true,
@@ -463,6 +466,7 @@ pub(crate) async fn issue(
         link: view(&fresh, app.now())?,
         draft: Some(d),
         url: Some(link_url),
+        token: Some(token),
         replayed: false,
     })
 }
@@ -591,4 +595,70 @@ pub async fn accept(app: &App, ctx: &Ctx, token: &str, confirmed: bool) -> AppRe
             .await
             .map(|v| Accepted::Gdap(Box::new(v))),
     }
+}
+
+/// Tells the person who created a link that it was accepted (in the accepting transaction, in
+/// their language), if they are still an active user. `args` are the template's arguments
+/// besides the recipient's `name`.
+pub(crate) async fn notify_creator(
+    tx: &DatabaseTransaction,
+    app: &App,
+    link: &invitation::Model,
+    org_id: &str,
+    template: &str,
+    args: &[(&str, String)],
+) -> AppResult<()> {
+    let Some(creator) = link.created_by.as_deref() else {
+        return Ok(());
+    };
+    let Some(u) = repo::users::get_for_auth(tx, creator).await? else {
+        return Ok(());
+    };
+    if !u.active {
+        return Ok(());
+    }
+    let lang = u
+        .language
+        .as_deref()
+        .and_then(Language::parse)
+        .unwrap_or(Language::En);
+    let mut all = vec![("name", u.full_name.clone())];
+    all.extend(args.iter().cloned());
+    outbox::enqueue_email(tx, app, Some(org_id), template, &u.email, lang, &all).await
+}
+
+/// Why the signed-in user's organization could not accept a link, if so: the accepting side's
+/// rules of its kind (program role, organization kind, roles), so the link's page can say it
+/// before the click. Acceptance itself checks them again, with the inviting side's standing.
+pub fn why_not(me: &CurrentUser, p: &Preview) -> Option<AppError> {
+    use keiro_domain::{OrgKind, ProgramRole, partnership, relationship};
+    let forbidden = |code: &'static str, message: &'static str| AppError::Forbidden {
+        code,
+        message: message.into(),
+        required_roles: vec![],
+    };
+    let inviter = |roles: Vec<ProgramRole>| partnership::PartnerFacts {
+        kind: OrgKind::Partner,
+        approved: true,
+        program_roles: roles,
+    };
+    let (refused, action) = match p.kind {
+        InvitationKind::Partnership => (
+            partnership::may_accept(
+                &inviter(vec![ProgramRole::IndirectProvider]),
+                &crate::orgs::partner_facts(&me.org),
+                me.org.id == p.from_org_id,
+            )
+            .err()
+            .map(|r| forbidden(r.code(), r.message())),
+            Action::AcceptPartnership,
+        ),
+        _ => (
+            relationship::may_accept(me.actor.org_kind, &inviter(vec![]))
+                .err()
+                .map(|r| forbidden(r.code(), r.message())),
+            Action::AcceptPartnerRelationship,
+        ),
+    };
+    refused.or_else(|| me.require(action, "invitation").err())
 }

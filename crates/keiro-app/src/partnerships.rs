@@ -7,7 +7,7 @@ use crate::invitations::{self, Issued, SendTo};
 use crate::orgs::partner_facts;
 use crate::rights::{self, PROVIDER_ADMIN};
 use crate::users::UserView;
-use crate::{App, AppError, AppResult, Ctx, CurrentUser, outbox};
+use crate::{App, AppError, AppResult, Ctx, CurrentUser};
 use keiro_domain::invitation::InvitationKind;
 use keiro_domain::partnership::{self, Refusal};
 use keiro_domain::{Action, Language};
@@ -161,30 +161,18 @@ pub async fn accept(app: &App, ctx: &Ctx, token: &str, confirmed: bool) -> AppRe
             ),
     )
     .await?;
-    if let Some(creator) = link.created_by.as_deref()
-        && let Some(u) = repo::users::get_for_auth(&tx, creator).await?
-        && u.active
-    {
-        let lang = u
-            .language
-            .as_deref()
-            .and_then(Language::parse)
-            .unwrap_or(Language::En);
-        outbox::enqueue_email(
-            &tx,
-            app,
-            Some(&provider.id),
-            "partnership-accepted",
-            &u.email,
-            lang,
-            &[
-                ("name", u.full_name.clone()),
-                ("reseller", me.org.legal_name.clone()),
-                ("company", provider.legal_name.clone()),
-            ],
-        )
-        .await?;
-    }
+    invitations::notify_creator(
+        &tx,
+        app,
+        &link,
+        &provider.id,
+        "partnership-accepted",
+        &[
+            ("reseller", me.org.legal_name.clone()),
+            ("company", provider.legal_name.clone()),
+        ],
+    )
+    .await?;
     let v = partner_view(&tx, &p, &provider).await?;
     tx.commit().await?;
     Ok(v)

@@ -297,30 +297,18 @@ pub async fn accept(
         )
         .await?;
     }
-    if let Some(creator) = link.created_by.as_deref()
-        && let Some(u) = repo::users::get_for_auth(&tx, creator).await?
-        && u.active
-    {
-        let lang = u
-            .language
-            .as_deref()
-            .and_then(Language::parse)
-            .unwrap_or(Language::En);
-        outbox::enqueue_email(
-            &tx,
-            app,
-            Some(&reseller.id),
-            "relationship-accepted",
-            &u.email,
-            lang,
-            &[
-                ("name", u.full_name.clone()),
-                ("customer", me.org.legal_name.clone()),
-                ("company", reseller.legal_name.clone()),
-            ],
-        )
-        .await?;
-    }
+    invitations::notify_creator(
+        &tx,
+        app,
+        &link,
+        &reseller.id,
+        "relationship-accepted",
+        &[
+            ("customer", me.org.legal_name.clone()),
+            ("company", reseller.legal_name.clone()),
+        ],
+    )
+    .await?;
     let mut out = Vec::with_capacity(partners.len());
     for p in &partners {
         out.push(contact(p, now, has_dap(&tx, &me.org.id, &p.id).await?));
@@ -492,6 +480,37 @@ pub async fn customers(
             .collect(),
         next_cursor: page.next_cursor,
     })
+}
+
+/// One of the caller's customers (an active relationship), else 404.
+pub async fn customer(app: &App, ctx: &Ctx, id: &str) -> AppResult<CustomerView> {
+    let me = ctx.user()?;
+    me.require(Action::ViewCustomers, "customer")?;
+    let c = app.db.reader();
+    let rel = repo::relationships::active_between(c, &me.org.id, id)
+        .await?
+        .ok_or(AppError::NotFound("customer"))?;
+    let o = repo::orgs::get(c, id)
+        .await?
+        .ok_or(AppError::NotFound("customer"))?;
+    Ok(CustomerView {
+        delegated_admin: has_dap(c, &o.id, &me.org.id).await?,
+        id: o.id,
+        legal_name: o.legal_name,
+        primary_domain: o.primary_domain,
+        country: o.country,
+        since: rel.created_at,
+    })
+}
+
+/// Whether the caller may offer delegated admin (R-REL-7), for greying the action.
+pub fn may_offer_delegated_admin(me: &CurrentUser) -> bool {
+    me.may(Action::RequestCustomerRelationship)
+        && relationship::may_offer_delegated_admin(
+            &partner_facts(&me.org),
+            has_dap_authorization(&me.org),
+        )
+        .is_ok()
 }
 
 /// The caller's (customer's) partners with their contact details (R-ORG-2).

@@ -219,6 +219,23 @@ impl TestApp {
         tx.commit().await.expect("commit");
     }
 
+    /// The operator authorizes a partner for delegated admin (R-REL-7).
+    pub async fn authorize_delegated_admin(&self, org_id: &str) {
+        use keiro_store::entities::organization;
+        use keiro_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        let tx = self.app.db.begin().await.expect("begin");
+        organization::Entity::update_many()
+            .col_expr(
+                organization::Column::Authorizations,
+                Expr::value(keiro_domain::PartnerAuthorization::DelegatedAdmin.code()),
+            )
+            .filter(organization::Column::Id.eq(org_id))
+            .exec(&tx)
+            .await
+            .expect("authorize");
+        tx.commit().await.expect("commit");
+    }
+
     /// Sets a partner user's delegated access (none, limited, full).
     pub async fn set_delegated_access(&self, user_id: &str, access: DelegatedAccess) {
         use keiro_store::entities::user;

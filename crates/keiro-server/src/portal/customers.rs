@@ -136,13 +136,10 @@ pub async fn list(State(s): State<AppState>, p: Portal, Query(q): Query<ListQuer
             .collect(),
         request_reason: p.reason(Action::RequestCustomerRelationship),
         remove_reason: p.reason(Action::RemoveCustomerRelationship),
-        can_offer_dap: p.session.as_ref().is_some_and(|s| {
-            s.user
-                .org
-                .authorizations
-                .split(',')
-                .any(|a| a == "delegated_admin")
-        }),
+        can_offer_dap: p
+            .session
+            .as_ref()
+            .is_some_and(|s| keiro_app::relationships::may_offer_delegated_admin(&s.user)),
         b,
     }))
 }
@@ -424,21 +421,10 @@ fn confirm(p: &Portal, status: StatusCode, action: String, removal: bool, name: 
 }
 
 async fn customer_name(s: &AppState, p: &Portal, id: &str) -> Result<String, Response> {
-    // Only a customer of the caller's (an active relationship) has a page here.
-    let ctx = p.ctx();
-    let me = ctx.user().map_err(|e| p.app_error(e))?;
-    let related =
-        keiro_store::repo::relationships::active_between(s.app.db.reader(), &me.org.id, id)
-            .await
-            .map_err(|e| p.app_error(e.into()))?;
-    if related.is_none() {
-        return Err(p.app_error(AppError::NotFound("customer")));
-    }
-    keiro_store::repo::orgs::get(s.app.db.reader(), id)
+    keiro_app::relationships::customer(&s.app, &p.ctx(), id)
         .await
-        .map_err(|e| p.app_error(e.into()))?
-        .map(|o| o.legal_name)
-        .ok_or_else(|| p.app_error(AppError::NotFound("customer")))
+        .map(|c| c.legal_name)
+        .map_err(|e| p.app_error(e))
 }
 
 pub async fn remove_form(

@@ -221,10 +221,9 @@ pub fn draft_page(
     back: &str,
 ) -> PageResult {
     let r = r.map_err(|e| p.app_error(e))?;
-    let (Some(url), Some(draft)) = (r.url, r.draft) else {
+    let (Some(url), Some(draft), Some(token)) = (r.url, r.draft, r.token) else {
         return Err(p.app_error(AppError::Internal("a new link without its URL".into())));
     };
-    let token = url.rsplit("token=").next().unwrap_or_default().to_string();
     Ok(no_store(render(&DraftPage {
         b: p.base(title),
         back: back.to_string(),
@@ -679,35 +678,10 @@ async fn invite_page(
         .filter(|_| p.user().is_ok())
         .map(|s| &s.user);
     let partnership = preview.kind == InvitationKind::Partnership;
-    // The same rules as acceptance, to say before the click why it would be refused.
-    let refusal = user.and_then(|u| {
-        let approved_partner =
-            |roles: Vec<keiro_domain::ProgramRole>| keiro_domain::partnership::PartnerFacts {
-                kind: keiro_domain::OrgKind::Partner,
-                approved: true,
-                program_roles: roles,
-            };
-        let code = if partnership {
-            keiro_domain::partnership::may_accept(
-                &approved_partner(vec![keiro_domain::ProgramRole::IndirectProvider]),
-                &keiro_app::orgs::partner_facts(&u.org),
-                u.org.id == preview.from_org_id,
-            )
-            .err()
-            .map(|r| r.code())
-        } else {
-            keiro_domain::relationship::may_accept(u.actor.org_kind, &approved_partner(vec![]))
-                .err()
-                .map(|r| r.code())
-        };
-        code.map(|c| t(p.lang, &format!("error-{c}"))).or_else(|| {
-            p.reason(if partnership {
-                Action::AcceptPartnership
-            } else {
-                Action::AcceptPartnerRelationship
-            })
-        })
-    });
+    // Said before the click: why acceptance would be refused (rules in keiro-app).
+    let refusal = user
+        .and_then(|u| keiro_app::invitations::why_not(u, &preview))
+        .map(|e| p.message_for(&e));
     let next = format!(
         "/invite?token={}",
         url::form_urlencoded::byte_serialize(token.as_bytes()).collect::<String>()

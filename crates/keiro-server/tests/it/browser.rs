@@ -214,6 +214,24 @@ pub(crate) async fn click_and_wait(
     Ok(())
 }
 
+/// A SQLite test app whose outbox worker delivers to `sink` every second.
+pub(crate) async fn app_mailing_to(sink: &keiro_testkit::smtp::SmtpSink) -> Option<TestApp> {
+    TestApp::builder(Backend::Sqlite)
+        .server_config(|c| {
+            c.run_workers = true;
+            c.outbox_interval_secs = 1;
+            c.smtp = Some(keiro_server::config::SmtpConfig {
+                host: "127.0.0.1".into(),
+                port: sink.port,
+                security: "none".into(),
+                username: None,
+                password: None,
+            });
+        })
+        .spawn()
+        .await
+}
+
 /// Waits for a message to `to` on the SMTP server.
 pub(crate) async fn mail_to(sink: &keiro_testkit::smtp::SmtpSink, to: &str) -> String {
     for _ in 0..200 {
@@ -237,21 +255,7 @@ async fn whole_enrollment(lang: &str, expect_in_review: &str, expect_approved: &
     let Some(sink) = SmtpSink::start() else {
         return;
     };
-    let Some(app) = TestApp::builder(Backend::Sqlite)
-        .server_config(|c| {
-            c.run_workers = true;
-            c.outbox_interval_secs = 1;
-            c.smtp = Some(keiro_server::config::SmtpConfig {
-                host: "127.0.0.1".into(),
-                port: sink.port,
-                security: "none".into(),
-                username: None,
-                password: None,
-            });
-        })
-        .spawn()
-        .await
-    else {
+    let Some(app) = crate::browser::app_mailing_to(&sink).await else {
         return;
     };
     let Some(browser) = Browser::start(lang).await else {

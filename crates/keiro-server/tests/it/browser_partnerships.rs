@@ -7,7 +7,6 @@ use crate::browser::{click_and_wait, mail_to};
 use fantoccini::{Client, Locator};
 use keiro_domain::{DelegatedAccess, ProgramRole, Role};
 use keiro_testkit::browser::Browser;
-use keiro_testkit::{Backend, TestApp};
 
 type R<T> = Result<T, fantoccini::error::CmdError>;
 
@@ -37,21 +36,7 @@ async fn partnership_journey(lang: &str, w: Words) {
     let Some(sink) = SmtpSink::start() else {
         return;
     };
-    let Some(app) = TestApp::builder(Backend::Sqlite)
-        .server_config(|c| {
-            c.run_workers = true;
-            c.outbox_interval_secs = 1;
-            c.smtp = Some(keiro_server::config::SmtpConfig {
-                host: "127.0.0.1".into(),
-                port: sink.port,
-                security: "none".into(),
-                username: None,
-                password: None,
-            });
-        })
-        .spawn()
-        .await
-    else {
+    let Some(app) = crate::browser::app_mailing_to(&sink).await else {
         return;
     };
     let Some(browser) = Browser::start(lang).await else {
@@ -275,21 +260,7 @@ async fn relationship_journey(lang: &str, accept_label: &str, signup_heading: &s
     let Some(sink) = SmtpSink::start() else {
         return;
     };
-    let Some(app) = TestApp::builder(Backend::Sqlite)
-        .server_config(|c| {
-            c.run_workers = true;
-            c.outbox_interval_secs = 1;
-            c.smtp = Some(keiro_server::config::SmtpConfig {
-                host: "127.0.0.1".into(),
-                port: sink.port,
-                security: "none".into(),
-                username: None,
-                password: None,
-            });
-        })
-        .spawn()
-        .await
-    else {
+    let Some(app) = crate::browser::app_mailing_to(&sink).await else {
         return;
     };
     let Some(browser) = Browser::start(lang).await else {
@@ -445,21 +416,7 @@ async fn gdap_journey(lang: &str, active: &str) {
     let Some(sink) = SmtpSink::start() else {
         return;
     };
-    let Some(app) = TestApp::builder(Backend::Sqlite)
-        .server_config(|c| {
-            c.run_workers = true;
-            c.outbox_interval_secs = 1;
-            c.smtp = Some(keiro_server::config::SmtpConfig {
-                host: "127.0.0.1".into(),
-                port: sink.port,
-                security: "none".into(),
-                username: None,
-                password: None,
-            });
-        })
-        .spawn()
-        .await
-    else {
+    let Some(app) = crate::browser::app_mailing_to(&sink).await else {
         return;
     };
     let Some(browser) = Browser::start(lang).await else {

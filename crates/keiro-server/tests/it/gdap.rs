@@ -2,7 +2,7 @@
 //! PostgreSQL: the relationship's rules and states, security groups and access assignments, the
 //! scheduler, and the rights a partner user really gets in the customer.
 
-use crate::helpers::{link_token, problem};
+use crate::helpers::{json_of, link_token, problem};
 use keiro_domain::{OrgKind, ProgramRole, Role};
 use keiro_testkit::{TEST_PASSWORD, TestApp, TestUser, both_backends};
 use serde_json::{Value, json};
@@ -24,13 +24,6 @@ async fn post(app: &TestApp, tok: &str, path: &str, body: Value) -> reqwest::Res
         .send()
         .await
         .unwrap()
-}
-
-async fn json_of(res: reqwest::Response, status: u16) -> Value {
-    let got = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    assert_eq!(got, status, "{text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
 struct World {
@@ -634,21 +627,7 @@ async fn r_rel_8_scheduler_marks_expiring_extends_and_expires(app: TestApp) {
 async fn r_rel_6_dap_removal_leaves_gdap_working(app: TestApp) {
     let w = world(&app).await;
     // The customer has a reseller relationship with DAP, and a GDAP relationship.
-    {
-        use keiro_store::entities::organization;
-        use keiro_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-        let tx = app.app.db.begin().await.unwrap();
-        organization::Entity::update_many()
-            .col_expr(
-                organization::Column::Authorizations,
-                Expr::value("delegated_admin"),
-            )
-            .filter(organization::Column::Id.eq(w.partner.org_id.as_str()))
-            .exec(&tx)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-    }
+    app.authorize_delegated_admin(&w.partner.org_id).await;
     let offer = json_of(
         post(
             &app,

@@ -148,3 +148,11 @@ pub async fn emails_queued(app: &TestApp) -> usize {
         .filter(|m| m.kind == "email")
         .count()
 }
+
+/// The JSON body of a response that must have `status` (the body is shown when it has not).
+pub async fn json_of(res: reqwest::Response, status: u16) -> serde_json::Value {
+    let got = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    assert_eq!(got, status, "{text}");
+    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+}

@@ -1,7 +1,7 @@
 //! Provider ↔ reseller partnerships and the provider directory through the API (R-PRT-1…7),
 //! on SQLite and PostgreSQL.
 
-use crate::helpers::{link_token, mails_to, problem};
+use crate::helpers::{json_of, link_token, mails_to, problem};
 use keiro_domain::{DelegatedAccess, OrgKind, ProgramRole, Role};
 use keiro_testkit::{TestApp, TestUser, both_backends};
 use serde_json::{Value, json};
@@ -26,13 +26,6 @@ async fn post(app: &TestApp, tok: &str, path: &str, body: Value) -> reqwest::Res
         .send()
         .await
         .unwrap()
-}
-
-async fn json_of(res: reqwest::Response, status: u16) -> Value {
-    let got = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    assert_eq!(got, status, "{text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
 async fn provider(app: &TestApp, name: &str) -> TestUser {

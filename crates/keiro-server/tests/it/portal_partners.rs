@@ -286,21 +286,7 @@ async fn r_rel_6_r_rel_7_portal_removal_and_dap_revocation(app: TestApp) {
             &[Role::GlobalAdmin],
         )
         .await;
-    {
-        use keiro_store::entities::organization;
-        use keiro_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-        let tx = app.app.db.begin().await.unwrap();
-        organization::Entity::update_many()
-            .col_expr(
-                organization::Column::Authorizations,
-                Expr::value("delegated_admin"),
-            )
-            .filter(organization::Column::Id.eq(r.org_id.as_str()))
-            .exec(&tx)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-    }
+    app.authorize_delegated_admin(&r.org_id).await;
     let cust = app
         .org_with_user(OrgKind::Customer, "Kokyaku", &[Role::GlobalAdmin])
         .await;
@@ -406,21 +392,7 @@ async fn r_cus_1_portal_service_requests_customer_and_partner(app: TestApp) {
             &[Role::GlobalAdmin],
         )
         .await;
-    {
-        use keiro_store::entities::organization;
-        use keiro_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-        let tx = app.app.db.begin().await.unwrap();
-        organization::Entity::update_many()
-            .col_expr(
-                organization::Column::Authorizations,
-                Expr::value("delegated_admin"),
-            )
-            .filter(organization::Column::Id.eq(r.org_id.as_str()))
-            .exec(&tx)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-    }
+    app.authorize_delegated_admin(&r.org_id).await;
     app.set_delegated_access(&r.id, keiro_domain::DelegatedAccess::Limited)
         .await;
     let cust = app

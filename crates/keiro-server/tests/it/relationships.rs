@@ -1,8 +1,8 @@
 //! Reseller relationships with customers through the API (R-REL-2…5, R-ORG-2), on SQLite and
 //! PostgreSQL.
 
-use crate::helpers::{link_token, mails_to, problem};
-use keiro_domain::{OrgKind, PartnerAuthorization, ProgramRole, Role};
+use crate::helpers::{json_of, link_token, mails_to, problem};
+use keiro_domain::{OrgKind, ProgramRole, Role};
 use keiro_testkit::{TEST_PASSWORD, TestApp, TestUser, both_backends};
 use serde_json::{Value, json};
 
@@ -23,13 +23,6 @@ async fn post(app: &TestApp, tok: Option<&str>, path: &str, body: Value) -> reqw
         rb = rb.bearer_auth(t);
     }
     rb.send().await.unwrap()
-}
-
-async fn json_of(res: reqwest::Response, status: u16) -> Value {
-    let got = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    assert_eq!(got, status, "{text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
 async fn link(app: &TestApp, tok: &str, body: Value) -> String {
@@ -361,25 +354,6 @@ async fn r_rel_4_new_customer_signs_up_through_the_link(app: TestApp) {
     );
 }
 
-async fn authorize_dap(app: &TestApp, org: &str) {
-    {
-        // The operator authorized the reseller for delegated admin.
-        use keiro_store::entities::organization;
-        use keiro_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-        let tx = app.app.db.begin().await.unwrap();
-        organization::Entity::update_many()
-            .col_expr(
-                organization::Column::Authorizations,
-                Expr::value(PartnerAuthorization::DelegatedAdmin.code()),
-            )
-            .filter(organization::Column::Id.eq(org))
-            .exec(&tx)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-    }
-}
-
 async fn r_rel_3_three_way_invitation_one_acceptance(app: TestApp) {
     let p = app
         .partner(
@@ -397,7 +371,7 @@ async fn r_rel_3_three_way_invitation_one_acceptance(app: TestApp) {
         )
         .await;
     let rt = app.token_for(&r.email).await;
-    authorize_dap(&app, &r.org_id).await;
+    app.authorize_delegated_admin(&r.org_id).await;
     // Not before the partnership exists.
     let (s, b) = problem(
         post(
@@ -545,7 +519,7 @@ async fn r_rel_6_removal_removes_dap_keeps_other_rights_and_sends_nothing(app: T
         )
         .await;
     let rt = app.token_for(&r.email).await;
-    authorize_dap(&app, &r.org_id).await;
+    app.authorize_delegated_admin(&r.org_id).await;
     let pl = link(&app, &pt, json!({"kind": "partnership"})).await;
     json_of(accept(&app, &rt, &pl).await, 200).await;
     let token = link(
@@ -734,7 +708,7 @@ async fn r_rel_7_r_rel_9_delegated_admin_offer_then_acting_for_the_customer(app:
             &[Role::GlobalAdmin, Role::AdminAgent],
         )
         .await;
-    authorize_dap(&app, &r.org_id).await;
+    app.authorize_delegated_admin(&r.org_id).await;
     let rt = app.token_for(&r.email).await;
     let (c, ct) = customer(&app, "Contoso").await;
     let (worker, _) = app
