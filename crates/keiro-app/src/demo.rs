@@ -354,6 +354,7 @@ pub async fn seed(app: &App) -> AppResult<Vec<DemoLogin>> {
         }
     }
     seed_partnerships(&tx, app, &ids).await?;
+    seed_catalog(&tx, app, &ids).await?;
     tx.commit().await?;
     Ok(logins)
 }
@@ -481,6 +482,268 @@ async fn seed_partnerships(
                 updated_by: None,
             },
             &["JP".to_string()],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The demo catalog and its subscriptions: one product with monthly, annual and add-on offers
+/// (Japan and the US), an enterprise offer; Contoso holds the provider's sale attributed to
+/// Fuji (which supports it) and Fuji's add-on; Northwind a trial and an annual subscription;
+/// Adatum the provider's enterprise subscription. Only seeded once.
+async fn seed_catalog(
+    tx: &keiro_store::sea_orm::DatabaseTransaction,
+    app: &App,
+    ids: &[(&str, String)],
+) -> AppResult<()> {
+    use keiro_store::entities::{offer, order, product, subscription, subscription_event};
+    use keiro_store::repo::catalog::{offers, products};
+    use uuid::Uuid;
+    if products::by_code(tx, "K365-BIZ").await?.is_some() {
+        return Ok(());
+    }
+    let id = |name: &str| {
+        ids.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, id)| id.clone())
+    };
+    let now = app.now();
+    let mut offer_ids = std::collections::HashMap::new();
+    for (code, en, ja, offers_of) in [
+        (
+            "K365-BIZ",
+            "Keiro 365 Business",
+            "Keiro 365 ビジネス",
+            vec![
+                (
+                    "K365-BIZ-M",
+                    "Business Standard (monthly)",
+                    "Business Standard (月額)",
+                    "monthly",
+                    1,
+                    1874,
+                    "JPY",
+                    1,
+                    300,
+                    Some(30),
+                    None,
+                    &["JP"][..],
+                ),
+                (
+                    "K365-BIZ-Y",
+                    "Business Standard (annual)",
+                    "Business Standard (年間)",
+                    "annual",
+                    12,
+                    20_600,
+                    "JPY",
+                    1,
+                    300,
+                    None,
+                    None,
+                    &["JP"][..],
+                ),
+                (
+                    "K365-BIZ-M-US",
+                    "Business Standard (monthly, US)",
+                    "Business Standard (月額、米国)",
+                    "monthly",
+                    1,
+                    1250,
+                    "USD",
+                    1,
+                    300,
+                    Some(30),
+                    None,
+                    &["US"][..],
+                ),
+                (
+                    "K365-DEF-M",
+                    "Defender add-on (monthly)",
+                    "Defender アドオン (月額)",
+                    "monthly",
+                    1,
+                    450,
+                    "JPY",
+                    1,
+                    300,
+                    None,
+                    Some("K365-BIZ-M"),
+                    &["JP"][..],
+                ),
+            ],
+        ),
+        (
+            "K365-ENT",
+            "Keiro 365 Enterprise",
+            "Keiro 365 エンタープライズ",
+            vec![(
+                "K365-E3-Y",
+                "Enterprise E3 (annual)",
+                "Enterprise E3 (年間)",
+                "annual",
+                12,
+                54_000,
+                "JPY",
+                5,
+                100_000,
+                None,
+                None,
+                &["JP", "US"][..],
+            )],
+        ),
+    ] {
+        let pid = Uuid::now_v7().to_string();
+        products::insert(
+            tx,
+            product::Model {
+                id: pid.clone(),
+                code: code.into(),
+                name_en: en.into(),
+                name_ja: ja.into(),
+                description_en: format!("{en}: mail, documents, meetings and storage."),
+                description_ja: format!("{ja}: メール、文書、会議、ストレージ。"),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            },
+        )
+        .await?;
+        for (
+            sku,
+            name_en,
+            name_ja,
+            cycle,
+            term,
+            price,
+            currency,
+            min,
+            max,
+            trial,
+            prereq,
+            countries,
+        ) in offers_of
+        {
+            let oid = Uuid::now_v7().to_string();
+            offers::insert(
+                tx,
+                offer::Model {
+                    id: oid.clone(),
+                    product_id: pid.clone(),
+                    sku: sku.into(),
+                    name_en: name_en.into(),
+                    name_ja: name_ja.into(),
+                    description_en: String::new(),
+                    description_ja: String::new(),
+                    billing_cycle: cycle.into(),
+                    term_months: term,
+                    unit_price_minor: price,
+                    currency: currency.into(),
+                    min_quantity: min,
+                    max_quantity: max,
+                    trial_days: trial,
+                    prerequisite_offer_id: prereq.and_then(|p| offer_ids.get(p).cloned()),
+                    state: crate::catalog::AVAILABLE.into(),
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
+                },
+                &countries.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+            )
+            .await?;
+            offer_ids.insert(sku, oid);
+        }
+    }
+    let (Some(sakura), Some(fuji), Some(contoso), Some(northwind), Some(adatum)) = (
+        id("Sakura Distribution KK"),
+        id("Fuji Reseller GK"),
+        id("Contoso Trading Co."),
+        id("Northwind Foods"),
+        id("Adatum Clinic"),
+    ) else {
+        return Ok(());
+    };
+    // (customer, seller, reseller, support contact, sku, quantity, trial)
+    let sales: [(
+        &String,
+        &String,
+        Option<&String>,
+        Option<&String>,
+        &str,
+        i64,
+        bool,
+    ); 5] = [
+        (
+            &contoso,
+            &sakura,
+            Some(&fuji),
+            Some(&fuji),
+            "K365-BIZ-M",
+            25,
+            false,
+        ),
+        (&contoso, &fuji, None, None, "K365-DEF-M", 25, false),
+        (&northwind, &fuji, None, None, "K365-BIZ-Y", 10, false),
+        (&northwind, &fuji, None, None, "K365-BIZ-M", 3, true),
+        (&adatum, &sakura, None, None, "K365-E3-Y", 40, false),
+    ];
+    for (customer, seller, reseller, support, sku, quantity, trial) in sales {
+        let Some(oid) = offer_ids.get(sku) else {
+            continue;
+        };
+        let o = offers::get(tx, oid)
+            .await?
+            .ok_or(crate::AppError::NotFound("offer"))?;
+        let order_id = Uuid::now_v7().to_string();
+        repo::subscriptions::insert_order(
+            tx,
+            order::Model {
+                id: order_id.clone(),
+                customer_org_id: customer.clone(),
+                placed_by_org_id: seller.clone(),
+                placed_by_user_id: None,
+                created_at: now,
+            },
+        )
+        .await?;
+        let (start, ends) = crate::subscriptions::first_term(&o, trial, now);
+        let sid = Uuid::now_v7().to_string();
+        repo::subscriptions::insert(
+            tx,
+            subscription::Model {
+                id: sid.clone(),
+                customer_org_id: customer.clone(),
+                offer_id: oid.clone(),
+                order_id,
+                seller_org_id: seller.clone(),
+                reseller_org_id: reseller.cloned(),
+                support_contact_org_id: support.cloned(),
+                quantity,
+                state: "active".into(),
+                suspension_reasons: String::new(),
+                auto_renew: !trial,
+                trial,
+                term_started_at: start,
+                term_ends_at: ends,
+                ended_at: None,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            },
+        )
+        .await?;
+        repo::subscriptions::insert_event(
+            tx,
+            subscription_event::Model {
+                id: Uuid::now_v7().to_string(),
+                subscription_id: sid,
+                occurred_at: now,
+                actor_org_id: None,
+                actor_user_id: None,
+                change: "created".into(),
+                details: json!({ "via": "demo", "sku": sku, "quantity": quantity }).to_string(),
+            },
         )
         .await?;
     }

@@ -78,3 +78,61 @@ pub async fn store(
     .await
     .map_err(AppError::from)
 }
+
+/// The answer of a use case that accepts an `Idempotency-Key`, and whether it replays the
+/// answer of an earlier request with the same key (nothing was done again).
+#[derive(Debug, Clone)]
+pub struct Outcome<T> {
+    pub value: T,
+    pub replayed: bool,
+}
+
+fn decode<T: serde::de::DeserializeOwned>(r: Replay) -> AppResult<Outcome<T>> {
+    Ok(Outcome {
+        value: serde_json::from_value(r.body).map_err(|e| AppError::Internal(e.to_string()))?,
+        replayed: true,
+    })
+}
+
+/// Before a change: the earlier answer to this key, if there is one (an error if the key was
+/// used with a different request).
+pub async fn replayed<T: serde::de::DeserializeOwned>(
+    c: &impl ConnectionTrait,
+    key: Option<&Key>,
+) -> AppResult<Option<Outcome<T>>> {
+    match key {
+        Some(k) => match lookup(c, k).await? {
+            Some(r) => decode(r).map(Some),
+            None => Ok(None),
+        },
+        None => Ok(None),
+    }
+}
+
+/// After a change's transaction: its own answer, or, when it lost a race on the key (a
+/// concurrent request with the same key committed first, so storing the key was a duplicate),
+/// the winner's answer. Any other error stands.
+pub async fn settle<T: serde::de::DeserializeOwned>(
+    c: &impl ConnectionTrait,
+    key: Option<&Key>,
+    result: AppResult<T>,
+) -> AppResult<Outcome<T>> {
+    match (result, key) {
+        (Ok(value), _) => Ok(Outcome {
+            value,
+            replayed: false,
+        }),
+        (
+            Err(
+                e @ AppError::Conflict {
+                    code: "duplicate", ..
+                },
+            ),
+            Some(k),
+        ) => match lookup(c, k).await? {
+            Some(r) => decode(r),
+            None => Err(e),
+        },
+        (Err(e), _) => Err(e),
+    }
+}

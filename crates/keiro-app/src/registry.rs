@@ -320,41 +320,8 @@ pub async fn import_csv(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> AppResult<ImportReport> {
     let me = require(ctx)?;
-    let rows = parse_csv(csv).map_err(|(line, m)| {
-        AppError::validation("csv", "invalid_csv", format!("line {line}: {m}"))
-    })?;
-    let Some((header, body)) = rows.split_first() else {
-        return Err(AppError::validation(
-            "csv",
-            "invalid_csv",
-            "the file is empty",
-        ));
-    };
-    let cols: Vec<String> = header
-        .1
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
-        .collect();
-    let idx = |name: &str| cols.iter().position(|c| c == name);
-    for required in &CSV_COLUMNS[..5] {
-        if idx(required).is_none() {
-            return Err(AppError::validation(
-                "csv",
-                "missing_column",
-                format!(
-                    "the header has no {required} column (expected: {})",
-                    CSV_COLUMNS.join(",")
-                ),
-            ));
-        }
-    }
-    if body.len() > MAX_IMPORT_ROWS {
-        return Err(AppError::validation(
-            "csv",
-            "too_many_rows",
-            format!("at most {MAX_IMPORT_ROWS} rows per import"),
-        ));
-    }
+    let table = read_table(csv, &CSV_COLUMNS[..5], &CSV_COLUMNS)?;
+    let body = &table.body;
     let mut report = ImportReport {
         rows: body.len(),
         created: 0,
@@ -367,12 +334,7 @@ pub async fn import_csv(
     let mut seen = std::collections::HashSet::new();
     for (n, (line, fields)) in body.iter().enumerate() {
         progress(n, body.len());
-        let get = |name: &str| {
-            idx(name)
-                .and_then(|i| fields.get(i))
-                .cloned()
-                .unwrap_or_default()
-        };
+        let get = |name: &str| table.field(fields, name);
         let input = RecordInput {
             partner_id: get("partner_id"),
             organization_name: get("organization_name"),
@@ -432,6 +394,62 @@ pub async fn import_csv(
     .await?;
     tx.commit().await?;
     Ok(report)
+}
+
+/// A CSV file with a header row: the lower-cased column names and the records under them.
+pub struct CsvTable {
+    pub cols: Vec<String>,
+    pub body: Vec<CsvRow>,
+}
+
+impl CsvTable {
+    /// The value of column `name` in a record (empty when the column or the field is absent).
+    pub fn field(&self, fields: &[String], name: &str) -> String {
+        self.cols
+            .iter()
+            .position(|c| c == name)
+            .and_then(|i| fields.get(i))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// Reads a CSV import: a header naming at least the `required` columns (any order, a UTF-8 BOM
+/// tolerated), then at most [`MAX_IMPORT_ROWS`] records. `all` names every column in errors.
+pub fn read_table(csv: &str, required: &[&str], all: &[&str]) -> AppResult<CsvTable> {
+    let mut rows = parse_csv(csv).map_err(|(line, m)| {
+        AppError::validation("csv", "invalid_csv", format!("line {line}: {m}"))
+    })?;
+    if rows.is_empty() {
+        return Err(AppError::validation(
+            "csv",
+            "invalid_csv",
+            "the file is empty",
+        ));
+    }
+    let header = rows.remove(0);
+    let cols: Vec<String> = header
+        .1
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
+        .collect();
+    for r in required {
+        if !cols.iter().any(|c| c == r) {
+            return Err(AppError::validation(
+                "csv",
+                "missing_column",
+                format!("the header has no {r} column (expected: {})", all.join(",")),
+            ));
+        }
+    }
+    if rows.len() > MAX_IMPORT_ROWS {
+        return Err(AppError::validation(
+            "csv",
+            "too_many_rows",
+            format!("at most {MAX_IMPORT_ROWS} rows per import"),
+        ));
+    }
+    Ok(CsvTable { cols, body: rows })
 }
 
 /// A CSV record: the line it starts on, and its fields.

@@ -2,6 +2,7 @@
 //! authorization policy. Nothing here does I/O or knows about HTTP or SQL, so every rule can be
 //! unit- and property-tested in isolation.
 
+pub mod catalog;
 pub mod directory;
 pub mod email;
 pub mod enrollment;
@@ -18,6 +19,7 @@ pub mod relationship;
 pub mod roles;
 pub mod roles_doc;
 pub mod service_request;
+pub mod subscription;
 
 pub use email::Email;
 pub use error::ValidationError;

@@ -66,10 +66,22 @@ pub enum Action {
     /// Open and follow a customer's service requests (R-CUS-1): the customer's admins, or
     /// partner users through the customer's rights.
     ManageServiceRequests,
+    /// Operator only: products, offers and their CSV import (R-ORD-1).
+    ManageCatalog,
+    /// Browse the offers sold in a customer's country (R-ORD-1).
+    ViewCatalog,
+    /// Order subscriptions for a customer the partner has a reseller relationship with, or
+    /// create a new customer for a reseller (R-ORD-2, R-ORD-3, R-REL-1).
+    PlaceOrders,
+    /// See subscriptions: a customer its own, a partner those of its customers (R-ORD-6).
+    ViewSubscriptions,
+    /// Change a subscription the partner sold or is attributed: quantity, auto-renew,
+    /// suspension, cancellation, reseller attribution, support contact (R-ORD-4…6).
+    ManageSubscriptions,
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 34] = [
         Action::ManageOwnAccount,
         Action::ViewCompanyProfile,
         Action::EditCompanyProfile,
@@ -99,6 +111,11 @@ impl Action {
         Action::ManageGdap,
         Action::ManageSecurityGroups,
         Action::ManageServiceRequests,
+        Action::ManageCatalog,
+        Action::ViewCatalog,
+        Action::PlaceOrders,
+        Action::ViewSubscriptions,
+        Action::ManageSubscriptions,
     ];
 
     pub fn code(self) -> &'static str {
@@ -132,6 +149,11 @@ impl Action {
             Action::ManageGdap => "manage_gdap",
             Action::ManageSecurityGroups => "manage_security_groups",
             Action::ManageServiceRequests => "manage_service_requests",
+            Action::ManageCatalog => "manage_catalog",
+            Action::ViewCatalog => "view_catalog",
+            Action::PlaceOrders => "place_orders",
+            Action::ViewSubscriptions => "view_subscriptions",
+            Action::ManageSubscriptions => "manage_subscriptions",
         }
     }
 
@@ -144,6 +166,7 @@ impl Action {
                 | Action::ReviewEnrollments
                 | Action::ResetUserMfa
                 | Action::ManageProviderDirectory
+                | Action::ManageCatalog
         )
     }
 
@@ -169,6 +192,10 @@ impl Action {
                 | Action::ViewGdap
                 | Action::ManageGdap
                 | Action::ManageSecurityGroups
+                | Action::ViewCatalog
+                | Action::PlaceOrders
+                | Action::ViewSubscriptions
+                | Action::ManageSubscriptions
         )
     }
 }
@@ -305,15 +332,38 @@ pub fn role_allows(kind: OrgKind, role: Role, action: Action) -> bool {
         ) => true,
         (
             OrgKind::Operator,
-            A::EditCompanyProfile | A::ManageUsers | A::ResetUserPassword | A::GrantGlobalAdmin,
+            A::EditCompanyProfile
+            | A::ManageUsers
+            | A::ResetUserPassword
+            | A::GrantGlobalAdmin
+            | A::ManageCatalog,
         ) => role == R::OperatorAdmin,
+        (OrgKind::Operator, A::ViewCatalog) => true,
+        // Commerce is the partners' (R-REL-1): operator staff keep the catalog, customers see
+        // what they hold.
+        (OrgKind::Operator, A::PlaceOrders | A::ViewSubscriptions | A::ManageSubscriptions) => {
+            false
+        }
+        (OrgKind::Customer, A::ViewCatalog | A::PlaceOrders | A::ManageSubscriptions) => false,
+        (OrgKind::Customer, A::ViewSubscriptions) => {
+            matches!(role, R::GlobalAdmin | R::BillingAdmin)
+        }
+        // Seed 004's roles for customers and orders: global admin, admin agent, sales agent.
+        (OrgKind::Partner, A::ViewCatalog | A::PlaceOrders | A::ManageSubscriptions) => {
+            matches!(role, R::GlobalAdmin | R::AdminAgent | R::SalesAgent)
+        }
+        (OrgKind::Partner, A::ViewSubscriptions) => matches!(
+            role,
+            R::GlobalAdmin | R::AdminAgent | R::SalesAgent | R::HelpdeskAgent | R::BillingAdmin
+        ),
         (
             _,
             A::ViewOutbox
             | A::ManageMembershipRegistry
             | A::ReviewEnrollments
             | A::ResetUserMfa
-            | A::ManageProviderDirectory,
+            | A::ManageProviderDirectory
+            | A::ManageCatalog,
         ) => false,
         // Partnerships are between partners; the seed's roles for the Indirect resellers page
         // are global admin, user management admin, admin agent and sales agent (seed 004).

@@ -1,5 +1,5 @@
-//! Background work inside `keiro serve`: outbox delivery, GDAP transitions and clean-up of ended
-//! sessions. Safe on
+//! Background work inside `keiro serve`: outbox delivery, subscription terms, GDAP transitions
+//! and clean-up of ended sessions. Safe on
 //! several nodes at once: delivery claims rows with guarded updates, clean-up is idempotent.
 
 use crate::state::AppState;
@@ -71,13 +71,24 @@ pub fn spawn(state: AppState, transport: Arc<dyn MailTransport>) -> Vec<JoinHand
             }
         }
     });
-    // GDAP's scheduled transitions (R-REL-8): expiring, auto-extension, expiry. Guarded updates
-    // make concurrent runs on several nodes harmless; authorization does not wait for them.
+    // Scheduled transitions every minute: subscription terms and trials (R-ORD-6) and GDAP
+    // (R-REL-8: expiring, auto-extension, expiry). Guarded updates make concurrent runs on
+    // several nodes harmless; authorization does not wait for them.
     let s3 = s2_for_gdap;
     let gdap = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
             tick.tick().await;
+            match keiro_app::subscriptions::tick(&s3.app).await {
+                Ok(r) if r != keiro_app::subscriptions::TickReport::default() => tracing::info!(
+                    renewed = r.renewed,
+                    converted = r.converted,
+                    expired = r.expired,
+                    "subscription terms ended"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "subscription terms failed"),
+            }
             match keiro_app::gdap::tick(&s3.app).await {
                 Ok(r) if r != keiro_app::gdap::TickReport::default() => tracing::info!(
                     expiring = r.expiring,

@@ -662,3 +662,165 @@ pub mod service_request_note {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod product {
+    use sea_orm::entity::prelude::*;
+
+    /// A catalog product (R-ORD-1); offers sell its SKUs.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "products")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        #[sea_orm(unique)]
+        pub code: String,
+        pub name_en: String,
+        pub name_ja: String,
+        pub description_en: String,
+        pub description_ja: String,
+        pub version: i64,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub updated_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod offer {
+    use sea_orm::entity::prelude::*;
+
+    /// An offer: one SKU of a product on given terms (R-ORD-1). `state` is available or retired.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "offers")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub product_id: String,
+        #[sea_orm(unique)]
+        pub sku: String,
+        pub name_en: String,
+        pub name_ja: String,
+        pub description_en: String,
+        pub description_ja: String,
+        pub billing_cycle: String,
+        pub term_months: i64,
+        pub unit_price_minor: i64,
+        pub currency: String,
+        pub min_quantity: i64,
+        pub max_quantity: i64,
+        pub trial_days: Option<i64>,
+        pub prerequisite_offer_id: Option<String>,
+        pub state: String,
+        pub version: i64,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub updated_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod offer_country {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "offer_countries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub offer_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub country: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod order {
+    use sea_orm::entity::prelude::*;
+
+    /// One order: the subscriptions it created carry its id.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "orders")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub customer_org_id: String,
+        pub placed_by_org_id: String,
+        pub placed_by_user_id: Option<String>,
+        pub created_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod subscription {
+    use sea_orm::entity::prelude::*;
+
+    /// A customer's subscription to an offer (R-ORD-3…6). `seller_org_id` placed the order;
+    /// `reseller_org_id` is the reseller it is attributed to (R-ORD-4); the support contact
+    /// handles its support requests (R-ORD-5).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "subscriptions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub customer_org_id: String,
+        pub offer_id: String,
+        pub order_id: String,
+        pub seller_org_id: String,
+        pub reseller_org_id: Option<String>,
+        pub support_contact_org_id: Option<String>,
+        pub quantity: i64,
+        pub state: String,
+        /// Comma-separated suspension reason codes while suspended.
+        pub suspension_reasons: String,
+        pub auto_renew: bool,
+        pub trial: bool,
+        pub term_started_at: TimeDateTimeWithTimeZone,
+        pub term_ends_at: TimeDateTimeWithTimeZone,
+        pub ended_at: Option<TimeDateTimeWithTimeZone>,
+        pub version: i64,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub updated_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod subscription_event {
+    use sea_orm::entity::prelude::*;
+
+    /// One entry of a subscription's history: what changed, when, and who changed it.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "subscription_history")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub subscription_id: String,
+        pub occurred_at: TimeDateTimeWithTimeZone,
+        pub actor_org_id: Option<String>,
+        pub actor_user_id: Option<String>,
+        pub change: String,
+        /// JSON.
+        pub details: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

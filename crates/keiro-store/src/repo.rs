@@ -65,6 +65,29 @@ pub mod orgs {
             .await?)
     }
 
+    /// Several organizations in one query (for lists that name them).
+    pub async fn by_ids(
+        c: &impl ConnectionTrait,
+        ids: Vec<String>,
+    ) -> Result<Vec<organization::Model>, StoreError> {
+        Ok(organization::Entity::find()
+            .filter(organization::Column::Id.is_in(ids))
+            .all(c)
+            .await?)
+    }
+
+    /// The approved partner holding this partner ID.
+    pub async fn by_partner_id(
+        c: &impl ConnectionTrait,
+        partner_id: &str,
+    ) -> Result<Option<organization::Model>, StoreError> {
+        Ok(organization::Entity::find()
+            .filter(organization::Column::PartnerId.eq(partner_id))
+            .filter(organization::Column::Kind.eq("partner"))
+            .one(c)
+            .await?)
+    }
+
     pub async fn find_operator(
         c: &impl ConnectionTrait,
     ) -> Result<Option<organization::Model>, StoreError> {
@@ -2477,3 +2500,6 @@ pub mod service_requests {
             .await?)
     }
 }
+
+pub mod catalog;
+pub mod subscriptions;

@@ -95,6 +95,24 @@ impl Drop for TestApp {
     }
 }
 
+/// Another server node on a test's database (see [`TestApp::peer`]).
+pub struct Peer {
+    pub base_url: String,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Peer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
 /// A user made for a test, with a password it chose (no forced change).
 #[derive(Debug, Clone)]
 pub struct TestUser {
@@ -217,6 +235,69 @@ impl TestApp {
         .await
         .expect("relationship");
         tx.commit().await.expect("commit");
+    }
+
+    /// Records an active provider ↔ reseller partnership, with the provider's admin access (the
+    /// rows an accepted partnership request creates).
+    pub async fn partner_up(&self, provider_org: &str, reseller_org: &str) {
+        let tx = self.app.db.begin().await.expect("begin");
+        let id = uuid::Uuid::now_v7().to_string();
+        keiro_store::repo::partnerships::insert(
+            &tx,
+            keiro_store::entities::partnership::Model {
+                id: id.clone(),
+                provider_org_id: provider_org.into(),
+                reseller_org_id: reseller_org.into(),
+                state: "active".into(),
+                invitation_id: None,
+                accepted_by: None,
+                created_at: self.app.now(),
+                removed_at: None,
+                removed_by_org: None,
+                removed_by_user: None,
+            },
+        )
+        .await
+        .expect("partnership");
+        tx.commit().await.expect("commit");
+    }
+
+    /// Gives a partner organization its partner ID (the membership record's, on approval).
+    pub async fn set_partner_id(&self, org_id: &str, partner_id: &str) {
+        use keiro_store::entities::organization;
+        use keiro_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        let tx = self.app.db.begin().await.expect("begin");
+        organization::Entity::update_many()
+            .col_expr(
+                organization::Column::PartnerId,
+                Expr::value(Some(partner_id.to_string())),
+            )
+            .filter(organization::Column::Id.eq(org_id))
+            .exec(&tx)
+            .await
+            .expect("partner id");
+        tx.commit().await.expect("commit");
+    }
+
+    /// A second `keiro serve` node on this test's database: its own connection pool, router
+    /// and port, sharing nothing with the first but the database (and the test clock).
+    pub async fn peer(&self) -> Peer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let store = keiro_store::Db::connect(&keiro_store::DbOptions::new(&self.db.url))
+            .await
+            .expect("connect peer");
+        let app = App::new(store, self.clock.clone(), (*self.app.config).clone());
+        let state = AppState::new(app, (*self.state.config).clone());
+        let server = tokio::spawn(async move {
+            let _ = keiro_server::serve(listener, state, std::future::pending()).await;
+        });
+        Peer {
+            base_url: format!("http://{addr}"),
+            server,
+        }
     }
 
     /// The operator authorizes a partner for delegated admin (R-REL-7).

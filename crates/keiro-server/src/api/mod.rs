@@ -2,6 +2,7 @@
 //! `/openapi.json`.
 
 mod audit;
+mod catalog;
 mod directory;
 mod enrollment;
 pub(crate) mod gdap;
@@ -13,6 +14,7 @@ pub(crate) mod partnerships;
 pub(crate) mod registry;
 pub(crate) mod relationships;
 mod service_requests;
+pub(crate) mod subscriptions;
 mod tokens;
 pub(crate) mod users;
 
@@ -47,6 +49,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "gdap", description = "Granular delegated admin: relationships, access assignments, security groups"),
         (name = "customers", description = "Customers and their partners: reseller relationships"),
         (name = "partnerships", description = "Relationship requests, indirect resellers and providers, the provider directory"),
+        (name = "catalog", description = "Products and offers (R-ORD-1)"),
+        (name = "orders", description = "Orders and subscriptions (R-ORD-2…7)"),
         (name = "operator", description = "Operator staff tasks"),
         (name = "health", description = "Load balancer probes"),
     )
@@ -122,7 +126,10 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(partnerships::accept))
         .routes(routes!(partnerships::list_resellers))
         .routes(routes!(partnerships::get_reseller))
-        .routes(routes!(partnerships::reseller_customers))
+        .routes(routes!(
+            partnerships::reseller_customers,
+            subscriptions::create_customer
+        ))
         .routes(routes!(partnerships::reseller_users))
         .routes(routes!(partnerships::remove_reseller))
         .routes(routes!(partnerships::list_providers))
@@ -158,6 +165,25 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(gdap::groups, gdap::create_group))
         .routes(routes!(gdap::add_member))
         .routes(routes!(gdap::remove_member))
+        .routes(routes!(catalog::list_products, catalog::create_product))
+        .routes(routes!(catalog::put_product))
+        .routes(routes!(catalog::list_offers, catalog::create_offer))
+        .routes(routes!(catalog::import_offers))
+        .routes(routes!(catalog::get_offer, catalog::put_offer))
+        .routes(routes!(catalog::set_offer_state))
+        .routes(routes!(subscriptions::create_order))
+        .routes(routes!(subscriptions::list))
+        .routes(routes!(subscriptions::list_for_customer))
+        .routes(routes!(subscriptions::get))
+        .routes(routes!(subscriptions::history))
+        .routes(routes!(subscriptions::set_quantity))
+        .routes(routes!(subscriptions::set_auto_renew))
+        .routes(routes!(subscriptions::suspend))
+        .routes(routes!(subscriptions::resume))
+        .routes(routes!(subscriptions::cancel))
+        .routes(routes!(subscriptions::convert))
+        .routes(routes!(subscriptions::set_reseller))
+        .routes(routes!(subscriptions::set_support_contact))
         .routes(routes!(directory::search))
         .routes(routes!(
             directory::get_entry,

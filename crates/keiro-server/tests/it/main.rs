@@ -8,6 +8,7 @@ mod enrollment;
 mod gdap;
 mod helpers;
 mod mfa;
+mod orders;
 mod partnerships;
 mod portal;
 mod portal_partners;

@@ -12,6 +12,7 @@ mod m0005_gdap;
 mod m0006_service_requests;
 mod m0007_customer_list;
 mod m0008_org_search;
+mod m0009_commerce;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_service_requests::Migration),
             Box::new(m0007_customer_list::Migration),
             Box::new(m0008_org_search::Migration),
+            Box::new(m0009_commerce::Migration),
         ]
     }
 }

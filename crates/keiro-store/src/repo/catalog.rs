@@ -1,0 +1,254 @@
+//! The catalog (R-ORD-1): products and offers, with the countries where each offer is sold.
+
+use super::*;
+use std::collections::HashMap;
+
+pub mod products {
+    use super::*;
+    use product::Column as C;
+
+    pub async fn insert(c: &impl ConnectionTrait, m: product::Model) -> Result<(), StoreError> {
+        product::Entity::insert(product::ActiveModel::from(m))
+            .exec_without_returning(c)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn get(
+        c: &impl ConnectionTrait,
+        id: &str,
+    ) -> Result<Option<product::Model>, StoreError> {
+        Ok(product::Entity::find_by_id(id.to_string()).one(c).await?)
+    }
+
+    pub async fn by_code(
+        c: &impl ConnectionTrait,
+        code: &str,
+    ) -> Result<Option<product::Model>, StoreError> {
+        Ok(product::Entity::find()
+            .filter(C::Code.eq(code))
+            .one(c)
+            .await?)
+    }
+
+    pub async fn by_ids(
+        c: &impl ConnectionTrait,
+        ids: Vec<String>,
+    ) -> Result<Vec<product::Model>, StoreError> {
+        Ok(product::Entity::find()
+            .filter(C::Id.is_in(ids))
+            .all(c)
+            .await?)
+    }
+
+    /// Products oldest first, searched by code or name.
+    pub async fn list(
+        c: &impl ConnectionTrait,
+        q: Option<&str>,
+        cursor: Option<&str>,
+        limit: u64,
+    ) -> Result<Page<product::Model>, StoreError> {
+        let mut sel = product::Entity::find();
+        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+            sel = sel.filter(
+                Condition::any()
+                    .add(contains_ci(C::Code, q))
+                    .add(contains_ci(C::NameEn, q))
+                    .add(contains_ci(C::NameJa, q)),
+            );
+        }
+        if let Some(cur) = cursor {
+            sel = sel.filter(C::Id.gt(cur));
+        }
+        let rows = sel.order_by_asc(C::Id).limit(limit + 1).all(c).await?;
+        Ok(page(rows, limit, |r| r.id.clone()))
+    }
+
+    /// Writes the product's editable fields if its version is still `version`.
+    pub async fn update(
+        c: &impl ConnectionTrait,
+        m: &product::Model,
+        version: i64,
+    ) -> Result<bool, StoreError> {
+        let r = product::Entity::update_many()
+            .col_expr(C::NameEn, Expr::value(m.name_en.clone()))
+            .col_expr(C::NameJa, Expr::value(m.name_ja.clone()))
+            .col_expr(C::DescriptionEn, Expr::value(m.description_en.clone()))
+            .col_expr(C::DescriptionJa, Expr::value(m.description_ja.clone()))
+            .col_expr(C::UpdatedAt, Expr::value(m.updated_at))
+            .col_expr(C::Version, Expr::col(C::Version).add(1))
+            .filter(C::Id.eq(m.id.clone()))
+            .filter(C::Version.eq(version))
+            .exec(c)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+}
+
+pub mod offers {
+    use super::*;
+    use offer::Column as C;
+
+    pub async fn insert(
+        c: &impl ConnectionTrait,
+        m: offer::Model,
+        countries: &[String],
+    ) -> Result<(), StoreError> {
+        let id = m.id.clone();
+        offer::Entity::insert(offer::ActiveModel::from(m))
+            .exec_without_returning(c)
+            .await?;
+        set_countries(c, &id, countries).await
+    }
+
+    async fn set_countries(
+        c: &impl ConnectionTrait,
+        id: &str,
+        countries: &[String],
+    ) -> Result<(), StoreError> {
+        offer_country::Entity::delete_many()
+            .filter(offer_country::Column::OfferId.eq(id))
+            .exec(c)
+            .await?;
+        if countries.is_empty() {
+            return Ok(());
+        }
+        offer_country::Entity::insert_many(countries.iter().map(|k| {
+            offer_country::ActiveModel::from(offer_country::Model {
+                offer_id: id.to_string(),
+                country: k.clone(),
+            })
+        }))
+        .exec_without_returning(c)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn get(
+        c: &impl ConnectionTrait,
+        id: &str,
+    ) -> Result<Option<offer::Model>, StoreError> {
+        Ok(offer::Entity::find_by_id(id.to_string()).one(c).await?)
+    }
+
+    pub async fn by_sku(
+        c: &impl ConnectionTrait,
+        sku: &str,
+    ) -> Result<Option<offer::Model>, StoreError> {
+        Ok(offer::Entity::find().filter(C::Sku.eq(sku)).one(c).await?)
+    }
+
+    pub async fn by_ids(
+        c: &impl ConnectionTrait,
+        ids: Vec<String>,
+    ) -> Result<Vec<offer::Model>, StoreError> {
+        Ok(offer::Entity::find()
+            .filter(C::Id.is_in(ids))
+            .all(c)
+            .await?)
+    }
+
+    /// The countries of each of these offers, sorted.
+    pub async fn countries(
+        c: &impl ConnectionTrait,
+        ids: Vec<String>,
+    ) -> Result<HashMap<String, Vec<String>>, StoreError> {
+        let rows = offer_country::Entity::find()
+            .filter(offer_country::Column::OfferId.is_in(ids))
+            .order_by_asc(offer_country::Column::Country)
+            .all(c)
+            .await?;
+        let mut m: HashMap<String, Vec<String>> = HashMap::new();
+        for r in rows {
+            m.entry(r.offer_id).or_default().push(r.country);
+        }
+        Ok(m)
+    }
+
+    /// Which offers to list.
+    #[derive(Debug, Clone, Default)]
+    pub struct OfferQuery<'a> {
+        /// Part of the SKU or a name, case-insensitive.
+        pub q: Option<&'a str>,
+        /// Only offers sold in this country.
+        pub country: Option<&'a str>,
+        /// Only offers in this state (available, retired).
+        pub state: Option<&'a str>,
+        pub product: Option<&'a str>,
+        pub cursor: Option<&'a str>,
+        pub limit: u64,
+    }
+
+    /// Offers oldest first, searched and filtered in one query.
+    pub async fn list(
+        c: &impl ConnectionTrait,
+        f: &OfferQuery<'_>,
+    ) -> Result<Page<offer::Model>, StoreError> {
+        let mut sel = offer::Entity::find();
+        if let Some(q) = f.q.map(str::trim).filter(|q| !q.is_empty()) {
+            sel = sel.filter(
+                Condition::any()
+                    .add(contains_ci(C::Sku, q))
+                    .add(contains_ci(C::NameEn, q))
+                    .add(contains_ci(C::NameJa, q)),
+            );
+        }
+        if let Some(country) = f.country {
+            let sold_in = sea_orm::sea_query::Query::select()
+                .column(offer_country::Column::OfferId)
+                .from(offer_country::Entity)
+                .and_where(Expr::col(offer_country::Column::Country).eq(country))
+                .to_owned();
+            sel = sel.filter(Expr::col(C::Id).in_subquery(sold_in));
+        }
+        if let Some(s) = f.state {
+            sel = sel.filter(C::State.eq(s));
+        }
+        if let Some(p) = f.product {
+            sel = sel.filter(C::ProductId.eq(p));
+        }
+        if let Some(cur) = f.cursor {
+            sel = sel.filter(C::Id.gt(cur));
+        }
+        let rows = sel.order_by_asc(C::Id).limit(f.limit + 1).all(c).await?;
+        Ok(page(rows, f.limit, |r| r.id.clone()))
+    }
+
+    /// Writes every editable field (and the countries) if the version is still `version`.
+    pub async fn update(
+        c: &impl ConnectionTrait,
+        m: &offer::Model,
+        version: i64,
+        countries: &[String],
+    ) -> Result<bool, StoreError> {
+        let r = offer::Entity::update_many()
+            .col_expr(C::ProductId, Expr::value(m.product_id.clone()))
+            .col_expr(C::NameEn, Expr::value(m.name_en.clone()))
+            .col_expr(C::NameJa, Expr::value(m.name_ja.clone()))
+            .col_expr(C::DescriptionEn, Expr::value(m.description_en.clone()))
+            .col_expr(C::DescriptionJa, Expr::value(m.description_ja.clone()))
+            .col_expr(C::BillingCycle, Expr::value(m.billing_cycle.clone()))
+            .col_expr(C::TermMonths, Expr::value(m.term_months))
+            .col_expr(C::UnitPriceMinor, Expr::value(m.unit_price_minor))
+            .col_expr(C::Currency, Expr::value(m.currency.clone()))
+            .col_expr(C::MinQuantity, Expr::value(m.min_quantity))
+            .col_expr(C::MaxQuantity, Expr::value(m.max_quantity))
+            .col_expr(C::TrialDays, Expr::value(m.trial_days))
+            .col_expr(
+                C::PrerequisiteOfferId,
+                Expr::value(m.prerequisite_offer_id.clone()),
+            )
+            .col_expr(C::State, Expr::value(m.state.clone()))
+            .col_expr(C::UpdatedAt, Expr::value(m.updated_at))
+            .col_expr(C::Version, Expr::col(C::Version).add(1))
+            .filter(C::Id.eq(m.id.clone()))
+            .filter(C::Version.eq(version))
+            .exec(c)
+            .await?;
+        if r.rows_affected != 1 {
+            return Ok(false);
+        }
+        set_countries(c, &m.id, countries).await?;
+        Ok(true)
+    }
+}

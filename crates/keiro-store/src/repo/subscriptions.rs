@@ -1,0 +1,161 @@
+//! Orders, subscriptions and subscription history (R-ORD-2…7). Every change is a guarded write
+//! on the subscription's version.
+
+use super::*;
+
+pub async fn insert_order(c: &impl ConnectionTrait, m: order::Model) -> Result<(), StoreError> {
+    order::Entity::insert(order::ActiveModel::from(m))
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert(c: &impl ConnectionTrait, m: subscription::Model) -> Result<(), StoreError> {
+    subscription::Entity::insert(subscription::ActiveModel::from(m))
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+use subscription::Column as C;
+
+pub async fn get(
+    c: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<subscription::Model>, StoreError> {
+    Ok(subscription::Entity::find_by_id(id.to_string())
+        .one(c)
+        .await?)
+}
+
+/// Offer ids of the customer's live (active or suspended) subscriptions: the prerequisites an
+/// add-on may rely on.
+pub async fn live_offers_of(
+    c: &impl ConnectionTrait,
+    customer: &str,
+) -> Result<Vec<String>, StoreError> {
+    let rows = subscription::Entity::find()
+        .filter(C::CustomerOrgId.eq(customer))
+        .filter(C::State.is_in(["active", "suspended"]))
+        .all(c)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.offer_id).collect())
+}
+
+/// Whose subscriptions a list shows.
+#[derive(Debug, Clone)]
+pub enum Visible<'a> {
+    /// A customer: all of its own.
+    Customer(&'a str),
+    /// A partner: those it sold, is attributed or supports; optionally of one customer.
+    Partner {
+        org: &'a str,
+        customer: Option<&'a str>,
+    },
+}
+
+/// A page of subscriptions, oldest first.
+pub async fn list(
+    c: &impl ConnectionTrait,
+    vis: &Visible<'_>,
+    state: Option<&str>,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<subscription::Model>, StoreError> {
+    let mut sel = subscription::Entity::find();
+    match vis {
+        Visible::Customer(org) => sel = sel.filter(C::CustomerOrgId.eq(*org)),
+        Visible::Partner { org, customer } => {
+            sel = sel.filter(involves(org));
+            if let Some(cu) = customer {
+                sel = sel.filter(C::CustomerOrgId.eq(*cu));
+            }
+        }
+    }
+    if let Some(s) = state {
+        sel = sel.filter(C::State.eq(s));
+    }
+    if let Some(cur) = cursor {
+        sel = sel.filter(C::Id.gt(cur));
+    }
+    let rows = sel.order_by_asc(C::Id).limit(limit + 1).all(c).await?;
+    Ok(page(rows, limit, |r| r.id.clone()))
+}
+
+/// The partner sold the subscription, is its attributed reseller or its support contact.
+pub fn involves(org: &str) -> Condition {
+    Condition::any()
+        .add(C::SellerOrgId.eq(org))
+        .add(C::ResellerOrgId.eq(org))
+        .add(C::SupportContactOrgId.eq(org))
+}
+
+/// Writes every mutable field of `m` if the stored version is still `version`, bumping it.
+/// False when someone else changed the subscription first.
+pub async fn save(
+    c: &impl ConnectionTrait,
+    m: &subscription::Model,
+    version: i64,
+) -> Result<bool, StoreError> {
+    let r = subscription::Entity::update_many()
+        .col_expr(C::ResellerOrgId, Expr::value(m.reseller_org_id.clone()))
+        .col_expr(
+            C::SupportContactOrgId,
+            Expr::value(m.support_contact_org_id.clone()),
+        )
+        .col_expr(C::Quantity, Expr::value(m.quantity))
+        .col_expr(C::State, Expr::value(m.state.clone()))
+        .col_expr(
+            C::SuspensionReasons,
+            Expr::value(m.suspension_reasons.clone()),
+        )
+        .col_expr(C::AutoRenew, Expr::value(m.auto_renew))
+        .col_expr(C::Trial, Expr::value(m.trial))
+        .col_expr(C::TermStartedAt, Expr::value(m.term_started_at))
+        .col_expr(C::TermEndsAt, Expr::value(m.term_ends_at))
+        .col_expr(C::EndedAt, Expr::value(m.ended_at))
+        .col_expr(C::UpdatedAt, Expr::value(m.updated_at))
+        .col_expr(C::Version, Expr::value(version + 1))
+        .filter(C::Id.eq(m.id.clone()))
+        .filter(C::Version.eq(version))
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Live subscriptions whose term (or trial) has ended by `now`, for the scheduler.
+pub async fn due(
+    c: &impl ConnectionTrait,
+    now: Ts,
+    limit: u64,
+) -> Result<Vec<subscription::Model>, StoreError> {
+    Ok(subscription::Entity::find()
+        .filter(C::State.is_in(["active", "suspended"]))
+        .filter(C::TermEndsAt.lte(now))
+        .order_by_asc(C::TermEndsAt)
+        .limit(limit)
+        .all(c)
+        .await?)
+}
+
+pub async fn insert_event(
+    c: &impl ConnectionTrait,
+    m: subscription_event::Model,
+) -> Result<(), StoreError> {
+    subscription_event::Entity::insert(subscription_event::ActiveModel::from(m))
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+/// A subscription's history, oldest first.
+pub async fn history(
+    c: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Vec<subscription_event::Model>, StoreError> {
+    Ok(subscription_event::Entity::find()
+        .filter(subscription_event::Column::SubscriptionId.eq(id))
+        .order_by_asc(subscription_event::Column::Id)
+        .all(c)
+        .await?)
+}
