@@ -689,7 +689,7 @@ pub async fn import_csv(
             report.errors.push(RowError {
                 line: *line,
                 field: "sku".into(),
-                code: "duplicate_in_file".into(),
+                code: "duplicate_sku_in_file".into(),
                 message: "this SKU appears earlier in the file".into(),
             });
             continue;

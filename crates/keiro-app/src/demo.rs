@@ -664,31 +664,23 @@ async fn seed_catalog(
     ) else {
         return Ok(());
     };
-    // (customer, seller, reseller, support contact, sku, quantity, trial)
-    let sales: [(
-        &String,
-        &String,
-        Option<&String>,
-        Option<&String>,
-        &str,
+    /// (customer, seller, attributed reseller and support contact, SKU, licenses, trial)
+    type Sale<'a> = (
+        &'a String,
+        &'a String,
+        Option<&'a String>,
+        &'static str,
         i64,
         bool,
-    ); 5] = [
-        (
-            &contoso,
-            &sakura,
-            Some(&fuji),
-            Some(&fuji),
-            "K365-BIZ-M",
-            25,
-            false,
-        ),
-        (&contoso, &fuji, None, None, "K365-DEF-M", 25, false),
-        (&northwind, &fuji, None, None, "K365-BIZ-Y", 10, false),
-        (&northwind, &fuji, None, None, "K365-BIZ-M", 3, true),
-        (&adatum, &sakura, None, None, "K365-E3-Y", 40, false),
+    );
+    let sales: [Sale; 5] = [
+        (&contoso, &sakura, Some(&fuji), "K365-BIZ-M", 25, false),
+        (&contoso, &fuji, None, "K365-DEF-M", 25, false),
+        (&northwind, &fuji, None, "K365-BIZ-Y", 10, false),
+        (&northwind, &fuji, None, "K365-BIZ-M", 3, true),
+        (&adatum, &sakura, None, "K365-E3-Y", 40, false),
     ];
-    for (customer, seller, reseller, support, sku, quantity, trial) in sales {
+    for (customer, seller, reseller, sku, quantity, trial) in sales {
         let Some(oid) = offer_ids.get(sku) else {
             continue;
         };
@@ -718,7 +710,7 @@ async fn seed_catalog(
                 order_id,
                 seller_org_id: seller.clone(),
                 reseller_org_id: reseller.cloned(),
-                support_contact_org_id: support.cloned(),
+                support_contact_org_id: reseller.cloned(),
                 quantity,
                 state: "active".into(),
                 suspension_reasons: String::new(),

@@ -320,13 +320,14 @@ pub struct NewCustomerCreated {
     pub order: OrderView,
 }
 
-/// The steps before submitting (R-ORD-2): checks the details and the lines without writing
-/// anything, so the wizard's review page shows what submit will do. The reseller must be one
-/// of the caller's partnered indirect resellers.
+/// The steps before submitting (R-ORD-2): checks the details (and, with `with_lines`, the
+/// lines) without writing anything, so each wizard step refuses what submit would refuse. The
+/// reseller must be one of the caller's partnered indirect resellers; it is returned.
 pub async fn check_new_customer(
     app: &App,
     ctx: &Ctx,
     n: &NewCustomerOrder,
+    with_lines: bool,
 ) -> AppResult<organization::Model> {
     let me = ctx.user()?;
     me.require(Action::PlaceOrders, "orders")?;
@@ -358,14 +359,16 @@ pub async fn check_new_customer(
             message: "a user with this email already exists".into(),
         });
     }
-    // The customer does not exist yet: its lines are checked against its country, with no
-    // subscriptions held.
-    let draft = organization::Model {
-        id: String::new(),
-        country: p.country.clone(),
-        ..reseller.clone()
-    };
-    check_lines(c, me, &draft, &n.lines, Some(&reseller.id)).await?;
+    if with_lines {
+        // The customer does not exist yet: its lines are checked against its country, with no
+        // subscriptions held.
+        let draft = organization::Model {
+            id: String::new(),
+            country: p.country.clone(),
+            ..reseller.clone()
+        };
+        check_lines(c, me, &draft, &n.lines, Some(&reseller.id)).await?;
+    }
     Ok(reseller)
 }
 
@@ -390,7 +393,7 @@ pub async fn create_customer(
     if let Some(o) = idempotency::replayed(app.db.reader(), key.as_ref()).await? {
         return Ok(o);
     }
-    check_new_customer(app, ctx, &n).await?;
+    check_new_customer(app, ctx, &n, true).await?;
     let result = async {
         let tx = app.db.begin().await?;
         let now = app.now();

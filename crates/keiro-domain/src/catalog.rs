@@ -161,7 +161,7 @@ impl OfferSpec {
         if countries.is_empty() {
             return Err(ValidationError::new(
                 "countries",
-                "countries_required",
+                "offer_countries_required",
                 "an offer is sold in at least one country",
             ));
         }
@@ -206,7 +206,7 @@ fn name(field: &'static str, s: &str) -> Result<String, ValidationError> {
     if n.is_empty() || n.chars().count() > 200 {
         return Err(ValidationError::new(
             field,
-            "invalid_name",
+            "invalid_catalog_name",
             format!("{field} needs 1 to 200 characters"),
         ));
     }
@@ -223,6 +223,43 @@ fn description(field: &'static str, s: &str) -> Result<String, ValidationError> 
         ));
     }
     Ok(d.to_string())
+}
+
+/// Digits after the decimal point of a currency's minor unit (ISO 4217; the common ones).
+pub fn minor_digits(currency: &str) -> u32 {
+    match currency {
+        "JPY" | "KRW" | "VND" | "CLP" | "ISK" => 0,
+        "BHD" | "KWD" | "OMR" | "JOD" | "TND" => 3,
+        _ => 2,
+    }
+}
+
+/// An amount in minor units for people: `1,874 JPY`, `12.50 USD`.
+pub fn format_amount(minor: i64, currency: &str) -> String {
+    let digits = minor_digits(currency);
+    let scale = 10i64.pow(digits);
+    let (sign, abs) = if minor < 0 {
+        ("-", -(minor as i128))
+    } else {
+        ("", minor as i128)
+    };
+    let whole = (abs / scale as i128).to_string();
+    let mut grouped = String::new();
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    if digits == 0 {
+        format!("{sign}{grouped} {currency}")
+    } else {
+        let frac = abs % scale as i128;
+        format!(
+            "{sign}{grouped}.{frac:0width$} {currency}",
+            width = digits as usize
+        )
+    }
 }
 
 /// What an order line needs to know about its offer.
@@ -382,13 +419,13 @@ mod tests {
             "invalid_quantity_bounds"
         );
         assert_eq!(bad(|s| s.trial_days = Some(0)), "invalid_trial");
-        assert_eq!(bad(|s| s.countries = vec![]), "countries_required");
+        assert_eq!(bad(|s| s.countries = vec![]), "offer_countries_required");
         assert_eq!(
             bad(|s| s.countries = vec!["Japan".into()]),
             "invalid_country"
         );
         assert_eq!(bad(|s| s.sku = "has space".into()), "invalid_code");
-        assert_eq!(bad(|s| s.name_ja = " ".into()), "invalid_name");
+        assert_eq!(bad(|s| s.name_ja = " ".into()), "invalid_catalog_name");
     }
 
     fn facts() -> OfferFacts {
@@ -401,6 +438,15 @@ mod tests {
             prerequisite_offer_id: Some("base".into()),
             countries: vec!["JP".into()],
         }
+    }
+
+    #[test]
+    fn amounts_in_minor_units() {
+        assert_eq!(format_amount(1874, "JPY"), "1,874 JPY");
+        assert_eq!(format_amount(1_234_567, "JPY"), "1,234,567 JPY");
+        assert_eq!(format_amount(1250, "USD"), "12.50 USD");
+        assert_eq!(format_amount(5, "USD"), "0.05 USD");
+        assert_eq!(format_amount(0, "EUR"), "0.00 EUR");
     }
 
     #[test]

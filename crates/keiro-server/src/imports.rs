@@ -2,30 +2,48 @@
 //! import itself is one transaction; losing this state (a restart) only loses the progress page.
 //! Behind several nodes, the progress page needs sticky sessions to find its job.
 
+use keiro_app::catalog::CatalogImportReport;
 use keiro_app::registry::ImportReport;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// What an import reports when it is done.
+#[derive(Debug, Clone)]
+pub enum Report {
+    Registry(ImportReport),
+    Catalog(CatalogImportReport),
+}
+
 #[derive(Debug, Default)]
 pub struct Job {
     pub owner_user_id: String,
     pub done: AtomicUsize,
     pub total: AtomicUsize,
-    pub result: Mutex<Option<Result<ImportReport, String>>>,
+    pub result: Mutex<Option<Result<Report, String>>>,
     started: Mutex<Option<Instant>>,
 }
 
 impl Job {
     /// The finished report, with the claim secrets removed after this first read (shown once).
-    pub fn take_report(&self) -> Option<Result<ImportReport, String>> {
+    pub fn take_report(&self) -> Option<Result<Report, String>> {
         let mut r = self.result.lock().unwrap_or_else(|e| e.into_inner());
         let out = r.clone();
-        if let Some(Ok(rep)) = r.as_mut() {
+        if let Some(Ok(Report::Registry(rep))) = r.as_mut() {
             rep.secrets.clear();
         }
         out
+    }
+
+    /// A progress callback for the import function.
+    pub fn progress(&self, done: usize, total: usize) {
+        self.total.store(total, Ordering::Relaxed);
+        self.done.store(done, Ordering::Relaxed);
+    }
+
+    pub fn finish(&self, r: Result<Report, String>) {
+        *self.result.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
     }
 }
 

@@ -2,6 +2,8 @@
 //! without JavaScript. Forms are protected twice against CSRF: tower-http's Fetch-Metadata check
 //! on every unsafe request, and a per-session token in every form of a signed-in user.
 
+mod catalog_admin;
+mod commerce;
 mod customers;
 mod enroll;
 mod gdap;
@@ -98,6 +100,18 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/customers/{id}/users", post(gdap::customer_add_user))
         .route("/customers/{id}/users/{user}/resetpassword", post(gdap::customer_reset))
         .route("/customers/{id}/users/{user}/roles", post(gdap::customer_roles))
+        .route("/catalog", get(commerce::catalog))
+        .route("/subscriptions", get(commerce::mine))
+        .route("/subscriptions/{id}", get(commerce::subscription))
+        .route("/subscriptions/{id}/{what}", post(commerce::change))
+        .route(
+            "/customers/{id}/subscriptions",
+            get(commerce::customer_subscriptions).post(commerce::order),
+        )
+        .route(
+            "/indirect-resellers/{id}/new-customer",
+            get(commerce::new_customer).post(commerce::new_customer_step),
+        )
         .route("/support", get(support::mine))
         .route(
             "/customers/{id}/servicerequests",
@@ -148,6 +162,19 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/operator/registry/imports/{id}", get(registry::import_status))
         .route("/operator/registry/{id}", get(registry::record).post(registry::update))
         .route("/operator/registry/{id}/claimsecret", post(registry::new_secret))
+        .route("/operator/catalog", get(catalog_admin::list))
+        .route("/operator/catalog/products", post(catalog_admin::create_product))
+        .route("/operator/catalog/offers", post(catalog_admin::create_offer))
+        .route(
+            "/operator/catalog/offers/{id}",
+            get(catalog_admin::offer).post(catalog_admin::save_offer),
+        )
+        .route("/operator/catalog/offers/{id}/state", post(catalog_admin::set_state))
+        .route(
+            "/operator/catalog/import",
+            post(catalog_admin::import).layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
+        )
+        .route("/operator/catalog/imports/{id}", get(catalog_admin::import_status))
         .route("/audit", get(pages::audit))
         .route("/operator/outbox", get(pages::outbox))
         .route("/operator/outbox/{id}", get(pages::outbox_message))
@@ -283,7 +310,7 @@ impl Base {
 
 /// The navigation a user sees follows what their roles allow, among the pages that concern
 /// their organization at all ([`nav_applies`]).
-pub const NAV: [(&str, &str, Option<Action>); 17] = [
+pub const NAV: [(&str, &str, Option<Action>); 20] = [
     ("/dashboard", "nav-dashboard", None),
     (
         "/organization",
@@ -293,6 +320,12 @@ pub const NAV: [(&str, &str, Option<Action>); 17] = [
     ("/users", "nav-users", Some(Action::ViewUsers)),
     ("/customers", "nav-customers", Some(Action::ViewCustomers)),
     ("/partners", "nav-partners", Some(Action::ViewPartners)),
+    (
+        "/subscriptions",
+        "nav-subscriptions",
+        Some(Action::ViewSubscriptions),
+    ),
+    ("/catalog", "nav-catalog", Some(Action::ViewCatalog)),
     (
         "/support",
         "nav-support",
@@ -331,6 +364,11 @@ pub const NAV: [(&str, &str, Option<Action>); 17] = [
         "nav-registry",
         Some(Action::ManageMembershipRegistry),
     ),
+    (
+        "/operator/catalog",
+        "nav-catalog-admin",
+        Some(Action::ManageCatalog),
+    ),
     ("/operator/outbox", "nav-outbox", Some(Action::ViewOutbox)),
     ("/docs/", "nav-api-docs", None),
 ];
@@ -348,7 +386,8 @@ pub fn nav_applies(href: &str, action: Option<Action>, u: &CurrentUser) -> bool 
         "/indirect-resellers" => has(ProgramRole::IndirectProvider),
         "/indirect-providers" => has(ProgramRole::IndirectReseller),
         "/provider-directory" => u.actor.org_kind != OrgKind::Customer,
-        "/customers" => u.actor.org_kind == OrgKind::Partner,
+        "/customers" | "/catalog" => u.actor.org_kind == OrgKind::Partner,
+        "/subscriptions" => u.actor.org_kind != OrgKind::Operator,
         "/partners" | "/support" => u.actor.org_kind == OrgKind::Customer,
         "/gdap" | "/security-groups" => u.actor.org_kind == OrgKind::Partner,
         _ => !action.is_some_and(|a| a.is_operator_task()) || u.actor.org_kind == OrgKind::Operator,

@@ -91,6 +91,8 @@ pub struct PartnersPage {
     pub remove_reason: Option<String>,
     pub access_reason: Option<String>,
     pub request_customer_reason: Option<String>,
+    /// Why "add new customer" (R-ORD-2) is closed to this user, if it is.
+    pub order_reason: Option<String>,
     pub links: Vec<LinkRow>,
 }
 
@@ -167,6 +169,7 @@ async fn list(
         remove_reason: p.reason(Action::RemovePartnership),
         access_reason: p.reason(Action::ManageProviderAdminAccess),
         request_customer_reason: p.reason(Action::RequestCustomerRelationship),
+        order_reason: p.reason(Action::PlaceOrders),
         links,
         b,
     }))

@@ -2,6 +2,7 @@
 //! secret shown once), edit, replace the secret, and CSV import with progress.
 
 use super::{Base, Portal, no_store, render, t, t_args};
+use crate::imports::Report;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -12,7 +13,6 @@ use keiro_app::AppError;
 use keiro_app::registry::{RecordInput, RecordView};
 use keiro_domain::Action;
 use serde::Deserialize;
-use std::sync::atomic::Ordering;
 
 type PageResult = Result<Response, Response>;
 
@@ -291,24 +291,77 @@ pub async fn import(State(s): State<AppState>, p: Portal, mut mp: Multipart) -> 
     let (id, job) = s.imports.start(&me.user.id);
     let (app, ctx) = (s.app.clone(), p.ctx());
     tokio::spawn(async move {
-        let progress = |done: usize, total: usize| {
-            job.total.store(total, Ordering::Relaxed);
-            job.done.store(done, Ordering::Relaxed);
-        };
-        let r = keiro_app::registry::import_csv(&app, &ctx, &csv, &progress).await;
-        *job.result.lock().unwrap_or_else(|e| e.into_inner()) = Some(r.map_err(|e| e.to_string()));
+        let r = keiro_app::registry::import_csv(&app, &ctx, &csv, &|d, t| job.progress(d, t)).await;
+        job.finish(r.map(Report::Registry).map_err(|e| e.to_string()));
     });
     Ok(Redirect::to(&format!("/operator/registry/imports/{id}")).into_response())
 }
 
 #[derive(Template)]
-#[template(path = "registry_import.html")]
+#[template(path = "import.html")]
 pub struct ImportPage {
     pub b: Base,
     pub running: Option<String>,
     pub summary: Option<String>,
     pub failed: Option<String>,
-    pub report: Option<keiro_app::registry::ImportReport>,
+    pub errors: Vec<keiro_app::registry::RowError>,
+    /// Claim secrets of new registry records, shown once.
+    pub secrets: Vec<(String, String)>,
+    /// Where the page leads back to: (path, label).
+    pub back: (String, String),
+}
+
+/// The progress page of an import, then its report (shared by the registry and the catalog).
+pub fn import_page(p: &Portal, job: &crate::imports::Job, back: (&str, &str)) -> Response {
+    let mut page = ImportPage {
+        b: p.base("import-title"),
+        running: None,
+        summary: None,
+        failed: None,
+        errors: vec![],
+        secrets: vec![],
+        back: (back.0.to_string(), t(p.lang, back.1)),
+    };
+    match job.take_report() {
+        None => {
+            let (done, total) = crate::imports::progress(job);
+            page.running = Some(t_args(
+                p.lang,
+                "import-running",
+                &[("done", done.to_string()), ("total", total.to_string())],
+            ));
+        }
+        Some(Err(m)) => page.failed = Some(t_args(p.lang, "import-failed", &[("message", m)])),
+        Some(Ok(Report::Registry(r))) => {
+            page.summary = Some(t_args(
+                p.lang,
+                "import-done",
+                &[
+                    ("rows", r.rows.to_string()),
+                    ("created", r.created.to_string()),
+                    ("updated", r.updated.to_string()),
+                    ("errors", r.errors.len().to_string()),
+                ],
+            ));
+            page.errors = r.errors;
+            page.secrets = r.secrets;
+        }
+        Some(Ok(Report::Catalog(r))) => {
+            page.summary = Some(t_args(
+                p.lang,
+                "catalog-import-done",
+                &[
+                    ("rows", r.rows.to_string()),
+                    ("products", r.products_created.to_string()),
+                    ("created", r.offers_created.to_string()),
+                    ("updated", r.offers_updated.to_string()),
+                    ("errors", r.errors.len().to_string()),
+                ],
+            ));
+            page.errors = r.errors;
+        }
+    }
+    no_store(render(&page))
 }
 
 pub async fn import_status(
@@ -321,45 +374,9 @@ pub async fn import_status(
     let Some(job) = s.imports.get(&id, &me.user.id) else {
         return Err(p.error_page(StatusCode::NOT_FOUND, &t(p.lang, "error-not_found")));
     };
-    let b = p.base("import-title");
-    let page = match job.take_report() {
-        None => {
-            let (done, total) = crate::imports::progress(&job);
-            ImportPage {
-                b,
-                running: Some(t_args(
-                    p.lang,
-                    "import-running",
-                    &[("done", done.to_string()), ("total", total.to_string())],
-                )),
-                summary: None,
-                failed: None,
-                report: None,
-            }
-        }
-        Some(Err(m)) => ImportPage {
-            b,
-            running: None,
-            summary: None,
-            failed: Some(t_args(p.lang, "import-failed", &[("message", m)])),
-            report: None,
-        },
-        Some(Ok(r)) => ImportPage {
-            summary: Some(t_args(
-                p.lang,
-                "import-done",
-                &[
-                    ("rows", r.rows.to_string()),
-                    ("created", r.created.to_string()),
-                    ("updated", r.updated.to_string()),
-                    ("errors", r.errors.len().to_string()),
-                ],
-            )),
-            b,
-            running: None,
-            failed: None,
-            report: Some(r),
-        },
-    };
-    Ok(no_store(render(&page)))
+    Ok(import_page(
+        &p,
+        &job,
+        ("/operator/registry", "registry-title"),
+    ))
 }

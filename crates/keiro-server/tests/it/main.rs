@@ -3,6 +3,7 @@
 
 mod api;
 mod browser;
+mod browser_orders;
 mod browser_partnerships;
 mod enrollment;
 mod gdap;
@@ -11,6 +12,7 @@ mod mfa;
 mod orders;
 mod partnerships;
 mod portal;
+mod portal_orders;
 mod portal_partners;
 mod relationships;
 mod smtp;

@@ -68,26 +68,26 @@ fn offer(product: &str, sku: &str, extra: Value) -> Value {
 
 /// The cast: operator staff with a catalog, a provider and a reseller (partnered, with partner
 /// IDs), and a Japanese customer related to both.
-struct World {
-    op: String,
-    provider: TestUser,
-    pt: String,
-    reseller: TestUser,
-    rt: String,
-    customer: TestUser,
-    ct: String,
-    product: String,
+pub(crate) struct World {
+    pub(crate) op: String,
+    pub(crate) provider: TestUser,
+    pub(crate) pt: String,
+    pub(crate) reseller: TestUser,
+    pub(crate) rt: String,
+    pub(crate) customer: TestUser,
+    pub(crate) ct: String,
+    pub(crate) product: String,
     /// Monthly, 1–300 licenses, JP.
-    base: String,
+    pub(crate) base: String,
     /// An add-on of `base`, 5–10 licenses.
-    addon: String,
+    pub(crate) addon: String,
     /// Sold in the US only.
-    us: String,
+    pub(crate) us: String,
     /// Annual, 12-month term, with a 30-day trial.
-    trial: String,
+    pub(crate) trial: String,
 }
 
-async fn world(app: &TestApp) -> World {
+pub(crate) async fn world(app: &TestApp) -> World {
     let op = app
         .org_with_user(OrgKind::Operator, "Operator", &[Role::OperatorAdmin])
         .await;
@@ -408,7 +408,7 @@ async fn r_ord_1_catalog_csv_import_upserts_and_reports_rows(app: TestApp) {
         .collect();
     assert_eq!(
         errors,
-        [(4, "invalid_billing_cycle"), (5, "duplicate_in_file")]
+        [(4, "invalid_billing_cycle"), (5, "duplicate_sku_in_file")]
     );
     // The add-on's prerequisite was named by SKU.
     let list = json_of(app.get("/v1/offers?q=teams-addon", &w.op).await, 200).await;
