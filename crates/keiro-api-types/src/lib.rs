@@ -942,6 +942,9 @@ pub struct ServiceRequest {
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: OffsetDateTime,
+    /// The subscription it is about, if any; that subscription's designated support contact
+    /// works on it (R-ORD-5).
+    pub subscription_id: Option<String>,
     pub notes: Vec<ServiceRequestNote>,
 }
 
@@ -960,6 +963,9 @@ pub struct CreateServiceRequest {
     pub description: String,
     /// critical, high or normal.
     pub severity: String,
+    /// The customer's subscription it is about (required from a support contact).
+    #[serde(default)]
+    pub subscription_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

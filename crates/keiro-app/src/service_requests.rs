@@ -35,6 +35,7 @@ pub struct RequestView {
     pub version: i64,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    pub subscription_id: Option<String>,
     pub notes: Vec<NoteView>,
 }
 
@@ -68,6 +69,7 @@ async fn view(
         version: m.version,
         created_at: m.created_at,
         updated_at: m.updated_at,
+        subscription_id: m.subscription_id,
         notes,
     })
 }
@@ -100,6 +102,69 @@ async fn customer(
     Ok(org)
 }
 
+/// How the actor reaches a customer's requests.
+enum Reach {
+    /// The customer's own admins, or a partner with the customer's rights: every request.
+    All(organization::Model),
+    /// A partner designated as support contact of these live subscriptions of the customer
+    /// (R-ORD-5): the requests about them, and only those.
+    Supported(organization::Model, Vec<String>),
+}
+
+impl Reach {
+    fn org(&self) -> &organization::Model {
+        match self {
+            Reach::All(o) | Reach::Supported(o, _) => o,
+        }
+    }
+
+    /// Refuses (404) a request the actor may not see.
+    fn admits(&self, m: &service_request::Model) -> AppResult<()> {
+        match self {
+            Reach::All(_) => Ok(()),
+            Reach::Supported(_, subs)
+                if m.subscription_id.as_ref().is_some_and(|s| subs.contains(s)) =>
+            {
+                Ok(())
+            }
+            Reach::Supported(..) => Err(AppError::NotFound("service request")),
+        }
+    }
+}
+
+async fn reach(
+    c: &impl ConnectionTrait,
+    app: &App,
+    me: &CurrentUser,
+    customer_id: &str,
+) -> AppResult<Reach> {
+    match customer(c, app, me, customer_id).await {
+        Ok(org) => Ok(Reach::All(org)),
+        Err(e @ (AppError::NotFound(_) | AppError::Forbidden { .. }))
+            if me.actor.org_kind == OrgKind::Partner && me.may(Action::ViewSubscriptions) =>
+        {
+            let subs = repo::subscriptions::supported_by(c, customer_id, &me.org.id).await?;
+            if subs.is_empty() {
+                return Err(e);
+            }
+            let org = repo::orgs::get(c, customer_id)
+                .await?
+                .ok_or(AppError::NotFound("customer"))?;
+            Ok(Reach::Supported(org, subs))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A request of the customer the actor may see.
+async fn one(c: &impl ConnectionTrait, r: &Reach, id: &str) -> AppResult<service_request::Model> {
+    let m = repo::service_requests::get_in_customer(c, &r.org().id, id)
+        .await?
+        .ok_or(AppError::NotFound("service request"))?;
+    r.admits(&m)?;
+    Ok(m)
+}
+
 fn event<'a>(name: &'a str, id: &'a str, org: &'a str, me: &'a CurrentUser) -> Event<'a> {
     let e = Event::new(name, "service_request", id).in_org(org);
     if me.org.id == org {
@@ -118,8 +183,12 @@ pub async fn list(
 ) -> AppResult<Page<RequestView>> {
     let me = ctx.user()?;
     let c = app.db.reader();
-    let org = customer(c, app, me, customer_id).await?;
-    let page = repo::service_requests::list(c, &org.id, cursor, limit).await?;
+    let r = reach(c, app, me, customer_id).await?;
+    let about = match &r {
+        Reach::All(_) => None,
+        Reach::Supported(_, subs) => Some(subs.as_slice()),
+    };
+    let page = repo::service_requests::list(c, &r.org().id, about, cursor, limit).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for m in page.items {
         items.push(view(c, m, false).await?);
@@ -133,10 +202,8 @@ pub async fn list(
 pub async fn get(app: &App, ctx: &Ctx, customer_id: &str, id: &str) -> AppResult<RequestView> {
     let me = ctx.user()?;
     let c = app.db.reader();
-    let org = customer(c, app, me, customer_id).await?;
-    let m = repo::service_requests::get_in_customer(c, &org.id, id)
-        .await?
-        .ok_or(AppError::NotFound("service request"))?;
+    let r = reach(c, app, me, customer_id).await?;
+    let m = one(c, &r, id).await?;
     view(c, m, true).await
 }
 
@@ -147,13 +214,37 @@ pub async fn create(
     title: &str,
     description: &str,
     severity: &str,
+    subscription: Option<&str>,
 ) -> AppResult<RequestView> {
     let me = ctx.user()?;
     let title = check_text("title", title, 200)?;
     let description = check_text("description", description, 5000)?;
     let severity = Severity::parse(severity)?;
     let tx = app.db.begin().await?;
-    let org = customer(&tx, app, me, customer_id).await?;
+    let r = reach(&tx, app, me, customer_id).await?;
+    let org = r.org().clone();
+    let subscription = subscription.map(str::trim).filter(|s| !s.is_empty());
+    if let Some(sid) = subscription
+        && repo::subscriptions::get(&tx, sid)
+            .await?
+            .is_none_or(|s| s.customer_org_id != org.id)
+    {
+        return Err(AppError::validation(
+            "subscription_id",
+            "unknown_subscription",
+            "no subscription of this customer has this id",
+        ));
+    }
+    // A support contact opens requests about the subscriptions it supports only.
+    if let Reach::Supported(_, subs) = &r
+        && !subscription.is_some_and(|s| subs.iter().any(|x| x == s))
+    {
+        return Err(AppError::validation(
+            "subscription_id",
+            "subscription_required",
+            "as a support contact, name one of the subscriptions you support",
+        ));
+    }
     let now = app.now();
     let m = service_request::Model {
         id: Uuid::now_v7().to_string(),
@@ -167,14 +258,16 @@ pub async fn create(
         version: 1,
         created_at: now,
         updated_at: now,
+        subscription_id: subscription.map(str::to_string),
     };
     repo::service_requests::insert(&tx, m.clone()).await?;
     audit::record(
         &tx,
         ctx,
         now,
-        event("service_request.opened", &m.id, &org.id, me)
-            .details(json!({ "title": m.title, "severity": m.severity })),
+        event("service_request.opened", &m.id, &org.id, me).details(
+            json!({ "title": m.title, "severity": m.severity, "subscription": m.subscription_id }),
+        ),
     )
     .await?;
     let v = view(&tx, m, true).await?;
@@ -192,10 +285,9 @@ pub async fn add_note(
     let me = ctx.user()?;
     let body = check_text("body", body, 5000)?;
     let tx = app.db.begin().await?;
-    let org = customer(&tx, app, me, customer_id).await?;
-    let m = repo::service_requests::get_in_customer(&tx, &org.id, id)
-        .await?
-        .ok_or(AppError::NotFound("service request"))?;
+    let r = reach(&tx, app, me, customer_id).await?;
+    let org = r.org().clone();
+    let m = one(&tx, &r, id).await?;
     if m.status == Status::Closed.code() {
         return Err(AppError::Conflict {
             code: "service_request_closed",
@@ -244,10 +336,9 @@ pub async fn set_status(
     let me = ctx.user()?;
     let to = Status::parse(status)?;
     let tx = app.db.begin().await?;
-    let org = customer(&tx, app, me, customer_id).await?;
-    let m = repo::service_requests::get_in_customer(&tx, &org.id, id)
-        .await?
-        .ok_or(AppError::NotFound("service request"))?;
+    let r = reach(&tx, app, me, customer_id).await?;
+    let org = r.org().clone();
+    let m = one(&tx, &r, id).await?;
     if if_version.is_some_and(|v| v != m.version) {
         return Err(AppError::PreconditionFailed);
     }

@@ -633,6 +633,8 @@ pub mod service_request {
         pub version: i64,
         pub created_at: TimeDateTimeWithTimeZone,
         pub updated_at: TimeDateTimeWithTimeZone,
+        /// The subscription it is about, if any: its support contact sees it (R-ORD-5).
+        pub subscription_id: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2429,14 +2429,18 @@ pub mod service_requests {
             .await?)
     }
 
-    /// A customer's requests, newest first.
+    /// A customer's requests, newest first; with `about`, only those about these subscriptions.
     pub async fn list(
         c: &impl ConnectionTrait,
         customer: &str,
+        about: Option<&[String]>,
         cursor: Option<&str>,
         limit: u64,
     ) -> Result<Page<service_request::Model>, StoreError> {
         let mut sel = service_request::Entity::find().filter(C::CustomerOrgId.eq(customer));
+        if let Some(subs) = about {
+            sel = sel.filter(C::SubscriptionId.is_in(subs.to_vec()));
+        }
         if let Some(cur) = cursor {
             sel = sel.filter(C::Id.lt(cur));
         }

@@ -819,3 +819,7 @@ catalog-done-retired = The offer was retired.
 catalog-done-available = The offer is available again.
 error-invalid_number = Enter a whole number.
 error-duplicate_sku_in_file = This SKU appears earlier in the file.
+sr-about = About the subscription
+sr-about-none = No particular subscription
+error-unknown_subscription = Choose one of the customer's subscriptions.
+error-subscription_required = As the support contact, choose one of the subscriptions you support.

@@ -819,3 +819,7 @@ catalog-done-retired = オファーの販売を終了しました。
 catalog-done-available = オファーの販売を再開しました。
 error-invalid_number = 整数を入力してください。
 error-duplicate_sku_in_file = この SKU はファイルの前の行にも出てきます。
+sr-about = 対象のサブスクリプション
+sr-about-none = 特定のサブスクリプションなし
+error-unknown_subscription = 顧客のサブスクリプションを選んでください。
+error-subscription_required = サポート連絡先として、担当するサブスクリプションを選んでください。

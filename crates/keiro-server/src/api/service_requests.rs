@@ -1,5 +1,6 @@
 //! Service requests (R-CUS-1) under `/v1/customers/{id}/servicerequests`: the customer's own
-//! admins use their organization's id; partner users use a customer's id and act with its rights.
+//! admins use their organization's id; partner users use a customer's id and act with its rights,
+//! or as the designated support contact of the subscriptions a request is about (R-ORD-5).
 
 use crate::api::ApiQuery;
 use crate::api::relationships::PageParams;
@@ -27,6 +28,7 @@ fn body(v: RequestView) -> ServiceRequest {
         status: v.status,
         created_at: v.created_at,
         updated_at: v.updated_at,
+        subscription_id: v.subscription_id,
         notes: v
             .notes
             .into_iter()
@@ -81,6 +83,7 @@ pub async fn create(
         &b.title,
         &b.description,
         &b.severity,
+        b.subscription_id.as_deref(),
     )
     .await?;
     Ok(with_etag(v, StatusCode::CREATED))

@@ -36,6 +36,8 @@ pub struct ListPage {
     pub base: String,
     pub rows: Vec<Row>,
     pub severities: Vec<Choice>,
+    /// The customer's subscriptions the user sees, for "about" (id, offer name).
+    pub subscriptions: Vec<(String, String)>,
 }
 
 fn row(p: &Portal, v: RequestView) -> Row {
@@ -64,9 +66,25 @@ async fn list_page(
     let page = keiro_app::service_requests::list(&s.app, &p.ctx(), id, None, 100)
         .await
         .map_err(|e| p.app_error(e))?;
+    let subscriptions = keiro_app::subscriptions::list(&s.app, &p.ctx(), Some(id), None, None, 200)
+        .await
+        .map(|pg| {
+            pg.items
+                .into_iter()
+                .filter(|v| !matches!(v.state.as_str(), "cancelled" | "expired"))
+                .map(|v| {
+                    (
+                        v.id.clone(),
+                        format!("{} × {}", v.offer_name(p.lang), v.quantity),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let mut b = p.base("sr-title");
     b.error = error;
     let page = ListPage {
+        subscriptions,
         base: format!("/customers/{id}/servicerequests"),
         rows: page.items.into_iter().map(|v| row(p, v)).collect(),
         severities: Severity::ALL
@@ -92,6 +110,8 @@ pub struct NewForm {
     title: String,
     description: String,
     severity: String,
+    #[serde(default)]
+    subscription: String,
 }
 
 pub async fn create(
@@ -110,6 +130,7 @@ pub async fn create(
         &f.title,
         &f.description,
         &f.severity,
+        Some(f.subscription.as_str()),
     )
     .await
     {

@@ -18,6 +18,7 @@ both_backends!(
     r_ord_6_terms_renew_or_expire_and_trials_convert_on_the_clock,
     r_ord_6_who_sees_what,
     r_ord_2_new_customer_for_a_reseller_in_one_transaction,
+    r_ord_5_support_contact_works_on_its_subscriptions_service_requests,
 );
 
 async fn send(
@@ -1529,4 +1530,107 @@ async fn r_ord_7_one_key_two_nodes_one_subscription() {
         assert_eq!(a["subscriptions"][0]["id"], b["subscriptions"][0]["id"]);
         assert_eq!(app.count("subscriptions").await, round + 1);
     }
+}
+
+async fn r_ord_5_support_contact_works_on_its_subscriptions_service_requests(app: TestApp) {
+    let w = world(&app).await;
+    let cu = &w.customer.org_id;
+    let s = buy(&app, &w.pt, cu, json!({"offer_id": w.base, "quantity": 2})).await;
+    let id = s["id"].as_str().unwrap();
+    // A reseller partnered with the provider, with no relationship or rights in the customer.
+    let support = app
+        .partner(
+            "Support GK",
+            &[ProgramRole::IndirectReseller],
+            &[Role::HelpdeskAgent],
+        )
+        .await;
+    app.set_partner_id(&support.org_id, "4000001").await;
+    app.partner_up(&w.provider.org_id, &support.org_id).await;
+    let st = app.token_for(&support.email).await;
+    let srs = format!("/v1/customers/{cu}/servicerequests");
+    let open = |tok: &str, sub: Option<&str>, title: &str| {
+        let body = json!({"title": title, "description": "Mail is down", "severity": "high", "subscription_id": sub});
+        let (app, tok, srs) = (&app, tok.to_string(), srs.clone());
+        async move { post(app, &tok, &srs, body).await }
+    };
+    // The customer opens one request about the subscription and one about nothing in particular.
+    let about = json_of(open(&w.ct, Some(id), "About the subscription").await, 201).await;
+    assert_eq!(about["subscription_id"], id);
+    let other = json_of(open(&w.ct, None, "Something else").await, 201).await;
+    assert_eq!(
+        code(open(&w.ct, Some("00000000-0000-7000-8000-000000000000"), "x").await).await,
+        (422, "unknown_subscription".into())
+    );
+    // Not yet the support contact: the customer's requests do not exist for it.
+    assert_eq!(app.get(&srs, &st).await.status(), 404);
+    json_of(
+        put(
+            &app,
+            &w.pt,
+            &format!("/v1/subscriptions/{id}/supportcontact"),
+            json!({"partner_id": "4000001"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    // Now it sees exactly the request about its subscription, adds a note and changes its status.
+    let list = json_of(app.get(&srs, &st).await, 200).await;
+    let titles: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["About the subscription"]);
+    let rid = about["id"].as_str().unwrap();
+    json_of(
+        post(
+            &app,
+            &st,
+            &format!("{srs}/{rid}/notes"),
+            json!({"body": "Looking at it."}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let res = put(
+        &app,
+        &st,
+        &format!("{srs}/{rid}/status"),
+        json!({"status": "in_progress"}),
+    )
+    .await;
+    assert_eq!(json_of(res, 200).await["status"], "in_progress");
+    assert_eq!(
+        app.get(&format!("{srs}/{}", other["id"].as_str().unwrap()), &st)
+            .await
+            .status(),
+        404
+    );
+    // It opens requests only about the subscriptions it supports.
+    assert_eq!(
+        code(open(&st, None, "Anything").await).await,
+        (422, "subscription_required".into())
+    );
+    json_of(open(&st, Some(id), "Follow-up").await, 201).await;
+    // The customer sees the support contact's note; the audit names on whose behalf.
+    let seen = json_of(app.get(&format!("{srs}/{rid}"), &w.ct).await, 200).await;
+    assert_eq!(seen["notes"][0]["author_org_id"], support.org_id.as_str());
+    // Once it is no longer the support contact, the requests are gone for it.
+    json_of(
+        put(
+            &app,
+            &w.pt,
+            &format!("/v1/subscriptions/{id}/supportcontact"),
+            json!({"partner_id": null}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(app.get(&srs, &st).await.status(), 404);
+    assert_eq!(app.get(&format!("{srs}/{rid}"), &st).await.status(), 404);
 }

@@ -1,5 +1,6 @@
 //! The catalog and commerce (R-ORD-1…7): products, offers and the countries where each is sold,
-//! orders, subscriptions and each subscription's history.
+//! orders, subscriptions and each subscription's history; service requests may name a
+//! subscription.
 
 use sea_orm_migration::prelude::*;
 
@@ -153,10 +154,39 @@ impl MigrationTrait for Migration {
             "subscription_history",
             &["subscription_id", "id"],
         ))
+        .await?;
+        // A service request may be about one subscription: its designated support contact
+        // then sees it (R-ORD-5).
+        m.alter_table(
+            Table::alter()
+                .table("service_requests")
+                .add_column(ColumnDef::new("subscription_id").string_len(36).null())
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(
+            "ix_service_requests_subscription",
+            "service_requests",
+            &["subscription_id", "id"],
+        ))
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(
+            Index::drop()
+                .name("ix_service_requests_subscription")
+                .table("service_requests")
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table("service_requests")
+                .drop_column("subscription_id")
+                .to_owned(),
+        )
+        .await?;
         for t in [
             "subscription_history",
             "subscriptions",

@@ -42,6 +42,22 @@ pub async fn live_offers_of(
     Ok(rows.into_iter().map(|r| r.offer_id).collect())
 }
 
+/// Ids of the customer's live subscriptions whose designated support contact is `partner`
+/// (R-ORD-5).
+pub async fn supported_by(
+    c: &impl ConnectionTrait,
+    customer: &str,
+    partner: &str,
+) -> Result<Vec<String>, StoreError> {
+    let rows = subscription::Entity::find()
+        .filter(C::CustomerOrgId.eq(customer))
+        .filter(C::SupportContactOrgId.eq(partner))
+        .filter(C::State.is_in(["active", "suspended"]))
+        .all(c)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
 /// Whose subscriptions a list shows.
 #[derive(Debug, Clone)]
 pub enum Visible<'a> {
