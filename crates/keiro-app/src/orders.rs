@@ -74,18 +74,25 @@ async fn check_lines(
             format!("an order has 1 to {MAX_LINES} lines"),
         ));
     }
-    let mut held = repo::subscriptions::live_offers_of(c, &customer.id).await?;
+    let ids: Vec<String> = lines.iter().map(|l| l.offer_id.clone()).collect();
+    let offers = repo::catalog::offers::by_ids(c, ids.clone()).await?;
+    let mut countries = repo::catalog::offers::countries(c, ids).await?;
+    // An add-on's prerequisite is held, or ordered in the same order.
+    let prerequisites: Vec<String> = offers
+        .iter()
+        .filter_map(|o| o.prerequisite_offer_id.clone())
+        .collect();
+    let mut held = repo::subscriptions::held_offers(c, &customer.id, prerequisites).await?;
     held.extend(lines.iter().map(|l| l.offer_id.clone()));
     let held: Vec<&str> = held.iter().map(String::as_str).collect();
     let mut out = Vec::with_capacity(lines.len());
     for (n, l) in lines.iter().enumerate() {
-        let o = repo::catalog::offers::get(c, &l.offer_id)
-            .await?
+        let o = offers
+            .iter()
+            .find(|o| o.id == l.offer_id)
+            .cloned()
             .ok_or_else(|| line_error(n, "unknown_offer", "no offer has this id"))?;
-        let countries = repo::catalog::offers::countries(c, vec![o.id.clone()])
-            .await?
-            .remove(&o.id)
-            .unwrap_or_default();
+        let countries = countries.remove(&o.id).unwrap_or_default();
         let facts = OfferFacts {
             id: o.id.clone(),
             available: o.state == crate::catalog::AVAILABLE,
@@ -241,6 +248,20 @@ pub async fn place(
     if let Some(o) = idempotency::replayed(app.db.reader(), key.as_ref()).await? {
         return Ok(o);
     }
+    // The lines are checked on a reader, so the write transaction (SQLite's single writer)
+    // holds only the writes; the relationship is checked again inside it (R-REL-1).
+    let c = app.db.reader();
+    if repo::relationships::active_between(c, &me.org.id, customer_id)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::NotFound("customer"));
+    }
+    let customer = repo::orgs::get(c, customer_id)
+        .await?
+        .filter(|o| o.kind == OrgKind::Customer.code())
+        .ok_or(AppError::NotFound("customer"))?;
+    let checked = check_lines(c, me, &customer, &lines, None).await?;
     let result = async {
         let tx = app.db.begin().await?;
         if repo::relationships::active_between(&tx, &me.org.id, customer_id)
@@ -249,11 +270,6 @@ pub async fn place(
         {
             return Err(AppError::NotFound("customer"));
         }
-        let customer = repo::orgs::get(&tx, customer_id)
-            .await?
-            .filter(|o| o.kind == OrgKind::Customer.code())
-            .ok_or(AppError::NotFound("customer"))?;
-        let checked = check_lines(&tx, me, &customer, &lines, None).await?;
         let v = write_order(&tx, app, ctx, me, &customer.id, checked).await?;
         if let Some(k) = &key {
             idempotency::store(
@@ -329,6 +345,16 @@ pub async fn check_new_customer(
     n: &NewCustomerOrder,
     with_lines: bool,
 ) -> AppResult<organization::Model> {
+    Ok(check_new(app, ctx, n, with_lines).await?.0)
+}
+
+/// [`check_new_customer`], with the checked lines.
+async fn check_new(
+    app: &App,
+    ctx: &Ctx,
+    n: &NewCustomerOrder,
+    with_lines: bool,
+) -> AppResult<(organization::Model, Vec<Checked>)> {
     let me = ctx.user()?;
     me.require(Action::PlaceOrders, "orders")?;
     let c = app.db.reader();
@@ -359,7 +385,7 @@ pub async fn check_new_customer(
             message: "a user with this email already exists".into(),
         });
     }
-    if with_lines {
+    let checked = if with_lines {
         // The customer does not exist yet: its lines are checked against its country, with no
         // subscriptions held.
         let draft = organization::Model {
@@ -367,9 +393,11 @@ pub async fn check_new_customer(
             country: p.country.clone(),
             ..reseller.clone()
         };
-        check_lines(c, me, &draft, &n.lines, Some(&reseller.id)).await?;
-    }
-    Ok(reseller)
+        check_lines(c, me, &draft, &n.lines, Some(&reseller.id)).await?
+    } else {
+        Vec::new()
+    };
+    Ok((reseller, checked))
 }
 
 /// Submits the new-customer wizard (R-ORD-2): in one transaction, the customer organization,
@@ -393,7 +421,8 @@ pub async fn create_customer(
     if let Some(o) = idempotency::replayed(app.db.reader(), key.as_ref()).await? {
         return Ok(o);
     }
-    check_new_customer(app, ctx, &n, true).await?;
+    // Checked on a reader: the write transaction holds only the writes.
+    let (_, checked) = check_new(app, ctx, &n, true).await?;
     let result = async {
         let tx = app.db.begin().await?;
         let now = app.now();
@@ -484,7 +513,6 @@ pub async fn create_customer(
                 .details(json!({ "owner": org.id, "grantee": n.reseller_org_id, "via": "new_customer_for_reseller" })),
         )
         .await?;
-        let checked = check_lines(&tx, me, &org, &n.lines, Some(&n.reseller_org_id)).await?;
         let order = write_order(&tx, app, ctx, me, &org.id, checked).await?;
         let v = NewCustomerCreated {
             customer_org_id: org.id.clone(),

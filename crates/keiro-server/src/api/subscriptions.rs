@@ -78,7 +78,7 @@ fn lines(ls: Vec<OrderLine>) -> Vec<Line> {
         .collect()
 }
 
-/// 201 for a first answer, 200 with `Idempotency-Replayed: true` for a replay.
+/// 201 for a first answer, 200 with `Idempotent-Replayed: true` for a replay.
 fn created<T: serde::Serialize>(replayed: bool, body: T) -> Response {
     let mut r = (
         if replayed {
@@ -91,7 +91,7 @@ fn created<T: serde::Serialize>(replayed: bool, body: T) -> Response {
         .into_response();
     if replayed {
         r.headers_mut()
-            .insert("idempotency-replayed", HeaderValue::from_static("true"));
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     r
 }
@@ -263,7 +263,7 @@ fn with_etag(o: Outcome<SubscriptionView>) -> Response {
     r.headers_mut().insert(header::ETAG, tag);
     if o.replayed {
         r.headers_mut()
-            .insert("idempotency-replayed", HeaderValue::from_static("true"));
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     r
 }

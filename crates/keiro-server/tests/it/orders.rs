@@ -687,7 +687,7 @@ async fn r_ord_7_a_retried_order_buys_once(app: TestApp) {
     let first = first.json::<Value>().await.unwrap();
     let again = go("order-1", body.clone()).await;
     assert_eq!(again.status(), 200);
-    assert_eq!(again.headers()["idempotency-replayed"], "true");
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
     assert_eq!(again.json::<Value>().await.unwrap(), first);
     assert_eq!(app.count("subscriptions").await, 1);
     // The same key with another body is refused; another key buys again.

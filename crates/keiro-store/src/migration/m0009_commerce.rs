@@ -124,6 +124,10 @@ impl MigrationTrait for Migration {
         .await?;
         for (name, cols) in [
             ("ix_subscriptions_customer", &["customer_org_id", "id"][..]),
+            (
+                "ix_subscriptions_customer_offer",
+                &["customer_org_id", "offer_id", "state"][..],
+            ),
             ("ix_subscriptions_seller", &["seller_org_id", "id"][..]),
             ("ix_subscriptions_reseller", &["reseller_org_id", "id"][..]),
             ("ix_subscriptions_due", &["state", "term_ends_at"][..]),

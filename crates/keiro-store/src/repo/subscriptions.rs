@@ -28,18 +28,27 @@ pub async fn get(
         .await?)
 }
 
-/// Offer ids of the customer's live (active or suspended) subscriptions: the prerequisites an
-/// add-on may rely on.
-pub async fn live_offers_of(
+/// Which of `offers` the customer holds a live (active or suspended) subscription to: the
+/// prerequisites an add-on may rely on. One indexed query, whatever the customer holds.
+pub async fn held_offers(
     c: &impl ConnectionTrait,
     customer: &str,
+    offers: Vec<String>,
 ) -> Result<Vec<String>, StoreError> {
-    let rows = subscription::Entity::find()
+    if offers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<String> = subscription::Entity::find()
+        .select_only()
+        .column(C::OfferId)
+        .distinct()
         .filter(C::CustomerOrgId.eq(customer))
+        .filter(C::OfferId.is_in(offers))
         .filter(C::State.is_in(["active", "suspended"]))
+        .into_tuple()
         .all(c)
         .await?;
-    Ok(rows.into_iter().map(|r| r.offer_id).collect())
+    Ok(rows)
 }
 
 /// Ids of the customer's live subscriptions whose designated support contact is `partner`
