@@ -484,7 +484,6 @@ pub async fn list_offers(app: &App, ctx: &Ctx, f: OfferFilter<'_>) -> AppResult<
             "state is available or retired",
         ));
     }
-    let customer_country;
     let mut country = match f.country {
         Some(k) => Some(catalog::country(k).map_err(|mut e| {
             e.field = "country";
@@ -499,11 +498,12 @@ pub async fn list_offers(app: &App, ctx: &Ctx, f: OfferFilter<'_>) -> AppResult<
         {
             return Err(AppError::NotFound("customer"));
         }
-        customer_country = repo::orgs::get(c, cu)
-            .await?
-            .ok_or(AppError::NotFound("customer"))?
-            .country;
-        country = Some(customer_country);
+        country = Some(
+            repo::orgs::get(c, cu)
+                .await?
+                .ok_or(AppError::NotFound("customer"))?
+                .country,
+        );
     }
     let state = if operator { f.state } else { Some(AVAILABLE) };
     let page = offers::list(

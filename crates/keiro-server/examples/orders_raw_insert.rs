@@ -18,7 +18,12 @@ fn id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-async fn one(db: &Db, customer: &str, seller: &str, offer: &str) -> Result<(), keiro_store::StoreError> {
+async fn one(
+    db: &Db,
+    customer: &str,
+    seller: &str,
+    offer: &str,
+) -> Result<(), keiro_store::StoreError> {
     let now = time::OffsetDateTime::now_utc();
     let tx = db.begin().await?;
     let order_id = id();
@@ -134,13 +139,18 @@ async fn one(db: &Db, customer: &str, seller: &str, offer: &str) -> Result<(), k
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [url, customer, seller, offer] = [0, 1, 2, 3].map(|i| args.get(i).cloned().expect(
-        "usage: orders_raw_insert DATABASE_URL CUSTOMER SELLER OFFER [SECONDS]",
-    ));
+    let [url, customer, seller, offer] = [0, 1, 2, 3].map(|i| {
+        args.get(i)
+            .cloned()
+            .expect("usage: orders_raw_insert DATABASE_URL CUSTOMER SELLER OFFER [SECONDS]")
+    });
     let secs: u64 = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(10);
-    let db = Db::connect(&DbOptions { pool_size: 32, ..DbOptions::new(&url) })
-        .await
-        .expect("connect");
+    let db = Db::connect(&DbOptions {
+        pool_size: 32,
+        ..DbOptions::new(&url)
+    })
+    .await
+    .expect("connect");
     let done = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let deadline = started + Duration::from_secs(secs);

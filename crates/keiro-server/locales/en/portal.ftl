@@ -823,3 +823,6 @@ sr-about = About the subscription
 sr-about-none = No particular subscription
 error-unknown_subscription = Choose one of the customer's subscriptions.
 error-subscription_required = As the support contact, choose one of the subscriptions you support.
+catalog-products = Products
+catalog-edit-product = Edit names and descriptions
+catalog-done-product_saved = The product was saved.

@@ -823,3 +823,6 @@ sr-about = 対象のサブスクリプション
 sr-about-none = 特定のサブスクリプションなし
 error-unknown_subscription = 顧客のサブスクリプションを選んでください。
 error-subscription_required = サポート連絡先として、担当するサブスクリプションを選んでください。
+catalog-products = 製品
+catalog-edit-product = 名前と説明を編集
+catalog-done-product_saved = 製品を保存しました。

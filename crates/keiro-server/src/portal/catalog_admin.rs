@@ -294,6 +294,55 @@ pub async fn create_product(
 }
 
 #[derive(Deserialize)]
+pub struct ProductEditForm {
+    csrf: String,
+    version: i64,
+    code: String,
+    name_en: String,
+    name_ja: String,
+    #[serde(default)]
+    description_en: String,
+    #[serde(default)]
+    description_ja: String,
+}
+
+/// Replaces a product's names and descriptions (the form's version is the If-Match).
+pub async fn save_product(
+    State(s): State<AppState>,
+    p: Portal,
+    Path(id): Path<String>,
+    f: Result<Form<ProductEditForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    require(&p)?;
+    p.check_csrf(&f.csrf)?;
+    let spec = ProductSpec {
+        code: f.code,
+        name_en: f.name_en,
+        name_ja: f.name_ja,
+        description_en: f.description_en,
+        description_ja: f.description_ja,
+    };
+    match keiro_app::catalog::update_product(&s.app, &p.ctx(), &id, spec, Some(f.version)).await {
+        Ok(_) => Ok(Redirect::to("/operator/catalog?done=product_saved").into_response()),
+        Err(e) if refusal(&e) => {
+            let status = crate::problem::status_of(&e);
+            page(
+                &s,
+                &p,
+                &no_query(),
+                OfferFields::default(),
+                None,
+                status,
+                Some(p.message_for(&e)),
+            )
+            .await
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
+}
+
+#[derive(Deserialize)]
 pub struct OfferForm {
     csrf: String,
     #[serde(default)]

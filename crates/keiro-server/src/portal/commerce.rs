@@ -268,7 +268,6 @@ async fn customer_subscriptions_page(
     quantity: &str,
 ) -> PageResult {
     let ctx = p.ctx();
-    let me = p.user()?;
     let customer = keiro_app::relationships::customer(&s.app, &ctx, id)
         .await
         .map_err(|e| p.app_error(e))?;
@@ -290,7 +289,6 @@ async fn customer_subscriptions_page(
     } else {
         None
     };
-    let _ = me;
     let mut b = p.base("subs-title");
     b.title = t_args(p.lang, "subs-of-customer", &[("name", customer.legal_name)]);
     b.error = error;
@@ -480,24 +478,11 @@ async fn subscription_page(
             })
             .collect(),
         history: history
-            .into_iter()
-            .map(|h: HistoryEntry| HistoryRow {
-                when: h.occurred_at.date().to_string()
-                    + " "
-                    + &format!("{:02}:{:02}", h.occurred_at.hour(), h.occurred_at.minute()),
+            .iter()
+            .map(|h| HistoryRow {
+                when: keiro_app::auth::fmt_time(h.occurred_at),
                 change: t(p.lang, &format!("sub-change-{}", h.change)),
-                by: if h.actor_user_id.is_none() {
-                    t(p.lang, "sub-by-system")
-                } else if h.actor_org_id.as_deref() == Some(v.customer.org_id.as_str()) {
-                    v.customer.legal_name.clone()
-                } else if h.actor_org_id.as_deref() == Some(v.seller.org_id.as_str()) {
-                    v.seller.legal_name.clone()
-                } else {
-                    v.reseller
-                        .as_ref()
-                        .map(|r| r.legal_name.clone())
-                        .unwrap_or_default()
-                },
+                by: actor_name(p, &v, h),
             })
             .collect(),
         idem: idem(),
@@ -519,6 +504,29 @@ async fn subscription_page(
         b,
     };
     Ok((status, render(&page)).into_response())
+}
+
+/// Who made a history entry: the scheduler, or the party (customer, seller, reseller, support
+/// contact) whose organization it was.
+fn actor_name(p: &Portal, v: &SubscriptionView, h: &HistoryEntry) -> String {
+    let Some(org) = h
+        .actor_org_id
+        .as_deref()
+        .filter(|_| h.actor_user_id.is_some())
+    else {
+        return t(p.lang, "sub-by-system");
+    };
+    [
+        Some(&v.customer),
+        Some(&v.seller),
+        v.reseller.as_ref(),
+        v.support_contact.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|party| party.org_id == org)
+    .map(|party| party.legal_name.clone())
+    .unwrap_or_default()
 }
 
 #[derive(Deserialize)]

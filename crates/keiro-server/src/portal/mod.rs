@@ -164,6 +164,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/operator/registry/{id}/claimsecret", post(registry::new_secret))
         .route("/operator/catalog", get(catalog_admin::list))
         .route("/operator/catalog/products", post(catalog_admin::create_product))
+        .route("/operator/catalog/products/{id}", post(catalog_admin::save_product))
         .route("/operator/catalog/offers", post(catalog_admin::create_offer))
         .route(
             "/operator/catalog/offers/{id}",

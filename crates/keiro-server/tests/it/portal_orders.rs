@@ -50,6 +50,47 @@ async fn r_ord_1_portal_operator_keeps_the_catalog(app: TestApp) {
         )
         .await;
     assert_eq!(location(&r), "/operator/catalog?done=product");
+    // Its names and descriptions are edited with the page's version as the If-Match.
+    let teams =
+        crate::helpers::json_of(app.get("/v1/products?q=teams", &w.op).await, 200).await["items"]
+            [0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let edit_product = |version: &'static str| {
+        let (csrf, teams) = (csrf.clone(), teams.clone());
+        let c = &c;
+        async move {
+            let mut c2 = PortalClient {
+                app: c.app,
+                cookie: c.cookie.clone(),
+                lang: c.lang,
+            };
+            c2.post(
+                &format!("/operator/catalog/products/{teams}"),
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("version", version),
+                    ("code", "TEAMS"),
+                    ("name_en", "Teams"),
+                    ("name_ja", "チームズ"),
+                    ("description_ja", "会議とチャット"),
+                ],
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        location(&edit_product("1").await),
+        "/operator/catalog?done=product_saved"
+    );
+    assert_eq!(
+        edit_product("1").await.status(),
+        412,
+        "a stale form is refused"
+    );
+    let html = c.get("/operator/catalog").await.text().await.unwrap();
+    assert!(html.contains("会議とチャット"));
     let form = |sku: &'static str, max: &'static str| {
         vec![
             ("product_id", w.product.clone()),
