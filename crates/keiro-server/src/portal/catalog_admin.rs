@@ -3,7 +3,7 @@
 //! import with a progress page.
 
 use super::commerce::{OfferRow, offer_row};
-use super::registry::import_page;
+use super::registry::{csv_upload, import_page};
 use super::{Base, Portal, render, t};
 use crate::imports::Report;
 use crate::state::AppState;
@@ -485,27 +485,9 @@ pub async fn set_state(
 }
 
 /// Starts a CSV import in the background and shows its progress page.
-pub async fn import(State(s): State<AppState>, p: Portal, mut mp: Multipart) -> PageResult {
+pub async fn import(State(s): State<AppState>, p: Portal, mp: Multipart) -> PageResult {
     require(&p)?;
-    let (mut csrf, mut csv) = (String::new(), None);
-    let bad = |p: &Portal| {
-        p.error_page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &t(p.lang, "error-invalid_csv"),
-        )
-    };
-    while let Some(field) = mp.next_field().await.map_err(|_| bad(&p))? {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.map_err(|_| bad(&p))?,
-            Some("file") => {
-                let bytes = field.bytes().await.map_err(|_| bad(&p))?;
-                csv = Some(String::from_utf8(bytes.to_vec()).map_err(|_| bad(&p))?);
-            }
-            _ => {}
-        }
-    }
-    p.check_csrf(&csrf)?;
-    let csv = csv.ok_or_else(|| bad(&p))?;
+    let csv = csv_upload(&p, mp).await?;
     let me = p.user()?;
     let (id, job) = s.imports.start(&me.user.id);
     let (app, ctx) = (s.app.clone(), p.ctx());

@@ -265,9 +265,9 @@ pub async fn new_secret(
     record_page(&s, &p, &id, None, Some(secret), None).await
 }
 
-/// Starts an import in the background and sends the browser to its progress page.
-pub async fn import(State(s): State<AppState>, p: Portal, mut mp: Multipart) -> PageResult {
-    require(&p)?;
+/// Reads an uploaded CSV import (`csrf` and `file` fields, UTF-8), checking the form token;
+/// a readable error page otherwise. Shared by the registry and the catalog imports.
+pub async fn csv_upload(p: &Portal, mut mp: Multipart) -> Result<String, Response> {
     let (mut csrf, mut csv) = (String::new(), None);
     let bad = |p: &Portal| {
         p.error_page(
@@ -275,18 +275,24 @@ pub async fn import(State(s): State<AppState>, p: Portal, mut mp: Multipart) -> 
             &t(p.lang, "error-invalid_csv"),
         )
     };
-    while let Some(field) = mp.next_field().await.map_err(|_| bad(&p))? {
+    while let Some(field) = mp.next_field().await.map_err(|_| bad(p))? {
         match field.name() {
-            Some("csrf") => csrf = field.text().await.map_err(|_| bad(&p))?,
+            Some("csrf") => csrf = field.text().await.map_err(|_| bad(p))?,
             Some("file") => {
-                let bytes = field.bytes().await.map_err(|_| bad(&p))?;
-                csv = Some(String::from_utf8(bytes.to_vec()).map_err(|_| bad(&p))?);
+                let bytes = field.bytes().await.map_err(|_| bad(p))?;
+                csv = Some(String::from_utf8(bytes.to_vec()).map_err(|_| bad(p))?);
             }
             _ => {}
         }
     }
     p.check_csrf(&csrf)?;
-    let csv = csv.ok_or_else(|| bad(&p))?;
+    csv.ok_or_else(|| bad(p))
+}
+
+/// Starts an import in the background and sends the browser to its progress page.
+pub async fn import(State(s): State<AppState>, p: Portal, mp: Multipart) -> PageResult {
+    require(&p)?;
+    let csv = csv_upload(&p, mp).await?;
     let me = p.user()?;
     let (id, job) = s.imports.start(&me.user.id);
     let (app, ctx) = (s.app.clone(), p.ctx());
