@@ -69,25 +69,26 @@ pub struct OfferView {
 }
 
 impl OfferView {
-    /// What an order line is checked against.
-    pub fn facts(&self) -> OfferFacts {
-        OfferFacts {
-            id: self.id.clone(),
-            available: self.state == AVAILABLE,
-            min_quantity: self.min_quantity,
-            max_quantity: self.max_quantity,
-            trial_days: self.trial_days,
-            prerequisite_offer_id: self.prerequisite_offer_id.clone(),
-            countries: self.countries.clone(),
-        }
-    }
-
     /// The offer's name in a portal language.
     pub fn name(&self, lang: keiro_domain::Language) -> &str {
         match lang {
             keiro_domain::Language::Ja => &self.name_ja,
             keiro_domain::Language::En => &self.name_en,
         }
+    }
+}
+
+/// What an order line or a quantity change is checked against: the stored offer and the
+/// countries where it is sold. The one place that says what "available" means.
+pub fn facts(o: &offer::Model, countries: Vec<String>) -> OfferFacts {
+    OfferFacts {
+        id: o.id.clone(),
+        available: o.state == AVAILABLE,
+        min_quantity: o.min_quantity,
+        max_quantity: o.max_quantity,
+        trial_days: o.trial_days,
+        prerequisite_offer_id: o.prerequisite_offer_id.clone(),
+        countries,
     }
 }
 

@@ -9,7 +9,7 @@ use crate::idempotency::{self, Key, Outcome};
 use crate::rights::DAP;
 use crate::subscriptions::{self, SubscriptionView, first_term, partnered_reseller};
 use crate::{App, AppError, AppResult, Ctx, CurrentUser, outbox};
-use keiro_domain::catalog::{self as cat, OfferFacts};
+use keiro_domain::catalog as cat;
 use keiro_domain::{Action, CompanyProfile, DelegatedAccess, OrgKind, Role};
 use keiro_store::entities::{
     customer_relationship, delegated_right, offer, order, organization, subscription,
@@ -93,15 +93,7 @@ async fn check_lines(
             .cloned()
             .ok_or_else(|| line_error(n, "unknown_offer", "no offer has this id"))?;
         let countries = countries.remove(&o.id).unwrap_or_default();
-        let facts = OfferFacts {
-            id: o.id.clone(),
-            available: o.state == crate::catalog::AVAILABLE,
-            min_quantity: o.min_quantity,
-            max_quantity: o.max_quantity,
-            trial_days: o.trial_days,
-            prerequisite_offer_id: o.prerequisite_offer_id.clone(),
-            countries,
-        };
+        let facts = crate::catalog::facts(&o, countries);
         cat::check_line(&facts, l.quantity, l.trial, &customer.country, &held)
             .map_err(|r| line_error(n, r.code(), r.message()))?;
         let reseller = match (

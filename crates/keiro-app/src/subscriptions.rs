@@ -14,7 +14,7 @@
 use crate::audit::{self, Event};
 use crate::idempotency::{self, Key, Outcome};
 use crate::{App, AppError, AppResult, Ctx, CurrentUser, outbox};
-use keiro_domain::catalog::{self as cat, OfferFacts};
+use keiro_domain::catalog as cat;
 use keiro_domain::subscription::{self as sub, Change, Scheduled, State, SuspensionReason};
 use keiro_domain::{Action, OrgKind, ProgramRole};
 use keiro_store::entities::{offer, organization, subscription, subscription_event};
@@ -162,7 +162,8 @@ pub async fn view(c: &impl ConnectionTrait, m: subscription::Model) -> AppResult
         .ok_or(AppError::Internal("subscription view".into()))
 }
 
-/// Does the partner organization take part in this subscription?
+/// Does the partner organization take part in this subscription? The same rule as
+/// `repo::subscriptions::involves`, which lists by it in SQL: change both together.
 fn involves(org: &str, s: &subscription::Model) -> bool {
     s.seller_org_id == org
         || s.reseller_org_id.as_deref() == Some(org)
@@ -264,6 +265,21 @@ pub async fn get(app: &App, ctx: &Ctx, id: &str) -> AppResult<SubscriptionView> 
         .filter(|s| visible(me, s))
         .ok_or(AppError::NotFound("subscription"))?;
     view(c, s).await
+}
+
+/// Why `me` may not change this subscription, if they may not (for greying the page's forms
+/// with the reason): the same check every change makes.
+pub async fn why_not_change(app: &App, ctx: &Ctx, id: &str) -> AppResult<Option<AppError>> {
+    let me = ctx.user()?;
+    let c = app.db.reader();
+    let s = store::get(c, id)
+        .await?
+        .ok_or(AppError::NotFound("subscription"))?;
+    match require_manager(c, me, &s).await {
+        Ok(()) => Ok(None),
+        Err(e @ (AppError::Forbidden { .. } | AppError::NotFound(_))) => Ok(Some(e)),
+        Err(e) => Err(e),
+    }
 }
 
 /// One entry of a subscription's history.
@@ -457,15 +473,7 @@ pub async fn change(
                     .await?
                     .ok_or(AppError::NotFound("offer"))?;
                 cat::check_quantity(
-                    &OfferFacts {
-                        id: o.id.clone(),
-                        available: true,
-                        min_quantity: o.min_quantity,
-                        max_quantity: o.max_quantity,
-                        trial_days: o.trial_days,
-                        prerequisite_offer_id: None,
-                        countries: vec![],
-                    },
+                    &crate::catalog::facts(&o, Vec::new()),
                     *quantity,
                 )
                 .map_err(|r| AppError::validation("quantity", r.code(), r.message()))?;

@@ -444,12 +444,10 @@ async fn subscription_page(
         .await
         .map_err(|e| p.app_error(e))?;
     let is_seller = v.seller.org_id == me.org.id;
-    let mine = is_seller || v.reseller.as_ref().is_some_and(|r| r.org_id == me.org.id);
-    let manage_reason = match p.reason(Action::ManageSubscriptions) {
-        Some(r) => Some(r),
-        None if !mine => Some(t(p.lang, "error-support_contact_only")),
-        None => None,
-    };
+    let manage_reason = keiro_app::subscriptions::why_not_change(&s.app, &ctx, id)
+        .await
+        .map_err(|e| p.app_error(e))?
+        .map(|e| p.message_for(&e));
     let resellers = if is_seller {
         partnered_resellers(s, p).await
     } else {

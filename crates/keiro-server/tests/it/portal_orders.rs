@@ -365,6 +365,29 @@ async fn r_ord_6_portal_subscription_changes_and_refusals(app: TestApp) {
         .await
         .unwrap();
     assert!(one.contains("Resell GK") && one.contains("id=\"history-table\""));
+    // Once the seller's relationship with the customer ends, its forms are greyed with the
+    // reason (R-REL-1), the same check a change makes.
+    let res = app
+        .http
+        .post(app.url(&format!("/v1/customers/{}/remove", w.customer.org_id)))
+        .bearer_auth(&w.pt)
+        .json(&json!({"attest": true}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    let page = c
+        .get(&format!("/subscriptions/{sub}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("id=\"manage-reason\"")
+            && page.contains("no reseller relationship with this customer")
+            && !page.contains("id=\"quantity-form\""),
+        "{page}"
+    );
 }
 
 async fn r_ord_2_portal_wizard_refuses_and_leaves_nothing(app: TestApp) {

@@ -107,7 +107,8 @@ pub async fn list(
     Ok(page(rows, limit, |r| r.id.clone()))
 }
 
-/// The partner sold the subscription, is its attributed reseller or its support contact.
+/// The partner sold the subscription, is its attributed reseller or its support contact (the
+/// list form of keiro-app's `subscriptions::involves`: change both together).
 pub fn involves(org: &str) -> Condition {
     Condition::any()
         .add(C::SellerOrgId.eq(org))
