@@ -94,16 +94,15 @@ pub async fn create(app: &App, ctx: &Ctx, n: NewGdap) -> AppResult<GdapView> {
     }
     let req = GdapRequest::parse(&n.display_name, &n.roles, n.duration_days, n.auto_extend)?;
     let tx = app.db.begin().await?;
+    // Naming a customer needs a reseller relationship with it (ADR 0006): the request starts
+    // from the partner's own customer list. Any other id, a customer's, a partner's or none,
+    // is the same 404, and nothing of that organization is echoed.
     if let Some(c) = &n.customer_id
-        && repo::orgs::get(&tx, c)
+        && repo::relationships::active_between(&tx, &me.org.id, c)
             .await?
-            .is_none_or(|o| o.kind != OrgKind::Customer.code())
+            .is_none()
     {
-        return Err(AppError::validation(
-            "customer_id",
-            "unknown_customer",
-            "no such customer",
-        ));
+        return Err(AppError::NotFound("customer"));
     }
     let now = app.now();
     let m = gdap_relationship::Model {

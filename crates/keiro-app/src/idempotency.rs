@@ -34,6 +34,31 @@ impl Key {
     }
 }
 
+impl Key {
+    /// The key of a request that may carry one (`None` without an `Idempotency-Key`).
+    pub fn maybe(scope: &str, key: Option<&str>, request: &Value) -> AppResult<Option<Key>> {
+        key.map(|k| Key::new(scope, k, request)).transpose()
+    }
+}
+
+/// Stores the answer `value` under `key` (if any) inside the change's transaction.
+pub async fn keep<T: serde::Serialize>(
+    c: &impl ConnectionTrait,
+    key: Option<&Key>,
+    status: u16,
+    value: &T,
+    now: OffsetDateTime,
+) -> AppResult<()> {
+    match key {
+        Some(k) => {
+            let body =
+                serde_json::to_value(value).map_err(|e| AppError::Internal(e.to_string()))?;
+            store(c, k, status, &body, now).await
+        }
+        None => Ok(()),
+    }
+}
+
 /// A stored first answer.
 #[derive(Debug, Clone)]
 pub struct Replay {
@@ -122,17 +147,15 @@ pub async fn settle<T: serde::de::DeserializeOwned>(
             value,
             replayed: false,
         }),
-        (
-            Err(
-                e @ AppError::Conflict {
-                    code: "duplicate", ..
-                },
-            ),
-            Some(k),
-        ) => match lookup(c, k).await? {
-            Some(r) => decode(r),
-            None => Err(e),
-        },
+        // A concurrent request with the same key may have committed first: this one then
+        // failed on the key's unique record, or on a rule the winner's change now breaks
+        // (a name taken, a state moved on). Either way the winner's answer is the answer.
+        (Err(e), Some(k)) if !matches!(e, AppError::IdempotencyKeyReused) => {
+            match lookup(c, k).await? {
+                Some(r) => decode(r),
+                None => Err(e),
+            }
+        }
         (Err(e), _) => Err(e),
     }
 }

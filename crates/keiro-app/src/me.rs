@@ -25,7 +25,13 @@ pub async fn update(
     p: Preferences<'_>,
     if_version: Option<i64>,
 ) -> AppResult<CurrentUser> {
-    let me = ctx.user_allowing_temporary()?;
+    // With a temporary password only the language may change (to read the change page in
+    // it); everything else waits for the new password (R-USR-2).
+    let me = if p.full_name.is_some() {
+        ctx.user()?
+    } else {
+        ctx.user_allowing_temporary()?
+    };
     me.require(Action::ManageOwnAccount, "account")?;
     let full_name = match p.full_name {
         Some(n) => {

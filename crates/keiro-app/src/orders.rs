@@ -7,7 +7,7 @@ use crate::admin::{NewOrg, NewUser, insert_org, insert_user};
 use crate::audit::{self, Event};
 use crate::idempotency::{self, Key, Outcome};
 use crate::rights::DAP;
-use crate::subscriptions::{self, SubscriptionView, first_term, partnered_reseller};
+use crate::subscriptions::{self, SubscriptionView, attributable_reseller, first_term};
 use crate::{App, AppError, AppResult, Ctx, CurrentUser, outbox};
 use keiro_domain::catalog as cat;
 use keiro_domain::{Action, CompanyProfile, DelegatedAccess, OrgKind, Role};
@@ -105,19 +105,9 @@ async fn check_lines(
             (Some(r), _) => Some(r.to_string()),
             (None, None) => None,
             (None, Some(p)) => {
-                let r = partnered_reseller(c, &me.org, p, "lines")
+                let r = attributable_reseller(c, &me.org, &customer.id, p, "lines")
                     .await
                     .map_err(|e| line_error(n, e.code(), e))?;
-                if repo::relationships::active_between(c, &r.id, &customer.id)
-                    .await?
-                    .is_none()
-                {
-                    return Err(line_error(
-                        n,
-                        "reseller_not_related",
-                        "this reseller has no reseller relationship with the customer",
-                    ));
-                }
                 Some(r.id)
             }
         };

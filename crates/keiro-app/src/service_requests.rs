@@ -4,6 +4,7 @@
 //! who acted on whose behalf.
 
 use crate::audit::{self, Event};
+use crate::idempotency::{self, Key, Outcome};
 use crate::{App, AppError, AppResult, Ctx, CurrentUser, rights};
 use keiro_domain::service_request::{Severity, Status, check_text};
 use keiro_domain::{Action, OrgKind};
@@ -215,8 +216,43 @@ pub async fn create(
     description: &str,
     severity: &str,
     subscription: Option<&str>,
-) -> AppResult<RequestView> {
+    idem: Option<&str>,
+) -> AppResult<Outcome<RequestView>> {
     let me = ctx.user()?;
+    let key = Key::maybe(
+        &format!("service_requests:{}", me.org.id),
+        idem,
+        &json!({ "op": "open", "customer": customer_id, "title": title, "description": description, "severity": severity, "subscription": subscription }),
+    )?;
+    if let Some(o) = idempotency::replayed(app.db.reader(), key.as_ref()).await? {
+        return Ok(o);
+    }
+    let result = open(
+        app,
+        ctx,
+        me,
+        customer_id,
+        title,
+        description,
+        severity,
+        subscription,
+        key.as_ref(),
+    )
+    .await;
+    idempotency::settle(app.db.reader(), key.as_ref(), result).await
+}
+
+async fn open(
+    app: &App,
+    ctx: &Ctx,
+    me: &CurrentUser,
+    customer_id: &str,
+    title: &str,
+    description: &str,
+    severity: &str,
+    subscription: Option<&str>,
+    key: Option<&Key>,
+) -> AppResult<RequestView> {
     let title = check_text("title", title, 200)?;
     let description = check_text("description", description, 5000)?;
     let severity = Severity::parse(severity)?;
@@ -271,6 +307,7 @@ pub async fn create(
     )
     .await?;
     let v = view(&tx, m, true).await?;
+    idempotency::keep(&tx, key, 201, &v, now).await?;
     tx.commit().await?;
     Ok(v)
 }
@@ -281,8 +318,30 @@ pub async fn add_note(
     customer_id: &str,
     id: &str,
     body: &str,
-) -> AppResult<RequestView> {
+    idem: Option<&str>,
+) -> AppResult<Outcome<RequestView>> {
     let me = ctx.user()?;
+    let key = Key::maybe(
+        &format!("service_requests:{}", me.org.id),
+        idem,
+        &json!({ "op": "note", "customer": customer_id, "request": id, "body": body }),
+    )?;
+    if let Some(o) = idempotency::replayed(app.db.reader(), key.as_ref()).await? {
+        return Ok(o);
+    }
+    let result = note(app, ctx, me, customer_id, id, body, key.as_ref()).await;
+    idempotency::settle(app.db.reader(), key.as_ref(), result).await
+}
+
+async fn note(
+    app: &App,
+    ctx: &Ctx,
+    me: &CurrentUser,
+    customer_id: &str,
+    id: &str,
+    body: &str,
+    key: Option<&Key>,
+) -> AppResult<RequestView> {
     let body = check_text("body", body, 5000)?;
     let tx = app.db.begin().await?;
     let r = reach(&tx, app, me, customer_id).await?;
@@ -320,6 +379,7 @@ pub async fn add_note(
         .await?
         .ok_or(AppError::NotFound("service request"))?;
     let v = view(&tx, m, true).await?;
+    idempotency::keep(&tx, key, 201, &v, now).await?;
     tx.commit().await?;
     Ok(v)
 }

@@ -250,6 +250,19 @@ pub async fn list(
             customer,
         },
     };
+    // A customer the partner knows: related now, or named by one of its subscriptions.
+    // Any other id, existing or not, is 404 (never an empty list that confirms it exists).
+    if let Visible::Partner {
+        org,
+        customer: Some(cu),
+    } = &vis
+        && repo::relationships::active_between(c, org, cu)
+            .await?
+            .is_none()
+        && store::list(c, &vis, None, None, 1).await?.items.is_empty()
+    {
+        return Err(AppError::NotFound("customer"));
+    }
     let page = store::list(c, &vis, state, cursor, limit).await?;
     Ok(Page {
         items: views(c, page.items).await?,
@@ -402,10 +415,14 @@ fn refused(r: sub::Refusal) -> AppError {
     }
 }
 
-/// A reseller the seller is partnered with, by its partner ID (R-ORD-4, R-ORD-5).
-pub(crate) async fn partnered_reseller(
+/// The reseller a subscription of `customer` may be attributed to or supported by, by its
+/// partner ID (R-ORD-4, R-ORD-5): one of the seller's partnered indirect resellers that has
+/// its own reseller relationship with the customer (R-REL-1). The one rule for orders and for
+/// later changes, so attribution never exposes a customer to an unrelated reseller.
+pub(crate) async fn attributable_reseller(
     c: &impl ConnectionTrait,
     seller: &organization::Model,
+    customer_id: &str,
     partner_id: &str,
     field: &'static str,
 ) -> AppResult<organization::Model> {
@@ -429,6 +446,16 @@ pub(crate) async fn partnered_reseller(
     repo::partnerships::active_between(c, &seller.id, &r.id)
         .await?
         .ok_or_else(not)?;
+    if repo::relationships::active_between(c, &r.id, customer_id)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::validation(
+            field,
+            "reseller_not_related",
+            "this reseller has no reseller relationship with the customer",
+        ));
+    }
     Ok(r)
 }
 
@@ -525,7 +552,11 @@ pub async fn change(
                     return Err(refused(sub::Refusal::Final));
                 }
                 let to = match partner_id.as_deref().filter(|p| !p.trim().is_empty()) {
-                    Some(p) => Some(partnered_reseller(&tx, &me.org, p, "partner_id").await?.id),
+                    Some(p) => Some(
+                        attributable_reseller(&tx, &me.org, &old.customer_org_id, p, "partner_id")
+                            .await?
+                            .id,
+                    ),
                     None => None,
                 };
                 let (slot, name) = if matches!(req, Request::Reseller { .. }) {

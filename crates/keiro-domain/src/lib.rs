@@ -20,6 +20,7 @@ pub mod roles;
 pub mod roles_doc;
 pub mod service_request;
 pub mod subscription;
+pub mod text;
 
 pub use email::Email;
 pub use error::ValidationError;

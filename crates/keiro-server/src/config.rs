@@ -37,6 +37,9 @@ pub struct ServerConfig {
     pub run_workers: bool,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Seconds a client may take to send a request's line and headers before the connection
+    /// is closed.
+    pub header_read_timeout_secs: u64,
 }
 
 impl Default for ServerConfig {
@@ -52,6 +55,7 @@ impl Default for ServerConfig {
             outbox_interval_secs: 5,
             run_workers: true,
             max_body_bytes: 256 * 1024,
+            header_read_timeout_secs: 20,
         }
     }
 }

@@ -6,11 +6,13 @@
 pub mod api;
 pub mod config;
 pub mod extract;
+pub mod guard;
 pub mod imports;
 pub mod mailer;
 pub mod portal;
 pub mod problem;
 pub mod router;
+pub mod serve;
 pub mod state;
 pub mod worker;
 
@@ -18,14 +20,4 @@ pub use config::ServerConfig;
 pub use router::router;
 pub use state::AppState;
 
-/// Serves `router` on `listener` until `shutdown` resolves.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-}
+pub use serve::serve;

@@ -3,7 +3,7 @@
 
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::{api, portal};
+use crate::{api, guard, portal};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
@@ -22,10 +22,11 @@ pub fn router(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
     Router::new()
         .merge(api_routes)
-        .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
+        .merge(SwaggerUi::new("/docs").external_url_unchecked("/openapi.json", openapi))
         .merge(portal::routes(&state))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(guard::text))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
@@ -33,6 +34,7 @@ pub fn router(state: AppState) -> Router {
             tracing::error!("handler panicked");
             ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side").into_response()
         }))
+        .layer(axum::middleware::from_fn(guard::security_headers))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(PropagateRequestIdLayer::x_request_id())
@@ -44,7 +46,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-fn wants_problem(req: &Request) -> bool {
+pub(crate) fn wants_problem(req: &Request) -> bool {
     let p = req.uri().path();
     p.starts_with("/v1") || p == "/healthz" || p.starts_with("/openapi")
 }

@@ -59,13 +59,17 @@ pub fn spawn(state: AppState, transport: Arc<dyn MailTransport>) -> Vec<JoinHand
             let cutoff = s2.app.now() - time::Duration::days(7);
             let res = async {
                 let tx = s2.app.db.begin().await?;
-                let n = keiro_store::repo::sessions::purge_ended(&tx, cutoff).await?;
+                let n = keiro_store::repo::sessions::purge_ended(&tx, cutoff).await?
+                    + keiro_store::repo::idempotency::purge_before(&tx, cutoff).await?;
                 tx.commit().await?;
                 Ok::<u64, keiro_app::AppError>(n)
             }
             .await;
             match res {
-                Ok(n) if n > 0 => tracing::info!(purged = n, "ended sessions removed"),
+                Ok(n) if n > 0 => tracing::info!(
+                    purged = n,
+                    "ended sessions and idempotency records older than 7 days removed"
+                ),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "session clean-up failed"),
             }

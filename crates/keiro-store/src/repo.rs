@@ -867,6 +867,15 @@ pub mod idempotency {
             .await?;
         Ok(())
     }
+
+    /// Forgets answers recorded before `before` (keys are remembered for 7 days).
+    pub async fn purge_before(c: &impl ConnectionTrait, before: Ts) -> Result<u64, StoreError> {
+        Ok(idempotency_record::Entity::delete_many()
+            .filter(idempotency_record::Column::CreatedAt.lt(before))
+            .exec(c)
+            .await?
+            .rows_affected)
+    }
 }
 
 pub mod registry {

@@ -108,7 +108,7 @@ pub async fn put_membership(
 }
 
 /// Step: the legal business profile.
-#[utoipa::path(put, path = "/v1/enrollment/profile", tag = "enrollment", security(("bearer" = [])), request_body = CompanyProfile,
+#[utoipa::path(operation_id = "put_enrollment_profile", put, path = "/v1/enrollment/profile", tag = "enrollment", security(("bearer" = [])), request_body = CompanyProfile,
     responses((status = 200, body = Enrollment)))]
 pub async fn put_profile(
     State(s): State<AppState>,
@@ -243,7 +243,7 @@ async fn decide(
 }
 
 /// Operator staff: approve (the applicant becomes global admin and admin agent; R-USR-6).
-#[utoipa::path(post, path = "/v1/enrollments/{id}/approve", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
+#[utoipa::path(operation_id = "approve_enrollment", post, path = "/v1/enrollments/{id}/approve", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
     request_body = ReviewNote, responses((status = 200, body = Enrollment), (status = 409, description = "Not in review")))]
 pub async fn approve(
     State(s): State<AppState>,

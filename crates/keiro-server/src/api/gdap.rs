@@ -54,7 +54,7 @@ fn group_body(g: GroupView) -> SecurityGroup {
 }
 
 /// The caller's GDAP relationships: a partner's own, or a customer's with its partners.
-#[utoipa::path(get, path = "/v1/delegatedadminrelationships", tag = "gdap", security(("bearer" = [])), params(PageParams),
+#[utoipa::path(operation_id = "list_gdap_relationships", get, path = "/v1/delegatedadminrelationships", tag = "gdap", security(("bearer" = [])), params(PageParams),
     responses((status = 200, body = GdapRelationshipList)))]
 pub async fn list(
     State(s): State<AppState>,
@@ -70,7 +70,7 @@ pub async fn list(
 }
 
 /// Creates a relationship (state `created`): roles, 1–730 days, optional auto-extend.
-#[utoipa::path(post, path = "/v1/delegatedadminrelationships", tag = "gdap", security(("bearer" = [])),
+#[utoipa::path(operation_id = "create_gdap_relationship", post, path = "/v1/delegatedadminrelationships", tag = "gdap", security(("bearer" = [])),
     request_body = CreateGdapRelationship,
     responses((status = 201, body = GdapRelationship), (status = 409, description = "The display name is taken")))]
 pub async fn create(
@@ -93,7 +93,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(gdap_body(v))))
 }
 
-#[utoipa::path(get, path = "/v1/delegatedadminrelationships/{id}", tag = "gdap", security(("bearer" = [])),
+#[utoipa::path(operation_id = "get_gdap_relationship", get, path = "/v1/delegatedadminrelationships/{id}", tag = "gdap", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 200, body = GdapRelationship)))]
 pub async fn get(
     State(s): State<AppState>,
@@ -143,6 +143,7 @@ pub async fn request_approval(
         }),
     )
         .into_response();
+    crate::api::mark_replayed(&mut resp, r.replayed);
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(resp)
@@ -150,7 +151,7 @@ pub async fn request_approval(
 
 /// Approves a pending relationship that names the caller's (customer) organization, from its
 /// admin center; declining is terminating.
-#[utoipa::path(post, path = "/v1/delegatedadminrelationships/{id}/approve", tag = "gdap", security(("bearer" = [])),
+#[utoipa::path(operation_id = "approve_gdap_relationship", post, path = "/v1/delegatedadminrelationships/{id}/approve", tag = "gdap", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = ApproveGdap,
     responses((status = 200, body = GdapRelationship), (status = 409, description = "Not pending")))]
 pub async fn approve(

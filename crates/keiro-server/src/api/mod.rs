@@ -3,6 +3,7 @@
 
 mod audit;
 mod catalog;
+pub mod contract;
 mod directory;
 mod enrollment;
 pub(crate) mod gdap;
@@ -39,7 +40,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
             `If-Match` with the ETag of the resource."
     ),
     modifiers(&BearerAuth),
-    components(schemas(keiro_api_types::Problem, keiro_api_types::FieldError, outbox::OutboxState)),
+    components(schemas(keiro_api_types::Problem, keiro_api_types::FieldError, outbox::OutboxState,
+        relationships::CustomerSortParam, relationships::CustomerKindParam)),
     tags(
         (name = "account", description = "The signed-in user"),
         (name = "audit", description = "The append-only audit log"),
@@ -74,8 +76,8 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The API routes and their OpenAPI document.
-pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+/// The API routes and their OpenAPI document (as served at `/openapi.json`).
+pub fn routes() -> (axum::Router<AppState>, serde_json::Value) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
         .routes(routes!(me::get_me, me::update_me))
@@ -192,6 +194,8 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .split_for_parts();
     ProblemResponses.modify(&mut doc);
+    let mut doc = serde_json::to_value(&doc).unwrap_or_default();
+    contract::apply(&mut doc);
     (router, doc)
 }
 
@@ -287,6 +291,29 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiQuery<T> {
                     e.body_text(),
                 )
             })
+    }
+}
+
+/// 201 for a first answer, 200 with `Idempotent-Replayed: true` for a replay of it.
+pub fn created<T: serde::Serialize>(replayed: bool, body: T) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let status = if replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    let mut r = (status, axum::Json(body)).into_response();
+    mark_replayed(&mut r, replayed);
+    r
+}
+
+/// Adds `Idempotent-Replayed: true` to a replayed answer.
+pub fn mark_replayed(r: &mut axum::response::Response, replayed: bool) {
+    if replayed {
+        r.headers_mut().insert(
+            "idempotent-replayed",
+            axum::http::HeaderValue::from_static("true"),
+        );
     }
 }
 

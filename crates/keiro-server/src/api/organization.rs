@@ -73,7 +73,7 @@ pub async fn get_profile(State(s): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiR
 }
 
 /// Replaces the company profile (global admins only).
-#[utoipa::path(put, path = "/v1/organization/profile", tag = "organization", security(("bearer" = [])), request_body = CompanyProfile,
+#[utoipa::path(operation_id = "put_organization_profile", put, path = "/v1/organization/profile", tag = "organization", security(("bearer" = [])), request_body = CompanyProfile,
     params(("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"o[0-9]+")$"#)),
     responses((status = 200, body = Organization), (status = 412, description = "Changed since read")))]
 pub async fn put_profile(

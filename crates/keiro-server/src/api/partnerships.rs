@@ -130,6 +130,7 @@ pub async fn create_request(
         }),
     )
         .into_response();
+    crate::api::mark_replayed(&mut resp, r.replayed);
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(resp)

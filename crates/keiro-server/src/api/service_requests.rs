@@ -2,8 +2,8 @@
 //! admins use their organization's id; partner users use a customer's id and act with its rights,
 //! or as the designated support contact of the subscriptions a request is about (R-ORD-5).
 
-use crate::api::ApiQuery;
 use crate::api::relationships::PageParams;
+use crate::api::{ApiQuery, idempotency_key};
 use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, etag, if_match};
 use crate::problem::ApiResult;
 use crate::state::AppState;
@@ -49,7 +49,19 @@ fn with_etag(v: RequestView, status: StatusCode) -> Response {
     r
 }
 
-#[utoipa::path(get, path = "/v1/customers/{id}/servicerequests", tag = "customers", security(("bearer" = [])),
+/// 201 with the ETag, or 200 and `Idempotent-Replayed: true` for a replay.
+fn created_with_etag(o: keiro_app::idempotency::Outcome<RequestView>) -> Response {
+    let status = if o.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    let mut r = with_etag(o.value, status);
+    crate::api::mark_replayed(&mut r, o.replayed);
+    r
+}
+
+#[utoipa::path(operation_id = "list_service_requests", get, path = "/v1/customers/{id}/servicerequests", tag = "customers", security(("bearer" = [])),
     params(("id" = String, Path), PageParams), responses((status = 200, body = ServiceRequestList)))]
 pub async fn list(
     State(s): State<AppState>,
@@ -67,16 +79,20 @@ pub async fn list(
 }
 
 /// Opens a service request for the customer (R-CUS-1).
-#[utoipa::path(post, path = "/v1/customers/{id}/servicerequests", tag = "customers", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = CreateServiceRequest,
-    responses((status = 201, body = ServiceRequest, headers(("ETag" = String)))))]
+#[utoipa::path(operation_id = "create_service_request", post, path = "/v1/customers/{id}/servicerequests", tag = "customers", security(("bearer" = [])),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false)),
+    request_body = CreateServiceRequest,
+    responses((status = 201, body = ServiceRequest, headers(("ETag" = String))),
+        (status = 200, description = "Replay of an earlier answer to the same Idempotency-Key", body = ServiceRequest, headers(("ETag" = String)))))]
 pub async fn create(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
+    headers: HeaderMap,
     ApiJson(b): ApiJson<CreateServiceRequest>,
 ) -> ApiResult<Response> {
-    let v = keiro_app::service_requests::create(
+    let key = idempotency_key(&headers)?;
+    let o = keiro_app::service_requests::create(
         &s.app,
         &ctx,
         &id,
@@ -84,12 +100,13 @@ pub async fn create(
         &b.description,
         &b.severity,
         b.subscription_id.as_deref(),
+        key.as_deref(),
     )
     .await?;
-    Ok(with_etag(v, StatusCode::CREATED))
+    Ok(created_with_etag(o))
 }
 
-#[utoipa::path(get, path = "/v1/customers/{id}/servicerequests/{request_id}", tag = "customers", security(("bearer" = [])),
+#[utoipa::path(operation_id = "get_service_request", get, path = "/v1/customers/{id}/servicerequests/{request_id}", tag = "customers", security(("bearer" = [])),
     params(("id" = String, Path), ("request_id" = String, Path)),
     responses((status = 200, body = ServiceRequest, headers(("ETag" = String)))))]
 pub async fn get(
@@ -104,18 +121,22 @@ pub async fn get(
 }
 
 #[utoipa::path(post, path = "/v1/customers/{id}/servicerequests/{request_id}/notes", tag = "customers", security(("bearer" = [])),
-    params(("id" = String, Path), ("request_id" = String, Path)), request_body = AddServiceRequestNote,
-    responses((status = 201, body = ServiceRequest), (status = 409, description = "The request is closed")))]
+    params(("id" = String, Path), ("request_id" = String, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false)),
+    request_body = AddServiceRequestNote,
+    responses((status = 201, body = ServiceRequest, headers(("ETag" = String))),
+        (status = 200, description = "Replay of an earlier answer to the same Idempotency-Key", body = ServiceRequest, headers(("ETag" = String))),
+        (status = 409, description = "The request is closed")))]
 pub async fn add_note(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path((id, rid)): Path<(String, String)>,
+    headers: HeaderMap,
     ApiJson(b): ApiJson<AddServiceRequestNote>,
 ) -> ApiResult<Response> {
-    Ok(with_etag(
-        keiro_app::service_requests::add_note(&s.app, &ctx, &id, &rid, &b.body).await?,
-        StatusCode::CREATED,
-    ))
+    let key = idempotency_key(&headers)?;
+    let o = keiro_app::service_requests::add_note(&s.app, &ctx, &id, &rid, &b.body, key.as_deref())
+        .await?;
+    Ok(created_with_etag(o))
 }
 
 /// Changes the status (If-Match with the request's ETag); closed is final.

@@ -2,6 +2,7 @@
 //! reseller, the subscriptions the caller may see, and each change to one (If-Match with
 //! `"b<version>"`; every create and change accepts `Idempotency-Key`).
 
+use crate::api::created;
 use crate::api::{ApiQuery, idempotency_key};
 use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, etag, if_match, non_empty};
 use crate::problem::ApiResult;
@@ -76,24 +77,6 @@ fn lines(ls: Vec<OrderLine>) -> Vec<Line> {
             reseller_partner_id: l.reseller_partner_id,
         })
         .collect()
-}
-
-/// 201 for a first answer, 200 with `Idempotent-Replayed: true` for a replay.
-fn created<T: serde::Serialize>(replayed: bool, body: T) -> Response {
-    let mut r = (
-        if replayed {
-            StatusCode::OK
-        } else {
-            StatusCode::CREATED
-        },
-        Json(body),
-    )
-        .into_response();
-    if replayed {
-        r.headers_mut()
-            .insert("idempotent-replayed", HeaderValue::from_static("true"));
-    }
-    r
 }
 
 /// Orders subscriptions for one of the caller's customers (R-ORD-3). Offers, quantities,
@@ -206,7 +189,7 @@ async fn list_for(
 
 /// The subscriptions the caller may see: a customer's own; for a partner, those it sold, is
 /// attributed or supports (R-ORD-6).
-#[utoipa::path(get, path = "/v1/subscriptions", tag = "orders", security(("bearer" = [])), params(SubscriptionParams),
+#[utoipa::path(operation_id = "list_subscriptions", get, path = "/v1/subscriptions", tag = "orders", security(("bearer" = [])), params(SubscriptionParams),
     responses((status = 200, body = SubscriptionList)))]
 pub async fn list(
     State(s): State<AppState>,
@@ -268,7 +251,7 @@ fn with_etag(o: Outcome<SubscriptionView>) -> Response {
     r
 }
 
-#[utoipa::path(get, path = "/v1/subscriptions/{id}", tag = "orders", security(("bearer" = [])), params(("id" = String, Path)),
+#[utoipa::path(operation_id = "get_subscription", get, path = "/v1/subscriptions/{id}", tag = "orders", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = Subscription, headers(("ETag" = String)))))]
 pub async fn get(
     State(s): State<AppState>,

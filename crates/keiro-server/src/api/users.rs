@@ -99,6 +99,7 @@ pub async fn create_user(
         }),
     )
         .into_response();
+    crate::api::mark_replayed(&mut r, c.replayed);
     r.headers_mut().insert(
         header::CACHE_CONTROL,
         axum::http::HeaderValue::from_static("no-store"),

@@ -28,7 +28,6 @@ use keiro_app::auth::LiveSession;
 use keiro_app::{AppError, Ctx, CurrentUser};
 use keiro_domain::{Action, Language};
 use tower_http::csrf::CsrfLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use i18n::{t, t_args};
 
@@ -60,46 +59,82 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/account/mfa/setup", post(mfa::start))
         .route("/account/mfa/confirm", post(mfa::confirm))
         .route("/organization/mfa", post(mfa::set_requirement))
-        .route("/organization/reselleraccount", post(people::become_reseller))
-        .route("/password/change", get(pages::password_form).post(pages::password_change))
+        .route(
+            "/organization/reselleraccount",
+            post(people::become_reseller),
+        )
+        .route(
+            "/password/change",
+            get(pages::password_form).post(pages::password_change),
+        )
         .route("/dashboard", get(pages::dashboard))
         .route("/account", get(pages::account))
         .route("/account/preferences", post(pages::save_preferences))
         .route("/account/tokens", post(pages::create_token))
         .route("/account/tokens/{id}/revoke", post(pages::revoke_token))
-        .route("/organization", get(people::profile).post(people::save_profile))
+        .route(
+            "/organization",
+            get(people::profile).post(people::save_profile),
+        )
         .route("/users", get(people::users).post(people::create_user))
         .route("/users/new", get(people::new_user))
         .route("/users/{id}", get(people::user).post(people::save_user))
-        .route("/users/{id}/resetpassword", post(people::reset_user_password))
+        .route(
+            "/users/{id}/resetpassword",
+            post(people::reset_user_password),
+        )
         .route("/users/{id}/delete", post(people::delete_user))
         .route("/users/{id}/{what}", post(people::set_user_active))
         .route("/indirect-resellers", get(partners::resellers))
         .route("/indirect-resellers/request", post(partners::request))
         .route("/invitations/send", post(partners::send))
-        .route("/indirect-resellers/links/{id}/revoke", post(partners::revoke_link))
-        .route("/indirect-resellers/{id}/customers", get(partners::reseller_customers))
-        .route("/indirect-resellers/{id}/users", get(partners::reseller_users))
+        .route(
+            "/indirect-resellers/links/{id}/revoke",
+            post(partners::revoke_link),
+        )
+        .route(
+            "/indirect-resellers/{id}/customers",
+            get(partners::reseller_customers),
+        )
+        .route(
+            "/indirect-resellers/{id}/users",
+            get(partners::reseller_users),
+        )
         .route(
             "/indirect-resellers/{id}/{what}",
             get(partners::reseller_confirm).post(partners::reseller_confirmed),
         )
         .route("/indirect-providers", get(partners::providers))
-        .route("/indirect-providers/{id}/customers", get(partners::provider_customers))
+        .route(
+            "/indirect-providers/{id}/customers",
+            get(partners::provider_customers),
+        )
         .route(
             "/indirect-providers/{id}/{what}",
             get(partners::provider_confirm).post(partners::provider_confirmed),
         )
-        .route("/indirect-providers/{id}/invite-customer", post(customers::three_way))
+        .route(
+            "/indirect-providers/{id}/invite-customer",
+            post(customers::three_way),
+        )
         .route("/customers", get(customers::list))
         .route("/customers/request", post(customers::request))
         .route("/customers/offerdelegatedadmin", post(customers::offer_dap))
         .route("/partners", get(customers::partners))
-        .route("/customers/{id}/remove", get(customers::remove_form).post(customers::remove))
+        .route(
+            "/customers/{id}/remove",
+            get(customers::remove_form).post(customers::remove),
+        )
         .route("/customers/{id}", get(gdap::customer))
         .route("/customers/{id}/users", post(gdap::customer_add_user))
-        .route("/customers/{id}/users/{user}/resetpassword", post(gdap::customer_reset))
-        .route("/customers/{id}/users/{user}/roles", post(gdap::customer_roles))
+        .route(
+            "/customers/{id}/users/{user}/resetpassword",
+            post(gdap::customer_reset),
+        )
+        .route(
+            "/customers/{id}/users/{user}/roles",
+            post(gdap::customer_roles),
+        )
         .route("/catalog", get(commerce::catalog))
         .route("/subscriptions", get(commerce::mine))
         .route("/subscriptions/{id}", get(commerce::subscription))
@@ -125,16 +160,25 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/gdap/{id}", get(gdap::one))
         .route("/gdap/{id}/requestapproval", post(gdap::request_approval))
         .route("/gdap/{id}/assignments", post(gdap::assign))
-        .route("/gdap/{id}/assignments/{assignment}/remove", post(gdap::unassign))
+        .route(
+            "/gdap/{id}/assignments/{assignment}/remove",
+            post(gdap::unassign),
+        )
         .route("/gdap/{id}/terminate", post(gdap::terminate))
         .route("/gdap/{id}/approve", post(gdap::approve))
-        .route("/security-groups", get(gdap::groups).post(gdap::create_group))
+        .route(
+            "/security-groups",
+            get(gdap::groups).post(gdap::create_group),
+        )
         .route("/security-groups/{id}/members", post(gdap::member))
         .route(
             "/partners/{id}/delegatedadmin",
             get(customers::revoke_dap_form).post(customers::revoke_dap),
         )
-        .route("/invite/signup", get(customers::signup_form).post(customers::signup))
+        .route(
+            "/invite/signup",
+            get(customers::signup_form).post(customers::signup),
+        )
         .route("/invite", get(partners::invite))
         .route("/invite/accept", post(partners::accept))
         .route("/provider-directory", get(partners::directory))
@@ -150,43 +194,69 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/enroll/profile", post(enroll::save_profile))
         .route("/enroll/contacts", post(enroll::save_contacts))
         .route("/enroll/submit", post(enroll::submit))
-        .route("/enroll/verify", get(enroll::verify_form).post(enroll::verify))
+        .route(
+            "/enroll/verify",
+            get(enroll::verify_form).post(enroll::verify),
+        )
         .route("/operator/enrollments", get(enroll::queue))
         .route("/operator/enrollments/{id}", get(enroll::review))
         .route("/operator/enrollments/{id}/{what}", post(enroll::decide))
-        .route("/operator/registry", get(registry::list).post(registry::create))
+        .route(
+            "/operator/registry",
+            get(registry::list).post(registry::create),
+        )
         .route(
             "/operator/registry/import",
             post(registry::import).layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
         )
-        .route("/operator/registry/imports/{id}", get(registry::import_status))
-        .route("/operator/registry/{id}", get(registry::record).post(registry::update))
-        .route("/operator/registry/{id}/claimsecret", post(registry::new_secret))
+        .route(
+            "/operator/registry/imports/{id}",
+            get(registry::import_status),
+        )
+        .route(
+            "/operator/registry/{id}",
+            get(registry::record).post(registry::update),
+        )
+        .route(
+            "/operator/registry/{id}/claimsecret",
+            post(registry::new_secret),
+        )
         .route("/operator/catalog", get(catalog_admin::list))
-        .route("/operator/catalog/products", post(catalog_admin::create_product))
-        .route("/operator/catalog/products/{id}", post(catalog_admin::save_product))
-        .route("/operator/catalog/offers", post(catalog_admin::create_offer))
+        .route(
+            "/operator/catalog/products",
+            post(catalog_admin::create_product),
+        )
+        .route(
+            "/operator/catalog/products/{id}",
+            post(catalog_admin::save_product),
+        )
+        .route(
+            "/operator/catalog/offers",
+            post(catalog_admin::create_offer),
+        )
         .route(
             "/operator/catalog/offers/{id}",
             get(catalog_admin::offer).post(catalog_admin::save_offer),
         )
-        .route("/operator/catalog/offers/{id}/state", post(catalog_admin::set_state))
+        .route(
+            "/operator/catalog/offers/{id}/state",
+            post(catalog_admin::set_state),
+        )
         .route(
             "/operator/catalog/import",
-            post(catalog_admin::import).layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
+            post(catalog_admin::import)
+                .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
         )
-        .route("/operator/catalog/imports/{id}", get(catalog_admin::import_status))
+        .route(
+            "/operator/catalog/imports/{id}",
+            get(catalog_admin::import_status),
+        )
         .route("/audit", get(pages::audit))
         .route("/operator/outbox", get(pages::outbox))
         .route("/operator/outbox/{id}", get(pages::outbox_message))
         .route("/lang/{code}", get(pages::set_language))
         .route("/static/{*path}", get(pages::asset))
         .layer(csrf)
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
 }
 
 /// Everything a portal handler needs about the request. Never rejects: pages decide whether
@@ -461,11 +531,18 @@ impl Portal {
         &self,
         f: Result<axum_extra::extract::Form<T>, axum_extra::extract::FormRejection>,
     ) -> Result<T, Response> {
-        f.map(|axum_extra::extract::Form(v)| v).map_err(|_| {
-            self.error_page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &t(self.lang, "error-invalid_form"),
-            )
+        f.map(|axum_extra::extract::Form(v)| v).map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                self.error_page(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    &t(self.lang, "error-too_large"),
+                )
+            } else {
+                self.error_page(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &t(self.lang, "error-invalid_form"),
+                )
+            }
         })
     }
 
@@ -672,6 +749,12 @@ pub fn session_cookie(state: &AppState, value: String, clear: bool) -> Cookie<'s
 
 /// The 404 page for non-API paths (no session lookup: cheap for scanners).
 pub fn not_found_page(req: &Request) -> Response {
+    plain_page(req, StatusCode::NOT_FOUND, "error-not_found")
+}
+
+/// A page without session or layout, for answers given before any handler runs (404, a
+/// request refused by `guard`), in the browser's language.
+pub fn plain_page(req: &Request, status: StatusCode, key: &str) -> Response {
     let accept = req
         .headers()
         .get(header::ACCEPT_LANGUAGE)
@@ -679,11 +762,13 @@ pub fn not_found_page(req: &Request) -> Response {
         .unwrap_or("");
     let lang = Language::from_accept_language(accept);
     (
-        StatusCode::NOT_FOUND,
+        status,
         Html(format!(
-            "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>404</title><link rel=\"stylesheet\" href=\"/static/keiro.css\"><main class=\"narrow\"><h1>404</h1><p>{}</p><p><a href=\"/dashboard\">{}</a></p></main></html>",
+            "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>{}</title><link rel=\"stylesheet\" href=\"/static/keiro.css\"><main class=\"narrow\"><h1>{}</h1><p>{}</p><p><a href=\"/dashboard\">{}</a></p></main></html>",
             lang.code(),
-            t(lang, "error-not_found"),
+            status.as_u16(),
+            status.as_u16(),
+            t(lang, key),
             t(lang, "error-back")
         )),
     )

@@ -131,12 +131,14 @@ pub async fn create(
         &f.description,
         &f.severity,
         Some(f.subscription.as_str()),
+        None,
     )
     .await
     {
-        Ok(v) => {
-            Ok(Redirect::to(&format!("/customers/{id}/servicerequests/{}", v.id)).into_response())
-        }
+        Ok(o) => Ok(
+            Redirect::to(&format!("/customers/{id}/servicerequests/{}", o.value.id))
+                .into_response(),
+        ),
         Err(e @ AppError::Validation(_)) => {
             list_page(
                 &s,
@@ -244,7 +246,9 @@ pub async fn update(
         Some(st) => {
             keiro_app::service_requests::set_status(&s.app, &ctx, &id, &rid, st, f.version).await
         }
-        None => keiro_app::service_requests::add_note(&s.app, &ctx, &id, &rid, &f.note).await,
+        None => keiro_app::service_requests::add_note(&s.app, &ctx, &id, &rid, &f.note, None)
+            .await
+            .map(|o| o.value),
     };
     match r {
         Ok(_) => {

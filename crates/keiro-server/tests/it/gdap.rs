@@ -782,6 +782,8 @@ async fn r_cus_1_service_requests_on_both_sides(app: TestApp) {
 
 async fn r_rel_8_named_customer_approves_or_declines_in_its_admin_center(app: TestApp) {
     let w = world(&app).await;
+    // A request names only a customer of the partner's own (ADR 0006).
+    app.relate(&w.partner.org_id, &w.customer.org_id).await;
     let mk = |name: &'static str| {
         let app = &app;
         let w = &w;

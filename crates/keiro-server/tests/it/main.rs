@@ -2,9 +2,11 @@
 //! PostgreSQL (set KEIRO_TEST_POSTGRES_URL), a real SMTP server and a real headless Chromium.
 
 mod api;
+mod boundaries;
 mod browser;
 mod browser_orders;
 mod browser_partnerships;
+mod contract;
 mod enrollment;
 mod gdap;
 mod helpers;

@@ -840,6 +840,8 @@ async fn r_ord_4_r_ord_5_reseller_and_support_contact_set_later(app: TestApp) {
         (422, "not_a_partnered_reseller".into())
     );
     app.partner_up(&w.provider.org_id, &support.org_id).await;
+    // Named only while it has its own relationship with the customer (R-REL-1).
+    app.relate(&support.org_id, &w.customer.org_id).await;
     let v = json_of(
         put(
             &app,
@@ -1547,6 +1549,7 @@ async fn r_ord_5_support_contact_works_on_its_subscriptions_service_requests(app
         .await;
     app.set_partner_id(&support.org_id, "4000001").await;
     app.partner_up(&w.provider.org_id, &support.org_id).await;
+    app.relate(&support.org_id, cu).await;
     let st = app.token_for(&support.email).await;
     let srs = format!("/v1/customers/{cu}/servicerequests");
     let open = |tok: &str, sub: Option<&str>, title: &str| {

@@ -1,0 +1,190 @@
+//! Which characters Keiro takes in text people send (R-X-1): no NUL or other control
+//! characters, which no name, message or identifier needs and which PostgreSQL cannot store.
+//! Tab, line feed and carriage return stay allowed in free text (messages, notes, CSV), never
+//! in a URL's path or query.
+
+/// Whether `c` is refused in free text: C0 controls other than tab, LF and CR, DEL, and the
+/// C1 controls (U+0080–U+009F).
+pub fn is_refused(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
+}
+
+/// Whether `c` is refused in a URL's path or query: every control character.
+pub fn is_refused_in_url(c: char) -> bool {
+    c.is_control()
+}
+
+/// The first refused character of `s`, if any.
+pub fn first_refused(s: &str) -> Option<char> {
+    s.chars().find(|&c| is_refused(c))
+}
+
+/// What is wrong with a piece of text taken from a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadText {
+    /// A control character (`control_character`).
+    Control(char),
+    /// Bytes that are not UTF-8 (`invalid_utf8`).
+    NotUtf8,
+}
+
+impl BadText {
+    pub fn code(self) -> &'static str {
+        match self {
+            BadText::Control(_) => "control_character",
+            BadText::NotUtf8 => "invalid_utf8",
+        }
+    }
+}
+
+/// Checks a percent-encoded URL component (`+` is a space in a query): decoded, it must be
+/// UTF-8 without control characters.
+pub fn check_url_component(raw: &str) -> Result<(), BadText> {
+    let bytes = percent_decode(raw.as_bytes());
+    let s = std::str::from_utf8(&bytes).map_err(|_| BadText::NotUtf8)?;
+    match s.chars().find(|&c| is_refused_in_url(c)) {
+        Some(c) => Err(BadText::Control(c)),
+        None => Ok(()),
+    }
+}
+
+/// Checks an `application/x-www-form-urlencoded` body: each decoded value is UTF-8 free text.
+pub fn check_form(raw: &[u8]) -> Result<(), BadText> {
+    for part in raw.split(|&b| b == b'&' || b == b'=') {
+        let bytes = percent_decode(part);
+        let s = std::str::from_utf8(&bytes).map_err(|_| BadText::NotUtf8)?;
+        if let Some(c) = first_refused(s) {
+            return Err(BadText::Control(c));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a JSON text without parsing it: no refused character raw or as a `\u` escape (a
+/// literal tab or newline inside a string is invalid JSON and left to the parser).
+pub fn check_json(raw: &[u8]) -> Result<(), BadText> {
+    let mut i = 0;
+    while i < raw.len() {
+        match raw[i] {
+            b'\\' if raw.get(i + 1) == Some(&b'u') => {
+                let hex = raw
+                    .get(i + 2..i + 6)
+                    .and_then(|h| std::str::from_utf8(h).ok());
+                if let Some(cp) = hex.and_then(|h| u32::from_str_radix(h, 16).ok())
+                    && let Some(c) = char::from_u32(cp)
+                    && is_refused(c)
+                {
+                    return Err(BadText::Control(c));
+                }
+                i += 6;
+            }
+            b'\\' => i += 2,
+            b @ (0..=0x1f | 0x7f) if !matches!(b, b'\t' | b'\n' | b'\r') => {
+                return Err(BadText::Control(b as char));
+            }
+            // C1 controls in UTF-8 are 0xC2 0x80..=0x9F.
+            0xc2 if raw.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)) => {
+                return Err(BadText::Control(char::from(raw[i + 1])));
+            }
+            _ => i += 1,
+        }
+    }
+    Ok(())
+}
+
+/// Checks raw bytes of a text file of any ASCII-compatible encoding (UTF-8, Shift_JIS): no C0
+/// control other than tab, LF and CR, and no DEL.
+pub fn check_text_bytes(raw: &[u8]) -> Result<(), BadText> {
+    match raw
+        .iter()
+        .find(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f)
+    {
+        Some(&b) => Err(BadText::Control(b as char)),
+        None => Ok(()),
+    }
+}
+
+fn percent_decode(raw: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        match raw[i] {
+            b'%' if i + 2 < raw.len() => match (hex(raw[i + 1]), hex(raw[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_text_keeps_tabs_and_newlines_but_not_nul() {
+        assert_eq!(first_refused("a\tb\nc\r\n東京"), None);
+        assert_eq!(first_refused("a\u{0}b"), Some('\u{0}'));
+        assert_eq!(first_refused("a\u{7f}"), Some('\u{7f}'));
+        assert_eq!(first_refused("a\u{85}"), Some('\u{85}'));
+    }
+
+    #[test]
+    fn url_components() {
+        assert_eq!(check_url_component("q=%E6%9D%B1%E4%BA%AC+x"), Ok(()));
+        assert_eq!(check_url_component("q=a%00b"), Err(BadText::Control('\0')));
+        assert_eq!(check_url_component("q=a%09b"), Err(BadText::Control('\t')));
+        assert_eq!(check_url_component("q=%FF"), Err(BadText::NotUtf8));
+        assert_eq!(check_url_component("q=100%"), Ok(()));
+        assert_eq!(check_url_component("q=%4"), Ok(()));
+    }
+
+    #[test]
+    fn forms() {
+        assert_eq!(check_form(b"name=a+b&note=line1%0D%0Aline2"), Ok(()));
+        assert_eq!(check_form(b"name=a%00"), Err(BadText::Control('\0')));
+        assert_eq!(check_form(b"name=%C3"), Err(BadText::NotUtf8));
+    }
+
+    #[test]
+    fn json() {
+        assert_eq!(
+            check_json(br#"{"a":"x\n\t\u0009\u000a","b":"\\u0000"}"#),
+            Ok(())
+        );
+        assert_eq!(
+            check_json(br#"{"a":"x\u0000"}"#),
+            Err(BadText::Control('\0'))
+        );
+        assert_eq!(
+            check_json(br#"{"a":"x\u001F"}"#),
+            Err(BadText::Control('\u{1f}'))
+        );
+        assert_eq!(
+            check_json(br#"{"a\u0007":1}"#),
+            Err(BadText::Control('\u{7}'))
+        );
+        assert_eq!(
+            check_json("{\"a\":\"\u{85}\"}".as_bytes()),
+            Err(BadText::Control('\u{85}'))
+        );
+        assert_eq!(check_json("{\"a\":\"東京\"}".as_bytes()), Ok(()));
+    }
+
+    #[test]
+    fn text_files_in_any_ascii_encoding() {
+        assert_eq!(check_text_bytes(b"a,b\r\nc\td\n"), Ok(()));
+        assert_eq!(check_text_bytes(b"a\0b"), Err(BadText::Control('\0')));
+        // Shift_JIS 東京 (93 8C 8B 9E) is fine.
+        assert_eq!(check_text_bytes(&[0x93, 0x8c, 0x8b, 0x9e]), Ok(()));
+    }
+}
