@@ -353,7 +353,8 @@ pub struct MembershipRecord {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct MembershipRecordWithSecret {
     pub record: MembershipRecord,
-    pub claim_secret: String,
+    /// Shown once: `null` when this answer replays an earlier one (Idempotency-Key).
+    pub claim_secret: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -874,6 +875,8 @@ pub struct AccessAssignment {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AccessAssignmentList {
     pub items: Vec<AccessAssignment>,
+    /// The cursor of the next page; `null` on the last.
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -897,6 +900,8 @@ pub struct SecurityGroup {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct SecurityGroupList {
     pub items: Vec<SecurityGroup>,
+    /// The cursor of the next page; `null` on the last.
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -1235,6 +1240,8 @@ pub struct SubscriptionHistoryEntry {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct SubscriptionHistory {
     pub items: Vec<SubscriptionHistoryEntry>,
+    /// The cursor of the next page; `null` on the last.
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -3,6 +3,7 @@
 //! country of the customer they are selling to.
 
 use crate::audit::{self, Event};
+use crate::idempotency::{self, Key, Outcome};
 use crate::registry::{RowError, read_table};
 use crate::{App, AppError, AppResult, Ctx, CurrentUser};
 use keiro_domain::Action;
@@ -158,7 +159,30 @@ fn duplicate(field: &'static str, what: &str) -> AppError {
     }
 }
 
-pub async fn create_product(app: &App, ctx: &Ctx, spec: ProductSpec) -> AppResult<ProductView> {
+pub async fn create_product(
+    app: &App,
+    ctx: &Ctx,
+    spec: ProductSpec,
+    idem: Option<&str>,
+) -> AppResult<Outcome<ProductView>> {
+    let me = ctx.user()?;
+    let key = Key::maybe(
+        &format!("catalog:{}", me.user.id),
+        idem,
+        &json!({ "op": "create_product", "spec": format!("{spec:?}") }),
+    )?;
+    idempotency::once(app, key, async |key| {
+        create_product_once(app, ctx, spec, key).await
+    })
+    .await
+}
+
+async fn create_product_once(
+    app: &App,
+    ctx: &Ctx,
+    spec: ProductSpec,
+    key: Option<&Key>,
+) -> AppResult<ProductView> {
     let me = operator(ctx)?;
     let p = ProductSpec::parse(spec)?;
     let now = app.now();
@@ -189,6 +213,7 @@ pub async fn create_product(app: &App, ctx: &Ctx, spec: ProductSpec) -> AppResul
             .details(json!({ "code": m.code })),
     )
     .await?;
+    idempotency::keep(&tx, key, 201, &product_view(m.clone()), app.now()).await?;
     tx.commit().await?;
     Ok(product_view(m))
 }
@@ -322,7 +347,30 @@ fn offer_model(
     }
 }
 
-pub async fn create_offer(app: &App, ctx: &Ctx, mut input: OfferInput) -> AppResult<OfferView> {
+pub async fn create_offer(
+    app: &App,
+    ctx: &Ctx,
+    input: OfferInput,
+    idem: Option<&str>,
+) -> AppResult<Outcome<OfferView>> {
+    let me = ctx.user()?;
+    let key = Key::maybe(
+        &format!("catalog:{}", me.user.id),
+        idem,
+        &json!({ "op": "create_offer", "input": format!("{input:?}") }),
+    )?;
+    idempotency::once(app, key, async |key| {
+        create_offer_once(app, ctx, input, key).await
+    })
+    .await
+}
+
+async fn create_offer_once(
+    app: &App,
+    ctx: &Ctx,
+    mut input: OfferInput,
+    key: Option<&Key>,
+) -> AppResult<OfferView> {
     let me = operator(ctx)?;
     input.spec = OfferSpec::parse(input.spec)?;
     let tx = app.db.begin().await?;
@@ -347,6 +395,7 @@ pub async fn create_offer(app: &App, ctx: &Ctx, mut input: OfferInput) -> AppRes
     let v = offer_view(&tx, &m.id)
         .await?
         .ok_or(AppError::Internal("offer vanished".into()))?;
+    idempotency::keep(&tx, key, 201, &v, app.now()).await?;
     tx.commit().await?;
     Ok(v)
 }

@@ -6,6 +6,7 @@
 
 use crate::admin::{NewUser, insert_user};
 use crate::audit::{self, Event};
+use crate::idempotency::{self, Key, Outcome};
 use crate::secrets::{hash_password, temporary_password};
 use crate::users::{UserView, parse_roles};
 use crate::{App, AppError, AppResult, Ctx, CurrentUser, rights};
@@ -61,6 +62,28 @@ pub async fn create(
     email: &str,
     full_name: &str,
     roles: &[String],
+    idem: Option<&str>,
+) -> AppResult<Outcome<(UserView, Option<String>)>> {
+    let me = ctx.user()?;
+    let key = Key::maybe(
+        &format!("customer_users:{}", me.user.id),
+        idem,
+        &json!({ "op": "create", "customer": customer, "email": email, "full_name": full_name, "roles": roles }),
+    )?;
+    idempotency::once_with_secret(app, key, async |key| {
+        create_once(app, ctx, customer, email, full_name, roles, key).await
+    })
+    .await
+}
+
+async fn create_once(
+    app: &App,
+    ctx: &Ctx,
+    customer: &str,
+    email: &str,
+    full_name: &str,
+    roles: &[String],
+    key: Option<&Key>,
 ) -> AppResult<(UserView, String)> {
     let me = ctx.user()?;
     let roles = parse_roles(OrgKind::Customer, roles)?;
@@ -97,6 +120,7 @@ pub async fn create(
             .details(json!({ "email": v.email, "roles": v.roles, "by_partner": me.org.id })),
     )
     .await?;
+    idempotency::keep(&tx, key, 201, &v, app.now()).await?;
     tx.commit().await?;
     Ok((v, temp))
 }

@@ -5,6 +5,7 @@
 //! Authorization never waits for the job: a relationship past its end grants nothing.
 
 use crate::audit::{self, Event};
+use crate::idempotency::{self, Key, Outcome};
 use crate::invitations::{self, Issued, SendTo};
 use crate::orgs::partner_facts;
 use crate::{App, AppError, AppResult, Ctx, CurrentUser, outbox};
@@ -73,7 +74,7 @@ async fn view(c: &impl ConnectionTrait, m: gdap_relationship::Model) -> AppResul
 }
 
 /// What the partner asks for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct NewGdap {
     pub display_name: String,
     pub customer_id: Option<String>,
@@ -83,7 +84,22 @@ pub struct NewGdap {
 }
 
 /// Creates a relationship in state `created` (R-REL-8). The display name is unique per partner.
-pub async fn create(app: &App, ctx: &Ctx, n: NewGdap) -> AppResult<GdapView> {
+pub async fn create(
+    app: &App,
+    ctx: &Ctx,
+    n: NewGdap,
+    idem: Option<&str>,
+) -> AppResult<Outcome<GdapView>> {
+    let me = ctx.user()?;
+    let key = Key::maybe(
+        &format!("gdap:{}", me.user.id),
+        idem,
+        &json!({ "op": "create", "relationship": n }),
+    )?;
+    idempotency::once(app, key, async |key| create_once(app, ctx, n, key).await).await
+}
+
+async fn create_once(app: &App, ctx: &Ctx, n: NewGdap, key: Option<&Key>) -> AppResult<GdapView> {
     let me = ctx.user()?;
     me.require(Action::ManageGdap, "GDAP relationship")?;
     if !partner_facts(&me.org).approved {
@@ -140,6 +156,7 @@ pub async fn create(app: &App, ctx: &Ctx, n: NewGdap) -> AppResult<GdapView> {
         })?;
     event(&tx, app, ctx, &m, "gdap.created").await?;
     let v = view(&tx, m).await?;
+    idempotency::keep(&tx, key, 201, &v, app.now()).await?;
     tx.commit().await?;
     Ok(v)
 }
@@ -461,16 +478,22 @@ async fn own(
         .ok_or(AppError::NotFound("GDAP relationship"))
 }
 
-pub async fn assignments(app: &App, ctx: &Ctx, id: &str) -> AppResult<Vec<AssignmentView>> {
+pub async fn assignments(
+    app: &App,
+    ctx: &Ctx,
+    id: &str,
+    cursor: Option<&str>,
+    limit: u64,
+) -> AppResult<Page<AssignmentView>> {
     let me = ctx.user()?;
     me.require(Action::ViewGdap, "GDAP relationship")?;
     let c = app.db.reader();
     own(c, me, id).await?;
-    Ok(repo::gdap::assignments(c, id)
-        .await?
-        .into_iter()
-        .map(assignment_view)
-        .collect())
+    let p = repo::gdap::assignments(c, id, cursor, limit).await?;
+    Ok(Page {
+        items: p.items.into_iter().map(assignment_view).collect(),
+        next_cursor: p.next_cursor,
+    })
 }
 
 /// Gives one of the partner's security groups a subset of the relationship's roles.
@@ -480,6 +503,27 @@ pub async fn assign(
     id: &str,
     group_id: &str,
     roles: &[String],
+    idem: Option<&str>,
+) -> AppResult<Outcome<AssignmentView>> {
+    let me = ctx.user()?;
+    let key = Key::maybe(
+        &format!("gdap:{}", me.user.id),
+        idem,
+        &json!({ "op": "assign", "relationship": id, "group": group_id, "roles": roles }),
+    )?;
+    idempotency::once(app, key, async |key| {
+        assign_once(app, ctx, id, group_id, roles, key).await
+    })
+    .await
+}
+
+async fn assign_once(
+    app: &App,
+    ctx: &Ctx,
+    id: &str,
+    group_id: &str,
+    roles: &[String],
+    key: Option<&Key>,
 ) -> AppResult<AssignmentView> {
     let me = ctx.user()?;
     me.require(Action::ManageGdap, "GDAP relationship")?;
@@ -523,6 +567,7 @@ pub async fn assign(
             .details(json!({ "group": group_id, "roles": a.roles })),
     )
     .await?;
+    idempotency::keep(&tx, key, 201, &assignment_view(a.clone()), app.now()).await?;
     tx.commit().await?;
     Ok(assignment_view(a))
 }
@@ -564,20 +609,52 @@ async fn group_view(c: &impl ConnectionTrait, g: security_group::Model) -> AppRe
     })
 }
 
-pub async fn groups(app: &App, ctx: &Ctx) -> AppResult<Vec<GroupView>> {
+pub async fn groups(
+    app: &App,
+    ctx: &Ctx,
+    cursor: Option<&str>,
+    limit: u64,
+) -> AppResult<Page<GroupView>> {
     let me = ctx.user()?;
     if !me.may(Action::ViewGdap) {
         me.require(Action::ManageSecurityGroups, "security groups")?;
     }
     let c = app.db.reader();
-    let mut out = Vec::new();
-    for g in repo::groups::list(c, &me.org.id).await? {
-        out.push(group_view(c, g).await?);
+    let p = repo::groups::list(c, &me.org.id, cursor, limit).await?;
+    let mut items = Vec::with_capacity(p.items.len());
+    for g in p.items {
+        items.push(group_view(c, g).await?);
     }
-    Ok(out)
+    Ok(Page {
+        items,
+        next_cursor: p.next_cursor,
+    })
 }
 
-pub async fn create_group(app: &App, ctx: &Ctx, name: &str) -> AppResult<GroupView> {
+pub async fn create_group(
+    app: &App,
+    ctx: &Ctx,
+    name: &str,
+    idem: Option<&str>,
+) -> AppResult<Outcome<GroupView>> {
+    let me = ctx.user()?;
+    let key = Key::maybe(
+        &format!("security_groups:{}", me.user.id),
+        idem,
+        &json!({ "op": "create_group", "name": name }),
+    )?;
+    idempotency::once(app, key, async |key| {
+        create_group_once(app, ctx, name, key).await
+    })
+    .await
+}
+
+async fn create_group_once(
+    app: &App,
+    ctx: &Ctx,
+    name: &str,
+    key: Option<&Key>,
+) -> AppResult<GroupView> {
     let me = ctx.user()?;
     me.require(Action::ManageSecurityGroups, "security groups")?;
     let name = name.trim();
@@ -615,6 +692,7 @@ pub async fn create_group(app: &App, ctx: &Ctx, name: &str) -> AppResult<GroupVi
     )
     .await?;
     let v = group_view(&tx, g).await?;
+    idempotency::keep(&tx, key, 201, &v, app.now()).await?;
     tx.commit().await?;
     Ok(v)
 }

@@ -41,6 +41,50 @@ impl Key {
     }
 }
 
+/// Runs a create at most once per key: an earlier answer to the key is replayed; otherwise
+/// `work` runs (storing its answer with [`keep`] inside its transaction) and a lost race on
+/// the key replays the winner ([`settle`]).
+pub async fn once<T, F>(app: &crate::App, key: Option<Key>, work: F) -> AppResult<Outcome<T>>
+where
+    T: serde::de::DeserializeOwned,
+    F: AsyncFnOnce(Option<&Key>) -> AppResult<T>,
+{
+    if let Some(o) = replayed(app.db.reader(), key.as_ref()).await? {
+        return Ok(o);
+    }
+    let result = work(key.as_ref()).await;
+    settle(app.db.reader(), key.as_ref(), result).await
+}
+
+/// [`once`] for a create whose first answer carries a secret (a temporary password, a claim
+/// secret): the secret is never stored, so a replay answers `None` in its place.
+pub async fn once_with_secret<T, F>(
+    app: &crate::App,
+    key: Option<Key>,
+    work: F,
+) -> AppResult<Outcome<(T, Option<String>)>>
+where
+    T: serde::de::DeserializeOwned,
+    F: AsyncFnOnce(Option<&Key>) -> AppResult<(T, String)>,
+{
+    let without = |o: Outcome<T>| Outcome {
+        value: (o.value, None),
+        replayed: o.replayed,
+    };
+    if let Some(o) = replayed(app.db.reader(), key.as_ref()).await? {
+        return Ok(without(o));
+    }
+    match work(key.as_ref()).await {
+        Ok((v, secret)) => Ok(Outcome {
+            value: (v, Some(secret)),
+            replayed: false,
+        }),
+        Err(e) => settle(app.db.reader(), key.as_ref(), Err::<T, _>(e))
+            .await
+            .map(without),
+    }
+}
+
 /// Stores the answer `value` under `key` (if any) inside the change's transaction.
 pub async fn keep<T: serde::Serialize>(
     c: &impl ConnectionTrait,

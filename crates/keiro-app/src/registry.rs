@@ -3,6 +3,7 @@
 //! secret is shown once (on creation, import or regeneration) and only its hash is kept.
 
 use crate::audit::{self, Event};
+use crate::idempotency::{self, Key, Outcome};
 use crate::secrets::{new_token, sha256_hex};
 use crate::{App, AppError, AppResult, Ctx};
 use keiro_domain::enrollment::{MembershipLevel, MembershipStatus, parse_partner_id};
@@ -97,7 +98,7 @@ fn validate(i: &RecordInput) -> Result<Valid, ValidationError> {
     })
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RecordView {
     pub id: String,
     pub partner_id: String,
@@ -166,7 +167,30 @@ fn new_model(
 }
 
 /// Creates a record; returns it with its claim secret (shown once).
-pub async fn create(app: &App, ctx: &Ctx, input: RecordInput) -> AppResult<(RecordView, String)> {
+pub async fn create(
+    app: &App,
+    ctx: &Ctx,
+    input: RecordInput,
+    idem: Option<&str>,
+) -> AppResult<Outcome<(RecordView, Option<String>)>> {
+    let me = ctx.user()?;
+    let key = Key::maybe(
+        &format!("membership_records:{}", me.user.id),
+        idem,
+        &json!({ "op": "create", "input": format!("{input:?}") }),
+    )?;
+    idempotency::once_with_secret(app, key, async |key| {
+        create_once(app, ctx, input, key).await
+    })
+    .await
+}
+
+async fn create_once(
+    app: &App,
+    ctx: &Ctx,
+    input: RecordInput,
+    key: Option<&Key>,
+) -> AppResult<(RecordView, String)> {
     let me = require(ctx)?;
     let v = validate(&input)?;
     let secret = new_token("kc_");
@@ -191,6 +215,7 @@ pub async fn create(app: &App, ctx: &Ctx, input: RecordInput) -> AppResult<(Reco
             .details(json!({ "partner_id": m.partner_id })),
     )
     .await?;
+    idempotency::keep(&tx, key, 201, &view(&m), app.now()).await?;
     tx.commit().await?;
     Ok((view(&m), secret))
 }

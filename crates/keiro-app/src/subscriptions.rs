@@ -305,24 +305,34 @@ pub struct HistoryEntry {
     pub details: Value,
 }
 
-pub async fn history(app: &App, ctx: &Ctx, id: &str) -> AppResult<Vec<HistoryEntry>> {
+pub async fn history(
+    app: &App,
+    ctx: &Ctx,
+    id: &str,
+    cursor: Option<&str>,
+    limit: u64,
+) -> AppResult<Page<HistoryEntry>> {
     let me = ctx.user()?;
     let c = app.db.reader();
     store::get(c, id)
         .await?
         .filter(|s| visible(me, s))
         .ok_or(AppError::NotFound("subscription"))?;
-    Ok(store::history(c, id)
-        .await?
-        .into_iter()
-        .map(|h| HistoryEntry {
-            occurred_at: h.occurred_at,
-            change: h.change,
-            actor_org_id: h.actor_org_id,
-            actor_user_id: h.actor_user_id,
-            details: serde_json::from_str(&h.details).unwrap_or(Value::Null),
-        })
-        .collect())
+    let p = store::history(c, id, cursor, limit).await?;
+    Ok(Page {
+        items: p
+            .items
+            .into_iter()
+            .map(|h| HistoryEntry {
+                occurred_at: h.occurred_at,
+                change: h.change,
+                actor_org_id: h.actor_org_id,
+                actor_user_id: h.actor_user_id,
+                details: serde_json::from_str(&h.details).unwrap_or(Value::Null),
+            })
+            .collect(),
+        next_cursor: p.next_cursor,
+    })
 }
 
 /// Records a change: a history entry, an audit row and an event for every party, in the

@@ -2299,16 +2299,25 @@ pub mod gdap {
         Ok(())
     }
 
+    /// A relationship's live assignments, oldest first, `limit` after the cursor `after`.
     pub async fn assignments(
         c: &impl ConnectionTrait,
         gdap_id: &str,
-    ) -> Result<Vec<gdap_assignment::Model>, StoreError> {
-        Ok(gdap_assignment::Entity::find()
+        after: Option<&str>,
+        limit: u64,
+    ) -> Result<Page<gdap_assignment::Model>, StoreError> {
+        let mut q = gdap_assignment::Entity::find()
             .filter(gdap_assignment::Column::GdapId.eq(gdap_id))
-            .filter(gdap_assignment::Column::RemovedAt.is_null())
+            .filter(gdap_assignment::Column::RemovedAt.is_null());
+        if let Some(a) = after {
+            q = q.filter(gdap_assignment::Column::Id.gt(a));
+        }
+        let rows = q
             .order_by_asc(gdap_assignment::Column::Id)
+            .limit(limit + 1)
             .all(c)
-            .await?)
+            .await?;
+        Ok(page(rows, limit, |m| m.id.clone()))
     }
 
     pub async fn remove_assignment(
@@ -2342,15 +2351,28 @@ pub mod groups {
         Ok(())
     }
 
+    /// An organization's groups by name, `limit` after the cursor `after` ("name key<TAB>id").
     pub async fn list(
         c: &impl ConnectionTrait,
         org: &str,
-    ) -> Result<Vec<security_group::Model>, StoreError> {
-        Ok(security_group::Entity::find()
-            .filter(C::OrgId.eq(org))
+        after: Option<&str>,
+        limit: u64,
+    ) -> Result<Page<security_group::Model>, StoreError> {
+        let mut q = security_group::Entity::find().filter(C::OrgId.eq(org));
+        if let Some((key, id)) = after.and_then(|a| a.rsplit_once('\t')) {
+            q = q.filter(
+                Condition::any()
+                    .add(C::NameKey.gt(key))
+                    .add(Condition::all().add(C::NameKey.eq(key)).add(C::Id.gt(id))),
+            );
+        }
+        let rows = q
             .order_by_asc(C::NameKey)
+            .order_by_asc(C::Id)
+            .limit(limit + 1)
             .all(c)
-            .await?)
+            .await?;
+        Ok(page(rows, limit, |m| format!("{}\t{}", m.name_key, m.id)))
     }
 
     pub async fn get_in_org(

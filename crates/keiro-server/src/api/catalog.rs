@@ -139,15 +139,20 @@ pub async fn list_products(
 }
 
 /// Operator staff: a new product.
-#[utoipa::path(post, path = "/v1/products", tag = "catalog", security(("bearer" = [])), request_body = PutProduct,
+#[utoipa::path(post, path = "/v1/products", tag = "catalog", security(("bearer" = [])), params(("Idempotency-Key" = Option<String>, Header, nullable = false)), request_body = PutProduct,
     responses((status = 201, body = Product, headers(("ETag" = String))), (status = 409, description = "The code is taken")))]
 pub async fn create_product(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
+    headers: HeaderMap,
     ApiJson(b): ApiJson<PutProduct>,
 ) -> ApiResult<Response> {
-    let v = keiro_app::catalog::create_product(&s.app, &ctx, product_spec(b)).await?;
-    Ok(product_response(v, StatusCode::CREATED))
+    let key = crate::api::idempotency_key(&headers)?;
+    let o =
+        keiro_app::catalog::create_product(&s.app, &ctx, product_spec(b), key.as_deref()).await?;
+    let mut r = product_response(o.value, crate::api::created_status(o.replayed));
+    crate::api::mark_replayed(&mut r, o.replayed);
+    Ok(r)
 }
 
 /// Operator staff: replace a product's names and descriptions (If-Match).
@@ -227,15 +232,19 @@ pub async fn list_offers(
 }
 
 /// Operator staff: a new offer (available at once).
-#[utoipa::path(post, path = "/v1/offers", tag = "catalog", security(("bearer" = [])), request_body = PutOffer,
+#[utoipa::path(post, path = "/v1/offers", tag = "catalog", security(("bearer" = [])), params(("Idempotency-Key" = Option<String>, Header, nullable = false)), request_body = PutOffer,
     responses((status = 201, body = Offer, headers(("ETag" = String))), (status = 409, description = "The SKU is taken")))]
 pub async fn create_offer(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
+    headers: HeaderMap,
     ApiJson(b): ApiJson<PutOffer>,
 ) -> ApiResult<Response> {
-    let v = keiro_app::catalog::create_offer(&s.app, &ctx, offer_input(b)).await?;
-    Ok(offer_response(v, StatusCode::CREATED))
+    let key = crate::api::idempotency_key(&headers)?;
+    let o = keiro_app::catalog::create_offer(&s.app, &ctx, offer_input(b), key.as_deref()).await?;
+    let mut r = offer_response(o.value, crate::api::created_status(o.replayed));
+    crate::api::mark_replayed(&mut r, o.replayed);
+    Ok(r)
 }
 
 #[utoipa::path(get, path = "/v1/offers/{id}", tag = "catalog", security(("bearer" = [])), params(("id" = String, Path)),

@@ -227,56 +227,6 @@ pub const EXEMPT: &[(&str, Convention, &str)] = &[
         Convention::IdempotentCreate,
         "to come (issue 11): a retry answers 409 invitation_used instead of the first answer",
     ),
-    (
-        "create_customer_user",
-        Convention::IdempotentCreate,
-        "to come (issue 11): a retry answers 409 email_taken",
-    ),
-    (
-        "create_gdap_relationship",
-        Convention::IdempotentCreate,
-        "to come (issue 11): a retry answers 409 display_name_taken",
-    ),
-    (
-        "assign",
-        Convention::IdempotentCreate,
-        "to come (issue 11): a retry answers 409 assignment_exists",
-    ),
-    (
-        "create_group",
-        Convention::IdempotentCreate,
-        "to come (issue 11): a retry answers 409 group_name_taken",
-    ),
-    (
-        "create_record",
-        Convention::IdempotentCreate,
-        "to come (issue 11): a retry answers 409 partner_id_taken",
-    ),
-    (
-        "create_offer",
-        Convention::IdempotentCreate,
-        "to come (issue 11): a retry answers 409 duplicate (SKU)",
-    ),
-    (
-        "create_product",
-        Convention::IdempotentCreate,
-        "to come (issue 11): a retry answers 409 duplicate (code)",
-    ),
-    (
-        "assignments",
-        Convention::Paged,
-        "to come (issue 11): a relationship's assignments are few, but the list is not paged yet",
-    ),
-    (
-        "groups",
-        Convention::Paged,
-        "to come (issue 11): not paged yet",
-    ),
-    (
-        "history",
-        Convention::Paged,
-        "to come (issue 11): a subscription's history is not paged yet",
-    ),
 ];
 
 /// The conventions the conformance test checks on each operation.

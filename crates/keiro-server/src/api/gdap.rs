@@ -2,7 +2,7 @@
 //! and the partner's security groups.
 
 use crate::api::relationships::PageParams;
-use crate::api::{ApiQuery, idempotency_key};
+use crate::api::{ApiQuery, created, idempotency_key};
 use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor};
 use crate::problem::ApiResult;
 use crate::state::AppState;
@@ -71,14 +71,16 @@ pub async fn list(
 
 /// Creates a relationship (state `created`): roles, 1–730 days, optional auto-extend.
 #[utoipa::path(operation_id = "create_gdap_relationship", post, path = "/v1/delegatedadminrelationships", tag = "gdap", security(("bearer" = [])),
-    request_body = CreateGdapRelationship,
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false)), request_body = CreateGdapRelationship,
     responses((status = 201, body = GdapRelationship), (status = 409, description = "The display name is taken")))]
 pub async fn create(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
+    headers: HeaderMap,
     ApiJson(b): ApiJson<CreateGdapRelationship>,
-) -> ApiResult<(StatusCode, Json<GdapRelationship>)> {
-    let v = keiro_app::gdap::create(
+) -> ApiResult<Response> {
+    let key = idempotency_key(&headers)?;
+    let o = keiro_app::gdap::create(
         &s.app,
         &ctx,
         NewGdap {
@@ -88,9 +90,10 @@ pub async fn create(
             duration_days: b.duration_days,
             auto_extend: b.auto_extend,
         },
+        key.as_deref(),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(gdap_body(v))))
+    Ok(created(o.replayed, gdap_body(o.value)))
 }
 
 #[utoipa::path(operation_id = "get_gdap_relationship", get, path = "/v1/delegatedadminrelationships/{id}", tag = "gdap", security(("bearer" = [])),
@@ -179,33 +182,37 @@ pub async fn terminate(
 }
 
 #[utoipa::path(get, path = "/v1/delegatedadminrelationships/{id}/accessassignments", tag = "gdap", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200, body = AccessAssignmentList)))]
+    params(("id" = String, Path), PageParams), responses((status = 200, body = AccessAssignmentList)))]
 pub async fn assignments(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<PageParams>,
 ) -> ApiResult<Json<AccessAssignmentList>> {
+    let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let page =
+        keiro_app::gdap::assignments(&s.app, &ctx, &id, p.cursor.as_deref(), p.limit).await?;
     Ok(Json(AccessAssignmentList {
-        items: keiro_app::gdap::assignments(&s.app, &ctx, &id)
-            .await?
-            .into_iter()
-            .map(assignment_body)
-            .collect(),
+        items: page.items.into_iter().map(assignment_body).collect(),
+        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
     }))
 }
 
 /// Gives a security group a subset of the relationship's roles.
 #[utoipa::path(post, path = "/v1/delegatedadminrelationships/{id}/accessassignments", tag = "gdap", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = CreateAccessAssignment,
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false)), request_body = CreateAccessAssignment,
     responses((status = 201, body = AccessAssignment), (status = 409, description = "The group already has an assignment, or the relationship ended")))]
 pub async fn assign(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
+    headers: HeaderMap,
     ApiJson(b): ApiJson<CreateAccessAssignment>,
-) -> ApiResult<(StatusCode, Json<AccessAssignment>)> {
-    let a = keiro_app::gdap::assign(&s.app, &ctx, &id, &b.group_id, &b.roles).await?;
-    Ok((StatusCode::CREATED, Json(assignment_body(a))))
+) -> ApiResult<Response> {
+    let key = idempotency_key(&headers)?;
+    let o =
+        keiro_app::gdap::assign(&s.app, &ctx, &id, &b.group_id, &b.roles, key.as_deref()).await?;
+    Ok(created(o.replayed, assignment_body(o.value)))
 }
 
 #[utoipa::path(delete, path = "/v1/delegatedadminrelationships/{id}/accessassignments/{assignment_id}", tag = "gdap", security(("bearer" = [])),
@@ -221,30 +228,32 @@ pub async fn unassign(
 
 /// The caller's security groups with their members.
 #[utoipa::path(get, path = "/v1/securitygroups", tag = "gdap", security(("bearer" = [])),
-    responses((status = 200, body = SecurityGroupList)))]
+    params(PageParams), responses((status = 200, body = SecurityGroupList)))]
 pub async fn groups(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<PageParams>,
 ) -> ApiResult<Json<SecurityGroupList>> {
+    let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let page = keiro_app::gdap::groups(&s.app, &ctx, p.cursor.as_deref(), p.limit).await?;
     Ok(Json(SecurityGroupList {
-        items: keiro_app::gdap::groups(&s.app, &ctx)
-            .await?
-            .into_iter()
-            .map(group_body)
-            .collect(),
+        items: page.items.into_iter().map(group_body).collect(),
+        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
     }))
 }
 
 #[utoipa::path(post, path = "/v1/securitygroups", tag = "gdap", security(("bearer" = [])),
-    request_body = CreateSecurityGroup,
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false)), request_body = CreateSecurityGroup,
     responses((status = 201, body = SecurityGroup), (status = 409, description = "The name is taken")))]
 pub async fn create_group(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
+    headers: HeaderMap,
     ApiJson(b): ApiJson<CreateSecurityGroup>,
-) -> ApiResult<(StatusCode, Json<SecurityGroup>)> {
-    let g = keiro_app::gdap::create_group(&s.app, &ctx, &b.name).await?;
-    Ok((StatusCode::CREATED, Json(group_body(g))))
+) -> ApiResult<Response> {
+    let key = idempotency_key(&headers)?;
+    let o = keiro_app::gdap::create_group(&s.app, &ctx, &b.name, key.as_deref()).await?;
+    Ok(created(o.replayed, group_body(o.value)))
 }
 
 #[utoipa::path(post, path = "/v1/securitygroups/{id}/members", tag = "gdap", security(("bearer" = [])),

@@ -294,15 +294,19 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiQuery<T> {
     }
 }
 
-/// 201 for a first answer, 200 with `Idempotent-Replayed: true` for a replay of it.
-pub fn created<T: serde::Serialize>(replayed: bool, body: T) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let status = if replayed {
+/// 201 for a first answer, 200 for a replay of it.
+pub fn created_status(replayed: bool) -> StatusCode {
+    if replayed {
         StatusCode::OK
     } else {
         StatusCode::CREATED
-    };
-    let mut r = (status, axum::Json(body)).into_response();
+    }
+}
+
+/// 201 for a first answer, 200 with `Idempotent-Replayed: true` for a replay of it.
+pub fn created<T: serde::Serialize>(replayed: bool, body: T) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut r = (created_status(replayed), axum::Json(body)).into_response();
     mark_replayed(&mut r, replayed);
     r
 }

@@ -72,13 +72,15 @@ pub async fn list_records(
 }
 
 /// Operator staff: add a record; its claim secret is in this answer only.
-#[utoipa::path(post, path = "/v1/membershiprecords", tag = "operator", security(("bearer" = [])), request_body = MembershipRecordInput,
+#[utoipa::path(post, path = "/v1/membershiprecords", tag = "operator", security(("bearer" = [])), params(("Idempotency-Key" = Option<String>, Header, nullable = false)), request_body = MembershipRecordInput,
     responses((status = 201, body = MembershipRecordWithSecret), (status = 409, description = "Partner ID exists")))]
 pub async fn create_record(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
+    headers: axum::http::HeaderMap,
     ApiJson(b): ApiJson<MembershipRecordInput>,
 ) -> ApiResult<Response> {
+    let key = crate::api::idempotency_key(&headers)?;
     let input = RecordInput {
         partner_id: b.partner_id,
         organization_name: b.organization_name,
@@ -87,14 +89,17 @@ pub async fn create_record(
         status: b.status,
         expires_on: b.expires_on,
     };
-    let (r, secret) = keiro_app::registry::create(&s.app, &ctx, input).await?;
-    Ok(no_store((
-        StatusCode::CREATED,
+    let o = keiro_app::registry::create(&s.app, &ctx, input, key.as_deref()).await?;
+    let (r, secret) = o.value;
+    let mut res = no_store((
+        crate::api::created_status(o.replayed),
         Json(MembershipRecordWithSecret {
             record: record_body(r),
             claim_secret: secret,
         }),
-    )))
+    ));
+    crate::api::mark_replayed(&mut res, o.replayed);
+    Ok(res)
 }
 
 /// Operator staff: one record.

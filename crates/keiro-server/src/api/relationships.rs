@@ -8,7 +8,7 @@ use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use keiro_api_types::{
     CreateUser, Customer, CustomerList, CustomerSignUp, CustomerSignedUp, PartnerContact,
@@ -261,12 +261,16 @@ pub async fn customer_users(
     }))
 }
 
-fn secret_answer(status: StatusCode, u: keiro_app::users::UserView, temp: String) -> Response {
+fn secret_answer(
+    status: StatusCode,
+    u: keiro_app::users::UserView,
+    temp: Option<String>,
+) -> Response {
     let mut r = (
         status,
         Json(UserWithPassword {
             user: user_body(u),
-            temporary_password: Some(temp),
+            temporary_password: temp,
         }),
     )
         .into_response();
@@ -278,18 +282,30 @@ fn secret_answer(status: StatusCode, u: keiro_app::users::UserView, temp: String
 /// Adds a user to the customer on its behalf, with a temporary password shown once (R-REL-9).
 /// A global admin needs the customer's global admin rights (full delegated access).
 #[utoipa::path(post, path = "/v1/customers/{id}/users", tag = "customers", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = CreateUser,
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false)), request_body = CreateUser,
     responses((status = 201, body = UserWithPassword), (status = 409, description = "The email is taken")))]
 pub async fn create_customer_user(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
+    headers: HeaderMap,
     ApiJson(b): ApiJson<CreateUser>,
 ) -> ApiResult<Response> {
-    let (u, temp) =
-        keiro_app::customer_users::create(&s.app, &ctx, &id, &b.email, &b.full_name, &b.roles)
-            .await?;
-    Ok(secret_answer(StatusCode::CREATED, u, temp))
+    let key = crate::api::idempotency_key(&headers)?;
+    let o = keiro_app::customer_users::create(
+        &s.app,
+        &ctx,
+        &id,
+        &b.email,
+        &b.full_name,
+        &b.roles,
+        key.as_deref(),
+    )
+    .await?;
+    let (u, temp) = o.value;
+    let mut r = secret_answer(crate::api::created_status(o.replayed), u, temp);
+    crate::api::mark_replayed(&mut r, o.replayed);
+    Ok(r)
 }
 
 /// Assigns a customer user's roles on the customer's behalf (R-REL-9); the global admin role needs
@@ -318,5 +334,5 @@ pub async fn reset_customer_user_password(
     Path((id, user_id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let (u, temp) = keiro_app::customer_users::reset_password(&s.app, &ctx, &id, &user_id).await?;
-    Ok(secret_answer(StatusCode::OK, u, temp))
+    Ok(secret_answer(StatusCode::OK, u, Some(temp)))
 }

@@ -266,16 +266,22 @@ pub async fn get(
 }
 
 /// Every change of the subscription: what, when, by whom (R-ORD-6).
-#[utoipa::path(get, path = "/v1/subscriptions/{id}/history", tag = "orders", security(("bearer" = [])), params(("id" = String, Path)),
+#[utoipa::path(get, path = "/v1/subscriptions/{id}/history", tag = "orders", security(("bearer" = [])),
+    params(("id" = String, Path), crate::api::relationships::PageParams),
     responses((status = 200, body = SubscriptionHistory)))]
 pub async fn history(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<crate::api::relationships::PageParams>,
 ) -> ApiResult<Json<SubscriptionHistory>> {
-    let items = keiro_app::subscriptions::history(&s.app, &ctx, &id).await?;
+    let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let page =
+        keiro_app::subscriptions::history(&s.app, &ctx, &id, p.cursor.as_deref(), p.limit).await?;
     Ok(Json(SubscriptionHistory {
-        items: items
+        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
+        items: page
+            .items
             .into_iter()
             .map(|h| SubscriptionHistoryEntry {
                 occurred_at: h.occurred_at,

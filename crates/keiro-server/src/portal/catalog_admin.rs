@@ -274,7 +274,7 @@ pub async fn create_product(
         description_en: String::new(),
         description_ja: String::new(),
     };
-    match keiro_app::catalog::create_product(&s.app, &p.ctx(), spec).await {
+    match keiro_app::catalog::create_product(&s.app, &p.ctx(), spec, None).await {
         Ok(_) => Ok(Redirect::to("/operator/catalog?done=product").into_response()),
         Err(e) if refusal(&e) => {
             let status = crate::problem::status_of(&e);
@@ -360,7 +360,9 @@ pub async fn create_offer(
     require(&p)?;
     p.check_csrf(&f.csrf)?;
     let r = match f.fields.input() {
-        Ok(input) => keiro_app::catalog::create_offer(&s.app, &p.ctx(), input).await,
+        Ok(input) => keiro_app::catalog::create_offer(&s.app, &p.ctx(), input, None)
+            .await
+            .map(|o| o.value),
         Err(e) => Err(e),
     };
     match r {

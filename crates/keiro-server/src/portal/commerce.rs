@@ -440,9 +440,10 @@ async fn subscription_page(
     let v = keiro_app::subscriptions::get(&s.app, &ctx, id)
         .await
         .map_err(|e| p.app_error(e))?;
-    let history = keiro_app::subscriptions::history(&s.app, &ctx, id)
+    let history = keiro_app::subscriptions::history(&s.app, &ctx, id, None, 200)
         .await
-        .map_err(|e| p.app_error(e))?;
+        .map_err(|e| p.app_error(e))?
+        .items;
     let is_seller = v.seller.org_id == me.org.id;
     let manage_reason = keiro_app::subscriptions::why_not_change(&s.app, &ctx, id)
         .await

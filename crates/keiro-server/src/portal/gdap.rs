@@ -159,8 +159,8 @@ pub async fn create(
         duration_days: days,
         auto_extend: f.auto_extend.as_deref() == Some("yes"),
     };
-    match keiro_app::gdap::create(&s.app, &p.ctx(), n).await {
-        Ok(v) => Ok(Redirect::to(&format!("/gdap/{}", v.id)).into_response()),
+    match keiro_app::gdap::create(&s.app, &p.ctx(), n, None).await {
+        Ok(o) => Ok(Redirect::to(&format!("/gdap/{}", o.value.id)).into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
             let status = crate::problem::status_of(&e);
             list_page(
@@ -209,12 +209,15 @@ pub async fn one(
     let v = keiro_app::gdap::get(&s.app, &ctx, &id)
         .await
         .map_err(|e| p.app_error(e))?;
-    let groups = keiro_app::gdap::groups(&s.app, &ctx)
+    // The portal shows up to the API's largest page of each.
+    let groups = keiro_app::gdap::groups(&s.app, &ctx, None, 200)
         .await
+        .map(|p| p.items)
         .unwrap_or_default();
-    let assignments = keiro_app::gdap::assignments(&s.app, &ctx, &id)
+    let assignments = keiro_app::gdap::assignments(&s.app, &ctx, &id, None, 200)
         .await
-        .map_err(|e| p.app_error(e))?;
+        .map_err(|e| p.app_error(e))?
+        .items;
     let mut b = p.base("gdap-title");
     b.title = v.display_name.clone();
     if let Some(done) = q.done.as_deref() {
@@ -295,7 +298,7 @@ pub async fn assign(
     let f = p.form(f)?;
     p.user()?;
     p.check_csrf(&f.csrf)?;
-    keiro_app::gdap::assign(&s.app, &p.ctx(), &id, &f.group_id, &f.roles)
+    keiro_app::gdap::assign(&s.app, &p.ctx(), &id, &f.group_id, &f.roles, None)
         .await
         .map_err(|e| p.app_error(e))?;
     Ok(Redirect::to(&format!("/gdap/{id}?done=assigned")).into_response())
@@ -378,9 +381,10 @@ pub struct GroupsPage {
 pub async fn groups(State(s): State<AppState>, p: Portal) -> PageResult {
     p.user()?;
     let ctx = p.ctx();
-    let groups = keiro_app::gdap::groups(&s.app, &ctx)
+    let groups = keiro_app::gdap::groups(&s.app, &ctx, None, 200)
         .await
-        .map_err(|e| p.app_error(e))?;
+        .map_err(|e| p.app_error(e))?
+        .items;
     let users = keiro_app::users::list(&s.app, &ctx, None, None, 200)
         .await
         .map(|p| p.items)
@@ -427,7 +431,7 @@ pub async fn create_group(
     let f = p.form(f)?;
     p.user()?;
     p.check_csrf(&f.csrf)?;
-    keiro_app::gdap::create_group(&s.app, &p.ctx(), &f.name)
+    keiro_app::gdap::create_group(&s.app, &p.ctx(), &f.name, None)
         .await
         .map_err(|e| p.app_error(e))?;
     Ok(Redirect::to("/security-groups").into_response())
@@ -615,10 +619,20 @@ pub async fn customer_add_user(
     let f = p.form(f)?;
     p.user()?;
     p.check_csrf(&f.csrf)?;
-    match keiro_app::customer_users::create(&s.app, &p.ctx(), &id, &f.email, &f.full_name, &f.roles)
-        .await
+    match keiro_app::customer_users::create(
+        &s.app,
+        &p.ctx(),
+        &id,
+        &f.email,
+        &f.full_name,
+        &f.roles,
+        None,
+    )
+    .await
     {
-        Ok((u, temp)) => {
+        Ok(o) => {
+            let (u, temp) = o.value;
+            let temp = temp.unwrap_or_default();
             customer_page(&s, &p, &id, Some((u.email, temp)), StatusCode::OK, None).await
         }
         Err(

@@ -143,8 +143,10 @@ pub async fn create(
     let f = p.form(f)?;
     require(&p)?;
     p.check_csrf(&f.csrf)?;
-    match keiro_app::registry::create(&s.app, &p.ctx(), f.input()).await {
-        Ok((r, secret)) => {
+    match keiro_app::registry::create(&s.app, &p.ctx(), f.input(), None).await {
+        Ok(o) => {
+            let (r, secret) = o.value;
+            let secret = secret.unwrap_or_default();
             registry_page(
                 &s,
                 &p,

@@ -16,6 +16,7 @@ both_backends!(
     r_usr_2_a_temporary_password_changes_nothing_but_the_language,
     r_x_1_every_html_answer_has_the_security_headers,
     r_ord_7_retried_creates_answer_the_first_answer,
+    r_rel_8_r_ord_6_every_list_is_paged,
 );
 
 async fn send(
@@ -431,4 +432,83 @@ async fn r_ord_7_retried_creates_answer_the_first_answer(app: TestApp) {
             "{path}"
         );
     }
+}
+
+async fn r_rel_8_r_ord_6_every_list_is_paged(app: TestApp) {
+    let w = world(&app).await;
+    for name in ["Bravo", "alpha", "Charlie"] {
+        let res = send(
+            &app,
+            reqwest::Method::POST,
+            &w.pt,
+            "/v1/securitygroups",
+            json!({"name": name}),
+        )
+        .await;
+        assert_eq!(res.status(), 201);
+    }
+    // By name, case-insensitively, two at a time.
+    let first = json_of(app.get("/v1/securitygroups?limit=2", &w.pt).await, 200).await;
+    let names: Vec<&str> = first["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["alpha", "Bravo"]);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let rest = json_of(
+        app.get(
+            &format!("/v1/securitygroups?limit=2&cursor={cursor}"),
+            &w.pt,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(rest["items"][0]["name"], "Charlie");
+    assert_eq!(rest["items"].as_array().unwrap().len(), 1);
+    assert_eq!(rest["next_cursor"], Value::Null);
+    // A subscription's history, one entry a page.
+    let s = json_of(
+        send(
+            &app,
+            reqwest::Method::POST,
+            &w.pt,
+            &format!("/v1/customers/{}/orders", w.customer.org_id),
+            json!({"lines": [{"offer_id": w.base, "quantity": 2}]}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let id = s["subscriptions"][0]["id"].as_str().unwrap().to_string();
+    let res = send(
+        &app,
+        reqwest::Method::PUT,
+        &w.pt,
+        &format!("/v1/subscriptions/{id}/quantity"),
+        json!({"quantity": 3}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let h1 = json_of(
+        app.get(&format!("/v1/subscriptions/{id}/history?limit=1"), &w.pt)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(h1["items"][0]["change"], "created");
+    let c = h1["next_cursor"].as_str().unwrap();
+    let h2 = json_of(
+        app.get(
+            &format!("/v1/subscriptions/{id}/history?limit=1&cursor={c}"),
+            &w.pt,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(h2["items"][0]["change"], "quantity_changed");
+    assert_eq!(h2["next_cursor"], Value::Null);
 }

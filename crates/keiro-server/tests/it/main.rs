@@ -17,6 +17,7 @@ mod portal;
 mod portal_orders;
 mod portal_partners;
 mod relationships;
+mod replays;
 mod smtp;
 mod storage;
 mod users;

@@ -174,14 +174,22 @@ pub async fn insert_event(
     Ok(())
 }
 
-/// A subscription's history, oldest first.
+/// A subscription's history, oldest first, `limit` after the cursor `after`.
 pub async fn history(
     c: &impl ConnectionTrait,
     id: &str,
-) -> Result<Vec<subscription_event::Model>, StoreError> {
-    Ok(subscription_event::Entity::find()
-        .filter(subscription_event::Column::SubscriptionId.eq(id))
+    after: Option<&str>,
+    limit: u64,
+) -> Result<Page<subscription_event::Model>, StoreError> {
+    let mut q = subscription_event::Entity::find()
+        .filter(subscription_event::Column::SubscriptionId.eq(id));
+    if let Some(a) = after {
+        q = q.filter(subscription_event::Column::Id.gt(a));
+    }
+    let rows = q
         .order_by_asc(subscription_event::Column::Id)
+        .limit(limit + 1)
         .all(c)
-        .await?)
+        .await?;
+    Ok(super::page(rows, limit, |m| m.id.clone()))
 }

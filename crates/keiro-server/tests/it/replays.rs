@@ -1,0 +1,249 @@
+//! Every creating POST in `/openapi.json` replays (R-ORD-7, issue 11): sent twice with one
+//! Idempotency-Key it acts once and answers the first answer again (200, `Idempotent-Replayed:
+//! true`, secrets left out). A creating POST added later without a sample here, and without a
+//! reason in `contract::EXEMPT`, fails this test.
+
+use crate::helpers::{json_of, link_token};
+use crate::orders::world;
+use keiro_domain::DelegatedAccess;
+use keiro_server::api::contract::{Convention, exempt};
+use keiro_testkit::{Backend, TestApp, both_backends};
+use serde_json::{Value, json};
+
+both_backends!(r_ord_7_every_creating_post_replays_its_first_answer);
+
+/// Answers that are shown once and never replayed.
+const SECRETS: &[&str] = &[
+    "temporary_password",
+    "claim_secret",
+    "url",
+    "draft",
+    "secret",
+    "token",
+];
+
+fn without_secrets(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for k in SECRETS {
+                m.remove(*k);
+            }
+            m.values_mut().for_each(without_secrets);
+        }
+        Value::Array(a) => a.iter_mut().for_each(without_secrets),
+        _ => {}
+    }
+}
+
+async fn post(app: &TestApp, tok: &str, path: &str, body: Value) -> Value {
+    let res = app
+        .http
+        .post(app.url(path))
+        .bearer_auth(tok)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    json_of(res, 201).await
+}
+
+async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
+    let w = world(&app).await;
+    let cu = w.customer.org_id.clone();
+    // The reseller administers the customer (delegated admin offered and accepted).
+    app.authorize_delegated_admin(&w.reseller.org_id).await;
+    app.set_delegated_access(&w.reseller.id, DelegatedAccess::Full)
+        .await;
+    let offer = post(
+        &app,
+        &w.rt,
+        "/v1/relationshiprequests",
+        json!({"kind": "delegated_admin"}),
+    )
+    .await;
+    let token = link_token(offer["url"].as_str().unwrap());
+    let res = app
+        .http
+        .post(app.url("/v1/invitations/accept"))
+        .bearer_auth(&w.ct)
+        .json(&json!({"token": token, "confirm": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let gdap = post(
+        &app,
+        &w.pt,
+        "/v1/delegatedadminrelationships",
+        json!({"display_name": "Base", "customer_id": cu, "roles": ["user"], "duration_days": 30}),
+    )
+    .await;
+    let gdap = gdap["id"].as_str().unwrap().to_string();
+    let group = post(
+        &app,
+        &w.pt,
+        "/v1/securitygroups",
+        json!({"name": "Base group"}),
+    )
+    .await;
+    let group = group["id"].as_str().unwrap().to_string();
+    let sr = post(
+        &app,
+        &w.ct,
+        &format!("/v1/customers/{cu}/servicerequests"),
+        json!({"title": "Base", "description": "x", "severity": "normal"}),
+    )
+    .await;
+    let sr = sr["id"].as_str().unwrap().to_string();
+
+    // operationId → (caller, path, body).
+    let samples: Vec<(&str, &str, String, Value)> = vec![
+        (
+            "create_token",
+            &w.pt,
+            "/v1/apitokens".into(),
+            json!({"name": "ci", "expires_in_days": 30}),
+        ),
+        (
+            "create_order",
+            &w.pt,
+            format!("/v1/customers/{cu}/orders"),
+            json!({"lines": [{"offer_id": w.base, "quantity": 1}]}),
+        ),
+        (
+            "create_service_request",
+            &w.ct,
+            format!("/v1/customers/{cu}/servicerequests"),
+            json!({"title": "Mail", "description": "Down", "severity": "high"}),
+        ),
+        (
+            "add_note",
+            &w.ct,
+            format!("/v1/customers/{cu}/servicerequests/{sr}/notes"),
+            json!({"body": "Still down"}),
+        ),
+        (
+            "create_customer_user",
+            &w.rt,
+            format!("/v1/customers/{cu}/users"),
+            json!({"email": "kana@contoso.example", "full_name": "Kana", "roles": ["user"]}),
+        ),
+        (
+            "create_gdap_relationship",
+            &w.pt,
+            "/v1/delegatedadminrelationships".into(),
+            json!({"display_name": "Helpdesk", "customer_id": cu, "roles": ["user"], "duration_days": 30}),
+        ),
+        (
+            "assign",
+            &w.pt,
+            format!("/v1/delegatedadminrelationships/{gdap}/accessassignments"),
+            json!({"group_id": group, "roles": ["user"]}),
+        ),
+        (
+            "request_approval",
+            &w.pt,
+            format!("/v1/delegatedadminrelationships/{gdap}/requestapproval"),
+            json!({}),
+        ),
+        (
+            "create_customer",
+            &w.pt,
+            format!("/v1/indirectresellers/{}/customers", w.reseller.org_id),
+            json!({
+            "legal_name": "Northwind Foods", "primary_domain": "northwind.example", "address_line1": "2-2 Umeda",
+            "city": "Osaka", "postal_code": "530-0001", "country": "JP", "phone": "+81 6 0000 0000",
+            "contact_email": "it@northwind.example", "admin_full_name": "北風 太郎", "admin_email": "admin@northwind.example",
+            "lines": [{"offer_id": w.base, "quantity": 1}]}),
+        ),
+        (
+            "create_record",
+            &w.op,
+            "/v1/membershiprecords".into(),
+            json!({"partner_id": "3000001", "organization_name": "Org", "country": "JP", "level": "silver", "status": "active", "expires_on": "2099-12-31"}),
+        ),
+        (
+            "create_offer",
+            &w.op,
+            "/v1/offers".into(),
+            json!({"product_id": w.product, "sku": "NEW-M", "name_en": "New", "name_ja": "新", "billing_cycle": "monthly", "term_months": 1, "unit_price_minor": 100, "currency": "JPY", "min_quantity": 1, "max_quantity": 10, "countries": ["JP"]}),
+        ),
+        (
+            "create_product",
+            &w.op,
+            "/v1/products".into(),
+            json!({"code": "new-p", "name_en": "New", "name_ja": "新"}),
+        ),
+        (
+            "create_request",
+            &w.pt,
+            "/v1/relationshiprequests".into(),
+            json!({"kind": "partnership"}),
+        ),
+        (
+            "create_group",
+            &w.pt,
+            "/v1/securitygroups".into(),
+            json!({"name": "Helpdesk"}),
+        ),
+        (
+            "create_user",
+            &w.pt,
+            "/v1/users".into(),
+            json!({"email": "aoi@distri.example", "full_name": "Aoi", "roles": ["sales_agent"]}),
+        ),
+    ];
+    let doc: Value = app
+        .http
+        .get(app.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut creates = vec![];
+    for item in doc["paths"].as_object().unwrap().values() {
+        if item["post"]["responses"]["201"].is_object() {
+            creates.push(item["post"]["operationId"].as_str().unwrap().to_string());
+        }
+    }
+    assert!(creates.len() >= 15, "{creates:?}");
+    for op in creates {
+        if exempt(&op, Convention::IdempotentCreate) {
+            continue;
+        }
+        let Some((_, tok, path, body)) = samples.iter().find(|s| s.0 == op) else {
+            panic!("{op}: a creating POST without a sample in replays.rs");
+        };
+        let send = || {
+            app.http
+                .post(app.url(path))
+                .bearer_auth(tok)
+                .header("idempotency-key", format!("replay-{op}"))
+                .json(body)
+                .send()
+        };
+        let first = send().await.unwrap();
+        assert_eq!(first.status(), 201, "{op}: {}", first.text().await.unwrap());
+        assert!(first.headers().get("idempotent-replayed").is_none(), "{op}");
+        let mut first: Value = first.json().await.unwrap();
+        let again = send().await.unwrap();
+        assert_eq!(again.status(), 200, "{op}: the retry is not a replay");
+        assert_eq!(
+            again
+                .headers()
+                .get("idempotent-replayed")
+                .map(|v| v.to_str().unwrap()),
+            Some("true"),
+            "{op}"
+        );
+        let mut again: Value = again.json().await.unwrap();
+        without_secrets(&mut first);
+        without_secrets(&mut again);
+        assert_eq!(
+            again, first,
+            "{op}: the replay differs from the first answer"
+        );
+    }
+}
