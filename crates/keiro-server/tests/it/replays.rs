@@ -7,7 +7,7 @@ use crate::helpers::{json_of, link_token};
 use crate::orders::world;
 use keiro_domain::DelegatedAccess;
 use keiro_server::api::contract::{Convention, exempt};
-use keiro_testkit::{Backend, TestApp, both_backends};
+use keiro_testkit::{TestApp, both_backends};
 use serde_json::{Value, json};
 
 both_backends!(r_ord_7_every_creating_post_replays_its_first_answer);
