@@ -53,6 +53,17 @@ pub async fn list(
     })
 }
 
+/// One user of the customer, as far as the caller's rights in it reach.
+pub async fn get(app: &App, ctx: &Ctx, customer: &str, user_id: &str) -> AppResult<UserView> {
+    let me = ctx.user()?;
+    let c = app.db.reader();
+    let org = customer_for(c, app, me, customer, Action::ViewUsers).await?;
+    let u = repo::users::get_in_org(c, &org.id, user_id)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    crate::users::view(c, u).await
+}
+
 /// Creates a user in the customer with a temporary password (returned once). Creating a global
 /// admin needs the customer's global admin rights (full delegated access).
 pub async fn create(
@@ -180,6 +191,7 @@ pub async fn set_roles(
     customer: &str,
     user_id: &str,
     roles: &[String],
+    if_version: Option<i64>,
 ) -> AppResult<UserView> {
     let me = ctx.user()?;
     let new_roles = parse_roles(OrgKind::Customer, roles)?;
@@ -203,6 +215,21 @@ pub async fn set_roles(
     {
         return Err(AppError::denied(r, "user"));
     }
+    // Guarded on the user's version: the customer's own admin may have changed the roles
+    // since the partner read them (If-Match), and two writers never both win.
+    if if_version.is_some_and(|v| v != u.version) {
+        return Err(AppError::PreconditionFailed);
+    }
+    repo::users::update_admin_fields(
+        &tx,
+        &org.id,
+        &u.id,
+        u.version,
+        &u.full_name,
+        &u.delegated_access,
+        app.now(),
+    )
+    .await?;
     let codes: Vec<&str> = new_roles.iter().map(|r| r.code()).collect();
     repo::users::set_roles(&tx, &u.id, &org.id, &codes).await?;
     if repo::users::count_active_with_role(&tx, &org.id, Role::GlobalAdmin.code()).await? == 0 {

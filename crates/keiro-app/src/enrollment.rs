@@ -256,8 +256,15 @@ pub async fn get_mine(app: &App, ctx: &Ctx) -> AppResult<EnrollmentView> {
     view(app.db.reader(), &e).await
 }
 
-/// Applies `change` to the caller's editable application in one transaction, then audits it.
-async fn edit<F>(app: &App, ctx: &Ctx, step: &str, change: F) -> AppResult<EnrollmentView>
+/// Applies `change` to the caller's editable application in one transaction, then audits it;
+/// with `if_version`, only if the application is still at that version (If-Match).
+async fn edit<F>(
+    app: &App,
+    ctx: &Ctx,
+    step: &str,
+    if_version: Option<i64>,
+    change: F,
+) -> AppResult<EnrollmentView>
 where
     F: for<'a> FnOnce(
         &'a DatabaseTransaction,
@@ -269,6 +276,9 @@ where
 {
     let tx = app.db.begin().await?;
     let (mut e, me) = mine(&tx, ctx).await?;
+    if if_version.is_some_and(|v| v != e.version) {
+        return Err(AppError::PreconditionFailed);
+    }
     if !state_of(&e)?.editable() {
         return Err(not_editable(&e));
     }
@@ -292,9 +302,14 @@ where
     Ok(v)
 }
 
-pub async fn set_program_role(app: &App, ctx: &Ctx, role: &str) -> AppResult<EnrollmentView> {
+pub async fn set_program_role(
+    app: &App,
+    ctx: &Ctx,
+    role: &str,
+    if_version: Option<i64>,
+) -> AppResult<EnrollmentView> {
     let role = program_role(role)?;
-    edit(app, ctx, "program_role", move |_, e, _| {
+    edit(app, ctx, "program_role", if_version, move |_, e, _| {
         Box::pin(async move {
             e.program_role = role.code().into();
             Ok(json!({ "program_role": e.program_role }))
@@ -309,6 +324,7 @@ pub async fn link_membership(
     ctx: &Ctx,
     partner_id: &str,
     claim_secret: &str,
+    if_version: Option<i64>,
 ) -> AppResult<EnrollmentView> {
     let partner_id = parse_partner_id(partner_id)?;
     let me = ctx.user()?;
@@ -322,7 +338,7 @@ pub async fn link_membership(
     }
     let secret = claim_secret.trim().to_string();
     let throttle = app.throttle.clone();
-    let result = edit(app, ctx, "membership", move |tx, e, me| {
+    let result = edit(app, ctx, "membership", if_version, move |tx, e, me| {
         Box::pin(async move {
             let refuse = |code: &'static str, m: &str| AppError::validation("partner_id", code, m);
             let rec = repo::registry::by_partner_id(tx, &partner_id).await?;
@@ -358,7 +374,12 @@ pub async fn link_membership(
 }
 
 /// The legal business profile (R-ENR-1). The country is fixed once a membership record is linked.
-pub async fn set_profile(app: &App, ctx: &Ctx, p: CompanyProfile) -> AppResult<EnrollmentView> {
+pub async fn set_profile(
+    app: &App,
+    ctx: &Ctx,
+    p: CompanyProfile,
+    if_version: Option<i64>,
+) -> AppResult<EnrollmentView> {
     let p = CompanyProfile::parse(p)?;
     for (field, v) in [
         ("address_line1", &p.address_line1),
@@ -375,7 +396,7 @@ pub async fn set_profile(app: &App, ctx: &Ctx, p: CompanyProfile) -> AppResult<E
         }
     }
     let now = app.now();
-    edit(app, ctx, "profile", move |tx, e, me| {
+    edit(app, ctx, "profile", if_version, move |tx, e, me| {
         Box::pin(async move {
             if e.membership_record_id.is_some() && p.country != me.org.country {
                 return Err(AppError::validation(
@@ -414,7 +435,12 @@ fn webmail_list(app: &App) -> Vec<String> {
 
 /// Primary and customer-support contacts (R-ENR-1, R-ENR-3). A changed primary email must be
 /// verified again.
-pub async fn set_contacts(app: &App, ctx: &Ctx, c: Contacts) -> AppResult<EnrollmentView> {
+pub async fn set_contacts(
+    app: &App,
+    ctx: &Ctx,
+    c: Contacts,
+    if_version: Option<i64>,
+) -> AppResult<EnrollmentView> {
     let name = c.primary_contact_name.trim().to_string();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(AppError::validation(
@@ -466,7 +492,7 @@ pub async fn set_contacts(app: &App, ctx: &Ctx, c: Contacts) -> AppResult<Enroll
         c.support_phone.trim().to_string(),
         c.support_website.trim().to_string(),
     );
-    edit(app, ctx, "contacts", move |_, e, _| {
+    edit(app, ctx, "contacts", if_version, move |_, e, _| {
         Box::pin(async move {
             if e.primary_contact_email != email.as_str() {
                 e.contact_verified_at = None;

@@ -375,11 +375,19 @@ pub async fn set_admin_access(
     ctx: &Ctx,
     provider: &str,
     on: bool,
+    if_access: Option<bool>,
 ) -> AppResult<PartnerView> {
     let me = ctx.user()?;
     me.require(Action::ManageProviderAdminAccess, "partnership")?;
     let tx = app.db.begin().await?;
     let (p, o) = active(&tx, me, Side::Reseller, provider).await?;
+    // If-Match on the access state (ETag `"a1"` granted, `"a0"` removed): refused if another
+    // admin changed it since it was read.
+    if let Some(expected) = if_access
+        && partner_view(&tx, &p, &o).await?.admin_access != expected
+    {
+        return Err(AppError::PreconditionFailed);
+    }
     let now = app.now();
     if on {
         grant_admin(&tx, app, ctx, me, &p).await?;

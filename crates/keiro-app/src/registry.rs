@@ -441,6 +441,34 @@ impl CsvTable {
 
 /// Reads a CSV import: a header naming at least the `required` columns (any order, a UTF-8 BOM
 /// tolerated), then at most [`MAX_IMPORT_ROWS`] records. `all` names every column in errors.
+/// The text of an uploaded CSV file: UTF-8 (with or without a byte-order mark), or Shift_JIS
+/// (Windows-31J), which Japanese spreadsheets save by default. Anything else, or a control
+/// character in the text, is refused with a message that names the encodings taken.
+pub fn decode_csv(bytes: &[u8]) -> AppResult<String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::SHIFT_JIS
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .map(|c| c.into_owned())
+            .ok_or_else(|| {
+                AppError::validation(
+                    "csv",
+                    "invalid_encoding",
+                    "the file is neither UTF-8 nor Shift_JIS; save it as \"CSV UTF-8\" and try again",
+                )
+            })?,
+    };
+    if let Some(c) = keiro_domain::text::first_refused(&text) {
+        return Err(AppError::validation(
+            "csv",
+            "control_character",
+            format!("the file holds a control character (U+{:04X})", c as u32),
+        ));
+    }
+    Ok(text)
+}
+
 pub fn read_table(csv: &str, required: &[&str], all: &[&str]) -> AppResult<CsvTable> {
     let mut rows = parse_csv(csv).map_err(|(line, m)| {
         AppError::validation("csv", "invalid_csv", format!("line {line}: {m}"))

@@ -304,6 +304,7 @@ error-invalid_status = Choose a status: active, inactive or suspended.
 error-invalid_date = Enter a date such as 2027-03-31.
 error-partner_id_taken = A record with this partner ID already exists.
 error-invalid_csv = The file is not valid CSV.
+error-invalid_encoding = The file is neither UTF-8 nor Shift_JIS. Save it as “CSV UTF-8” (or CSV in Shift_JIS) and try again.
 error-missing_column = The CSV header lacks a required column.
 error-too_many_rows = Import at most 10,000 rows at a time.
 error-duplicate_in_file = This partner ID appears earlier in the file.

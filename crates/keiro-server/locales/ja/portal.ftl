@@ -304,6 +304,7 @@ error-invalid_status = 状態を選んでください: active、inactive、suspe
 error-invalid_date = 2027-03-31 のような日付を入力してください。
 error-partner_id_taken = このパートナー ID のレコードは既に存在します。
 error-invalid_csv = ファイルが正しい CSV ではありません。
+error-invalid_encoding = ファイルの文字コードが UTF-8 でも Shift_JIS でもありません。「CSV UTF-8」(または Shift_JIS の CSV) で保存してもう一度お試しください。
 error-missing_column = CSV のヘッダーに必須の列がありません。
 error-too_many_rows = 一度にインポートできるのは 10,000 行までです。
 error-duplicate_in_file = このパートナー ID はファイル内で既に出現しています。

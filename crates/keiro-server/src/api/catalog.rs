@@ -311,7 +311,7 @@ pub async fn import_offers(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     headers: HeaderMap,
-    body: String,
+    body: axum::body::Bytes,
 ) -> ApiResult<Json<CatalogImportReport>> {
     let ct = headers
         .get(header::CONTENT_TYPE)
@@ -324,7 +324,8 @@ pub async fn import_offers(
             "send the file as text/csv",
         ));
     }
-    let rep = keiro_app::catalog::import_csv(&s.app, &ctx, &body, &|_, _| {}).await?;
+    let csv = keiro_app::registry::decode_csv(&body)?;
+    let rep = keiro_app::catalog::import_csv(&s.app, &ctx, &csv, &|_, _| {}).await?;
     Ok(Json(CatalogImportReport {
         rows: rep.rows,
         products_created: rep.products_created,

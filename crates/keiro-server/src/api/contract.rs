@@ -238,6 +238,9 @@ pub enum Convention {
     /// A GET that answers a list (`items`) takes `limit` and `cursor` and answers
     /// `next_cursor`.
     Paged,
+    /// A PUT or PATCH takes `If-Match` with the resource's ETag, answers the new ETag, and
+    /// refuses a stale one with 412.
+    IfMatch,
 }
 
 /// Whether `operation` is exempt from `convention`.

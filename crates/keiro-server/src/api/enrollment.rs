@@ -1,10 +1,11 @@
 use crate::api::ApiQuery;
-use crate::extract::{AnonCtx, ApiCtx, ApiJson, Paging, encode_cursor};
+use crate::extract::{AnonCtx, ApiCtx, ApiJson, Paging, encode_cursor, etag, if_match};
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use keiro_api_types::{
     CompanyProfile, Enrollment, EnrollmentAccountCreated, EnrollmentContacts, EnrollmentList,
     EnrollmentProgramRole, LinkMembership, NewEnrollmentAccount, ProgramRoles, ResellerAccount,
@@ -13,6 +14,14 @@ use keiro_api_types::{
 use keiro_app::Ctx;
 use keiro_app::enrollment::{Contacts, Decision, EnrollmentView, NewAccount};
 use serde::Deserialize;
+
+/// The application with its ETag (`"e<version>"`), for If-Match on the next step.
+fn with_etag(v: EnrollmentView) -> Response {
+    let tag = etag('e', v.version);
+    let mut r = Json(body(v)).into_response();
+    r.headers_mut().insert(header::ETAG, tag);
+    r
+}
 
 pub fn body(v: EnrollmentView) -> Enrollment {
     Enrollment {
@@ -70,65 +79,70 @@ pub async fn create_account(
 }
 
 /// The caller's application.
-#[utoipa::path(get, path = "/v1/enrollment", tag = "enrollment", security(("bearer" = [])), responses((status = 200, body = Enrollment)))]
-pub async fn get_mine(
-    State(s): State<AppState>,
-    ApiCtx(ctx): ApiCtx,
-) -> ApiResult<Json<Enrollment>> {
-    Ok(Json(body(
+#[utoipa::path(get, path = "/v1/enrollment", tag = "enrollment", security(("bearer" = [])), responses((status = 200, body = Enrollment, headers(("ETag" = String)))))]
+pub async fn get_mine(State(s): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiResult<Response> {
+    Ok(with_etag(
         keiro_app::enrollment::get_mine(&s.app, &ctx).await?,
-    )))
+    ))
 }
 
 /// Step: program role.
-#[utoipa::path(put, path = "/v1/enrollment/programrole", tag = "enrollment", security(("bearer" = [])), request_body = EnrollmentProgramRole,
-    responses((status = 200, body = Enrollment), (status = 409, description = "Not editable in its state")))]
+#[utoipa::path(put, path = "/v1/enrollment/programrole", tag = "enrollment", security(("bearer" = [])), params(("If-Match" = Option<String>, Header, nullable = false, description = "ETag from GET /v1/enrollment", pattern = r#"^(\*|(W/)?"e[0-9]+")$"#)), request_body = EnrollmentProgramRole,
+    responses((status = 200, body = Enrollment, headers(("ETag" = String))), (status = 412, description = "Changed since read"), (status = 409, description = "Not editable in its state")))]
 pub async fn put_program_role(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
+    headers: HeaderMap,
     ApiJson(b): ApiJson<EnrollmentProgramRole>,
-) -> ApiResult<Json<Enrollment>> {
-    Ok(Json(body(
-        keiro_app::enrollment::set_program_role(&s.app, &ctx, &b.program_role).await?,
-    )))
+) -> ApiResult<Response> {
+    let v = if_match(&headers, 'e')?;
+    Ok(with_etag(
+        keiro_app::enrollment::set_program_role(&s.app, &ctx, &b.program_role, v).await?,
+    ))
 }
 
 /// Step: link the membership record, proving control with its claim secret (R-ENR-2).
-#[utoipa::path(put, path = "/v1/enrollment/membership", tag = "enrollment", security(("bearer" = [])), request_body = LinkMembership,
-    responses((status = 200, body = Enrollment), (status = 409, description = "Claimed by another organization")))]
+#[utoipa::path(put, path = "/v1/enrollment/membership", tag = "enrollment", security(("bearer" = [])), params(("If-Match" = Option<String>, Header, nullable = false, description = "ETag from GET /v1/enrollment", pattern = r#"^(\*|(W/)?"e[0-9]+")$"#)), request_body = LinkMembership,
+    responses((status = 200, body = Enrollment, headers(("ETag" = String))), (status = 412, description = "Changed since read"), (status = 409, description = "Claimed by another organization")))]
 pub async fn put_membership(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
+    headers: HeaderMap,
     ApiJson(b): ApiJson<LinkMembership>,
-) -> ApiResult<Json<Enrollment>> {
-    Ok(Json(body(
-        keiro_app::enrollment::link_membership(&s.app, &ctx, &b.partner_id, &b.claim_secret)
+) -> ApiResult<Response> {
+    let v = if_match(&headers, 'e')?;
+    Ok(with_etag(
+        keiro_app::enrollment::link_membership(&s.app, &ctx, &b.partner_id, &b.claim_secret, v)
             .await?,
-    )))
+    ))
 }
 
 /// Step: the legal business profile.
-#[utoipa::path(operation_id = "put_enrollment_profile", put, path = "/v1/enrollment/profile", tag = "enrollment", security(("bearer" = [])), request_body = CompanyProfile,
-    responses((status = 200, body = Enrollment)))]
+#[utoipa::path(operation_id = "put_enrollment_profile", put, path = "/v1/enrollment/profile", tag = "enrollment", security(("bearer" = [])), params(("If-Match" = Option<String>, Header, nullable = false, description = "ETag from GET /v1/enrollment", pattern = r#"^(\*|(W/)?"e[0-9]+")$"#)), request_body = CompanyProfile,
+    responses((status = 200, body = Enrollment, headers(("ETag" = String))), (status = 412, description = "Changed since read")))]
 pub async fn put_profile(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
+    headers: HeaderMap,
     ApiJson(b): ApiJson<CompanyProfile>,
-) -> ApiResult<Json<Enrollment>> {
+) -> ApiResult<Response> {
+    let v = if_match(&headers, 'e')?;
     let p = crate::api::organization::profile_to_domain(b);
-    Ok(Json(body(
-        keiro_app::enrollment::set_profile(&s.app, &ctx, p).await?,
-    )))
+    Ok(with_etag(
+        keiro_app::enrollment::set_profile(&s.app, &ctx, p, v).await?,
+    ))
 }
 
 /// Step: primary contact (no web-mail) and customer support contact (R-ENR-3).
-#[utoipa::path(put, path = "/v1/enrollment/contacts", tag = "enrollment", security(("bearer" = [])), request_body = EnrollmentContacts,
-    responses((status = 200, body = Enrollment)))]
+#[utoipa::path(put, path = "/v1/enrollment/contacts", tag = "enrollment", security(("bearer" = [])), params(("If-Match" = Option<String>, Header, nullable = false, description = "ETag from GET /v1/enrollment", pattern = r#"^(\*|(W/)?"e[0-9]+")$"#)), request_body = EnrollmentContacts,
+    responses((status = 200, body = Enrollment, headers(("ETag" = String))), (status = 412, description = "Changed since read")))]
 pub async fn put_contacts(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
+    headers: HeaderMap,
     ApiJson(b): ApiJson<EnrollmentContacts>,
-) -> ApiResult<Json<Enrollment>> {
+) -> ApiResult<Response> {
+    let v = if_match(&headers, 'e')?;
     let c = Contacts {
         primary_contact_name: b.primary_contact_name,
         primary_contact_email: b.primary_contact_email,
@@ -137,9 +151,9 @@ pub async fn put_contacts(
         support_phone: b.support_phone,
         support_website: b.support_website,
     };
-    Ok(Json(body(
-        keiro_app::enrollment::set_contacts(&s.app, &ctx, c).await?,
-    )))
+    Ok(with_etag(
+        keiro_app::enrollment::set_contacts(&s.app, &ctx, c, v).await?,
+    ))
 }
 
 /// Submits (or resubmits) the application; the primary contact gets a verification link.

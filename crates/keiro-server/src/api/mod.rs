@@ -153,6 +153,7 @@ pub fn routes() -> (axum::Router<AppState>, serde_json::Value) {
         ))
         .routes(routes!(relationships::reset_customer_user_password))
         .routes(routes!(relationships::set_customer_user_roles))
+        .routes(routes!(relationships::get_customer_user))
         .routes(routes!(service_requests::list, service_requests::create))
         .routes(routes!(service_requests::get))
         .routes(routes!(service_requests::add_note))

@@ -394,15 +394,24 @@ pub async fn get_reseller(
 
 /// One indirect provider.
 #[utoipa::path(get, path = "/v1/indirectproviders/{id}", tag = "partnerships", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The provider's organization id")), responses((status = 200, body = Partner)))]
+    params(("id" = String, Path, description = "The provider's organization id")),
+    responses((status = 200, body = Partner, headers(("ETag" = String)))))]
 pub async fn get_provider(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
-) -> ApiResult<Json<Partner>> {
-    Ok(Json(partner_body(
+) -> ApiResult<Response> {
+    Ok(provider_with_etag(
         keiro_app::partnerships::get(&s.app, &ctx, PartnerSide::Reseller, &id).await?,
-    )))
+    ))
+}
+
+/// A provider as its reseller sees it; the ETag is the admin access state (`"a1"`/`"a0"`).
+fn provider_with_etag(v: PartnerView) -> Response {
+    let tag = crate::extract::etag('a', i64::from(v.admin_access));
+    let mut r = Json(partner_body(v)).into_response();
+    r.headers_mut().insert(header::ETAG, tag);
+    r
 }
 
 /// Customers the provider shares with this reseller (R-PRT-3, R-PRT-5).
@@ -484,27 +493,35 @@ pub async fn remove_provider(
 
 /// Restores the provider's admin access to the caller's (reseller) organization.
 #[utoipa::path(put, path = "/v1/indirectproviders/{id}/adminaccess", tag = "partnerships", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200, body = Partner), (status = 409, description = "Access already granted")))]
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, nullable = false, description = "ETag of the provider: `\"a1\"` while it has admin access, `\"a0\"` without", pattern = r#"^(\*|(W/)?"a[01]")$"#)),
+    responses((status = 200, body = Partner, headers(("ETag" = String))), (status = 409, description = "Access already granted"),
+        (status = 412, description = "The access changed since read")))]
 pub async fn grant_admin_access(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
-) -> ApiResult<Json<Partner>> {
-    Ok(Json(partner_body(
-        keiro_app::partnerships::set_admin_access(&s.app, &ctx, &id, true).await?,
-    )))
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let expected = crate::extract::if_match(&headers, 'a')?.map(|n| n == 1);
+    Ok(provider_with_etag(
+        keiro_app::partnerships::set_admin_access(&s.app, &ctx, &id, true, expected).await?,
+    ))
 }
 
 /// Removes the provider's admin access to the caller's (reseller) organization without ending
 /// the partnership (R-PRT-4). Effective on the provider's next request.
 #[utoipa::path(delete, path = "/v1/indirectproviders/{id}/adminaccess", tag = "partnerships", security(("bearer" = [])),
-    params(("id" = String, Path)), responses((status = 200, body = Partner), (status = 409, description = "No access to remove")))]
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, nullable = false, description = "ETag of the provider: `\"a1\"` while it has admin access, `\"a0\"` without", pattern = r#"^(\*|(W/)?"a[01]")$"#)),
+    responses((status = 200, body = Partner, headers(("ETag" = String))), (status = 409, description = "No access to remove"),
+        (status = 412, description = "The access changed since read")))]
 pub async fn remove_admin_access(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
-) -> ApiResult<Json<Partner>> {
-    Ok(Json(partner_body(
-        keiro_app::partnerships::set_admin_access(&s.app, &ctx, &id, false).await?,
-    )))
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let expected = crate::extract::if_match(&headers, 'a')?.map(|n| n == 1);
+    Ok(provider_with_etag(
+        keiro_app::partnerships::set_admin_access(&s.app, &ctx, &id, false, expected).await?,
+    ))
 }

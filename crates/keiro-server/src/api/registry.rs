@@ -104,26 +104,38 @@ pub async fn create_record(
 
 /// Operator staff: one record.
 #[utoipa::path(get, path = "/v1/membershiprecords/{id}", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = MembershipRecord)))]
+    responses((status = 200, body = MembershipRecord, headers(("ETag" = String)))))]
 pub async fn get_record(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
-) -> ApiResult<Json<MembershipRecord>> {
-    Ok(Json(record_body(
+) -> ApiResult<Response> {
+    Ok(record_with_etag(
         keiro_app::registry::get(&s.app, &ctx, &id).await?,
-    )))
+    ))
+}
+
+/// A record with its ETag (`"m<version>"`).
+fn record_with_etag(r: keiro_app::registry::RecordView) -> Response {
+    let tag = crate::extract::etag('m', r.version);
+    let mut res = Json(record_body(r)).into_response();
+    res.headers_mut().insert(axum::http::header::ETAG, tag);
+    res
 }
 
 /// Operator staff: edit a record's name, country, level, status or expiry.
-#[utoipa::path(put, path = "/v1/membershiprecords/{id}", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
-    request_body = MembershipRecordUpdate, responses((status = 200, body = MembershipRecord)))]
+#[utoipa::path(put, path = "/v1/membershiprecords/{id}", tag = "operator", security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, nullable = false, description = "ETag of the record", pattern = r#"^(\*|(W/)?"m[0-9]+")$"#)),
+    request_body = MembershipRecordUpdate,
+    responses((status = 200, body = MembershipRecord, headers(("ETag" = String))), (status = 412, description = "Changed since read")))]
 pub async fn update_record(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     ApiJson(b): ApiJson<MembershipRecordUpdate>,
-) -> ApiResult<Json<MembershipRecord>> {
+) -> ApiResult<Response> {
+    let version = crate::extract::if_match(&headers, 'm')?;
     let input = RecordInput {
         partner_id: String::new(),
         organization_name: b.organization_name,
@@ -132,9 +144,9 @@ pub async fn update_record(
         status: b.status,
         expires_on: b.expires_on,
     };
-    Ok(Json(record_body(
-        keiro_app::registry::update(&s.app, &ctx, &id, input, None).await?,
-    )))
+    Ok(record_with_etag(
+        keiro_app::registry::update(&s.app, &ctx, &id, input, version).await?,
+    ))
 }
 
 /// Operator staff: replace a record's claim secret (the old one stops working).
@@ -162,7 +174,7 @@ pub async fn import_records(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     headers: HeaderMap,
-    body: String,
+    body: axum::body::Bytes,
 ) -> ApiResult<Response> {
     let ct = headers
         .get(header::CONTENT_TYPE)
@@ -175,7 +187,8 @@ pub async fn import_records(
             "send the file as text/csv",
         ));
     }
-    let rep = keiro_app::registry::import_csv(&s.app, &ctx, &body, &|_, _| {}).await?;
+    let csv = keiro_app::registry::decode_csv(&body)?;
+    let rep = keiro_app::registry::import_csv(&s.app, &ctx, &csv, &|_, _| {}).await?;
     Ok(no_store(Json(ImportReport {
         rows: rep.rows,
         created: rep.created,

@@ -311,17 +311,41 @@ pub async fn create_customer_user(
 /// Assigns a customer user's roles on the customer's behalf (R-REL-9); the global admin role needs
 /// the customer's global admin rights, and the customer keeps one active global admin.
 #[utoipa::path(put, path = "/v1/customers/{id}/users/{user_id}/roles", tag = "customers", security(("bearer" = [])),
-    params(("id" = String, Path), ("user_id" = String, Path)), request_body = SetUserRoles,
-    responses((status = 200, body = User), (status = 409, description = "Would leave no global admin")))]
+    params(("id" = String, Path), ("user_id" = String, Path),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "ETag of the user", pattern = r#"^(\*|(W/)?"u[0-9]+")$"#)),
+    request_body = SetUserRoles,
+    responses((status = 200, body = User, headers(("ETag" = String))), (status = 409, description = "Would leave no global admin"),
+        (status = 412, description = "The user changed since read")))]
 pub async fn set_customer_user_roles(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path((id, user_id)): Path<(String, String)>,
+    headers: HeaderMap,
     ApiJson(b): ApiJson<SetUserRoles>,
-) -> ApiResult<Json<User>> {
-    Ok(Json(user_body(
-        keiro_app::customer_users::set_roles(&s.app, &ctx, &id, &user_id, &b.roles).await?,
-    )))
+) -> ApiResult<Response> {
+    let v = crate::extract::if_match(&headers, 'u')?;
+    let u = keiro_app::customer_users::set_roles(&s.app, &ctx, &id, &user_id, &b.roles, v).await?;
+    Ok(user_with_etag(u))
+}
+
+/// One user of the customer, with its ETag (R-REL-9).
+#[utoipa::path(get, path = "/v1/customers/{id}/users/{user_id}", tag = "customers", security(("bearer" = [])),
+    params(("id" = String, Path), ("user_id" = String, Path)),
+    responses((status = 200, body = User, headers(("ETag" = String)))))]
+pub async fn get_customer_user(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path((id, user_id)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let u = keiro_app::customer_users::get(&s.app, &ctx, &id, &user_id).await?;
+    Ok(user_with_etag(u))
+}
+
+fn user_with_etag(u: keiro_app::users::UserView) -> Response {
+    let tag = crate::extract::etag('u', u.version);
+    let mut r = Json(user_body(u)).into_response();
+    r.headers_mut().insert(header::ETAG, tag);
+    r
 }
 
 /// Resets a customer user's password on the customer's behalf (R-REL-9, R-CUS-1): a new

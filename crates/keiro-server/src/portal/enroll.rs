@@ -204,7 +204,7 @@ pub async fn save_program(
         &p,
         &f.csrf,
         "saved",
-        keiro_app::enrollment::set_program_role(&s.app, &ctx, &f.program_role),
+        keiro_app::enrollment::set_program_role(&s.app, &ctx, &f.program_role, None),
     )
     .await
 }
@@ -229,7 +229,7 @@ pub async fn save_membership(
         &p,
         &f.csrf,
         "saved",
-        keiro_app::enrollment::link_membership(&s.app, &ctx, &f.partner_id, &f.claim_secret),
+        keiro_app::enrollment::link_membership(&s.app, &ctx, &f.partner_id, &f.claim_secret, None),
     )
     .await
 }
@@ -256,7 +256,7 @@ pub async fn save_profile(
         &p,
         &f.csrf,
         "saved",
-        keiro_app::enrollment::set_profile(&s.app, &ctx, prof),
+        keiro_app::enrollment::set_profile(&s.app, &ctx, prof, None),
     )
     .await
 }
@@ -296,7 +296,7 @@ pub async fn save_contacts(
         &p,
         &f.csrf,
         "saved",
-        keiro_app::enrollment::set_contacts(&s.app, &ctx, c),
+        keiro_app::enrollment::set_contacts(&s.app, &ctx, c, None),
     )
     .await
 }

@@ -589,7 +589,7 @@ pub async fn customer_roles(
     let f = p.form(f)?;
     p.user()?;
     p.check_csrf(&f.csrf)?;
-    match keiro_app::customer_users::set_roles(&s.app, &p.ctx(), &id, &user, &f.roles).await {
+    match keiro_app::customer_users::set_roles(&s.app, &p.ctx(), &id, &user, &f.roles, None).await {
         Ok(_) => Ok(Redirect::to(&format!("/customers/{id}")).into_response()),
         Err(
             e @ (AppError::Forbidden { .. } | AppError::Validation(_) | AppError::Conflict { .. }),

@@ -599,7 +599,7 @@ async fn confirmed(
         }
         "adminaccess" if side == PartnerSide::Reseller => {
             let on = f.op.as_deref() == Some("restore");
-            keiro_app::partnerships::set_admin_access(&s.app, &ctx, &id, on)
+            keiro_app::partnerships::set_admin_access(&s.app, &ctx, &id, on, None)
                 .await
                 .map_err(|e| p.app_error(e))?;
             let done = if on {

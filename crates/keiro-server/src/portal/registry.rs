@@ -282,7 +282,9 @@ pub async fn csv_upload(p: &Portal, mut mp: Multipart) -> Result<String, Respons
             Some("csrf") => csrf = field.text().await.map_err(|_| bad(p))?,
             Some("file") => {
                 let bytes = field.bytes().await.map_err(|_| bad(p))?;
-                csv = Some(String::from_utf8(bytes.to_vec()).map_err(|_| bad(p))?);
+                csv = Some(keiro_app::registry::decode_csv(&bytes).map_err(|e| {
+                    p.error_page(StatusCode::UNPROCESSABLE_ENTITY, &p.message_for(&e))
+                })?);
             }
             _ => {}
         }

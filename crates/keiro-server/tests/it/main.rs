@@ -16,6 +16,7 @@ mod partnerships;
 mod portal;
 mod portal_orders;
 mod portal_partners;
+mod preconditions;
 mod relationships;
 mod replays;
 mod smtp;
