@@ -249,3 +249,69 @@ pub fn exempt(operation: &str, convention: Convention) -> bool {
         .iter()
         .any(|(op, c, _)| *op == operation && *c == convention)
 }
+
+/// Who may reach another organization's resource through an operation on purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Open to every signed-in caller: the resource is published (the provider directory).
+    Open,
+    /// Operator staff, for an operator task on any organization (the directory, MFA resets).
+    OperatorStaff,
+    /// Only the holder of a right the owner granted; everybody else gets 404.
+    Granted,
+}
+
+/// The legitimate cross-organization operations, in one place (issue 11): the tenant-isolation
+/// test (`tests/it/isolation.rs`) lets `Open` and `OperatorStaff` ones through for their
+/// callers and checks that each `Granted` one works for the holder of the right, while every
+/// other operation answers a stranger's id exactly as it answers an id that does not exist.
+pub const CROSS_ORGANIZATION: &[(&str, Reach, &str)] = &[
+    (
+        "get_entry",
+        Reach::Open,
+        "the provider directory is published to partners (R-PRT-7)",
+    ),
+    (
+        "put_entry",
+        Reach::OperatorStaff,
+        "operator staff keep the directory (R-PRT-7)",
+    ),
+    (
+        "delete_entry",
+        Reach::OperatorStaff,
+        "operator staff keep the directory (R-PRT-7)",
+    ),
+    (
+        "operator_reset_mfa",
+        Reach::OperatorStaff,
+        "operator staff reset a locked-out user's second factor",
+    ),
+    (
+        "reseller_users",
+        Reach::Granted,
+        "a provider's admin access to a partnered reseller (R-PRT-4)",
+    ),
+    (
+        "customer_users",
+        Reach::Granted,
+        "delegated admin (DAP) or GDAP group roles in the customer (R-REL-7, R-REL-8, R-REL-9)",
+    ),
+    (
+        "list_service_requests",
+        Reach::Granted,
+        "delegated admin in the customer, or the support contact of its subscriptions (R-CUS-1, R-ORD-5)",
+    ),
+    (
+        "get_subscription",
+        Reach::Granted,
+        "the seller, the attributed reseller and the support contact of a subscription (R-ORD-4, R-ORD-5)",
+    ),
+];
+
+/// How `operation` may reach across organizations, if it may.
+pub fn reach(operation: &str) -> Option<Reach> {
+    CROSS_ORGANIZATION
+        .iter()
+        .find(|(op, _, _)| *op == operation)
+        .map(|(_, r, _)| *r)
+}

@@ -10,6 +10,7 @@ mod contract;
 mod enrollment;
 mod gdap;
 mod helpers;
+mod isolation;
 mod mfa;
 mod orders;
 mod partnerships;
