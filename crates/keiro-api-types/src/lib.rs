@@ -500,8 +500,9 @@ pub struct ResellerAccount {
     pub support_website: String,
 }
 
+/// `POST /v1/enrollment/reselleraccount`: the program roles the organization holds afterwards.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ProgramRoles {
+pub struct ResellerAccountCreated {
     pub program_roles: Vec<String>,
 }
 

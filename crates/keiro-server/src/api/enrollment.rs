@@ -8,8 +8,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use keiro_api_types::{
     CompanyProfile, Enrollment, EnrollmentAccountCreated, EnrollmentContacts, EnrollmentList,
-    EnrollmentProgramRole, LinkMembership, NewEnrollmentAccount, ProgramRoles, ResellerAccount,
-    ReviewNote, VerificationResult, VerifyEmail,
+    EnrollmentProgramRole, LinkMembership, NewEnrollmentAccount, ResellerAccount,
+    ResellerAccountCreated, ReviewNote, VerificationResult, VerifyEmail,
 };
 use keiro_app::Ctx;
 use keiro_app::enrollment::{Contacts, Decision, EnrollmentView, NewAccount};
@@ -181,12 +181,12 @@ pub async fn verify(
 /// R-ENR-5: a partner already in the program becomes an indirect reseller with only its
 /// support contact.
 #[utoipa::path(post, path = "/v1/enrollment/reselleraccount", tag = "enrollment", security(("bearer" = [])), request_body = ResellerAccount,
-    responses((status = 200, body = ProgramRoles), (status = 409, description = "Already a reseller")))]
+    responses((status = 200, body = ResellerAccountCreated), (status = 409, description = "Already a reseller")))]
 pub async fn reseller_account(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     ApiJson(b): ApiJson<ResellerAccount>,
-) -> ApiResult<Json<ProgramRoles>> {
+) -> ApiResult<Json<ResellerAccountCreated>> {
     let roles = keiro_app::enrollment::reseller_account(
         &s.app,
         &ctx,
@@ -195,7 +195,7 @@ pub async fn reseller_account(
         &b.support_website,
     )
     .await?;
-    Ok(Json(ProgramRoles {
+    Ok(Json(ResellerAccountCreated {
         program_roles: roles,
     }))
 }
