@@ -36,6 +36,13 @@ pub fn apply(doc: &mut Value) {
             }
         }
     }
+    if let Some(all) = doc
+        .get_mut("components")
+        .and_then(|c| c.get_mut("schemas"))
+        .and_then(Value::as_object_mut)
+    {
+        value_sets(all);
+    }
     let schemas = doc["components"]["schemas"].clone();
     response_schemas.insert("Problem".into());
     let responses = closure(&schemas, response_schemas);
@@ -77,6 +84,24 @@ fn operation(
         }
         found
     });
+    // A malformed If-Match or Idempotency-Key is a 400 even without a body.
+    let takes_header = op["parameters"].as_array().is_some_and(|ps| {
+        ps.iter().any(|p| {
+            p["in"] == "header"
+                && p["name"].as_str().is_some_and(|n| {
+                    n.eq_ignore_ascii_case("if-match") || n.eq_ignore_ascii_case("idempotency-key")
+                })
+        })
+    });
+    if takes_header
+        && let Some(r) = op.get_mut("responses").and_then(Value::as_object_mut)
+        && !r.contains_key("400")
+    {
+        r.insert(
+            "400".into(),
+            json!({"description": "A malformed If-Match or Idempotency-Key header"}),
+        );
+    }
     collect_refs(&op["requestBody"], request_schemas);
     if let Some(params) = op["parameters"].as_array() {
         for p in params {
@@ -139,6 +164,142 @@ fn operation(
         }
     }
     let _ = path;
+}
+
+/// The fields that take one of a fixed set of values, typed as plain strings by the API types:
+/// each gets its `enum` from the domain's own list, so the values are spelled once.
+fn value_sets(schemas: &mut Map<String, Value>) {
+    use keiro_domain::catalog::BillingCycle;
+    use keiro_domain::enrollment::{EnrollmentState, MembershipLevel, MembershipStatus};
+    use keiro_domain::gdap::GdapState;
+    use keiro_domain::invitation::InvitationKind;
+    use keiro_domain::service_request::{Severity, Status};
+    use keiro_domain::subscription::{State, SuspensionReason};
+    use keiro_domain::{OrgKind, PartnerAuthorization, ProgramRole, Role};
+    fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
+        all.iter().map(|x| code(*x)).collect()
+    }
+    let gdap = codes(&GdapState::ALL, GdapState::code);
+    let roles = codes(&Role::ALL, Role::code);
+    let program_roles = codes(&ProgramRole::ALL, ProgramRole::code);
+    let kinds = codes(
+        &[OrgKind::Operator, OrgKind::Partner, OrgKind::Customer],
+        OrgKind::code,
+    );
+    let sets: Vec<(&str, &str, Vec<&'static str>)> = vec![
+        ("GdapRelationship", "state", gdap.clone()),
+        ("GdapTerms", "state", gdap),
+        (
+            "Enrollment",
+            "state",
+            codes(&EnrollmentState::ALL, EnrollmentState::code),
+        ),
+        (
+            "MembershipRecord",
+            "level",
+            codes(&MembershipLevel::ALL, MembershipLevel::code),
+        ),
+        (
+            "MembershipRecord",
+            "status",
+            codes(&MembershipStatus::ALL, MembershipStatus::code),
+        ),
+        (
+            "Offer",
+            "billing_cycle",
+            codes(&BillingCycle::ALL, BillingCycle::code),
+        ),
+        (
+            "Subscription",
+            "billing_cycle",
+            codes(&BillingCycle::ALL, BillingCycle::code),
+        ),
+        ("Subscription", "state", codes(&State::ALL, State::code)),
+        (
+            "Subscription",
+            "suspension_reasons[]",
+            codes(&SuspensionReason::ALL, SuspensionReason::code),
+        ),
+        (
+            "ServiceRequest",
+            "severity",
+            codes(&Severity::ALL, Severity::code),
+        ),
+        (
+            "ServiceRequest",
+            "status",
+            codes(&Status::ALL, Status::code),
+        ),
+        (
+            "CreateServiceRequest",
+            "severity",
+            codes(&Severity::ALL, Severity::code),
+        ),
+        (
+            "SetServiceRequestStatus",
+            "status",
+            codes(&Status::ALL, Status::code),
+        ),
+        (
+            "RelationshipRequest",
+            "kind",
+            codes(&InvitationKind::ALL, InvitationKind::code),
+        ),
+        (
+            "InvitationPreview",
+            "kind",
+            codes(&InvitationKind::ALL, InvitationKind::code),
+        ),
+        ("User", "roles[]", roles.clone()),
+        ("Me", "roles[]", roles.clone()),
+        ("AccessAssignment", "roles[]", roles.clone()),
+        ("GdapRelationship", "roles[]", roles),
+        ("Organization", "kind", kinds.clone()),
+        ("OrganizationInfo", "kind", kinds),
+        ("Organization", "program_roles[]", program_roles.clone()),
+        ("OrganizationInfo", "program_roles[]", program_roles.clone()),
+        ("ResellerAccountCreated", "program_roles[]", program_roles),
+        (
+            "Organization",
+            "authorizations[]",
+            codes(&PartnerAuthorization::ALL, PartnerAuthorization::code),
+        ),
+        (
+            "OrganizationInfo",
+            "authorizations[]",
+            codes(&PartnerAuthorization::ALL, PartnerAuthorization::code),
+        ),
+    ];
+    for (schema, prop, values) in sets {
+        let (prop, items) = match prop.strip_suffix("[]") {
+            Some(p) => (p, true),
+            None => (prop, false),
+        };
+        let Some(p) = schemas
+            .get_mut(schema)
+            .and_then(|s| s.get_mut("properties"))
+            .and_then(|ps| ps.get_mut(prop))
+        else {
+            continue;
+        };
+        let target = if items { p.get_mut("items") } else { Some(p) };
+        if let Some(t) = target {
+            t["enum"] = json!(values);
+        }
+    }
+    // Free-form details (audit records, subscription history) are JSON objects.
+    for (schema, prop) in [
+        ("AuditRecord", "details"),
+        ("SubscriptionHistoryEntry", "details"),
+    ] {
+        if let Some(p) = schemas
+            .get_mut(schema)
+            .and_then(|s| s.get_mut("properties"))
+            .and_then(|ps| ps.get_mut(prop))
+        {
+            *p = json!({"type": ["object", "null"], "additionalProperties": true, "description": "What changed, as a JSON object; its members depend on the action"});
+        }
+    }
 }
 
 fn describe(status: &str) -> &'static str {
