@@ -3,6 +3,12 @@
 //! Tab, line feed and carriage return stay allowed in free text (messages, notes, CSV), never
 //! in a URL's path or query.
 
+/// The longest string a JSON body may hold, in characters: above every field's own limit (the
+/// longest, a message, takes 10,000), so no request reaches a use case with an unbounded string.
+pub const MAX_JSON_STRING: usize = 20_000;
+/// The longest value of one query parameter or path segment, in characters.
+pub const MAX_URL_VALUE: usize = 2_000;
+
 /// Whether `c` is refused in free text: C0 controls other than tab, LF and CR, DEL, and the
 /// C1 controls (U+0080–U+009F).
 pub fn is_refused(c: char) -> bool {
@@ -26,6 +32,8 @@ pub enum BadText {
     Control(char),
     /// Bytes that are not UTF-8 (`invalid_utf8`).
     NotUtf8,
+    /// A string longer than the limit given (`too_long`).
+    TooLong(usize),
 }
 
 impl BadText {
@@ -33,19 +41,26 @@ impl BadText {
         match self {
             BadText::Control(_) => "control_character",
             BadText::NotUtf8 => "invalid_utf8",
+            BadText::TooLong(_) => "too_long",
         }
     }
 }
 
-/// Checks a percent-encoded URL component (`+` is a space in a query): decoded, it must be
-/// UTF-8 without control characters.
+/// Checks a percent-encoded path or query (`+` is a space in a query): each segment or
+/// parameter, decoded, must be UTF-8 without control characters and at most `MAX_URL_VALUE`
+/// characters.
 pub fn check_url_component(raw: &str) -> Result<(), BadText> {
-    let bytes = percent_decode(raw.as_bytes());
-    let s = std::str::from_utf8(&bytes).map_err(|_| BadText::NotUtf8)?;
-    match s.chars().find(|&c| is_refused_in_url(c)) {
-        Some(c) => Err(BadText::Control(c)),
-        None => Ok(()),
+    for part in raw.split(['/', '&', '=']) {
+        let bytes = percent_decode(part.as_bytes());
+        let s = std::str::from_utf8(&bytes).map_err(|_| BadText::NotUtf8)?;
+        if let Some(c) = s.chars().find(|&c| is_refused_in_url(c)) {
+            return Err(BadText::Control(c));
+        }
+        if s.chars().count() > MAX_URL_VALUE {
+            return Err(BadText::TooLong(MAX_URL_VALUE));
+        }
     }
+    Ok(())
 }
 
 /// Checks an `application/x-www-form-urlencoded` body: each decoded value is UTF-8 free text.
@@ -61,11 +76,31 @@ pub fn check_form(raw: &[u8]) -> Result<(), BadText> {
 }
 
 /// Checks a JSON text without parsing it: no refused character raw or as a `\u` escape (a
-/// literal tab or newline inside a string is invalid JSON and left to the parser).
+/// literal tab or newline inside a string is invalid JSON and left to the parser), and no
+/// string over `MAX_JSON_STRING` characters.
 pub fn check_json(raw: &[u8]) -> Result<(), BadText> {
     let mut i = 0;
+    // The characters of the string being read, when inside one.
+    let mut in_string: Option<usize> = None;
     while i < raw.len() {
+        if let Some(n) = in_string.as_mut() {
+            // Count characters by their first byte (an escape counts as one, the closing
+            // quote none).
+            if raw[i] & 0xc0 != 0x80 && raw[i] != b'"' {
+                *n += 1;
+            }
+            if *n > MAX_JSON_STRING {
+                return Err(BadText::TooLong(MAX_JSON_STRING));
+            }
+        }
         match raw[i] {
+            b'"' => {
+                in_string = match in_string {
+                    Some(_) => None,
+                    None => Some(0),
+                };
+                i += 1;
+            }
             b'\\' if raw.get(i + 1) == Some(&b'u') => {
                 let hex = raw
                     .get(i + 2..i + 6)
@@ -146,6 +181,13 @@ mod tests {
         assert_eq!(check_url_component("q=%FF"), Err(BadText::NotUtf8));
         assert_eq!(check_url_component("q=100%"), Ok(()));
         assert_eq!(check_url_component("q=%4"), Ok(()));
+        let long = format!("q={}&r=1", "a".repeat(MAX_URL_VALUE));
+        assert_eq!(check_url_component(&long), Ok(()));
+        let over = format!("q={}", "%E6%9D%B1".repeat(MAX_URL_VALUE + 1));
+        assert_eq!(
+            check_url_component(&over),
+            Err(BadText::TooLong(MAX_URL_VALUE))
+        );
     }
 
     #[test]
@@ -178,6 +220,19 @@ mod tests {
             Err(BadText::Control('\u{85}'))
         );
         assert_eq!(check_json("{\"a\":\"東京\"}".as_bytes()), Ok(()));
+        let long = format!("{{\"a\":\"{}\",\"b\":1}}", "東".repeat(MAX_JSON_STRING));
+        assert_eq!(check_json(long.as_bytes()), Ok(()));
+        let over = format!("{{\"a\":\"{}\"}}", "x".repeat(MAX_JSON_STRING + 1));
+        assert_eq!(
+            check_json(over.as_bytes()),
+            Err(BadText::TooLong(MAX_JSON_STRING))
+        );
+        // Escaped quotes do not end a string.
+        let escaped = format!("{{\"a\":\"{}\\\"{}\"}}", "x".repeat(MAX_JSON_STRING), "y");
+        assert_eq!(
+            check_json(escaped.as_bytes()),
+            Err(BadText::TooLong(MAX_JSON_STRING))
+        );
     }
 
     #[test]

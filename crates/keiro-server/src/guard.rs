@@ -1,5 +1,5 @@
-//! Guards every request passes before any handler (R-X-1): text without control characters in
-//! the path, the query and JSON, form and CSV bodies (PostgreSQL cannot store NUL, and no
+//! Guards every request passes before any handler (R-X-1): text without control characters, and
+//! of bounded length, in the path, the query and JSON, form and CSV bodies (PostgreSQL cannot store NUL, and no
 //! name or identifier needs one), and the security headers of every HTML page, the portal's
 //! 404 page and `/docs` included.
 
@@ -82,13 +82,14 @@ fn refuse(req: &Request, bad: BadText, part: &str) -> Response {
     let what = match bad {
         BadText::Control(c) => format!("a control character (U+{:04X})", c as u32),
         BadText::NotUtf8 => "bytes that are not UTF-8".to_string(),
+        BadText::TooLong(n) => format!("a value over {n} characters"),
     };
     if wants_problem(req) {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             bad.code(),
             format!(
-                "the request's {part} holds {what}; send text without control characters, in UTF-8"
+                "the request's {part} holds {what}; send UTF-8 text without control characters, within the field's length"
             ),
         )
         .field(part, bad.code(), &what)
@@ -97,6 +98,7 @@ fn refuse(req: &Request, bad: BadText, part: &str) -> Response {
         let key = match bad {
             BadText::Control(_) => "error-control_character",
             BadText::NotUtf8 => "error-invalid_utf8",
+            BadText::TooLong(_) => "error-text_too_long",
         };
         crate::portal::plain_page(req, StatusCode::UNPROCESSABLE_ENTITY, key)
     }

@@ -134,6 +134,7 @@ error-invalid_range = The start must be before the end.
 error-invalid_form = The form could not be read. Reload the page and try again.
 error-control_character = The text contains a control character (such as NUL) that cannot be saved. Remove it and try again.
 error-invalid_utf8 = The text is not in UTF-8. Save it as UTF-8 and try again.
+error-text_too_long = A value is far longer than any field takes. Shorten it and try again.
 error-too_large = What you sent is too large.
 error-precondition_failed = Someone else changed this in the meantime. Reload and try again.
 error-unavailable = The service is temporarily unavailable. Try again shortly.

@@ -134,6 +134,7 @@ error-invalid_range = 開始は終了より前にしてください。
 error-invalid_form = フォームを読み取れませんでした。ページを再読み込みしてもう一度お試しください。
 error-control_character = 保存できない制御文字 (NUL など) が含まれています。削除してもう一度お試しください。
 error-invalid_utf8 = 文字コードが UTF-8 ではありません。UTF-8 で保存してもう一度お試しください。
+error-text_too_long = 入力された値が長すぎます。短くしてもう一度お試しください。
 error-too_large = 送信したデータが大きすぎます。
 error-precondition_failed = その間にほかのユーザーが変更しました。再読み込みしてもう一度お試しください。
 error-unavailable = サービスは一時的に利用できません。しばらくしてからお試しください。

@@ -175,8 +175,8 @@ async fn r_ord_7_creates_are_idempotent_and_lists_paged_in_the_document() {
 }
 
 /// Every string the document lets a client send (path and query parameters, JSON and CSV
-/// body fields) refuses NUL, other control characters and bytes that are not UTF-8 with a
-/// 4xx problem that has a code: never a 5xx, never stored.
+/// body fields) refuses NUL, other control characters, bytes that are not UTF-8 and over-long
+/// values with a 4xx problem that has a code: never a 5xx, never stored.
 async fn r_x_1_every_string_input_refuses_control_characters_with_a_code(app: TestApp) {
     let doc: Value = app
         .http
@@ -212,7 +212,8 @@ async fn r_x_1_every_string_input_refuses_control_characters_with_a_code(app: Te
         }
         for param in params(&o.op, "query") {
             let name = param["name"].as_str().unwrap();
-            for bad in ["a%00b", "%07", "%FF%FE"] {
+            let long = "a".repeat(3000);
+            for bad in ["a%00b", "%07", "%FF%FE", long.as_str()] {
                 cases.push((
                     format!("{}?{name}={bad}", path_of(None)),
                     None,
@@ -231,7 +232,8 @@ async fn r_x_1_every_string_input_refuses_control_characters_with_a_code(app: Te
                     let mut latin = format!("{{\"{name}\":\"").into_bytes();
                     latin.extend([0xff, 0xfe]);
                     latin.extend(b"\"}");
-                    for body in [nul, bel, latin] {
+                    let long = format!("{{\"{name}\":\"{}\"}}", "a".repeat(25_000)).into_bytes();
+                    for body in [nul, bel, latin, long] {
                         cases.push((
                             path_of(None),
                             Some(("application/json", body)),
