@@ -431,7 +431,9 @@ pub struct Enrollment {
 pub struct EnrollmentAccountCreated {
     pub user_id: String,
     pub enrollment: Enrollment,
-    pub token: String,
+    /// An API token for the new user, shown once: `null` when this answer replays an earlier
+    /// one (Idempotency-Key); sign in for a new one.
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -719,7 +721,9 @@ pub struct CustomerSignUp {
 pub struct CustomerSignedUp {
     pub organization_id: String,
     pub user_id: String,
-    pub token: String,
+    /// An API token for the new global admin, shown once: `null` when this answer replays an
+    /// earlier one (Idempotency-Key).
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -10,6 +10,7 @@
 
 use crate::admin::{NewOrg, NewUser, insert_org, insert_user};
 use crate::audit::{self, Event};
+use crate::idempotency::{self, Key, Outcome};
 use crate::secrets::{ct_eq, new_token, sha256_hex};
 use crate::{App, AppError, AppResult, Ctx, CurrentUser, outbox};
 use keiro_domain::enrollment::{
@@ -51,12 +52,43 @@ fn program_role(s: &str) -> AppResult<ProgramRole> {
     }
 }
 
-/// Creates the applicant's organization (enrolling), its first user and a draft application.
+/// Creates the applicant's organization (enrolling), its first user and a draft application;
+/// with `idem`, once per key (a replay answers the same user, and the caller signs in).
 pub async fn create_account(
     app: &App,
     ctx: &Ctx,
     a: NewAccount,
-) -> AppResult<(CurrentUser, enrollment::Model)> {
+    idem: Option<&str>,
+) -> AppResult<Outcome<CurrentUser>> {
+    // The fingerprint leaves the password out: a fast hash of it is never stored.
+    let key = Key::maybe(
+        "enrollment_accounts",
+        idem,
+        &json!({ "company_name": a.company_name, "country": a.country, "primary_domain": a.primary_domain,
+            "full_name": a.full_name, "email": a.email, "program_role": a.program_role }),
+    )?;
+    let o = idempotency::once_as(
+        app,
+        key,
+        async |key| create_account_once(app, ctx, a, key).await,
+        |id: String| id,
+    )
+    .await?;
+    let me = CurrentUser::load(app.db.reader(), &o.value)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    Ok(Outcome {
+        value: me,
+        replayed: o.replayed,
+    })
+}
+
+async fn create_account_once(
+    app: &App,
+    ctx: &Ctx,
+    a: NewAccount,
+    key: Option<&Key>,
+) -> AppResult<String> {
     let now = app.now();
     if let Some(wait) = app
         .throttle
@@ -142,11 +174,9 @@ pub async fn create_account(
             .details(json!({ "email": u.email, "program_role": e.program_role })),
     )
     .await?;
+    idempotency::keep(&tx, key, 201, &u.id, now).await?;
     tx.commit().await?;
-    let me = CurrentUser::load(app.db.reader(), &u.id)
-        .await?
-        .ok_or(AppError::Internal("new user vanished".into()))?;
-    Ok((me, e))
+    Ok(u.id)
 }
 
 /// The application as its applicant or a reviewer sees it.

@@ -67,21 +67,42 @@ where
     T: serde::de::DeserializeOwned,
     F: AsyncFnOnce(Option<&Key>) -> AppResult<(T, String)>,
 {
-    let without = |o: Outcome<T>| Outcome {
-        value: (o.value, None),
+    once_as(
+        app,
+        key,
+        async |k| work(k).await.map(|(v, secret)| (v, Some(secret))),
+        |v: T| (v, None),
+    )
+    .await
+}
+
+/// [`once`] for a create whose answer is more than what is stored: `work` stores an `S` with
+/// [`keep`] and answers a `T`; a replay makes its `T` from the stored `S`.
+pub async fn once_as<S, T, F>(
+    app: &crate::App,
+    key: Option<Key>,
+    work: F,
+    from_stored: impl Fn(S) -> T,
+) -> AppResult<Outcome<T>>
+where
+    S: serde::de::DeserializeOwned,
+    F: AsyncFnOnce(Option<&Key>) -> AppResult<T>,
+{
+    let replay = |o: Outcome<S>| Outcome {
+        value: from_stored(o.value),
         replayed: o.replayed,
     };
-    if let Some(o) = replayed(app.db.reader(), key.as_ref()).await? {
-        return Ok(without(o));
+    if let Some(o) = replayed::<S>(app.db.reader(), key.as_ref()).await? {
+        return Ok(replay(o));
     }
     match work(key.as_ref()).await {
-        Ok((v, secret)) => Ok(Outcome {
-            value: (v, Some(secret)),
+        Ok(value) => Ok(Outcome {
+            value,
             replayed: false,
         }),
-        Err(e) => settle(app.db.reader(), key.as_ref(), Err::<T, _>(e))
+        Err(e) => settle::<S>(app.db.reader(), key.as_ref(), Err(e))
             .await
-            .map(without),
+            .map(replay),
     }
 }
 

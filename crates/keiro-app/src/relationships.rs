@@ -5,6 +5,7 @@
 
 use crate::admin::{NewOrg, NewUser, insert_org, insert_user};
 use crate::audit::{self, Event};
+use crate::idempotency::{self, Key, Outcome};
 use crate::invitations::{self, Issued, SendTo};
 use crate::orgs::partner_facts;
 use crate::rights::DAP;
@@ -331,7 +332,44 @@ pub struct NewCustomer {
 /// R-REL-4: a person whose company has no account yet creates the customer organization and its
 /// first global admin through an open relationship link (only through one: no open
 /// self-registration), then accepts like any customer.
-pub async fn sign_up(app: &App, ctx: &Ctx, token: &str, n: NewCustomer) -> AppResult<CurrentUser> {
+/// With `idem`, once per key: a replay answers the same user (the password is left out of the
+/// fingerprint, so no fast hash of it is stored).
+pub async fn sign_up(
+    app: &App,
+    ctx: &Ctx,
+    token: &str,
+    n: NewCustomer,
+    idem: Option<&str>,
+) -> AppResult<Outcome<CurrentUser>> {
+    let key = Key::maybe(
+        "customer_sign_ups",
+        idem,
+        &json!({ "token": crate::secrets::sha256_hex(token), "company_name": n.company_name, "country": n.country,
+            "primary_domain": n.primary_domain, "full_name": n.full_name, "email": n.email }),
+    )?;
+    let o = idempotency::once_as(
+        app,
+        key,
+        async |key| sign_up_once(app, ctx, token, n, key).await,
+        |id: String| id,
+    )
+    .await?;
+    let me = CurrentUser::load(app.db.reader(), &o.value)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    Ok(Outcome {
+        value: me,
+        replayed: o.replayed,
+    })
+}
+
+async fn sign_up_once(
+    app: &App,
+    ctx: &Ctx,
+    token: &str,
+    n: NewCustomer,
+    key: Option<&Key>,
+) -> AppResult<String> {
     let now = app.now();
     if let Some(wait) = app
         .throttle
@@ -403,10 +441,9 @@ pub async fn sign_up(app: &App, ctx: &Ctx, token: &str, n: NewCustomer) -> AppRe
             .details(json!({ "kind": "customer", "via": "invitation", "invitation": link.id, "admin": u.email })),
     )
     .await?;
+    idempotency::keep(&tx, key, 201, &u.id, now).await?;
     tx.commit().await?;
-    CurrentUser::load(app.db.reader(), &u.id)
-        .await?
-        .ok_or(AppError::Internal("new user vanished".into()))
+    Ok(u.id)
 }
 
 /// A customer as its partner's Customers page shows it.

@@ -377,18 +377,7 @@ fn require_all(name: &str, s: &mut Value) {
 /// A convention an operation does not keep yet, or need not keep: (operationId, convention,
 /// why). The conformance test (`tests/it/contract.rs`) reads this list and nothing else, so
 /// an operation added without a convention fails CI unless it says why here.
-pub const EXEMPT: &[(&str, Convention, &str)] = &[
-    (
-        "create_account",
-        Convention::IdempotentCreate,
-        "to come (issue 11): a retry answers 409 email_taken instead of the first answer",
-    ),
-    (
-        "sign_up",
-        Convention::IdempotentCreate,
-        "to come (issue 11): a retry answers 409 invitation_used instead of the first answer",
-    ),
-];
+pub const EXEMPT: &[(&str, Convention, &str)] = &[];
 
 /// The conventions the conformance test checks on each operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

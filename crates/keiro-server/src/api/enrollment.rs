@@ -4,7 +4,7 @@ use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use keiro_api_types::{
     CompanyProfile, Enrollment, EnrollmentAccountCreated, EnrollmentContacts, EnrollmentList,
@@ -45,13 +45,15 @@ pub fn body(v: EnrollmentView) -> Enrollment {
 
 /// Creates a work account to enroll with: a partner organization (not yet approved), its first
 /// user and a draft application (R-ENR-1). Answers with an API token to continue.
-#[utoipa::path(post, path = "/v1/enrollment/accounts", tag = "enrollment", request_body = NewEnrollmentAccount,
+#[utoipa::path(post, path = "/v1/enrollment/accounts", tag = "enrollment", params(("Idempotency-Key" = Option<String>, Header, nullable = false)), request_body = NewEnrollmentAccount,
     responses((status = 201, body = EnrollmentAccountCreated), (status = 409, description = "The email is taken")))]
 pub async fn create_account(
     State(s): State<AppState>,
     AnonCtx(ctx): AnonCtx,
+    headers: HeaderMap,
     ApiJson(b): ApiJson<NewEnrollmentAccount>,
-) -> ApiResult<(StatusCode, Json<EnrollmentAccountCreated>)> {
+) -> ApiResult<Response> {
+    let key = crate::api::idempotency_key(&headers)?;
     let a = NewAccount {
         company_name: b.company_name,
         country: b.country,
@@ -61,21 +63,36 @@ pub async fn create_account(
         password: b.password,
         program_role: b.program_role,
     };
-    let (me, _) = keiro_app::enrollment::create_account(&s.app, &ctx, a).await?;
-    let token = keiro_app::tokens::issue(&s.app, Some(&ctx), &me, "enrollment", 7, None).await?;
+    let o = keiro_app::enrollment::create_account(&s.app, &ctx, a, key.as_deref()).await?;
+    let me = o.value;
+    // A token only with the first answer: a replay proves nothing about who asks again.
+    let token = if o.replayed {
+        None
+    } else {
+        keiro_app::tokens::issue(&s.app, Some(&ctx), &me, "enrollment", 7, None)
+            .await?
+            .secret
+    };
     let ctx = Ctx {
         user: Some(me.clone()),
         ..ctx
     };
     let v = keiro_app::enrollment::get_mine(&s.app, &ctx).await?;
-    Ok((
-        StatusCode::CREATED,
+    let mut r = (
+        crate::api::created_status(o.replayed),
         Json(EnrollmentAccountCreated {
             user_id: me.user.id,
             enrollment: body(v),
-            token: token.secret.unwrap_or_default(),
+            token,
         }),
-    ))
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    crate::api::mark_replayed(&mut r, o.replayed);
+    Ok(r)
 }
 
 /// The caller's application.

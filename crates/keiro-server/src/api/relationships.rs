@@ -198,14 +198,16 @@ pub async fn revoke_delegated_admin(
 
 /// Creates a customer organization and its first global admin through an open relationship
 /// link (R-REL-4), and answers with an API token for that admin (shown once) to accept it with.
-#[utoipa::path(post, path = "/v1/invitations/signup", tag = "customers", request_body = CustomerSignUp,
+#[utoipa::path(post, path = "/v1/invitations/signup", tag = "customers", params(("Idempotency-Key" = Option<String>, Header, nullable = false)), request_body = CustomerSignUp,
     responses((status = 201, body = CustomerSignedUp), (status = 409, description = "The email is taken, or the link is no longer open")))]
 pub async fn sign_up(
     State(s): State<AppState>,
     AnonCtx(ctx): AnonCtx,
+    headers: HeaderMap,
     ApiJson(b): ApiJson<CustomerSignUp>,
 ) -> ApiResult<Response> {
-    let me = keiro_app::relationships::sign_up(
+    let key = crate::api::idempotency_key(&headers)?;
+    let o = keiro_app::relationships::sign_up(
         &s.app,
         &ctx,
         &b.token,
@@ -217,18 +219,28 @@ pub async fn sign_up(
             email: b.email,
             password: b.password,
         },
+        key.as_deref(),
     )
     .await?;
-    let token = keiro_app::tokens::issue(&s.app, Some(&ctx), &me, "sign-up", 7, None).await?;
+    let me = o.value;
+    // A token only with the first answer: a replay proves nothing about who asks again.
+    let token = if o.replayed {
+        None
+    } else {
+        keiro_app::tokens::issue(&s.app, Some(&ctx), &me, "sign-up", 7, None)
+            .await?
+            .secret
+    };
     let mut r = (
-        StatusCode::CREATED,
+        crate::api::created_status(o.replayed),
         Json(CustomerSignedUp {
             organization_id: me.org.id,
             user_id: me.user.id,
-            token: token.secret.unwrap_or_default(),
+            token,
         }),
     )
         .into_response();
+    crate::api::mark_replayed(&mut r, o.replayed);
     r.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(r)

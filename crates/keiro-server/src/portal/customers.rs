@@ -340,7 +340,7 @@ pub async fn signup(
         email: f.email.clone(),
         password: f.password.clone(),
     };
-    match keiro_app::relationships::sign_up(&s.app, &p.ctx(), &f.token, n).await {
+    match keiro_app::relationships::sign_up(&s.app, &p.ctx(), &f.token, n, None).await {
         Ok(_) => {
             let session =
                 keiro_app::auth::sign_in(&s.app, &p.ctx(), &f.email, &f.password, &p.user_agent)

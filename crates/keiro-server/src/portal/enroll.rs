@@ -78,7 +78,7 @@ pub async fn create_account(
         password: f.password.clone(),
         program_role: f.program_role.clone(),
     };
-    match keiro_app::enrollment::create_account(&s.app, &p.ctx(), a).await {
+    match keiro_app::enrollment::create_account(&s.app, &p.ctx(), a, None).await {
         Ok(_) => {
             let session =
                 keiro_app::auth::sign_in(&s.app, &p.ctx(), &f.email, &f.password, &p.user_agent)

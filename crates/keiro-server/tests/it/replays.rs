@@ -22,6 +22,19 @@ const SECRETS: &[&str] = &[
     "token",
 ];
 
+/// The first secret with a value anywhere in `v`.
+fn secret_in(v: &Value) -> Option<&'static str> {
+    match v {
+        Value::Object(m) => SECRETS
+            .iter()
+            .copied()
+            .find(|k| m.get(*k).is_some_and(|x| !x.is_null()))
+            .or_else(|| m.values().find_map(secret_in)),
+        Value::Array(a) => a.iter().find_map(secret_in),
+        _ => None,
+    }
+}
+
 fn without_secrets(v: &mut Value) {
     match v {
         Value::Object(m) => {
@@ -95,6 +108,15 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
     )
     .await;
     let sr = sr["id"].as_str().unwrap().to_string();
+
+    let link = post(
+        &app,
+        &w.rt,
+        "/v1/relationshiprequests",
+        json!({"kind": "reseller_relationship"}),
+    )
+    .await;
+    let link = link_token(link["url"].as_str().unwrap());
 
     // operationId → (caller, path, body).
     let samples: Vec<(&str, &str, String, Value)> = vec![
@@ -192,6 +214,20 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
             "/v1/users".into(),
             json!({"email": "aoi@distri.example", "full_name": "Aoi", "roles": ["sales_agent"]}),
         ),
+        (
+            "create_account",
+            "",
+            "/v1/enrollment/accounts".into(),
+            json!({"company_name": "Kaede Systems KK", "country": "JP", "primary_domain": "kaede.example",
+            "full_name": "木村 楓", "email": "kimura@kaede.example", "password": "a long enough passphrase", "program_role": "indirect_reseller"}),
+        ),
+        (
+            "sign_up",
+            "",
+            "/v1/invitations/signup".into(),
+            json!({"token": link, "company_name": "Fabrikam", "country": "JP", "primary_domain": "fabrikam.example",
+            "full_name": "Fabrikam Admin", "email": "admin@fabrikam.example", "password": "a long enough passphrase"}),
+        ),
     ];
     let doc: Value = app
         .http
@@ -239,6 +275,8 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
             "{op}"
         );
         let mut again: Value = again.json().await.unwrap();
+        // A replay hands out no secret: no token, password, claim secret or link again.
+        assert_eq!(secret_in(&again), None, "{op}: the replay carries a secret");
         without_secrets(&mut first);
         without_secrets(&mut again);
         assert_eq!(
