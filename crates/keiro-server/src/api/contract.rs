@@ -287,6 +287,16 @@ fn value_sets(schemas: &mut Map<String, Value>) {
             t["enum"] = json!(values);
         }
     }
+    if let Some(code) = schemas
+        .get_mut("Problem")
+        .and_then(|s| s.get_mut("properties"))
+        .and_then(|ps| ps.get_mut("code"))
+    {
+        code["description"] = json!(
+            "A stable, machine-readable code for the refusal (the examples list every code in use; new ones may be added, so treat an unknown code by its HTTP status)"
+        );
+        code["examples"] = json!(known_codes());
+    }
     // Free-form details (audit records, subscription history) are JSON objects.
     for (schema, prop) in [
         ("AuditRecord", "details"),
@@ -464,4 +474,39 @@ pub fn reach(operation: &str) -> Option<Reach> {
         .iter()
         .find(|(op, _, _)| *op == operation)
         .map(|(_, r, _)| *r)
+}
+
+/// The codes a problem may carry: every code the portal has words for (`error-<code>` in its
+/// English strings, so no refusal reaches a person without a message) and those only the HTTP
+/// layer gives. Clients should still expect new codes: `Problem.code` lists these as examples,
+/// not as a closed set.
+pub fn known_codes() -> Vec<String> {
+    const HTTP_ONLY: &[&str] = &[
+        "malformed_json",
+        "invalid_body",
+        "unsupported_media_type",
+        "payload_too_large",
+        "invalid_query",
+        "invalid_limit",
+        "invalid_cursor",
+        "invalid_if_match",
+        "invalid_idempotency_key",
+        "method_not_allowed",
+        "rate_limited",
+        "unauthenticated",
+        "invalid_token",
+        "too_long",
+    ];
+    const NOT_CODES: &[&str] = &["title", "back"];
+    let mut codes: Vec<String> = include_str!("../../locales/en/portal.ftl")
+        .lines()
+        .filter_map(|l| l.strip_prefix("error-"))
+        .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim()))
+        .filter(|k| !NOT_CODES.contains(k))
+        .map(str::to_string)
+        .chain(HTTP_ONLY.iter().map(|c| c.to_string()))
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes
 }

@@ -188,6 +188,7 @@ async fn r_x_1_no_operation_answers_a_strangers_id(app: TestApp) {
         .json()
         .await
         .unwrap();
+    let known = keiro_server::api::contract::known_codes();
     let mut calls = 0;
     let mut leaks = vec![];
     for (path, item) in doc["paths"].as_object().unwrap() {
@@ -245,6 +246,12 @@ async fn r_x_1_no_operation_answers_a_strangers_id(app: TestApp) {
                     calls += 1;
                     let (status, code, text) = send(tok, &values).await;
                     let told = secrets.iter().find(|s| text.contains(**s));
+                    if let Some(c) = &code {
+                        assert!(
+                            known.contains(c),
+                            "{method} {path}: the code {c} is not in contract::known_codes"
+                        );
+                    }
                     if (200..300).contains(&status)
                         || (status, &code) != (n_status, &n_code)
                         || told.is_some()
