@@ -50,7 +50,7 @@ pub struct DirectoryParams {
 }
 
 /// Authorized indirect providers, searchable by country (R-PRT-7).
-#[utoipa::path(get, path = "/v1/providerdirectory", tag = "partnerships", security(("bearer" = [])), params(DirectoryParams),
+#[utoipa::path(operation_id = "search_provider_directory", get, path = "/v1/providerdirectory", tag = "partnerships", security(("bearer" = [])), params(DirectoryParams),
     responses((status = 200, body = DirectoryEntryList)))]
 pub async fn search(
     State(s): State<AppState>,
@@ -76,7 +76,7 @@ pub async fn search(
 }
 
 /// One provider's entry.
-#[utoipa::path(get, path = "/v1/providerdirectory/{provider_id}", tag = "partnerships", security(("bearer" = [])),
+#[utoipa::path(operation_id = "get_directory_entry", get, path = "/v1/providerdirectory/{provider_id}", tag = "partnerships", security(("bearer" = [])),
     params(("provider_id" = String, Path)), responses((status = 200, body = DirectoryEntry, headers(("ETag" = String)))))]
 pub async fn get_entry(
     State(s): State<AppState>,
@@ -90,7 +90,7 @@ pub async fn get_entry(
 }
 
 /// Creates or replaces a provider's entry (operator staff only; a provider cannot edit its own).
-#[utoipa::path(put, path = "/v1/providerdirectory/{provider_id}", tag = "operator", security(("bearer" = [])),
+#[utoipa::path(operation_id = "put_directory_entry", put, path = "/v1/providerdirectory/{provider_id}", tag = "operator", security(("bearer" = [])),
     request_body = PutDirectoryEntry,
     params(("provider_id" = String, Path), ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"d[0-9]+")$"#)),
     responses((status = 200, body = DirectoryEntry), (status = 201, body = DirectoryEntry), (status = 412, description = "Changed since read")))]
@@ -122,7 +122,7 @@ pub async fn put_entry(
 }
 
 /// Takes a provider out of the directory (operator staff only).
-#[utoipa::path(delete, path = "/v1/providerdirectory/{provider_id}", tag = "operator", security(("bearer" = [])),
+#[utoipa::path(operation_id = "delete_directory_entry", delete, path = "/v1/providerdirectory/{provider_id}", tag = "operator", security(("bearer" = [])),
     params(("provider_id" = String, Path)), responses((status = 204, description = "Deleted")))]
 pub async fn delete_entry(
     State(s): State<AppState>,

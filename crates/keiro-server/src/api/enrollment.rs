@@ -45,7 +45,7 @@ pub fn body(v: EnrollmentView) -> Enrollment {
 
 /// Creates a work account to enroll with: a partner organization (not yet approved), its first
 /// user and a draft application (R-ENR-1). Answers with an API token to continue.
-#[utoipa::path(post, path = "/v1/enrollment/accounts", tag = "enrollment", params(("Idempotency-Key" = Option<String>, Header, nullable = false)), request_body = NewEnrollmentAccount,
+#[utoipa::path(operation_id = "create_enrollment_account", post, path = "/v1/enrollment/accounts", tag = "enrollment", params(("Idempotency-Key" = Option<String>, Header, nullable = false)), request_body = NewEnrollmentAccount,
     responses((status = 201, body = EnrollmentAccountCreated), (status = 409, description = "The email is taken")))]
 pub async fn create_account(
     State(s): State<AppState>,
@@ -96,7 +96,7 @@ pub async fn create_account(
 }
 
 /// The caller's application.
-#[utoipa::path(get, path = "/v1/enrollment", tag = "enrollment", security(("bearer" = [])), responses((status = 200, body = Enrollment, headers(("ETag" = String)))))]
+#[utoipa::path(operation_id = "get_my_enrollment", get, path = "/v1/enrollment", tag = "enrollment", security(("bearer" = [])), responses((status = 200, body = Enrollment, headers(("ETag" = String)))))]
 pub async fn get_mine(State(s): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiResult<Response> {
     Ok(with_etag(
         keiro_app::enrollment::get_mine(&s.app, &ctx).await?,
@@ -104,7 +104,7 @@ pub async fn get_mine(State(s): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiResu
 }
 
 /// Step: program role.
-#[utoipa::path(put, path = "/v1/enrollment/programrole", tag = "enrollment", security(("bearer" = [])), params(("If-Match" = Option<String>, Header, nullable = false, description = "ETag from GET /v1/enrollment", pattern = r#"^(\*|(W/)?"e[0-9]+")$"#)), request_body = EnrollmentProgramRole,
+#[utoipa::path(operation_id = "put_enrollment_program_role", put, path = "/v1/enrollment/programrole", tag = "enrollment", security(("bearer" = [])), params(("If-Match" = Option<String>, Header, nullable = false, description = "ETag from GET /v1/enrollment", pattern = r#"^(\*|(W/)?"e[0-9]+")$"#)), request_body = EnrollmentProgramRole,
     responses((status = 200, body = Enrollment, headers(("ETag" = String))), (status = 412, description = "Changed since read"), (status = 409, description = "Not editable in its state")))]
 pub async fn put_program_role(
     State(s): State<AppState>,
@@ -119,7 +119,7 @@ pub async fn put_program_role(
 }
 
 /// Step: link the membership record, proving control with its claim secret (R-ENR-2).
-#[utoipa::path(put, path = "/v1/enrollment/membership", tag = "enrollment", security(("bearer" = [])), params(("If-Match" = Option<String>, Header, nullable = false, description = "ETag from GET /v1/enrollment", pattern = r#"^(\*|(W/)?"e[0-9]+")$"#)), request_body = LinkMembership,
+#[utoipa::path(operation_id = "put_enrollment_membership", put, path = "/v1/enrollment/membership", tag = "enrollment", security(("bearer" = [])), params(("If-Match" = Option<String>, Header, nullable = false, description = "ETag from GET /v1/enrollment", pattern = r#"^(\*|(W/)?"e[0-9]+")$"#)), request_body = LinkMembership,
     responses((status = 200, body = Enrollment, headers(("ETag" = String))), (status = 412, description = "Changed since read"), (status = 409, description = "Claimed by another organization")))]
 pub async fn put_membership(
     State(s): State<AppState>,
@@ -151,7 +151,7 @@ pub async fn put_profile(
 }
 
 /// Step: primary contact (no web-mail) and customer support contact (R-ENR-3).
-#[utoipa::path(put, path = "/v1/enrollment/contacts", tag = "enrollment", security(("bearer" = [])), params(("If-Match" = Option<String>, Header, nullable = false, description = "ETag from GET /v1/enrollment", pattern = r#"^(\*|(W/)?"e[0-9]+")$"#)), request_body = EnrollmentContacts,
+#[utoipa::path(operation_id = "put_enrollment_contacts", put, path = "/v1/enrollment/contacts", tag = "enrollment", security(("bearer" = [])), params(("If-Match" = Option<String>, Header, nullable = false, description = "ETag from GET /v1/enrollment", pattern = r#"^(\*|(W/)?"e[0-9]+")$"#)), request_body = EnrollmentContacts,
     responses((status = 200, body = Enrollment, headers(("ETag" = String))), (status = 412, description = "Changed since read")))]
 pub async fn put_contacts(
     State(s): State<AppState>,
@@ -174,7 +174,7 @@ pub async fn put_contacts(
 }
 
 /// Submits (or resubmits) the application; the primary contact gets a verification link.
-#[utoipa::path(post, path = "/v1/enrollment/submit", tag = "enrollment", security(("bearer" = [])),
+#[utoipa::path(operation_id = "submit_enrollment", post, path = "/v1/enrollment/submit", tag = "enrollment", security(("bearer" = [])),
     responses((status = 200, body = Enrollment), (status = 409, description = "Not editable in its state")))]
 pub async fn submit(State(s): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiResult<Json<Enrollment>> {
     Ok(Json(body(
@@ -183,7 +183,7 @@ pub async fn submit(State(s): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiResult
 }
 
 /// Follows the primary contact's verification link (anonymous: the link is the proof).
-#[utoipa::path(post, path = "/v1/enrollment/verifications", tag = "enrollment", request_body = VerifyEmail,
+#[utoipa::path(operation_id = "verify_enrollment_email", post, path = "/v1/enrollment/verifications", tag = "enrollment", request_body = VerifyEmail,
     responses((status = 200, body = VerificationResult)))]
 pub async fn verify(
     State(s): State<AppState>,
@@ -197,7 +197,7 @@ pub async fn verify(
 
 /// R-ENR-5: a partner already in the program becomes an indirect reseller with only its
 /// support contact.
-#[utoipa::path(post, path = "/v1/enrollment/reselleraccount", tag = "enrollment", security(("bearer" = [])), request_body = ResellerAccount,
+#[utoipa::path(operation_id = "create_reseller_account", post, path = "/v1/enrollment/reselleraccount", tag = "enrollment", security(("bearer" = [])), request_body = ResellerAccount,
     responses((status = 200, body = ResellerAccountCreated), (status = 409, description = "Already a reseller")))]
 pub async fn reseller_account(
     State(s): State<AppState>,
@@ -230,7 +230,7 @@ pub struct QueueParams {
 }
 
 /// Operator staff: the review queue, oldest first.
-#[utoipa::path(get, path = "/v1/enrollments", tag = "operator", security(("bearer" = [])), params(QueueParams),
+#[utoipa::path(operation_id = "list_enrollments", get, path = "/v1/enrollments", tag = "operator", security(("bearer" = [])), params(QueueParams),
     responses((status = 200, body = EnrollmentList)))]
 pub async fn queue(
     State(s): State<AppState>,
@@ -249,7 +249,7 @@ pub async fn queue(
 }
 
 /// Operator staff: one application.
-#[utoipa::path(get, path = "/v1/enrollments/{id}", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
+#[utoipa::path(operation_id = "get_enrollment", get, path = "/v1/enrollments/{id}", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = Enrollment)))]
 pub async fn get_one(
     State(s): State<AppState>,
@@ -286,7 +286,7 @@ pub async fn approve(
 }
 
 /// Operator staff: reject with a reason.
-#[utoipa::path(post, path = "/v1/enrollments/{id}/reject", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
+#[utoipa::path(operation_id = "reject_enrollment", post, path = "/v1/enrollments/{id}/reject", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
     request_body = ReviewNote, responses((status = 200, body = Enrollment), (status = 409, description = "Not in review")))]
 pub async fn reject(
     State(s): State<AppState>,
@@ -298,7 +298,7 @@ pub async fn reject(
 }
 
 /// Operator staff: ask the applicant for more information.
-#[utoipa::path(post, path = "/v1/enrollments/{id}/requestinfo", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
+#[utoipa::path(operation_id = "request_enrollment_info", post, path = "/v1/enrollments/{id}/requestinfo", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
     request_body = ReviewNote, responses((status = 200, body = Enrollment), (status = 409, description = "Not in review")))]
 pub async fn request_info(
     State(s): State<AppState>,

@@ -110,7 +110,7 @@ pub async fn get(
 
 /// Moves the relationship to approval pending and returns its single-use approval link and
 /// draft (shown once); with `send_to`, Keiro emails it.
-#[utoipa::path(post, path = "/v1/delegatedadminrelationships/{id}/requestapproval", tag = "gdap", security(("bearer" = [])),
+#[utoipa::path(operation_id = "request_gdap_approval", post, path = "/v1/delegatedadminrelationships/{id}/requestapproval", tag = "gdap", security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false)),
     request_body = RequestGdapApproval,
     responses((status = 201, body = RelationshipRequestCreated), (status = 409, description = "Not in a state that asks for approval")))]
@@ -169,7 +169,7 @@ pub async fn approve(
 }
 
 /// Terminates the relationship, from either side; its roles stop at once.
-#[utoipa::path(post, path = "/v1/delegatedadminrelationships/{id}/terminate", tag = "gdap", security(("bearer" = [])),
+#[utoipa::path(operation_id = "terminate_gdap_relationship", post, path = "/v1/delegatedadminrelationships/{id}/terminate", tag = "gdap", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 200, body = GdapRelationship), (status = 409, description = "Already over")))]
 pub async fn terminate(
     State(s): State<AppState>,
@@ -181,7 +181,7 @@ pub async fn terminate(
     )))
 }
 
-#[utoipa::path(get, path = "/v1/delegatedadminrelationships/{id}/accessassignments", tag = "gdap", security(("bearer" = [])),
+#[utoipa::path(operation_id = "list_access_assignments", get, path = "/v1/delegatedadminrelationships/{id}/accessassignments", tag = "gdap", security(("bearer" = [])),
     params(("id" = String, Path), PageParams), responses((status = 200, body = AccessAssignmentList)))]
 pub async fn assignments(
     State(s): State<AppState>,
@@ -199,7 +199,7 @@ pub async fn assignments(
 }
 
 /// Gives a security group a subset of the relationship's roles.
-#[utoipa::path(post, path = "/v1/delegatedadminrelationships/{id}/accessassignments", tag = "gdap", security(("bearer" = [])),
+#[utoipa::path(operation_id = "create_access_assignment", post, path = "/v1/delegatedadminrelationships/{id}/accessassignments", tag = "gdap", security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false)), request_body = CreateAccessAssignment,
     responses((status = 201, body = AccessAssignment), (status = 409, description = "The group already has an assignment, or the relationship ended")))]
 pub async fn assign(
@@ -215,7 +215,7 @@ pub async fn assign(
     Ok(created(o.replayed, assignment_body(o.value)))
 }
 
-#[utoipa::path(delete, path = "/v1/delegatedadminrelationships/{id}/accessassignments/{assignment_id}", tag = "gdap", security(("bearer" = [])),
+#[utoipa::path(operation_id = "delete_access_assignment", delete, path = "/v1/delegatedadminrelationships/{id}/accessassignments/{assignment_id}", tag = "gdap", security(("bearer" = [])),
     params(("id" = String, Path), ("assignment_id" = String, Path)), responses((status = 204, description = "Removed")))]
 pub async fn unassign(
     State(s): State<AppState>,
@@ -227,7 +227,7 @@ pub async fn unassign(
 }
 
 /// The caller's security groups with their members.
-#[utoipa::path(get, path = "/v1/securitygroups", tag = "gdap", security(("bearer" = [])),
+#[utoipa::path(operation_id = "list_security_groups", get, path = "/v1/securitygroups", tag = "gdap", security(("bearer" = [])),
     params(PageParams), responses((status = 200, body = SecurityGroupList)))]
 pub async fn groups(
     State(s): State<AppState>,
@@ -242,7 +242,7 @@ pub async fn groups(
     }))
 }
 
-#[utoipa::path(post, path = "/v1/securitygroups", tag = "gdap", security(("bearer" = [])),
+#[utoipa::path(operation_id = "create_security_group", post, path = "/v1/securitygroups", tag = "gdap", security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, nullable = false)), request_body = CreateSecurityGroup,
     responses((status = 201, body = SecurityGroup), (status = 409, description = "The name is taken")))]
 pub async fn create_group(
@@ -256,7 +256,7 @@ pub async fn create_group(
     Ok(created(o.replayed, group_body(o.value)))
 }
 
-#[utoipa::path(post, path = "/v1/securitygroups/{id}/members", tag = "gdap", security(("bearer" = [])),
+#[utoipa::path(operation_id = "add_security_group_member", post, path = "/v1/securitygroups/{id}/members", tag = "gdap", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = AddGroupMember,
     responses((status = 200, body = SecurityGroup), (status = 409, description = "Already a member")))]
 pub async fn add_member(
@@ -270,7 +270,7 @@ pub async fn add_member(
     )))
 }
 
-#[utoipa::path(delete, path = "/v1/securitygroups/{id}/members/{user_id}", tag = "gdap", security(("bearer" = [])),
+#[utoipa::path(operation_id = "remove_security_group_member", delete, path = "/v1/securitygroups/{id}/members/{user_id}", tag = "gdap", security(("bearer" = [])),
     params(("id" = String, Path), ("user_id" = String, Path)), responses((status = 200, body = SecurityGroup)))]
 pub async fn remove_member(
     State(s): State<AppState>,

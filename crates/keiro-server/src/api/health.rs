@@ -3,7 +3,7 @@ use axum::{Json, extract::State, http::StatusCode};
 use keiro_api_types::Health;
 
 /// Liveness and readiness for load balancers: 200 when the database answers, 503 otherwise.
-#[utoipa::path(get, path = "/healthz", tag = "health",
+#[utoipa::path(operation_id = "get_health", get, path = "/healthz", tag = "health",
     responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn healthz(State(s): State<AppState>) -> (StatusCode, Json<Health>) {
     match s.app.db.ping().await {

@@ -65,7 +65,7 @@ fn body(o: organization::Model, can_edit: bool) -> Response {
 }
 
 /// The caller's organization and its company profile (every user may read it).
-#[utoipa::path(get, path = "/v1/organization/profile", tag = "organization", security(("bearer" = [])),
+#[utoipa::path(operation_id = "get_organization_profile", get, path = "/v1/organization/profile", tag = "organization", security(("bearer" = [])),
     responses((status = 200, body = Organization, headers(("ETag" = String)))))]
 pub async fn get_profile(State(s): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiResult<Response> {
     let (o, can_edit) = keiro_app::orgs::get(&s.app, &ctx).await?;

@@ -51,7 +51,7 @@ pub fn message_body(m: outbox_message::Model) -> OutboxMessage {
 }
 
 /// Operator staff: outgoing messages and their delivery state, newest first.
-#[utoipa::path(get, path = "/v1/outbox", tag = "operator", security(("bearer" = [])), params(OutboxParams),
+#[utoipa::path(operation_id = "list_outbox_messages", get, path = "/v1/outbox", tag = "operator", security(("bearer" = [])), params(OutboxParams),
     responses((status = 200, body = OutboxMessageList), (status = 403, body = keiro_api_types::Problem)))]
 pub async fn list_outbox(
     State(s): State<AppState>,

@@ -61,7 +61,7 @@ fn kind_param(kind: &str) -> Result<InvitationKind, ApiError> {
 }
 
 /// Creates an invitation link and its draft email (R-PRT-1). The URL is in this answer only.
-#[utoipa::path(post, path = "/v1/relationshiprequests", tag = "partnerships", security(("bearer" = [])),
+#[utoipa::path(operation_id = "create_relationship_request", post, path = "/v1/relationshiprequests", tag = "partnerships", security(("bearer" = [])),
     request_body = CreateRelationshipRequest,
     params(("Idempotency-Key" = Option<String>, Header, nullable = false)),
     responses((status = 201, body = RelationshipRequestCreated),
@@ -152,7 +152,7 @@ pub struct RequestParams {
 }
 
 /// The caller's organization's invitation links, newest first.
-#[utoipa::path(get, path = "/v1/relationshiprequests", tag = "partnerships", security(("bearer" = [])), params(RequestParams),
+#[utoipa::path(operation_id = "list_relationship_requests", get, path = "/v1/relationshiprequests", tag = "partnerships", security(("bearer" = [])), params(RequestParams),
     responses((status = 200, body = RelationshipRequestList)))]
 pub async fn list_requests(
     State(s): State<AppState>,
@@ -185,7 +185,7 @@ pub async fn list_requests(
 }
 
 /// One invitation link of the caller's organization.
-#[utoipa::path(get, path = "/v1/relationshiprequests/{id}", tag = "partnerships", security(("bearer" = [])),
+#[utoipa::path(operation_id = "get_relationship_request", get, path = "/v1/relationshiprequests/{id}", tag = "partnerships", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 200, body = RelationshipRequest)))]
 pub async fn get_request(
     State(s): State<AppState>,
@@ -198,7 +198,7 @@ pub async fn get_request(
 }
 
 /// Withdraws an open link: accepting it is refused from now on.
-#[utoipa::path(post, path = "/v1/relationshiprequests/{id}/revoke", tag = "partnerships", security(("bearer" = [])),
+#[utoipa::path(operation_id = "revoke_relationship_request", post, path = "/v1/relationshiprequests/{id}/revoke", tag = "partnerships", security(("bearer" = [])),
     params(("id" = String, Path)),
     responses((status = 200, body = RelationshipRequest), (status = 409, description = "The link is not open")))]
 pub async fn revoke_request(
@@ -220,7 +220,7 @@ pub struct PreviewParams {
 }
 
 /// What a link offers, who sent it and whether it can still be accepted. Needs no sign-in.
-#[utoipa::path(get, path = "/v1/invitations/preview", tag = "partnerships", params(PreviewParams),
+#[utoipa::path(operation_id = "preview_invitation", get, path = "/v1/invitations/preview", tag = "partnerships", params(PreviewParams),
     responses((status = 200, body = InvitationPreview)))]
 pub async fn preview(
     State(s): State<AppState>,
@@ -251,7 +251,7 @@ pub async fn preview(
 /// Accepts a link as the caller's organization, with `confirm: true`: a partnership by an admin
 /// of an approved indirect reseller (R-PRT-2), a relationship by a customer's global admin
 /// (R-REL-2, R-REL-3).
-#[utoipa::path(post, path = "/v1/invitations/accept", tag = "partnerships", security(("bearer" = [])),
+#[utoipa::path(operation_id = "accept_invitation", post, path = "/v1/invitations/accept", tag = "partnerships", security(("bearer" = [])),
     request_body = AcceptInvitation,
     responses((status = 200, body = InvitationAccepted),
         (status = 409, description = "The link is expired, revoked or used, or the organizations are already partners")))]
@@ -415,7 +415,7 @@ fn provider_with_etag(v: PartnerView) -> Response {
 }
 
 /// Customers the provider shares with this reseller (R-PRT-3, R-PRT-5).
-#[utoipa::path(get, path = "/v1/indirectresellers/{id}/customers", tag = "partnerships", security(("bearer" = [])),
+#[utoipa::path(operation_id = "list_reseller_customers", get, path = "/v1/indirectresellers/{id}/customers", tag = "partnerships", security(("bearer" = [])),
     params(("id" = String, Path), PartnerParams), responses((status = 200, body = SharedCustomerList)))]
 pub async fn reseller_customers(
     State(s): State<AppState>,
@@ -427,7 +427,7 @@ pub async fn reseller_customers(
 }
 
 /// Customers the reseller shares with this provider (R-PRT-3, R-PRT-5).
-#[utoipa::path(get, path = "/v1/indirectproviders/{id}/customers", tag = "partnerships", security(("bearer" = [])),
+#[utoipa::path(operation_id = "list_provider_customers", get, path = "/v1/indirectproviders/{id}/customers", tag = "partnerships", security(("bearer" = [])),
     params(("id" = String, Path), PartnerParams), responses((status = 200, body = SharedCustomerList)))]
 pub async fn provider_customers(
     State(s): State<AppState>,
@@ -440,7 +440,7 @@ pub async fn provider_customers(
 
 /// The reseller's users, seen through the provider's admin access (R-PRT-4). 404 once the
 /// reseller has removed that access.
-#[utoipa::path(get, path = "/v1/indirectresellers/{id}/users", tag = "partnerships", security(("bearer" = [])),
+#[utoipa::path(operation_id = "list_reseller_users", get, path = "/v1/indirectresellers/{id}/users", tag = "partnerships", security(("bearer" = [])),
     params(("id" = String, Path), UserParams), responses((status = 200, body = UserList)))]
 pub async fn reseller_users(
     State(s): State<AppState>,

@@ -48,7 +48,7 @@ fn no_store<T: IntoResponse>(t: T) -> Response {
 }
 
 /// Operator staff: the membership registry.
-#[utoipa::path(get, path = "/v1/membershiprecords", tag = "operator", security(("bearer" = [])), params(RegistryParams),
+#[utoipa::path(operation_id = "list_membership_records", get, path = "/v1/membershiprecords", tag = "operator", security(("bearer" = [])), params(RegistryParams),
     responses((status = 200, body = MembershipRecordList)))]
 pub async fn list_records(
     State(s): State<AppState>,
@@ -72,7 +72,7 @@ pub async fn list_records(
 }
 
 /// Operator staff: add a record; its claim secret is in this answer only.
-#[utoipa::path(post, path = "/v1/membershiprecords", tag = "operator", security(("bearer" = [])), params(("Idempotency-Key" = Option<String>, Header, nullable = false)), request_body = MembershipRecordInput,
+#[utoipa::path(operation_id = "create_membership_record", post, path = "/v1/membershiprecords", tag = "operator", security(("bearer" = [])), params(("Idempotency-Key" = Option<String>, Header, nullable = false)), request_body = MembershipRecordInput,
     responses((status = 201, body = MembershipRecordWithSecret), (status = 409, description = "Partner ID exists")))]
 pub async fn create_record(
     State(s): State<AppState>,
@@ -103,7 +103,7 @@ pub async fn create_record(
 }
 
 /// Operator staff: one record.
-#[utoipa::path(get, path = "/v1/membershiprecords/{id}", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
+#[utoipa::path(operation_id = "get_membership_record", get, path = "/v1/membershiprecords/{id}", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = MembershipRecord, headers(("ETag" = String)))))]
 pub async fn get_record(
     State(s): State<AppState>,
@@ -124,7 +124,7 @@ fn record_with_etag(r: keiro_app::registry::RecordView) -> Response {
 }
 
 /// Operator staff: edit a record's name, country, level, status or expiry.
-#[utoipa::path(put, path = "/v1/membershiprecords/{id}", tag = "operator", security(("bearer" = [])),
+#[utoipa::path(operation_id = "update_membership_record", put, path = "/v1/membershiprecords/{id}", tag = "operator", security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, nullable = false, description = "ETag of the record", pattern = r#"^(\*|(W/)?"m[0-9]+")$"#)),
     request_body = MembershipRecordUpdate,
     responses((status = 200, body = MembershipRecord, headers(("ETag" = String))), (status = 412, description = "Changed since read")))]
@@ -150,7 +150,7 @@ pub async fn update_record(
 }
 
 /// Operator staff: replace a record's claim secret (the old one stops working).
-#[utoipa::path(post, path = "/v1/membershiprecords/{id}/claimsecret", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
+#[utoipa::path(operation_id = "create_claim_secret", post, path = "/v1/membershiprecords/{id}/claimsecret", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = ClaimSecret)))]
 pub async fn new_secret(
     State(s): State<AppState>,
@@ -167,7 +167,7 @@ pub async fn new_secret(
 
 /// Operator staff: import records from CSV (`partner_id,organization_name,country,level,status,expires_on`).
 /// Rows with errors are reported and skipped; the others are created or updated by partner ID.
-#[utoipa::path(post, path = "/v1/membershiprecords/import", tag = "operator", security(("bearer" = [])),
+#[utoipa::path(operation_id = "import_membership_records", post, path = "/v1/membershiprecords/import", tag = "operator", security(("bearer" = [])),
     request_body(content = String, content_type = "text/csv"),
     responses((status = 200, body = ImportReport)))]
 pub async fn import_records(

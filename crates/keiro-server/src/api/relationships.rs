@@ -198,7 +198,7 @@ pub async fn revoke_delegated_admin(
 
 /// Creates a customer organization and its first global admin through an open relationship
 /// link (R-REL-4), and answers with an API token for that admin (shown once) to accept it with.
-#[utoipa::path(post, path = "/v1/invitations/signup", tag = "customers", params(("Idempotency-Key" = Option<String>, Header, nullable = false)), request_body = CustomerSignUp,
+#[utoipa::path(operation_id = "sign_up_customer", post, path = "/v1/invitations/signup", tag = "customers", params(("Idempotency-Key" = Option<String>, Header, nullable = false)), request_body = CustomerSignUp,
     responses((status = 201, body = CustomerSignedUp), (status = 409, description = "The email is taken, or the link is no longer open")))]
 pub async fn sign_up(
     State(s): State<AppState>,
@@ -248,7 +248,7 @@ pub async fn sign_up(
 
 /// A customer's users, seen by a partner user through the rights the customer granted
 /// (delegated admin; R-REL-9). 404 without such rights.
-#[utoipa::path(get, path = "/v1/customers/{id}/users", tag = "customers", security(("bearer" = [])),
+#[utoipa::path(operation_id = "list_customer_users", get, path = "/v1/customers/{id}/users", tag = "customers", security(("bearer" = [])),
     params(("id" = String, Path), UserParams), responses((status = 200, body = UserList)))]
 pub async fn customer_users(
     State(s): State<AppState>,

@@ -120,7 +120,7 @@ pub async fn get(
     ))
 }
 
-#[utoipa::path(post, path = "/v1/customers/{id}/servicerequests/{request_id}/notes", tag = "customers", security(("bearer" = [])),
+#[utoipa::path(operation_id = "add_service_request_note", post, path = "/v1/customers/{id}/servicerequests/{request_id}/notes", tag = "customers", security(("bearer" = [])),
     params(("id" = String, Path), ("request_id" = String, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false)),
     request_body = AddServiceRequestNote,
     responses((status = 201, body = ServiceRequest, headers(("ETag" = String))),
@@ -140,7 +140,7 @@ pub async fn add_note(
 }
 
 /// Changes the status (If-Match with the request's ETag); closed is final.
-#[utoipa::path(put, path = "/v1/customers/{id}/servicerequests/{request_id}/status", tag = "customers", security(("bearer" = [])),
+#[utoipa::path(operation_id = "set_service_request_status", put, path = "/v1/customers/{id}/servicerequests/{request_id}/status", tag = "customers", security(("bearer" = [])),
     params(("id" = String, Path), ("request_id" = String, Path),
         ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"s[0-9]+")$"#)),
     request_body = SetServiceRequestStatus,

@@ -103,7 +103,7 @@ pub async fn create_order(
 /// (R-ORD-2): the customer, its first global admin (temporary password in this answer only),
 /// both partners' reseller relationships, the reseller's delegated admin and the
 /// subscriptions, in one transaction.
-#[utoipa::path(post, path = "/v1/indirectresellers/{id}/customers", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(operation_id = "create_reseller_customer", post, path = "/v1/indirectresellers/{id}/customers", tag = "orders", security(("bearer" = [])),
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false)),
     request_body = CreateCustomerForReseller,
     responses((status = 201, body = CustomerCreated), (status = 200, description = "Replay (no password)", body = CustomerCreated),
@@ -221,7 +221,7 @@ pub struct CustomerSubscriptionParams {
 }
 
 /// One customer's subscriptions, as far as the caller may see them.
-#[utoipa::path(get, path = "/v1/customers/{id}/subscriptions", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(operation_id = "list_customer_subscriptions", get, path = "/v1/customers/{id}/subscriptions", tag = "orders", security(("bearer" = [])),
     params(("id" = String, Path), CustomerSubscriptionParams), responses((status = 200, body = SubscriptionList)))]
 pub async fn list_for_customer(
     State(s): State<AppState>,
@@ -266,7 +266,7 @@ pub async fn get(
 }
 
 /// Every change of the subscription: what, when, by whom (R-ORD-6).
-#[utoipa::path(get, path = "/v1/subscriptions/{id}/history", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(operation_id = "list_subscription_history", get, path = "/v1/subscriptions/{id}/history", tag = "orders", security(("bearer" = [])),
     params(("id" = String, Path), crate::api::relationships::PageParams),
     responses((status = 200, body = SubscriptionHistory)))]
 pub async fn history(
@@ -369,7 +369,7 @@ pub async fn set_auto_renew(
 }
 
 /// Suspends for a reason (several may hold at once).
-#[utoipa::path(post, path = "/v1/subscriptions/{id}/suspend", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(operation_id = "suspend_subscription", post, path = "/v1/subscriptions/{id}/suspend", tag = "orders", security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"b[0-9]+")$"#),
         ("Idempotency-Key" = Option<String>, Header, nullable = false)),
     request_body = Suspension,
@@ -394,7 +394,7 @@ pub async fn suspend(
 }
 
 /// Lifts one suspension reason; active again when none is left.
-#[utoipa::path(post, path = "/v1/subscriptions/{id}/resume", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(operation_id = "resume_subscription", post, path = "/v1/subscriptions/{id}/resume", tag = "orders", security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"b[0-9]+")$"#),
         ("Idempotency-Key" = Option<String>, Header, nullable = false)),
     request_body = Suspension,
@@ -419,7 +419,7 @@ pub async fn resume(
 }
 
 /// Cancels (final).
-#[utoipa::path(post, path = "/v1/subscriptions/{id}/cancel", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(operation_id = "cancel_subscription", post, path = "/v1/subscriptions/{id}/cancel", tag = "orders", security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"b[0-9]+")$"#),
         ("Idempotency-Key" = Option<String>, Header, nullable = false)),
     responses((status = 200, body = Subscription, headers(("ETag" = String))), (status = 400, description = "Malformed If-Match"), (status = 409, description = "Already cancelled or expired"), (status = 412, description = "Changed since read")))]
@@ -433,7 +433,7 @@ pub async fn cancel(
 }
 
 /// Converts a trial to a paid subscription now.
-#[utoipa::path(post, path = "/v1/subscriptions/{id}/convert", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(operation_id = "convert_trial", post, path = "/v1/subscriptions/{id}/convert", tag = "orders", security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"b[0-9]+")$"#),
         ("Idempotency-Key" = Option<String>, Header, nullable = false)),
     responses((status = 200, body = Subscription, headers(("ETag" = String))), (status = 400, description = "Malformed If-Match"), (status = 409, description = "Not an active trial"), (status = 412, description = "Changed since read")))]

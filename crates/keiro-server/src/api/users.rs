@@ -146,7 +146,7 @@ pub async fn update_user(
 }
 
 /// Sets a new temporary password (shown in this answer only) and signs the user out everywhere.
-#[utoipa::path(post, path = "/v1/users/{id}/resetpassword", tag = "users", security(("bearer" = [])), params(("id" = String, Path)),
+#[utoipa::path(operation_id = "reset_user_password", post, path = "/v1/users/{id}/resetpassword", tag = "users", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = UserWithPassword)))]
 pub async fn reset_password(
     State(s): State<AppState>,
@@ -208,7 +208,7 @@ pub async fn delete_user(
 
 /// Operator staff: reset a user's MFA (lost device). Every session of the user ends; where
 /// the organization requires MFA, the user sets it up again at the next sign-in.
-#[utoipa::path(post, path = "/v1/operator/users/{id}/resetmfa", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
+#[utoipa::path(operation_id = "reset_user_mfa", post, path = "/v1/operator/users/{id}/resetmfa", tag = "operator", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 204)))]
 pub async fn operator_reset_mfa(
     State(s): State<AppState>,

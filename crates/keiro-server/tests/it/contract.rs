@@ -65,7 +65,41 @@ async fn document() -> Option<(TestApp, Value)> {
     Some((app, doc))
 }
 
-/// Every operation: a unique operationId, a description on every response, problem+json on
+/// The verbs operationIds start with.
+const VERBS: &[&str] = &[
+    "get",
+    "list",
+    "search",
+    "preview",
+    "create",
+    "add",
+    "put",
+    "set",
+    "update",
+    "change",
+    "delete",
+    "remove",
+    "revoke",
+    "grant",
+    "approve",
+    "reject",
+    "request",
+    "terminate",
+    "submit",
+    "verify",
+    "accept",
+    "sign",
+    "import",
+    "reset",
+    "cancel",
+    "convert",
+    "resume",
+    "suspend",
+    "deactivate",
+    "reactivate",
+];
+
+/// Every operation: a unique operationId named after verb and resource, a description on every response, problem+json on
 /// every error, Retry-After on 429, no dangling `$ref`, `security` stated.
 #[tokio::test]
 async fn r_x_1_the_document_keeps_its_conventions_on_every_operation() {
@@ -86,6 +120,12 @@ async fn r_x_1_the_document_keeps_its_conventions_on_every_operation() {
         assert!(
             !o.id.is_empty() && ids.insert(o.id.clone()),
             "{at}: operationId missing or repeated"
+        );
+        // Named after verb and resource: `list_customers`, `set_quantity`…
+        let verb = o.id.split('_').next().unwrap_or_default();
+        assert!(
+            VERBS.contains(&verb) && o.id.contains('_'),
+            "{at}: an operationId is verb_resource"
         );
         assert!(o.op["security"].is_array(), "{at}: security not stated");
         for (status, r) in o.op["responses"].as_object().unwrap() {
@@ -124,7 +164,8 @@ async fn r_x_1_the_document_keeps_its_conventions_on_every_operation() {
     }
 }
 
-/// Creating POSTs take an Idempotency-Key and declare the replay; lists are paged.
+/// Creating POSTs take an Idempotency-Key and declare the replay; lists are paged; a single
+/// resource answers its ETag.
 #[tokio::test]
 async fn r_ord_7_creates_are_idempotent_and_lists_paged_in_the_document() {
     let Some((_app, doc)) = document().await else {
@@ -155,6 +196,12 @@ async fn r_ord_7_creates_are_idempotent_and_lists_paged_in_the_document() {
                 &doc,
                 &responses["200"]["content"]["application/json"]["schema"],
             );
+            if body["properties"]["items"].is_null()
+                && !responses["200"]["headers"]["ETag"].is_object()
+                && !exempt(&o.id, Convention::ETag)
+            {
+                missing.push(format!("{at}: a single resource without an ETag"));
+            }
             if body["properties"]["items"]["type"] == "array" {
                 let names: Vec<&str> = params(&o.op, "query")
                     .iter()

@@ -154,25 +154,27 @@ async fn r_x_1_no_operation_answers_a_strangers_id(app: TestApp) {
             "create_service_request" => {
                 json!({"title": "x", "description": "y", "severity": "normal"})
             }
-            "add_note" => json!({"body": "x"}),
-            "set_status" => json!({"status": "in_progress"}),
+            "add_service_request_note" => json!({"body": "x"}),
+            "set_service_request_status" => json!({"status": "in_progress"}),
             "create_customer_user" => {
                 json!({"email": "x@stranger.example", "full_name": "X", "roles": ["user"]})
             }
             "set_customer_user_roles" => json!({"roles": ["user"]}),
-            "assign" => json!({"group_id": group, "roles": ["user"]}),
+            "create_access_assignment" => json!({"group_id": group, "roles": ["user"]}),
             "approve_gdap_relationship" => json!({"confirm": true}),
-            "approve_enrollment" | "reject" | "request_info" => json!({"note": "x"}),
-            "create_customer" => {
+            "approve_enrollment" | "reject_enrollment" | "request_enrollment_info" => {
+                json!({"note": "x"})
+            }
+            "create_reseller_customer" => {
                 json!({"legal_name": "Northwind", "country": "JP", "admin_full_name": "X", "admin_email": "x@northwind.example", "lines": [{"offer_id": w.base, "quantity": 1}]})
             }
-            "add_member" => json!({"user_id": w.provider.id}),
+            "add_security_group_member" => json!({"user_id": w.provider.id}),
             "set_auto_renew" => json!({"auto_renew": false}),
             "set_quantity" => json!({"quantity": 3}),
             "set_reseller" | "set_support_contact" => json!({"partner_id": null}),
-            "resume" | "suspend" => json!({"reason": "billing"}),
+            "resume_subscription" | "suspend_subscription" => json!({"reason": "billing"}),
             "update_user" => json!({"full_name": "X"}),
-            "put_entry" => {
+            "put_directory_entry" => {
                 json!({"regions": ["Kanto"], "countries": ["JP"], "description": "x", "contact_email": "a@b.example", "contact_phone": "+81 3 0000 0000", "website": "https://b.example"})
             }
             _ => json!({}),
@@ -297,11 +299,15 @@ async fn r_x_1_no_operation_answers_a_strangers_id(app: TestApp) {
         .collect();
     let works = [
         (
-            "reseller_users",
+            "list_reseller_users",
             &w.pt,
             format!("/v1/indirectresellers/{}/users", w.reseller.org_id),
         ),
-        ("customer_users", &w.rt, format!("/v1/customers/{cu}/users")),
+        (
+            "list_customer_users",
+            &w.rt,
+            format!("/v1/customers/{cu}/users"),
+        ),
         (
             "list_service_requests",
             &w.rt,

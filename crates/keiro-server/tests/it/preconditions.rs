@@ -91,7 +91,7 @@ async fn r_x_1_every_update_refuses_a_stale_if_match(app: TestApp) {
     // operationId → (caller, path, body, a stale ETag).
     let samples: Vec<(&str, &str, String, Value, &str)> = vec![
         (
-            "set_status",
+            "set_service_request_status",
             &w.ct,
             format!("/v1/customers/{cu}/servicerequests/{sr}/status"),
             json!({"status": "in_progress"}),
@@ -105,14 +105,14 @@ async fn r_x_1_every_update_refuses_a_stale_if_match(app: TestApp) {
             "\"u999\"",
         ),
         (
-            "put_program_role",
+            "put_enrollment_program_role",
             &et,
             "/v1/enrollment/programrole".into(),
             json!({"program_role": "indirect_provider"}),
             "\"e999\"",
         ),
         (
-            "put_membership",
+            "put_enrollment_membership",
             &et,
             "/v1/enrollment/membership".into(),
             json!({"partner_id": "3000001", "claim_secret": "kc_wrong"}),
@@ -126,7 +126,7 @@ async fn r_x_1_every_update_refuses_a_stale_if_match(app: TestApp) {
             "\"e999\"",
         ),
         (
-            "put_contacts",
+            "put_enrollment_contacts",
             &et,
             "/v1/enrollment/contacts".into(),
             json!({"primary_contact_name": "木村 楓", "primary_contact_email": "kimura@kaede.example",
@@ -155,7 +155,7 @@ async fn r_x_1_every_update_refuses_a_stale_if_match(app: TestApp) {
             "\"u999\"",
         ),
         (
-            "update_record",
+            "update_membership_record",
             &w.op,
             format!("/v1/membershiprecords/{rec}"),
             json!({"organization_name": "Org 2", "country": "JP", "level": "gold", "status": "active", "expires_on": null}),
@@ -190,7 +190,7 @@ async fn r_x_1_every_update_refuses_a_stale_if_match(app: TestApp) {
             "\"r999\"",
         ),
         (
-            "put_entry",
+            "put_directory_entry",
             &w.op,
             format!("/v1/providerdirectory/{}", w.provider.org_id),
             json!({"regions": ["Kanto"], "countries": ["JP"], "description": "Distribution", "contact_email": "sales@distri.example", "contact_phone": "+81 3 0000 0000", "website": "https://distri.example"}),
@@ -203,8 +203,20 @@ async fn r_x_1_every_update_refuses_a_stale_if_match(app: TestApp) {
             json!({"auto_renew": false}),
             "\"b999\"",
         ),
-        ("cancel", &w.pt, subs("cancel"), json!(null), "\"b999\""),
-        ("convert", &w.pt, subs("convert"), json!(null), "\"b999\""),
+        (
+            "cancel_subscription",
+            &w.pt,
+            subs("cancel"),
+            json!(null),
+            "\"b999\"",
+        ),
+        (
+            "convert_trial",
+            &w.pt,
+            subs("convert"),
+            json!(null),
+            "\"b999\"",
+        ),
         (
             "set_quantity",
             &w.pt,
@@ -220,7 +232,7 @@ async fn r_x_1_every_update_refuses_a_stale_if_match(app: TestApp) {
             "\"b999\"",
         ),
         (
-            "resume",
+            "resume_subscription",
             &w.pt,
             subs("resume"),
             json!({"reason": "billing"}),
@@ -234,7 +246,7 @@ async fn r_x_1_every_update_refuses_a_stale_if_match(app: TestApp) {
             "\"b999\"",
         ),
         (
-            "suspend",
+            "suspend_subscription",
             &w.pt,
             subs("suspend"),
             json!({"reason": "billing"}),

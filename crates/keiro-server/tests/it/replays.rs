@@ -139,7 +139,7 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
             json!({"title": "Mail", "description": "Down", "severity": "high"}),
         ),
         (
-            "add_note",
+            "add_service_request_note",
             &w.ct,
             format!("/v1/customers/{cu}/servicerequests/{sr}/notes"),
             json!({"body": "Still down"}),
@@ -157,19 +157,19 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
             json!({"display_name": "Helpdesk", "customer_id": cu, "roles": ["user"], "duration_days": 30}),
         ),
         (
-            "assign",
+            "create_access_assignment",
             &w.pt,
             format!("/v1/delegatedadminrelationships/{gdap}/accessassignments"),
             json!({"group_id": group, "roles": ["user"]}),
         ),
         (
-            "request_approval",
+            "request_gdap_approval",
             &w.pt,
             format!("/v1/delegatedadminrelationships/{gdap}/requestapproval"),
             json!({}),
         ),
         (
-            "create_customer",
+            "create_reseller_customer",
             &w.pt,
             format!("/v1/indirectresellers/{}/customers", w.reseller.org_id),
             json!({
@@ -179,7 +179,7 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
             "lines": [{"offer_id": w.base, "quantity": 1}]}),
         ),
         (
-            "create_record",
+            "create_membership_record",
             &w.op,
             "/v1/membershiprecords".into(),
             json!({"partner_id": "3000001", "organization_name": "Org", "country": "JP", "level": "silver", "status": "active", "expires_on": "2099-12-31"}),
@@ -197,13 +197,13 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
             json!({"code": "new-p", "name_en": "New", "name_ja": "新"}),
         ),
         (
-            "create_request",
+            "create_relationship_request",
             &w.pt,
             "/v1/relationshiprequests".into(),
             json!({"kind": "partnership"}),
         ),
         (
-            "create_group",
+            "create_security_group",
             &w.pt,
             "/v1/securitygroups".into(),
             json!({"name": "Helpdesk"}),
@@ -215,14 +215,14 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
             json!({"email": "aoi@distri.example", "full_name": "Aoi", "roles": ["sales_agent"]}),
         ),
         (
-            "create_account",
+            "create_enrollment_account",
             "",
             "/v1/enrollment/accounts".into(),
             json!({"company_name": "Kaede Systems KK", "country": "JP", "primary_domain": "kaede.example",
             "full_name": "木村 楓", "email": "kimura@kaede.example", "password": "a long enough passphrase", "program_role": "indirect_reseller"}),
         ),
         (
-            "sign_up",
+            "sign_up_customer",
             "",
             "/v1/invitations/signup".into(),
             json!({"token": link, "company_name": "Fabrikam", "country": "JP", "primary_domain": "fabrikam.example",
