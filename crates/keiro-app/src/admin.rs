@@ -280,3 +280,24 @@ pub async fn token_for_email(
     }
     tokens::issue(app, None, &me, name, days, None).await
 }
+
+/// A sign-up that creates a user, at most once per key: `work` creates the user and stores
+/// its id with `idempotency::keep`; the answer is that user, freshly loaded, whether it was
+/// created now or by the first request with the key.
+pub async fn once_for_new_user<F>(
+    app: &App,
+    key: Option<crate::idempotency::Key>,
+    work: F,
+) -> AppResult<crate::idempotency::Outcome<CurrentUser>>
+where
+    F: AsyncFnOnce(Option<&crate::idempotency::Key>) -> AppResult<String>,
+{
+    let o = crate::idempotency::once_as(app, key, work, |id: String| id).await?;
+    let me = CurrentUser::load(app.db.reader(), &o.value)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    Ok(crate::idempotency::Outcome {
+        value: me,
+        replayed: o.replayed,
+    })
+}

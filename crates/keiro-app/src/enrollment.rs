@@ -67,20 +67,10 @@ pub async fn create_account(
         &json!({ "company_name": a.company_name, "country": a.country, "primary_domain": a.primary_domain,
             "full_name": a.full_name, "email": a.email, "program_role": a.program_role }),
     )?;
-    let o = idempotency::once_as(
-        app,
-        key,
-        async |key| create_account_once(app, ctx, a, key).await,
-        |id: String| id,
-    )
-    .await?;
-    let me = CurrentUser::load(app.db.reader(), &o.value)
-        .await?
-        .ok_or(AppError::NotFound("user"))?;
-    Ok(Outcome {
-        value: me,
-        replayed: o.replayed,
+    crate::admin::once_for_new_user(app, key, async |key| {
+        create_account_once(app, ctx, a, key).await
     })
+    .await
 }
 
 async fn create_account_once(

@@ -347,20 +347,10 @@ pub async fn sign_up(
         &json!({ "token": crate::secrets::sha256_hex(token), "company_name": n.company_name, "country": n.country,
             "primary_domain": n.primary_domain, "full_name": n.full_name, "email": n.email }),
     )?;
-    let o = idempotency::once_as(
-        app,
-        key,
-        async |key| sign_up_once(app, ctx, token, n, key).await,
-        |id: String| id,
-    )
-    .await?;
-    let me = CurrentUser::load(app.db.reader(), &o.value)
-        .await?
-        .ok_or(AppError::NotFound("user"))?;
-    Ok(Outcome {
-        value: me,
-        replayed: o.replayed,
+    crate::admin::once_for_new_user(app, key, async |key| {
+        sign_up_once(app, ctx, token, n, key).await
     })
+    .await
 }
 
 async fn sign_up_once(

@@ -5,19 +5,21 @@
 
 use crate::problem::ApiError;
 use crate::router::wants_problem;
+use crate::state::AppState;
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use keiro_domain::text::{self, BadText};
 
-/// The largest body any route takes (the CSV imports); each route's own limit still applies.
-const MAX_GUARDED_BODY: usize = 8 * 1024 * 1024;
+/// The largest text file any route takes (the CSV imports); each route's own limit still
+/// applies. JSON and form bodies are read up to the server's `max_body_bytes`.
+const MAX_TEXT_BODY: usize = 8 * 1024 * 1024;
 
 /// Refuses a request whose path, query or textual body holds a control character or bytes
 /// that are not UTF-8: a 422 problem with a code on the API, a readable page on the portal.
-pub async fn text(req: Request, next: Next) -> Response {
+pub async fn text(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let uri = req.uri();
     let in_url = text::check_url_component(uri.path())
         .map_err(|b| (b, "path"))
@@ -33,8 +35,12 @@ pub async fn text(req: Request, next: Next) -> Response {
     let Some(kind) = kind else {
         return next.run(req).await;
     };
+    let limit = match kind {
+        Kind::Text => MAX_TEXT_BODY,
+        Kind::Json | Kind::Form => state.config.max_body_bytes,
+    };
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_GUARDED_BODY).await {
+    let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => {
             let req = Request::from_parts(parts, Body::empty());

@@ -26,7 +26,7 @@ pub fn router(state: AppState) -> Router {
         .merge(portal::routes(&state))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(axum::middleware::from_fn(guard::text))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::text))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))

@@ -54,14 +54,9 @@ fn params<'a>(op: &'a Value, place: &str) -> Vec<&'a Value> {
         .unwrap_or_default()
 }
 
-async fn served(app: &TestApp) -> Value {
-    let res = app.http.get(app.url("/openapi.json")).send().await.unwrap();
-    res.json().await.unwrap()
-}
-
 async fn document() -> Option<(TestApp, Value)> {
     let app = TestApp::builder(Backend::Sqlite).spawn().await?;
-    let doc = served(&app).await;
+    let doc = crate::walk::document(&app).await;
     Some((app, doc))
 }
 
@@ -225,15 +220,7 @@ async fn r_ord_7_creates_are_idempotent_and_lists_paged_in_the_document() {
 /// body fields) refuses NUL, other control characters, bytes that are not UTF-8 and over-long
 /// values with a 4xx problem that has a code: never a 5xx, never stored.
 async fn r_x_1_every_string_input_refuses_control_characters_with_a_code(app: TestApp) {
-    let doc: Value = app
-        .http
-        .get(app.url("/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = crate::walk::document(&app).await;
     let u = app
         .org_with_user(OrgKind::Partner, "Kaede", &[Role::GlobalAdmin])
         .await;

@@ -5,8 +5,8 @@
 //! nothing of the other organization in it. The legitimate cross-organization operations are
 //! `contract::CROSS_ORGANIZATION`, and each `Granted` one is shown to work for its holder.
 
-use crate::helpers::{json_of, link_token};
 use crate::orders::world;
+use crate::walk::created;
 use keiro_domain::{DelegatedAccess, OrgKind, ProgramRole, Role};
 use keiro_server::api::contract::{CROSS_ORGANIZATION, Reach, reach};
 use keiro_testkit::{Backend, TestApp};
@@ -42,56 +42,37 @@ async fn r_x_1_no_operation_answers_a_strangers_id(app: TestApp) {
     // security group, a relationship request.
     let w = world(&app).await;
     let cu = w.customer.org_id.clone();
-    let post = |tok: &str, path: String, body: Value| {
-        let rb = app.http.post(app.url(&path)).bearer_auth(tok).json(&body);
-        async move { json_of(rb.send().await.unwrap(), 201).await }
-    };
-    app.authorize_delegated_admin(&w.reseller.org_id).await;
-    app.set_delegated_access(&w.reseller.id, DelegatedAccess::Full)
-        .await;
-    let offer = post(
-        &w.rt,
-        "/v1/relationshiprequests".into(),
-        json!({"kind": "delegated_admin"}),
-    )
-    .await;
-    let request = offer["request"]["id"].as_str().unwrap().to_string();
-    let token = link_token(offer["url"].as_str().unwrap());
-    let res = app
-        .http
-        .post(app.url("/v1/invitations/accept"))
-        .bearer_auth(&w.ct)
-        .json(&json!({"token": token, "confirm": true}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let sub = post(
+    let request = crate::walk::reseller_administers_customer(&app, &w).await;
+    let sub = created(
+        &app,
         &w.pt,
-        format!("/v1/customers/{cu}/orders"),
+        &format!("/v1/customers/{cu}/orders"),
         json!({"lines": [{"offer_id": w.base, "quantity": 2, "reseller_partner_id": "2000001"}]}),
     )
     .await;
     let sub = sub["subscriptions"][0]["id"].as_str().unwrap().to_string();
-    let sr = post(
+    let sr = created(
+        &app,
         &w.ct,
-        format!("/v1/customers/{cu}/servicerequests"),
+        &format!("/v1/customers/{cu}/servicerequests"),
         json!({"title": "Mail", "description": "Down", "severity": "high"}),
     )
     .await;
     let sr = sr["id"].as_str().unwrap().to_string();
-    let gdap = post(&w.pt, "/v1/delegatedadminrelationships".into(), json!({"display_name": "Helpdesk", "customer_id": cu, "roles": ["user"], "duration_days": 30})).await;
+    let gdap = created(&app, &w.pt, "/v1/delegatedadminrelationships", json!({"display_name": "Helpdesk", "customer_id": cu, "roles": ["user"], "duration_days": 30})).await;
     let gdap = gdap["id"].as_str().unwrap().to_string();
-    let group = post(
+    let group = created(
+        &app,
         &w.pt,
-        "/v1/securitygroups".into(),
+        "/v1/securitygroups",
         json!({"name": "Helpdesk"}),
     )
     .await;
     let group = group["id"].as_str().unwrap().to_string();
-    let assignment = post(
+    let assignment = created(
+        &app,
         &w.pt,
-        format!("/v1/delegatedadminrelationships/{gdap}/accessassignments"),
+        &format!("/v1/delegatedadminrelationships/{gdap}/accessassignments"),
         json!({"group_id": group, "roles": ["user"]}),
     )
     .await;
@@ -181,15 +162,7 @@ async fn r_x_1_no_operation_answers_a_strangers_id(app: TestApp) {
         }
     };
 
-    let doc: Value = app
-        .http
-        .get(app.url("/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = crate::walk::document(&app).await;
     let known = keiro_server::api::contract::known_codes();
     let mut calls = 0;
     let mut leaks = vec![];

@@ -23,3 +23,4 @@ mod replays;
 mod smtp;
 mod storage;
 mod users;
+mod walk;

@@ -4,7 +4,7 @@
 
 use crate::helpers::{json_of, problem};
 use crate::orders::world;
-use keiro_domain::DelegatedAccess;
+use crate::walk::created;
 use keiro_server::api::contract::{Convention, exempt};
 use keiro_testkit::{TestApp, both_backends};
 use serde_json::{Value, json};
@@ -20,45 +20,25 @@ fn profile(name: &str) -> Value {
 async fn r_x_1_every_update_refuses_a_stale_if_match(app: TestApp) {
     let w = world(&app).await;
     let cu = w.customer.org_id.clone();
-    let post = |tok: &str, path: String, body: Value| {
-        let rb = app.http.post(app.url(&path)).bearer_auth(tok).json(&body);
-        async move { json_of(rb.send().await.unwrap(), 201).await }
-    };
     // The reseller administers the customer with full delegated access.
-    app.authorize_delegated_admin(&w.reseller.org_id).await;
-    app.set_delegated_access(&w.reseller.id, DelegatedAccess::Full)
-        .await;
-    let offer = post(
-        &w.rt,
-        "/v1/relationshiprequests".into(),
-        json!({"kind": "delegated_admin"}),
-    )
-    .await;
-    let token = crate::helpers::link_token(offer["url"].as_str().unwrap());
-    let res = app
-        .http
-        .post(app.url("/v1/invitations/accept"))
-        .bearer_auth(&w.ct)
-        .json(&json!({"token": token, "confirm": true}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let sub = post(
+    crate::walk::reseller_administers_customer(&app, &w).await;
+    let sub = created(
+        &app,
         &w.pt,
-        format!("/v1/customers/{cu}/orders"),
+        &format!("/v1/customers/{cu}/orders"),
         json!({"lines": [{"offer_id": w.base, "quantity": 2}]}),
     )
     .await;
     let sub = sub["subscriptions"][0]["id"].as_str().unwrap().to_string();
-    let sr = post(
+    let sr = created(
+        &app,
         &w.ct,
-        format!("/v1/customers/{cu}/servicerequests"),
+        &format!("/v1/customers/{cu}/servicerequests"),
         json!({"title": "Mail", "description": "Down", "severity": "high"}),
     )
     .await;
     let sr = sr["id"].as_str().unwrap().to_string();
-    let rec = post(&w.op, "/v1/membershiprecords".into(), json!({"partner_id": "3000001", "organization_name": "Org", "country": "JP", "level": "silver", "status": "active", "expires_on": "2099-12-31"})).await;
+    let rec = created(&app, &w.op, "/v1/membershiprecords", json!({"partner_id": "3000001", "organization_name": "Org", "country": "JP", "level": "silver", "status": "active", "expires_on": "2099-12-31"})).await;
     let rec = rec["record"]["id"].as_str().unwrap().to_string();
     let applicant = app
         .http
@@ -260,15 +240,7 @@ async fn r_x_1_every_update_refuses_a_stale_if_match(app: TestApp) {
             "\"u999\"",
         ),
     ];
-    let doc: Value = app
-        .http
-        .get(app.url("/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = crate::walk::document(&app).await;
     let mut checked = 0;
     for item in doc["paths"].as_object().unwrap().values() {
         for (method, op) in item.as_object().unwrap() {

@@ -3,9 +3,9 @@
 //! true`, secrets left out). A creating POST added later without a sample here, and without a
 //! reason in `contract::EXEMPT`, fails this test.
 
-use crate::helpers::{json_of, link_token};
+use crate::helpers::link_token;
 use crate::orders::world;
-use keiro_domain::DelegatedAccess;
+use crate::walk::created;
 use keiro_server::api::contract::{Convention, exempt};
 use keiro_testkit::{TestApp, both_backends};
 use serde_json::{Value, json};
@@ -48,43 +48,12 @@ fn without_secrets(v: &mut Value) {
     }
 }
 
-async fn post(app: &TestApp, tok: &str, path: &str, body: Value) -> Value {
-    let res = app
-        .http
-        .post(app.url(path))
-        .bearer_auth(tok)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    json_of(res, 201).await
-}
-
 async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
     let w = world(&app).await;
     let cu = w.customer.org_id.clone();
     // The reseller administers the customer (delegated admin offered and accepted).
-    app.authorize_delegated_admin(&w.reseller.org_id).await;
-    app.set_delegated_access(&w.reseller.id, DelegatedAccess::Full)
-        .await;
-    let offer = post(
-        &app,
-        &w.rt,
-        "/v1/relationshiprequests",
-        json!({"kind": "delegated_admin"}),
-    )
-    .await;
-    let token = link_token(offer["url"].as_str().unwrap());
-    let res = app
-        .http
-        .post(app.url("/v1/invitations/accept"))
-        .bearer_auth(&w.ct)
-        .json(&json!({"token": token, "confirm": true}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let gdap = post(
+    crate::walk::reseller_administers_customer(&app, &w).await;
+    let gdap = created(
         &app,
         &w.pt,
         "/v1/delegatedadminrelationships",
@@ -92,7 +61,7 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
     )
     .await;
     let gdap = gdap["id"].as_str().unwrap().to_string();
-    let group = post(
+    let group = created(
         &app,
         &w.pt,
         "/v1/securitygroups",
@@ -100,7 +69,7 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
     )
     .await;
     let group = group["id"].as_str().unwrap().to_string();
-    let sr = post(
+    let sr = created(
         &app,
         &w.ct,
         &format!("/v1/customers/{cu}/servicerequests"),
@@ -109,7 +78,7 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
     .await;
     let sr = sr["id"].as_str().unwrap().to_string();
 
-    let link = post(
+    let link = created(
         &app,
         &w.rt,
         "/v1/relationshiprequests",
@@ -229,15 +198,7 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
             "full_name": "Fabrikam Admin", "email": "admin@fabrikam.example", "password": "a long enough passphrase"}),
         ),
     ];
-    let doc: Value = app
-        .http
-        .get(app.url("/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = crate::walk::document(&app).await;
     let mut creates = vec![];
     for item in doc["paths"].as_object().unwrap().values() {
         if item["post"]["responses"]["201"].is_object() {
