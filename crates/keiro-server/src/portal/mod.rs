@@ -6,6 +6,7 @@ mod catalog_admin;
 mod commerce;
 mod customers;
 mod enroll;
+mod errors;
 mod gdap;
 mod i18n;
 mod mfa;
@@ -15,11 +16,13 @@ mod people;
 mod registry;
 mod support;
 
+pub use errors::{not_found_page, plain_page};
+
 use crate::extract::{client_ip, request_id};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::FromRequestParts;
 use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -748,33 +751,6 @@ pub fn session_cookie(state: &AppState, value: String, clear: bool) -> Cookie<'s
 }
 
 /// The 404 page for non-API paths (no session lookup: cheap for scanners).
-pub fn not_found_page(req: &Request) -> Response {
-    plain_page(req, StatusCode::NOT_FOUND, "error-not_found")
-}
-
-/// A page without session or layout, for answers given before any handler runs (404, a
-/// request refused by `guard`), in the browser's language.
-pub fn plain_page(req: &Request, status: StatusCode, key: &str) -> Response {
-    let accept = req
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let lang = Language::from_accept_language(accept);
-    (
-        status,
-        Html(format!(
-            "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>{}</title><link rel=\"stylesheet\" href=\"/static/keiro.css\"><main class=\"narrow\"><h1>{}</h1><p>{}</p><p><a href=\"/dashboard\">{}</a></p></main></html>",
-            lang.code(),
-            status.as_u16(),
-            status.as_u16(),
-            t(lang, key),
-            t(lang, "error-back")
-        )),
-    )
-        .into_response()
-}
-
 #[cfg(test)]
 mod tests {
     use super::{local_path, safe_next};

@@ -1,0 +1,179 @@
+//! The page behind an invitation link: who invites, what accepting grants, and acceptance
+//! (R-PRT-2, R-REL-3, R-REL-7, R-REL-8).
+
+use super::*;
+
+#[derive(Template)]
+#[template(path = "invite.html")]
+pub struct InvitePage {
+    pub b: Base,
+    pub token: String,
+    pub heading: String,
+    pub from: String,
+    pub partner_id: String,
+    pub country: String,
+    pub invited_by: String,
+    pub expires: String,
+    pub grants: Vec<String>,
+    /// Why the link cannot be used (expired, revoked, used), if so.
+    pub closed: Option<String>,
+    pub signed_in: bool,
+    /// Why the signed-in user cannot accept, if so.
+    pub refusal: Option<String>,
+    pub signin_href: String,
+    pub signup_href: String,
+    /// For a GDAP approval link: its terms, translated.
+    pub gdap_terms: Option<(String, String, String)>,
+    /// A partnership link (else a customer relationship link).
+    pub partnership: bool,
+    pub approve_label: String,
+}
+
+#[derive(Deserialize)]
+pub struct InviteQuery {
+    token: Option<String>,
+}
+
+/// The page behind an invitation link: who invites, what accepting grants, and (for an eligible
+/// signed-in user) the confirmation box and "Approve indirect provider" (R-PRT-2).
+pub async fn invite(
+    State(s): State<AppState>,
+    p: Portal,
+    Query(q): Query<InviteQuery>,
+) -> PageResult {
+    let token = q.token.unwrap_or_default();
+    invite_page(&s, &p, &token, StatusCode::OK, None).await
+}
+
+async fn invite_page(
+    s: &AppState,
+    p: &Portal,
+    token: &str,
+    status: StatusCode,
+    error: Option<String>,
+) -> PageResult {
+    let preview = keiro_app::invitations::preview(&s.app, token)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound(_) => {
+                p.error_page(StatusCode::NOT_FOUND, &t(p.lang, "invite-unknown"))
+            }
+            e => p.app_error(e),
+        })?;
+    let closed = preview
+        .status
+        .refusal()
+        .map(|code| t(p.lang, &format!("error-{code}")));
+    // Only a fully signed-in user accepts; anyone else is asked to sign in first.
+    let user = p
+        .session
+        .as_ref()
+        .filter(|_| p.user().is_ok())
+        .map(|s| &s.user);
+    let partnership = preview.kind == InvitationKind::Partnership;
+    // Said before the click: why acceptance would be refused (rules in keiro-app).
+    let refusal = user
+        .and_then(|u| keiro_app::invitations::why_not(u, &preview))
+        .map(|e| p.message_for(&e));
+    let next = format!(
+        "/invite?token={}",
+        url::form_urlencoded::byte_serialize(token.as_bytes()).collect::<String>()
+    );
+    let mut b = p.base("invite-title");
+    b.error = error;
+    let page = InvitePage {
+        heading: t_args(
+            p.lang,
+            &format!("invite-heading-{}", preview.kind.code()),
+            &[("name", preview.from_org_name.clone())],
+        ),
+        gdap_terms: preview.gdap.as_ref().map(|g| {
+            (
+                g.display_name.clone(),
+                g.roles
+                    .iter()
+                    .map(|r| t(p.lang, &format!("role-{r}")))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                t_args(
+                    p.lang,
+                    if g.auto_extend {
+                        "invite-gdap-duration-extend"
+                    } else {
+                        "invite-gdap-duration"
+                    },
+                    &[("days", g.duration_days.to_string())],
+                ),
+            )
+        }),
+        partnership,
+        approve_label: t(
+            p.lang,
+            if partnership {
+                "invite-approve"
+            } else {
+                "invite-accept-relationship"
+            },
+        ),
+        token: token.to_string(),
+        from: preview.from_org_name,
+        partner_id: preview.from_partner_id.unwrap_or_default(),
+        country: preview.from_country,
+        invited_by: preview.invited_by,
+        expires: keiro_app::auth::fmt_time(preview.expires_at),
+        grants: preview
+            .kind
+            .grants()
+            .iter()
+            .map(|g| t(p.lang, &format!("invite-grant-{g}")))
+            .collect(),
+        closed,
+        signed_in: user.is_some(),
+        refusal,
+        signin_href: format!(
+            "/signin?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        ),
+        signup_href: format!(
+            "/invite/signup?token={}",
+            url::form_urlencoded::byte_serialize(token.as_bytes()).collect::<String>()
+        ),
+        b,
+    };
+    Ok((status, no_store(render(&page))).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct AcceptForm {
+    csrf: String,
+    token: String,
+    confirm: Option<String>,
+}
+
+pub async fn accept(
+    State(s): State<AppState>,
+    p: Portal,
+    f: Result<Form<AcceptForm>, FormRejection>,
+) -> PageResult {
+    let f = p.form(f)?;
+    p.user()?;
+    p.check_csrf(&f.csrf)?;
+    let confirmed = f.confirm.as_deref() == Some("yes");
+    use keiro_app::invitations::Accepted;
+    match keiro_app::invitations::accept(&s.app, &p.ctx(), &f.token, confirmed).await {
+        Ok(Accepted::Partnership(_)) => {
+            Ok(Redirect::to("/indirect-providers?done=accepted").into_response())
+        }
+        Ok(Accepted::Relationships(_)) => {
+            Ok(Redirect::to("/partners?done=accepted").into_response())
+        }
+        Ok(Accepted::Gdap(_)) => Ok(Redirect::to("/partners?done=gdap_approved").into_response()),
+        Err(
+            e @ (AppError::Validation(_) | AppError::Conflict { .. } | AppError::Forbidden { .. }),
+        ) => {
+            let status = crate::problem::status_of(&e);
+            invite_page(&s, &p, &f.token, status, Some(p.message_for(&e))).await
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
+}

@@ -1,0 +1,23 @@
+use sea_orm::entity::prelude::*;
+
+/// A catalog product (R-ORD-1); offers sell its SKUs.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "products")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    #[sea_orm(unique)]
+    pub code: String,
+    pub name_en: String,
+    pub name_ja: String,
+    pub description_en: String,
+    pub description_ja: String,
+    pub version: i64,
+    pub created_at: TimeDateTimeWithTimeZone,
+    pub updated_at: TimeDateTimeWithTimeZone,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,92 @@
+use super::*;
+use security_group::Column as C;
+
+pub async fn insert(c: &impl ConnectionTrait, m: security_group::Model) -> Result<(), StoreError> {
+    security_group::Entity::insert(security_group::ActiveModel::from(m))
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+/// An organization's groups by name, `limit` after the cursor `after` ("name key<TAB>id").
+pub async fn list(
+    c: &impl ConnectionTrait,
+    org: &str,
+    after: Option<&str>,
+    limit: u64,
+) -> Result<Page<security_group::Model>, StoreError> {
+    let mut q = security_group::Entity::find().filter(C::OrgId.eq(org));
+    if let Some((key, id)) = after.and_then(|a| a.rsplit_once('\t')) {
+        q = q.filter(
+            Condition::any()
+                .add(C::NameKey.gt(key))
+                .add(Condition::all().add(C::NameKey.eq(key)).add(C::Id.gt(id))),
+        );
+    }
+    let rows = q
+        .order_by_asc(C::NameKey)
+        .order_by_asc(C::Id)
+        .limit(limit + 1)
+        .all(c)
+        .await?;
+    Ok(page(rows, limit, |m| format!("{}\t{}", m.name_key, m.id)))
+}
+
+pub async fn get_in_org(
+    c: &impl ConnectionTrait,
+    org: &str,
+    id: &str,
+) -> Result<Option<security_group::Model>, StoreError> {
+    Ok(security_group::Entity::find_by_id(id.to_string())
+        .filter(C::OrgId.eq(org))
+        .one(c)
+        .await?)
+}
+
+pub async fn members(c: &impl ConnectionTrait, group: &str) -> Result<Vec<String>, StoreError> {
+    Ok(security_group_member::Entity::find()
+        .filter(security_group_member::Column::GroupId.eq(group))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect())
+}
+
+pub async fn add_member(
+    c: &impl ConnectionTrait,
+    group: &str,
+    user: &str,
+) -> Result<(), StoreError> {
+    security_group_member::Entity::insert(security_group_member::ActiveModel {
+        group_id: Set(group.to_string()),
+        user_id: Set(user.to_string()),
+    })
+    .exec_without_returning(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn remove_member(
+    c: &impl ConnectionTrait,
+    group: &str,
+    user: &str,
+) -> Result<bool, StoreError> {
+    let r = security_group_member::Entity::delete_many()
+        .filter(security_group_member::Column::GroupId.eq(group))
+        .filter(security_group_member::Column::UserId.eq(user))
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// The groups a user belongs to (loaded with the user on every request).
+pub async fn of_user(c: &impl ConnectionTrait, user: &str) -> Result<Vec<String>, StoreError> {
+    Ok(security_group_member::Entity::find()
+        .filter(security_group_member::Column::UserId.eq(user))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|m| m.group_id)
+        .collect())
+}

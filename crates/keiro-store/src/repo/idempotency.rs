@@ -1,0 +1,33 @@
+use super::*;
+
+pub async fn find(
+    c: &impl ConnectionTrait,
+    scope: &str,
+    key: &str,
+) -> Result<Option<idempotency_record::Model>, StoreError> {
+    Ok(idempotency_record::Entity::find()
+        .filter(idempotency_record::Column::Scope.eq(scope))
+        .filter(idempotency_record::Column::Key.eq(key))
+        .one(c)
+        .await?)
+}
+
+/// Inserts the record; `StoreError::Duplicate` if another request with this key committed first.
+pub async fn insert(
+    c: &impl ConnectionTrait,
+    m: idempotency_record::Model,
+) -> Result<(), StoreError> {
+    idempotency_record::Entity::insert(idempotency_record::ActiveModel::from(m))
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+/// Forgets answers recorded before `before` (keys are remembered for 7 days).
+pub async fn purge_before(c: &impl ConnectionTrait, before: Ts) -> Result<u64, StoreError> {
+    Ok(idempotency_record::Entity::delete_many()
+        .filter(idempotency_record::Column::CreatedAt.lt(before))
+        .exec(c)
+        .await?
+        .rows_affected)
+}

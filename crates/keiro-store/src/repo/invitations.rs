@@ -1,0 +1,129 @@
+use super::*;
+use invitation::Column as C;
+
+pub async fn insert(c: &impl ConnectionTrait, m: invitation::Model) -> Result<(), StoreError> {
+    invitation::Entity::insert(invitation::ActiveModel::from(m))
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn by_token_hash(
+    c: &impl ConnectionTrait,
+    hash: &str,
+) -> Result<Option<invitation::Model>, StoreError> {
+    Ok(invitation::Entity::find()
+        .filter(C::TokenHash.eq(hash))
+        .one(c)
+        .await?)
+}
+
+pub async fn get_in_org(
+    c: &impl ConnectionTrait,
+    org_id: &str,
+    id: &str,
+) -> Result<Option<invitation::Model>, StoreError> {
+    Ok(invitation::Entity::find_by_id(id.to_string())
+        .filter(C::OrgId.eq(org_id))
+        .one(c)
+        .await?)
+}
+
+/// The organization's links of one kind, newest first; `state` filters on the stored state.
+pub async fn list_in_org(
+    c: &impl ConnectionTrait,
+    org_id: &str,
+    kind: &str,
+    state: Option<&str>,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<invitation::Model>, StoreError> {
+    let mut sel = invitation::Entity::find()
+        .filter(C::OrgId.eq(org_id))
+        .filter(C::Kind.eq(kind));
+    if let Some(s) = state {
+        sel = sel.filter(C::State.eq(s));
+    }
+    if let Some(cur) = cursor {
+        sel = sel.filter(C::Id.lt(cur));
+    }
+    let rows = sel.order_by_desc(C::Id).limit(limit + 1).all(c).await?;
+    Ok(page(rows, limit, |r| r.id.clone()))
+}
+
+/// Uses a single-use link: true for exactly one caller, however many accept at once.
+pub async fn use_once(
+    c: &impl ConnectionTrait,
+    id: &str,
+    org_id: &str,
+    user_id: &str,
+    now: Ts,
+) -> Result<bool, StoreError> {
+    let r = invitation::Entity::update_many()
+        .col_expr(C::State, Expr::value("used"))
+        .col_expr(C::UseCount, Expr::col(C::UseCount).add(1))
+        .col_expr(C::UsedAt, Expr::value(Some(now)))
+        .col_expr(C::UsedByOrg, Expr::value(Some(org_id.to_string())))
+        .col_expr(C::UsedByUser, Expr::value(Some(user_id.to_string())))
+        .filter(C::Id.eq(id))
+        .filter(C::State.eq("open"))
+        .filter(C::ExpiresAt.gt(now))
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Counts one more use of a multi-use link, if it is still open and unexpired.
+pub async fn use_again(
+    c: &impl ConnectionTrait,
+    id: &str,
+    org_id: &str,
+    user_id: &str,
+    now: Ts,
+) -> Result<bool, StoreError> {
+    let r = invitation::Entity::update_many()
+        .col_expr(C::UseCount, Expr::col(C::UseCount).add(1))
+        .col_expr(C::UsedAt, Expr::value(Some(now)))
+        .col_expr(C::UsedByOrg, Expr::value(Some(org_id.to_string())))
+        .col_expr(C::UsedByUser, Expr::value(Some(user_id.to_string())))
+        .filter(C::Id.eq(id))
+        .filter(C::State.eq("open"))
+        .filter(C::ExpiresAt.gt(now))
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Records whom Keiro emailed the link to.
+pub async fn set_recipient(
+    c: &impl ConnectionTrait,
+    id: &str,
+    email: &str,
+) -> Result<(), StoreError> {
+    invitation::Entity::update_many()
+        .col_expr(C::RecipientEmail, Expr::value(Some(email.to_string())))
+        .filter(C::Id.eq(id))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Revokes an open link of the organization; false if it was not open.
+pub async fn revoke(
+    c: &impl ConnectionTrait,
+    org_id: &str,
+    id: &str,
+    by: &str,
+    now: Ts,
+) -> Result<bool, StoreError> {
+    let r = invitation::Entity::update_many()
+        .col_expr(C::State, Expr::value("revoked"))
+        .col_expr(C::RevokedAt, Expr::value(Some(now)))
+        .col_expr(C::RevokedBy, Expr::value(Some(by.to_string())))
+        .filter(C::Id.eq(id))
+        .filter(C::OrgId.eq(org_id))
+        .filter(C::State.eq("open"))
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected == 1)
+}

@@ -1,0 +1,155 @@
+use super::*;
+
+pub async fn insert(c: &impl ConnectionTrait, m: organization::Model) -> Result<(), StoreError> {
+    organization::Entity::insert(organization::ActiveModel::from(m))
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn get(
+    c: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<organization::Model>, StoreError> {
+    Ok(organization::Entity::find_by_id(id.to_string())
+        .one(c)
+        .await?)
+}
+
+/// Several organizations in one query (for lists that name them).
+pub async fn by_ids(
+    c: &impl ConnectionTrait,
+    ids: Vec<String>,
+) -> Result<Vec<organization::Model>, StoreError> {
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Id.is_in(ids))
+        .all(c)
+        .await?)
+}
+
+/// The approved partner holding this partner ID.
+pub async fn by_partner_id(
+    c: &impl ConnectionTrait,
+    partner_id: &str,
+) -> Result<Option<organization::Model>, StoreError> {
+    Ok(organization::Entity::find()
+        .filter(organization::Column::PartnerId.eq(partner_id))
+        .filter(organization::Column::Kind.eq("partner"))
+        .one(c)
+        .await?)
+}
+
+pub async fn find_operator(
+    c: &impl ConnectionTrait,
+) -> Result<Option<organization::Model>, StoreError> {
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Kind.eq("operator"))
+        .order_by_asc(organization::Column::Id)
+        .one(c)
+        .await?)
+}
+
+pub async fn count(c: &impl ConnectionTrait) -> Result<u64, StoreError> {
+    Ok(organization::Entity::find().count(c).await?)
+}
+
+/// Approved partners holding the indirect provider program role, by name (for the
+/// operator's directory maintenance), searched by name.
+pub async fn approved_providers(
+    c: &impl ConnectionTrait,
+    q: Option<&str>,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<organization::Model>, StoreError> {
+    use organization::Column as O;
+    let mut sel = organization::Entity::find()
+        .filter(O::Kind.eq("partner"))
+        .filter(O::PartnerStatus.eq("approved"))
+        .filter(contains_ci(O::ProgramRoles, "indirect_provider"));
+    if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+        sel = sel.filter(contains_ci(O::LegalName, q));
+    }
+    if let Some(cur) = cursor {
+        sel = sel.filter(O::Id.gt(cur));
+    }
+    let rows = sel.order_by_asc(O::Id).limit(limit + 1).all(c).await?;
+    Ok(page(rows, limit, |r| r.id.clone()))
+}
+
+/// Serialises changes to one organization's users for the rest of the transaction: a
+/// write to the organization row takes its row lock on PostgreSQL (SQLite's single writer
+/// already serialises). Used where an invariant spans rows, like "one global admin remains".
+pub async fn lock(c: &impl ConnectionTrait, id: &str) -> Result<(), StoreError> {
+    let r = organization::Entity::update_many()
+        .col_expr(
+            organization::Column::Version,
+            Expr::col(organization::Column::Version).add(1),
+        )
+        .filter(organization::Column::Id.eq(id))
+        .exec(c)
+        .await?;
+    if r.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Stale)
+    }
+}
+
+/// A partner's standing in the program: its status (enrolling, approved, rejected) and, on
+/// approval, its partner ID and program roles. `Duplicate` if another organization holds
+/// the partner ID.
+pub async fn set_partner_standing(
+    c: &impl ConnectionTrait,
+    id: &str,
+    status: &str,
+    partner_id: Option<&str>,
+    program_roles: Option<&str>,
+    now: Ts,
+) -> Result<(), StoreError> {
+    use organization::Column as C;
+    let mut q = organization::Entity::update_many()
+        .col_expr(C::PartnerStatus, Expr::value(Some(status.to_string())))
+        .col_expr(C::UpdatedAt, Expr::value(now));
+    if let Some(p) = partner_id {
+        q = q.col_expr(C::PartnerId, Expr::value(Some(p.to_string())));
+    }
+    if let Some(r) = program_roles {
+        q = q.col_expr(C::ProgramRoles, Expr::value(r));
+    }
+    q.filter(C::Id.eq(id)).exec(c).await?;
+    Ok(())
+}
+
+/// Guarded profile update: applies only at `version`.
+pub async fn update_profile(
+    c: &impl ConnectionTrait,
+    id: &str,
+    version: i64,
+    p: &keiro_domain::CompanyProfile,
+    now: Ts,
+) -> Result<(), StoreError> {
+    use organization::Column as C;
+    let r = organization::Entity::update_many()
+        .col_expr(C::LegalName, Expr::value(p.legal_name.clone()))
+        .col_expr(C::AddressLine1, Expr::value(p.address_line1.clone()))
+        .col_expr(C::AddressLine2, Expr::value(p.address_line2.clone()))
+        .col_expr(C::City, Expr::value(p.city.clone()))
+        .col_expr(C::Region, Expr::value(p.region.clone()))
+        .col_expr(C::PostalCode, Expr::value(p.postal_code.clone()))
+        .col_expr(C::Country, Expr::value(p.country.clone()))
+        .col_expr(C::Phone, Expr::value(p.phone.clone()))
+        .col_expr(C::Email, Expr::value(p.email.clone()))
+        .col_expr(C::Website, Expr::value(p.website.clone()))
+        .col_expr(C::PrimaryDomain, Expr::value(p.primary_domain.clone()))
+        .col_expr(C::UpdatedAt, Expr::value(now))
+        .col_expr(C::Version, Expr::col(C::Version).add(1))
+        .filter(C::Id.eq(id))
+        .filter(C::Version.eq(version))
+        .exec(c)
+        .await?;
+    if r.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Stale)
+    }
+}

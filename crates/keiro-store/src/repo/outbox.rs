@@ -1,0 +1,136 @@
+use super::*;
+use outbox_message::Column as C;
+
+pub async fn insert(c: &impl ConnectionTrait, m: outbox_message::Model) -> Result<(), StoreError> {
+    outbox_message::Entity::insert(outbox_message::ActiveModel::from(m))
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+/// Claims up to `limit` due messages for `node` until `lease_until`. Each claim is a guarded
+/// UPDATE on one row; a row another node claimed first changes 0 rows and is skipped, so a
+/// message is never held by two nodes (portable: no SKIP LOCKED needed).
+pub async fn claim_due(
+    c: &impl ConnectionTrait,
+    node: &str,
+    now: Ts,
+    lease_until: Ts,
+    limit: u64,
+) -> Result<Vec<outbox_message::Model>, StoreError> {
+    let due = || {
+        Condition::any()
+            .add(
+                Condition::all()
+                    .add(C::State.eq("pending"))
+                    .add(C::NextAttemptAt.lte(now)),
+            )
+            .add(
+                Condition::all()
+                    .add(C::State.eq("sending"))
+                    .add(C::ClaimedUntil.lt(now)),
+            )
+    };
+    let candidates = outbox_message::Entity::find()
+        .select_only()
+        .column(C::Id)
+        .filter(due())
+        .order_by_asc(C::NextAttemptAt)
+        .limit(limit)
+        .into_tuple::<String>()
+        .all(c)
+        .await?;
+    let mut claimed = Vec::new();
+    for id in candidates {
+        let r = outbox_message::Entity::update_many()
+            .col_expr(C::State, Expr::value("sending"))
+            .col_expr(C::ClaimedBy, Expr::value(Some(node.to_string())))
+            .col_expr(C::ClaimedUntil, Expr::value(Some(lease_until)))
+            .filter(C::Id.eq(id.as_str()))
+            .filter(due())
+            .exec(c)
+            .await?;
+        if r.rows_affected == 1
+            && let Some(m) = outbox_message::Entity::find_by_id(id).one(c).await?
+        {
+            claimed.push(m);
+        }
+    }
+    Ok(claimed)
+}
+
+/// Marks a claimed message sent; false if this node no longer holds the claim.
+pub async fn mark_sent(
+    c: &impl ConnectionTrait,
+    id: &str,
+    node: &str,
+    now: Ts,
+) -> Result<bool, StoreError> {
+    let r = outbox_message::Entity::update_many()
+        .col_expr(C::State, Expr::value("sent"))
+        .col_expr(C::SentAt, Expr::value(Some(now)))
+        .col_expr(C::Attempts, Expr::col(C::Attempts).add(1))
+        .col_expr(C::ClaimedUntil, Expr::value(Option::<Ts>::None))
+        .col_expr(C::LastError, Expr::value(Option::<String>::None))
+        .filter(C::Id.eq(id))
+        .filter(C::State.eq("sending"))
+        .filter(C::ClaimedBy.eq(node))
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Records a failed attempt: back to pending at `retry_at`, or failed for good when `give_up`.
+pub async fn mark_attempt_failed(
+    c: &impl ConnectionTrait,
+    id: &str,
+    node: &str,
+    error: &str,
+    retry_at: Ts,
+    give_up: bool,
+) -> Result<bool, StoreError> {
+    let r = outbox_message::Entity::update_many()
+        .col_expr(
+            C::State,
+            Expr::value(if give_up { "failed" } else { "pending" }),
+        )
+        .col_expr(C::NextAttemptAt, Expr::value(retry_at))
+        .col_expr(C::Attempts, Expr::col(C::Attempts).add(1))
+        .col_expr(C::ClaimedUntil, Expr::value(Option::<Ts>::None))
+        .col_expr(
+            C::LastError,
+            Expr::value(Some(error.chars().take(2000).collect::<String>())),
+        )
+        .filter(C::Id.eq(id))
+        .filter(C::State.eq("sending"))
+        .filter(C::ClaimedBy.eq(node))
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+pub async fn list(
+    c: &impl ConnectionTrait,
+    state: Option<&str>,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<outbox_message::Model>, StoreError> {
+    let mut q = outbox_message::Entity::find();
+    if let Some(s) = state {
+        q = q.filter(C::State.eq(s));
+    }
+    if let Some(cur) = cursor {
+        q = q.filter(C::Id.lt(cur));
+    }
+    let rows = q.order_by_desc(C::Id).limit(limit + 1).all(c).await?;
+    Ok(page(rows, limit, |r| r.id.clone()))
+}
+
+pub async fn get(
+    c: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<outbox_message::Model>, StoreError> {
+    Ok(outbox_message::Entity::find_by_id(id.to_string())
+        .one(c)
+        .await?)
+}

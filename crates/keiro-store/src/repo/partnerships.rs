@@ -1,0 +1,114 @@
+use super::*;
+use partnership::Column as C;
+
+pub async fn insert(c: &impl ConnectionTrait, m: partnership::Model) -> Result<(), StoreError> {
+    partnership::Entity::insert(partnership::ActiveModel::from(m))
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn active_between(
+    c: &impl ConnectionTrait,
+    provider: &str,
+    reseller: &str,
+) -> Result<Option<partnership::Model>, StoreError> {
+    Ok(partnership::Entity::find()
+        .filter(C::ProviderOrgId.eq(provider))
+        .filter(C::ResellerOrgId.eq(reseller))
+        .filter(C::State.eq("active"))
+        .one(c)
+        .await?)
+}
+
+/// Which side of the partnership the listing organization is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// List the organization's resellers (it is the provider).
+    Provider,
+    /// List the organization's providers (it is the reseller).
+    Reseller,
+}
+
+/// Active partnerships of `org_id` on `side`, oldest first, optionally searched by the other
+/// side's name or partner ID; each with the other organization.
+pub async fn list(
+    c: &impl ConnectionTrait,
+    org_id: &str,
+    side: Side,
+    q: Option<&str>,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<(partnership::Model, organization::Model)>, StoreError> {
+    let (mine, other) = match side {
+        Side::Provider => (C::ProviderOrgId, C::ResellerOrgId),
+        Side::Reseller => (C::ResellerOrgId, C::ProviderOrgId),
+    };
+    let mut sel = partnership::Entity::find()
+        .filter(mine.eq(org_id))
+        .filter(C::State.eq("active"));
+    if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+        use organization::Column as O;
+        let matching = sea_orm::sea_query::Query::select()
+            .column(O::Id)
+            .from(organization::Entity)
+            .cond_where(
+                Condition::any()
+                    .add(contains_ci(O::LegalName, q))
+                    .add(contains_ci(O::PartnerId, q)),
+            )
+            .to_owned();
+        sel = sel.filter(Expr::col(other).in_subquery(matching));
+    }
+    if let Some(cur) = cursor {
+        sel = sel.filter(C::Id.gt(cur));
+    }
+    let rows = sel.order_by_asc(C::Id).limit(limit + 1).all(c).await?;
+    let p = page(rows, limit, |r| r.id.clone());
+    let ids: Vec<String> = p
+        .items
+        .iter()
+        .map(|r| match side {
+            Side::Provider => r.reseller_org_id.clone(),
+            Side::Reseller => r.provider_org_id.clone(),
+        })
+        .collect();
+    let orgs = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(ids))
+        .all(c)
+        .await?;
+    let mut items = Vec::with_capacity(p.items.len());
+    for r in p.items {
+        let other_id = match side {
+            Side::Provider => &r.reseller_org_id,
+            Side::Reseller => &r.provider_org_id,
+        };
+        if let Some(o) = orgs.iter().find(|o| &o.id == other_id) {
+            items.push((r.clone(), o.clone()));
+        }
+    }
+    Ok(Page {
+        items,
+        next_cursor: p.next_cursor,
+    })
+}
+
+/// Ends an active partnership; false if it was not active any more.
+pub async fn remove(
+    c: &impl ConnectionTrait,
+    id: &str,
+    by_org: &str,
+    by_user: &str,
+    now: Ts,
+) -> Result<bool, StoreError> {
+    let r = partnership::Entity::update_many()
+        .col_expr(C::State, Expr::value("removed"))
+        .col_expr(C::RemovedAt, Expr::value(Some(now)))
+        .col_expr(C::RemovedByOrg, Expr::value(Some(by_org.to_string())))
+        .col_expr(C::RemovedByUser, Expr::value(Some(by_user.to_string())))
+        .filter(C::Id.eq(id))
+        .filter(C::State.eq("active"))
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected == 1)
+}

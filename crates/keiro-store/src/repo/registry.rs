@@ -1,0 +1,128 @@
+use super::*;
+use membership_record::Column as C;
+
+pub async fn insert(
+    c: &impl ConnectionTrait,
+    m: membership_record::Model,
+) -> Result<(), StoreError> {
+    membership_record::Entity::insert(membership_record::ActiveModel::from(m))
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn get(
+    c: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<membership_record::Model>, StoreError> {
+    Ok(membership_record::Entity::find_by_id(id.to_string())
+        .one(c)
+        .await?)
+}
+
+pub async fn by_partner_id(
+    c: &impl ConnectionTrait,
+    partner_id: &str,
+) -> Result<Option<membership_record::Model>, StoreError> {
+    Ok(membership_record::Entity::find()
+        .filter(C::PartnerId.eq(partner_id))
+        .one(c)
+        .await?)
+}
+
+pub async fn list(
+    c: &impl ConnectionTrait,
+    q: Option<&str>,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<membership_record::Model>, StoreError> {
+    let mut sel = membership_record::Entity::find();
+    if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+        sel = sel.filter(
+            Condition::any()
+                .add(contains_ci(C::OrganizationName, q))
+                .add(contains_ci(C::PartnerId, q)),
+        );
+    }
+    if let Some(cur) = cursor {
+        sel = sel.filter(C::Id.gt(cur));
+    }
+    let rows = sel.order_by_asc(C::Id).limit(limit + 1).all(c).await?;
+    Ok(page(rows, limit, |r| r.id.clone()))
+}
+
+/// Guarded update of the record's data (not its secret or claim).
+pub async fn update(
+    c: &impl ConnectionTrait,
+    m: &membership_record::Model,
+    now: Ts,
+) -> Result<(), StoreError> {
+    let r = membership_record::Entity::update_many()
+        .col_expr(
+            C::OrganizationName,
+            Expr::value(m.organization_name.clone()),
+        )
+        .col_expr(C::Country, Expr::value(m.country.clone()))
+        .col_expr(C::Level, Expr::value(m.level.clone()))
+        .col_expr(C::Status, Expr::value(m.status.clone()))
+        .col_expr(C::ExpiresOn, Expr::value(m.expires_on))
+        .col_expr(C::UpdatedAt, Expr::value(now))
+        .col_expr(C::Version, Expr::col(C::Version).add(1))
+        .filter(C::Id.eq(m.id.as_str()))
+        .filter(C::Version.eq(m.version))
+        .exec(c)
+        .await?;
+    if r.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Stale)
+    }
+}
+
+pub async fn set_secret(
+    c: &impl ConnectionTrait,
+    id: &str,
+    hash: &str,
+    now: Ts,
+) -> Result<bool, StoreError> {
+    let r = membership_record::Entity::update_many()
+        .col_expr(C::ClaimSecretHash, Expr::value(hash))
+        .col_expr(C::UpdatedAt, Expr::value(now))
+        .col_expr(C::Version, Expr::col(C::Version).add(1))
+        .filter(C::Id.eq(id))
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Claims the record for `org_id` unless another organization holds it (guarded write).
+pub async fn claim(
+    c: &impl ConnectionTrait,
+    id: &str,
+    org_id: &str,
+    now: Ts,
+) -> Result<bool, StoreError> {
+    let r = membership_record::Entity::update_many()
+        .col_expr(C::ClaimedByOrgId, Expr::value(Some(org_id.to_string())))
+        .col_expr(C::UpdatedAt, Expr::value(now))
+        .filter(C::Id.eq(id))
+        .filter(
+            Condition::any()
+                .add(C::ClaimedByOrgId.is_null())
+                .add(C::ClaimedByOrgId.eq(org_id)),
+        )
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Frees a claim held by `org_id` (when an application moves to another record).
+pub async fn release(c: &impl ConnectionTrait, id: &str, org_id: &str) -> Result<(), StoreError> {
+    membership_record::Entity::update_many()
+        .col_expr(C::ClaimedByOrgId, Expr::value(Option::<String>::None))
+        .filter(C::Id.eq(id))
+        .filter(C::ClaimedByOrgId.eq(org_id))
+        .exec(c)
+        .await?;
+    Ok(())
+}

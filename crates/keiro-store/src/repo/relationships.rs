@@ -1,0 +1,321 @@
+use super::*;
+use customer_relationship::Column as C;
+
+pub async fn insert(
+    c: &impl ConnectionTrait,
+    m: customer_relationship::Model,
+) -> Result<(), StoreError> {
+    customer_relationship::Entity::insert(customer_relationship::ActiveModel::from(m))
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+fn customers_of(partner: &str) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(C::CustomerOrgId)
+        .from(customer_relationship::Entity)
+        .and_where(Expr::col(C::PartnerOrgId).eq(partner))
+        .and_where(Expr::col(C::State).eq("active"))
+        .to_owned()
+}
+
+pub async fn active_between(
+    c: &impl ConnectionTrait,
+    partner: &str,
+    customer: &str,
+) -> Result<Option<customer_relationship::Model>, StoreError> {
+    Ok(customer_relationship::Entity::find()
+        .filter(C::PartnerOrgId.eq(partner))
+        .filter(C::CustomerOrgId.eq(customer))
+        .filter(C::State.eq("active"))
+        .one(c)
+        .await?)
+}
+
+/// Ends an active relationship; false if there was none.
+pub async fn end(
+    c: &impl ConnectionTrait,
+    partner: &str,
+    customer: &str,
+    now: Ts,
+) -> Result<bool, StoreError> {
+    let r = customer_relationship::Entity::update_many()
+        .col_expr(C::State, Expr::value("ended"))
+        .col_expr(C::EndedAt, Expr::value(Some(now)))
+        .filter(C::PartnerOrgId.eq(partner))
+        .filter(C::CustomerOrgId.eq(customer))
+        .filter(C::State.eq("active"))
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// How a partner's Customers page is ordered (R-REL-10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Oldest relationship first (relationship ids are UUIDv7: creation order).
+    #[default]
+    Since,
+    /// Newest relationship first.
+    SinceDesc,
+    /// By legal name, then id.
+    Name,
+}
+
+/// Which of a partner's customers to show.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerQuery<'a> {
+    pub q: Option<&'a str>,
+    pub sort: Sort,
+    /// Only customers this other partner (a partnered reseller) also has.
+    pub shared_with: Option<&'a str>,
+    /// Some(true): only customers over which the partner holds delegated admin; Some(false):
+    /// only those without.
+    pub delegated_admin: Option<bool>,
+    pub cursor: Option<&'a str>,
+    pub limit: u64,
+}
+
+/// A partner's customers (active relationships), keyset-paged in the chosen order, searched
+/// by name or domain (case-insensitive substring on both backends) and filtered. Driven from
+/// the partner's relationship rows joined to organizations, so the first and the deepest
+/// pages cost the same; each row comes with its relationship.
+pub async fn customers(
+    c: &impl ConnectionTrait,
+    partner: &str,
+    f: &CustomerQuery<'_>,
+) -> Result<Page<(organization::Model, customer_relationship::Model, bool)>, StoreError> {
+    use organization::Column as O;
+    use sea_orm::sea_query::{Alias, Query};
+    let r = Alias::new("r");
+    let o = Alias::new("o");
+    // Does the partner hold live delegated admin over the row's customer?
+    let live = Query::select()
+        .expr(Expr::val(1))
+        .from(delegated_right::Entity)
+        .and_where(
+            Expr::col((delegated_right::Entity, delegated_right::Column::OwnerOrgId))
+                .equals((r.clone(), C::CustomerOrgId)),
+        )
+        .and_where(
+            Expr::col((
+                delegated_right::Entity,
+                delegated_right::Column::GranteeOrgId,
+            ))
+            .eq(partner),
+        )
+        .and_where(Expr::col((delegated_right::Entity, delegated_right::Column::Kind)).eq("dap"))
+        .and_where(
+            Expr::col((delegated_right::Entity, delegated_right::Column::RevokedAt)).is_null(),
+        )
+        .to_owned();
+    let mut q = Query::select();
+    q.expr_as(Expr::col((r.clone(), C::Id)), Alias::new("rel_id"))
+        .expr_as(
+            Expr::col((r.clone(), C::CreatedAt)),
+            Alias::new("rel_created_at"),
+        )
+        .expr_as(Expr::col((r.clone(), C::State)), Alias::new("rel_state"))
+        .column((o.clone(), sea_orm::sea_query::Asterisk));
+    let on = Expr::col((o.clone(), O::Id)).equals((r.clone(), C::CustomerOrgId));
+    if f.sort == Sort::Name {
+        // Walk customers in name order (ix_orgs_name) and look each relationship up by its
+        // unique index: the first and deep pages stay cheap. SQLite keeps the left table of
+        // a CROSS JOIN as the outer loop; PostgreSQL's planner chooses by itself.
+        let jt = if c.get_database_backend() == sea_orm::DbBackend::Sqlite {
+            sea_orm::sea_query::JoinType::CrossJoin
+        } else {
+            sea_orm::sea_query::JoinType::InnerJoin
+        };
+        // A CROSS JOIN carries no ON clause: the join condition goes into WHERE.
+        q.from_as(organization::Entity, o.clone())
+            .join_as(jt, customer_relationship::Entity, r.clone(), on.clone())
+            .and_where(on);
+    } else {
+        q.from_as(customer_relationship::Entity, r.clone()).join_as(
+            sea_orm::sea_query::JoinType::InnerJoin,
+            organization::Entity,
+            o.clone(),
+            on,
+        );
+    }
+    q.and_where(Expr::col((r.clone(), C::PartnerOrgId)).eq(partner))
+        .and_where(Expr::col((r.clone(), C::State)).eq("active"));
+    let text = f.q.map(str::trim).filter(|t| !t.is_empty());
+    // SQLite: three characters or more go through the trigram index (a phrase query is a
+    // literal, case-insensitive substring match); shorter ones scan, like PostgreSQL's
+    // LIKE, which pg_trgm indexes.
+    let fts = text.filter(|t| {
+        c.get_database_backend() == sea_orm::DbBackend::Sqlite && t.chars().count() >= 3
+    });
+    if let Some(t) = fts {
+        let phrase = format!("\"{}\"", t.replace('"', "\"\""));
+        q.and_where(
+            Expr::col((r.clone(), C::CustomerOrgId)).in_subquery(
+                Query::select()
+                    .column(Alias::new("org_id"))
+                    .from(Alias::new("org_search"))
+                    .and_where(Expr::cust_with_values("org_search MATCH ?", [phrase]))
+                    .to_owned(),
+            ),
+        );
+    } else if let Some(text) = text {
+        let like = |col: O| {
+            use sea_orm::sea_query::{Func, LikeExpr};
+            let escaped = text
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            Expr::expr(Func::lower(Expr::col((o.clone(), col))))
+                .like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
+        };
+        q.cond_where(
+            Condition::any()
+                .add(like(O::LegalName))
+                .add(like(O::PrimaryDomain)),
+        );
+    }
+    if let Some(other) = f.shared_with {
+        q.and_where(Expr::col((r.clone(), C::CustomerOrgId)).in_subquery(customers_of(other)));
+    }
+    if let Some(dap) = f.delegated_admin {
+        q.and_where(if dap {
+            Expr::exists(live)
+        } else {
+            Expr::exists(live).not()
+        });
+    }
+    match f.sort {
+        Sort::Since => {
+            if let Some(cur) = f.cursor {
+                q.and_where(Expr::col((r.clone(), C::Id)).gt(cur));
+            }
+            q.order_by((r.clone(), C::Id), sea_orm::Order::Asc);
+        }
+        Sort::SinceDesc => {
+            if let Some(cur) = f.cursor {
+                q.and_where(Expr::col((r.clone(), C::Id)).lt(cur));
+            }
+            q.order_by((r.clone(), C::Id), sea_orm::Order::Desc);
+        }
+        Sort::Name => {
+            // The cursor is "name<TAB>id" of the last row: rows after it in (name, id) order.
+            // A row-value comparison: both backends turn it into one index range.
+            if let Some((name, id)) = f.cursor.and_then(|c| c.split_once('\t')) {
+                q.and_where(
+                    Expr::tuple([
+                        Expr::col((o.clone(), O::LegalName)),
+                        Expr::col((o.clone(), O::Id)),
+                    ])
+                    .gt(Expr::tuple([Expr::val(name), Expr::val(id)])),
+                );
+            }
+            q.order_by((o.clone(), O::LegalName), sea_orm::Order::Asc)
+                .order_by((o.clone(), O::Id), sea_orm::Order::Asc);
+        }
+    }
+    q.limit(f.limit + 1);
+    let rows = c.query_all(&q).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        let org = <organization::Model as sea_orm::FromQueryResult>::from_query_result(&row, "")?;
+        let rel = customer_relationship::Model {
+            id: row.try_get("", "rel_id")?,
+            partner_org_id: partner.to_string(),
+            customer_org_id: org.id.clone(),
+            state: row.try_get("", "rel_state")?,
+            created_at: row.try_get("", "rel_created_at")?,
+            ended_at: None,
+        };
+        items.push((org, rel, false));
+    }
+    // Delegated admin for the page's customers: one indexed lookup for the page (a
+    // correlated EXISTS in the select list makes PostgreSQL hash every right first).
+    if !items.is_empty() {
+        let ids: Vec<String> = items.iter().map(|(o, _, _)| o.id.clone()).collect();
+        let with_dap: Vec<String> = delegated_right::Entity::find()
+            .filter(delegated_right::Column::GranteeOrgId.eq(partner))
+            .filter(delegated_right::Column::Kind.eq("dap"))
+            .filter(delegated_right::Column::RevokedAt.is_null())
+            .filter(delegated_right::Column::OwnerOrgId.is_in(ids))
+            .all(c)
+            .await?
+            .into_iter()
+            .map(|d| d.owner_org_id)
+            .collect();
+        for (o, _, dap) in items.iter_mut() {
+            *dap = with_dap.contains(&o.id);
+        }
+    }
+    let sort = f.sort;
+    Ok(page(items, f.limit, |(o, r, _)| match sort {
+        Sort::Name => format!("{}\t{}", o.legal_name, o.id),
+        Sort::Since | Sort::SinceDesc => r.id.clone(),
+    }))
+}
+
+/// A customer's partners (active relationships), oldest relationship first.
+pub async fn partners(
+    c: &impl ConnectionTrait,
+    customer: &str,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<(customer_relationship::Model, organization::Model)>, StoreError> {
+    let mut sel = customer_relationship::Entity::find()
+        .filter(C::CustomerOrgId.eq(customer))
+        .filter(C::State.eq("active"));
+    if let Some(cur) = cursor {
+        sel = sel.filter(C::Id.gt(cur));
+    }
+    let rows = sel.order_by_asc(C::Id).limit(limit + 1).all(c).await?;
+    let p = page(rows, limit, |r| r.id.clone());
+    let ids: Vec<String> = p.items.iter().map(|r| r.partner_org_id.clone()).collect();
+    let orgs = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(ids))
+        .all(c)
+        .await?;
+    let items = p
+        .items
+        .into_iter()
+        .filter_map(|r| {
+            let o = orgs.iter().find(|o| o.id == r.partner_org_id)?.clone();
+            Some((r, o))
+        })
+        .collect();
+    Ok(Page {
+        items,
+        next_cursor: p.next_cursor,
+    })
+}
+
+/// Customers with an active relationship to both `a` and `b` (R-PRT-3): what a provider and
+/// its reseller share, and nothing either has alone (R-PRT-5). Paged by customer id, searched
+/// by name or domain.
+pub async fn shared_customers(
+    c: &impl ConnectionTrait,
+    a: &str,
+    b: &str,
+    q: Option<&str>,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<organization::Model>, StoreError> {
+    use organization::Column as O;
+    let mut sel = organization::Entity::find()
+        .filter(O::Kind.eq("customer"))
+        .filter(Expr::col(O::Id).in_subquery(customers_of(a)))
+        .filter(Expr::col(O::Id).in_subquery(customers_of(b)));
+    if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+        sel = sel.filter(
+            Condition::any()
+                .add(contains_ci(O::LegalName, q))
+                .add(contains_ci(O::PrimaryDomain, q)),
+        );
+    }
+    if let Some(cur) = cursor {
+        sel = sel.filter(O::Id.gt(cur));
+    }
+    let rows = sel.order_by_asc(O::Id).limit(limit + 1).all(c).await?;
+    Ok(page(rows, limit, |r| r.id.clone()))
+}

@@ -1,0 +1,95 @@
+use super::*;
+use service_request::Column as C;
+
+pub async fn insert(c: &impl ConnectionTrait, m: service_request::Model) -> Result<(), StoreError> {
+    service_request::Entity::insert(service_request::ActiveModel::from(m))
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn get_in_customer(
+    c: &impl ConnectionTrait,
+    customer: &str,
+    id: &str,
+) -> Result<Option<service_request::Model>, StoreError> {
+    Ok(service_request::Entity::find_by_id(id.to_string())
+        .filter(C::CustomerOrgId.eq(customer))
+        .one(c)
+        .await?)
+}
+
+/// A customer's requests, newest first; with `about`, only those about these subscriptions.
+pub async fn list(
+    c: &impl ConnectionTrait,
+    customer: &str,
+    about: Option<&[String]>,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<service_request::Model>, StoreError> {
+    let mut sel = service_request::Entity::find().filter(C::CustomerOrgId.eq(customer));
+    if let Some(subs) = about {
+        sel = sel.filter(C::SubscriptionId.is_in(subs.to_vec()));
+    }
+    if let Some(cur) = cursor {
+        sel = sel.filter(C::Id.lt(cur));
+    }
+    let rows = sel.order_by_desc(C::Id).limit(limit + 1).all(c).await?;
+    Ok(page(rows, limit, |r| r.id.clone()))
+}
+
+/// Guarded status change: `Stale` unless the row is still at `version` and `from`.
+pub async fn set_status(
+    c: &impl ConnectionTrait,
+    id: &str,
+    version: i64,
+    from: &str,
+    to: &str,
+    now: Ts,
+) -> Result<(), StoreError> {
+    let r = service_request::Entity::update_many()
+        .col_expr(C::Status, Expr::value(to))
+        .col_expr(C::UpdatedAt, Expr::value(now))
+        .col_expr(C::Version, Expr::col(C::Version).add(1))
+        .filter(C::Id.eq(id))
+        .filter(C::Version.eq(version))
+        .filter(C::Status.eq(from))
+        .exec(c)
+        .await?;
+    if r.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Stale)
+    }
+}
+
+pub async fn touch(c: &impl ConnectionTrait, id: &str, now: Ts) -> Result<(), StoreError> {
+    service_request::Entity::update_many()
+        .col_expr(C::UpdatedAt, Expr::value(now))
+        .col_expr(C::Version, Expr::col(C::Version).add(1))
+        .filter(C::Id.eq(id))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_note(
+    c: &impl ConnectionTrait,
+    m: service_request_note::Model,
+) -> Result<(), StoreError> {
+    service_request_note::Entity::insert(service_request_note::ActiveModel::from(m))
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn notes(
+    c: &impl ConnectionTrait,
+    request: &str,
+) -> Result<Vec<service_request_note::Model>, StoreError> {
+    Ok(service_request_note::Entity::find()
+        .filter(service_request_note::Column::RequestId.eq(request))
+        .order_by_asc(service_request_note::Column::Id)
+        .all(c)
+        .await?)
+}

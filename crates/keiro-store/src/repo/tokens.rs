@@ -1,0 +1,74 @@
+use super::*;
+
+pub async fn insert(c: &impl ConnectionTrait, m: api_token::Model) -> Result<(), StoreError> {
+    api_token::Entity::insert(api_token::ActiveModel::from(m))
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn find_by_hash(
+    c: &impl ConnectionTrait,
+    hash: &str,
+) -> Result<Option<api_token::Model>, StoreError> {
+    Ok(api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(hash))
+        .one(c)
+        .await?)
+}
+
+pub async fn list_for_user(
+    c: &impl ConnectionTrait,
+    user_id: &str,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<api_token::Model>, StoreError> {
+    let mut q = api_token::Entity::find().filter(api_token::Column::UserId.eq(user_id));
+    if let Some(cur) = cursor {
+        q = q.filter(api_token::Column::Id.lt(cur));
+    }
+    let rows = q
+        .order_by_desc(api_token::Column::Id)
+        .limit(limit + 1)
+        .all(c)
+        .await?;
+    Ok(page(rows, limit, |t| t.id.clone()))
+}
+
+/// A token of this user (tenant scope: another user's id finds nothing).
+pub async fn get_for_user(
+    c: &impl ConnectionTrait,
+    user_id: &str,
+    id: &str,
+) -> Result<Option<api_token::Model>, StoreError> {
+    Ok(api_token::Entity::find_by_id(id.to_string())
+        .filter(api_token::Column::UserId.eq(user_id))
+        .one(c)
+        .await?)
+}
+
+/// Revokes a token of this user; false if there is no such live token.
+pub async fn revoke(
+    c: &impl ConnectionTrait,
+    user_id: &str,
+    id: &str,
+    now: Ts,
+) -> Result<bool, StoreError> {
+    let r = api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, Expr::value(Some(now)))
+        .filter(api_token::Column::Id.eq(id))
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+pub async fn touch(c: &impl ConnectionTrait, id: &str, now: Ts) -> Result<(), StoreError> {
+    api_token::Entity::update_many()
+        .col_expr(api_token::Column::LastUsedAt, Expr::value(Some(now)))
+        .filter(api_token::Column::Id.eq(id))
+        .exec(c)
+        .await?;
+    Ok(())
+}

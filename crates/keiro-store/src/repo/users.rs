@@ -1,0 +1,270 @@
+use super::*;
+
+pub async fn insert(
+    c: &impl ConnectionTrait,
+    m: user::Model,
+    roles: &[&str],
+) -> Result<(), StoreError> {
+    let (uid, org) = (m.id.clone(), m.org_id.clone());
+    user::Entity::insert(user::ActiveModel::from(m))
+        .exec_without_returning(c)
+        .await?;
+    set_roles(c, &uid, &org, roles).await
+}
+
+pub async fn set_roles(
+    c: &impl ConnectionTrait,
+    user_id: &str,
+    org_id: &str,
+    roles: &[&str],
+) -> Result<(), StoreError> {
+    user_role::Entity::delete_many()
+        .filter(user_role::Column::UserId.eq(user_id))
+        .exec(c)
+        .await?;
+    if roles.is_empty() {
+        return Ok(());
+    }
+    let rows = roles.iter().map(|r| user_role::ActiveModel {
+        user_id: Set(user_id.to_string()),
+        role: Set((*r).to_owned()),
+        org_id: Set(org_id.to_string()),
+    });
+    user_role::Entity::insert_many(rows)
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn roles_of(c: &impl ConnectionTrait, user_id: &str) -> Result<Vec<String>, StoreError> {
+    Ok(user_role::Entity::find()
+        .filter(user_role::Column::UserId.eq(user_id))
+        .order_by_asc(user_role::Column::Role)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|r| r.role)
+        .collect())
+}
+
+pub async fn find_by_email(
+    c: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<user::Model>, StoreError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(c)
+        .await?)
+}
+
+/// A user by id, only if it belongs to `org_id` (tenant scope).
+pub async fn get_in_org(
+    c: &impl ConnectionTrait,
+    org_id: &str,
+    id: &str,
+) -> Result<Option<user::Model>, StoreError> {
+    Ok(user::Entity::find_by_id(id.to_string())
+        .filter(user::Column::OrgId.eq(org_id))
+        .one(c)
+        .await?)
+}
+
+/// Unscoped lookup, for authentication only (the session or token already names the user).
+pub async fn get_for_auth(
+    c: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<user::Model>, StoreError> {
+    Ok(user::Entity::find_by_id(id.to_string()).one(c).await?)
+}
+
+pub async fn list_in_org(
+    c: &impl ConnectionTrait,
+    org_id: &str,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<user::Model>, StoreError> {
+    let mut q = user::Entity::find().filter(user::Column::OrgId.eq(org_id));
+    if let Some(cur) = cursor {
+        q = q.filter(user::Column::Id.gt(cur));
+    }
+    let rows = q
+        .order_by_asc(user::Column::Id)
+        .limit(limit + 1)
+        .all(c)
+        .await?;
+    Ok(page(rows, limit, |u| u.id.clone()))
+}
+
+/// Users of `org_id` whose name or email contains `q` (case-insensitive on both backends:
+/// LOWER on both sides, LIKE wildcards in `q` escaped), in id order.
+pub async fn search_in_org(
+    c: &impl ConnectionTrait,
+    org_id: &str,
+    q: Option<&str>,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<user::Model>, StoreError> {
+    let mut sel = user::Entity::find().filter(user::Column::OrgId.eq(org_id));
+    if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+        sel = sel.filter(
+            Condition::any()
+                .add(contains_ci(user::Column::FullName, q))
+                .add(contains_ci(user::Column::Email, q)),
+        );
+    }
+    if let Some(cur) = cursor {
+        sel = sel.filter(user::Column::Id.gt(cur));
+    }
+    let rows = sel
+        .order_by_asc(user::Column::Id)
+        .limit(limit + 1)
+        .all(c)
+        .await?;
+    Ok(page(rows, limit, |u| u.id.clone()))
+}
+
+/// Guarded update of what an administrator edits about a user.
+pub async fn update_admin_fields(
+    c: &impl ConnectionTrait,
+    org_id: &str,
+    id: &str,
+    version: i64,
+    full_name: &str,
+    delegated_access: &str,
+    now: Ts,
+) -> Result<(), StoreError> {
+    let r = user::Entity::update_many()
+        .col_expr(user::Column::FullName, Expr::value(full_name))
+        .col_expr(user::Column::DelegatedAccess, Expr::value(delegated_access))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            user::Column::Version,
+            Expr::col(user::Column::Version).add(1),
+        )
+        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::OrgId.eq(org_id))
+        .filter(user::Column::Version.eq(version))
+        .exec(c)
+        .await?;
+    if r.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Stale)
+    }
+}
+
+pub async fn set_active(
+    c: &impl ConnectionTrait,
+    org_id: &str,
+    id: &str,
+    active: bool,
+    now: Ts,
+) -> Result<bool, StoreError> {
+    let r = user::Entity::update_many()
+        .col_expr(user::Column::Active, Expr::value(active))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            user::Column::Version,
+            Expr::col(user::Column::Version).add(1),
+        )
+        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::OrgId.eq(org_id))
+        .filter(user::Column::Active.eq(!active))
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Deletes a user of `org_id`; sessions, tokens and roles go with it (foreign keys).
+pub async fn delete(c: &impl ConnectionTrait, org_id: &str, id: &str) -> Result<bool, StoreError> {
+    let r = user::Entity::delete_many()
+        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::OrgId.eq(org_id))
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Active users of `org_id` holding `role`.
+pub async fn count_active_with_role(
+    c: &impl ConnectionTrait,
+    org_id: &str,
+    role: &str,
+) -> Result<u64, StoreError> {
+    let ids: Vec<String> = user_role::Entity::find()
+        .select_only()
+        .column(user_role::Column::UserId)
+        .filter(user_role::Column::OrgId.eq(org_id))
+        .filter(user_role::Column::Role.eq(role))
+        .into_tuple()
+        .all(c)
+        .await?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .filter(user::Column::Active.eq(true))
+        .count(c)
+        .await?)
+}
+
+/// Guarded password change: applies only if the row is still at `version`.
+pub async fn set_password(
+    c: &impl ConnectionTrait,
+    id: &str,
+    version: i64,
+    hash: &str,
+    must_change: bool,
+    now: Ts,
+) -> Result<(), StoreError> {
+    let res = user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(hash))
+        .col_expr(user::Column::MustChangePassword, Expr::value(must_change))
+        .col_expr(user::Column::PasswordChangedAt, Expr::value(now))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            user::Column::Version,
+            Expr::col(user::Column::Version).add(1),
+        )
+        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::Version.eq(version))
+        .exec(c)
+        .await?;
+    if res.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Stale)
+    }
+}
+
+/// Guarded update of the profile fields a user edits about themselves.
+pub async fn set_preferences(
+    c: &impl ConnectionTrait,
+    id: &str,
+    version: i64,
+    full_name: &str,
+    language: Option<&str>,
+    now: Ts,
+) -> Result<(), StoreError> {
+    let res = user::Entity::update_many()
+        .col_expr(user::Column::FullName, Expr::value(full_name))
+        .col_expr(
+            user::Column::Language,
+            Expr::value(language.map(str::to_string)),
+        )
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            user::Column::Version,
+            Expr::col(user::Column::Version).add(1),
+        )
+        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::Version.eq(version))
+        .exec(c)
+        .await?;
+    if res.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Stale)
+    }
+}
