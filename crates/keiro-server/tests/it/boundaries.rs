@@ -12,9 +12,9 @@ both_backends!(
     r_ord_4_r_ord_5_attribution_needs_the_resellers_own_relationship,
     r_rel_8_gdap_requests_name_only_the_partners_customers,
     r_rel_1_subscriptions_of_a_customer_one_does_not_know_are_404,
-    r_x_1_control_characters_are_refused_with_a_code,
+    api_control_characters_are_refused_with_a_code,
     r_usr_2_a_temporary_password_changes_nothing_but_the_language,
-    r_x_1_every_html_answer_has_the_security_headers,
+    security_every_html_answer_has_the_security_headers,
     r_ord_7_retried_creates_answer_the_first_answer,
     r_rel_8_r_ord_6_every_list_is_paged,
     r_ord_1_csv_in_shift_jis_is_read_and_other_encodings_are_named,
@@ -187,7 +187,7 @@ async fn r_rel_1_subscriptions_of_a_customer_one_does_not_know_are_404(app: Test
     }
 }
 
-async fn r_x_1_control_characters_are_refused_with_a_code(app: TestApp) {
+async fn api_control_characters_are_refused_with_a_code(app: TestApp) {
     let w = world(&app).await;
     let before = app.count("organizations").await;
     // The anonymous enrollment sign-up, a body string.
@@ -294,7 +294,7 @@ async fn r_usr_2_a_temporary_password_changes_nothing_but_the_language(app: Test
     assert_eq!(res.status(), 200);
 }
 
-async fn r_x_1_every_html_answer_has_the_security_headers(app: TestApp) {
+async fn security_every_html_answer_has_the_security_headers(app: TestApp) {
     for path in ["/no-such-page", "/docs/", "/signin"] {
         let res = app.http.get(app.url(path)).send().await.unwrap();
         let h = res.headers();
@@ -319,6 +319,21 @@ async fn r_x_1_every_html_answer_has_the_security_headers(app: TestApp) {
     if let Ok(res) = res {
         assert_eq!(res.status(), 413);
     }
+    // One that fits in the socket buffers is always answered: 413 with a readable page.
+    let res = app
+        .http
+        .post(app.url("/signin"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .body(format!(
+            "email=a%40b.example&password={}",
+            "x".repeat(400 * 1024)
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    assert!(res.text().await.unwrap().contains("<html"));
     // A 70 KB header is refused (431), or the connection closed while it is still being sent;
     // never answered.
     let res = app
@@ -335,7 +350,7 @@ async fn r_x_1_every_html_answer_has_the_security_headers(app: TestApp) {
 
 /// A connection that never finishes its headers is closed (the test server allows 1 second).
 #[tokio::test]
-async fn r_x_1_a_connection_that_never_finishes_its_headers_is_closed() {
+async fn security_a_connection_that_never_finishes_its_headers_is_closed() {
     let Some(app) = TestApp::builder(Backend::Sqlite)
         .server_config(|c| c.header_read_timeout_secs = 1)
         .spawn()

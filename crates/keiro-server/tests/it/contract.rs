@@ -8,7 +8,7 @@ use keiro_testkit::{Backend, TestApp, both_backends};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-both_backends!(r_x_1_every_string_input_refuses_control_characters_with_a_code);
+both_backends!(api_every_string_input_refuses_bad_text_with_a_code);
 
 /// One bad input: the path with its query, the body (media type, bytes), what it tries.
 type Case = (String, Option<(&'static str, Vec<u8>)>, String);
@@ -97,7 +97,7 @@ const VERBS: &[&str] = &[
 /// Every operation: a unique operationId named after verb and resource, a description on every response, problem+json on
 /// every error, Retry-After on 429, no dangling `$ref`, `security` stated.
 #[tokio::test]
-async fn r_x_1_the_document_keeps_its_conventions_on_every_operation() {
+async fn api_document_keeps_its_conventions_on_every_operation() {
     let Some((_app, doc)) = document().await else {
         return;
     };
@@ -219,7 +219,7 @@ async fn r_ord_7_creates_are_idempotent_and_lists_paged_in_the_document() {
 /// Every string the document lets a client send (path and query parameters, JSON and CSV
 /// body fields) refuses NUL, other control characters, bytes that are not UTF-8 and over-long
 /// values with a 4xx problem that has a code: never a 5xx, never stored.
-async fn r_x_1_every_string_input_refuses_control_characters_with_a_code(app: TestApp) {
+async fn api_every_string_input_refuses_bad_text_with_a_code(app: TestApp) {
     let doc = crate::walk::document(&app).await;
     let u = app
         .org_with_user(OrgKind::Partner, "Kaede", &[Role::GlobalAdmin])

@@ -21,22 +21,22 @@ async fn spawn(backend: Backend) -> Option<TestApp> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn r_x_1_no_operation_answers_a_strangers_id_sqlite() {
+async fn tenant_isolation_no_operation_answers_a_strangers_id_sqlite() {
     if let Some(app) = spawn(Backend::Sqlite).await {
-        r_x_1_no_operation_answers_a_strangers_id(app).await;
+        tenant_isolation_no_operation_answers_a_strangers_id(app).await;
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn r_x_1_no_operation_answers_a_strangers_id_postgres() {
+async fn tenant_isolation_no_operation_answers_a_strangers_id_postgres() {
     if let Some(app) = spawn(Backend::Postgres).await {
-        r_x_1_no_operation_answers_a_strangers_id(app).await;
+        tenant_isolation_no_operation_answers_a_strangers_id(app).await;
     }
 }
 
 const NOWHERE: &str = "0190a000-0000-7000-8000-000000000000";
 
-async fn r_x_1_no_operation_answers_a_strangers_id(app: TestApp) {
+async fn tenant_isolation_no_operation_answers_a_strangers_id(app: TestApp) {
     // Tenant A: provider, reseller (delegated admin in the customer), customer, and what they
     // made: a subscription, a service request, a GDAP relationship with an assignment, a
     // security group, a relationship request.

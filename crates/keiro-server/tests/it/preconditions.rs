@@ -9,7 +9,7 @@ use keiro_server::api::contract::{Convention, exempt};
 use keiro_testkit::{TestApp, both_backends};
 use serde_json::{Value, json};
 
-both_backends!(r_x_1_every_update_refuses_a_stale_if_match);
+both_backends!(api_every_update_refuses_a_stale_if_match);
 
 fn profile(name: &str) -> Value {
     json!({"legal_name": name, "address_line1": "1-1 Marunouchi", "address_line2": "", "city": "Chiyoda-ku",
@@ -17,7 +17,7 @@ fn profile(name: &str) -> Value {
         "email": "info@kaede.example", "website": "https://kaede.example", "primary_domain": "kaede.example"})
 }
 
-async fn r_x_1_every_update_refuses_a_stale_if_match(app: TestApp) {
+async fn api_every_update_refuses_a_stale_if_match(app: TestApp) {
     let w = world(&app).await;
     let cu = w.customer.org_id.clone();
     // The reseller administers the customer with full delegated access.
