@@ -12,9 +12,11 @@ use crate::{App, AppError, AppResult, Ctx, CurrentUser, outbox};
 use keiro_domain::gdap::{self, GdapRequest, GdapState, Scheduled};
 use keiro_domain::invitation::InvitationKind;
 use keiro_domain::{Action, Language, OrgKind, Role};
+use keiro_store::entities::invitation;
 use keiro_store::entities::{gdap_assignment, gdap_relationship, security_group};
 use keiro_store::repo::{self, Page};
 use keiro_store::sea_orm::ConnectionTrait;
+use keiro_store::sea_orm::DatabaseTransaction;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
@@ -309,22 +311,20 @@ pub async fn request_approval(
 
 /// Approves a relationship through its link, as a customer's global admin (R-REL-8): it becomes
 /// active now and ends after its duration.
-pub async fn approve(app: &App, ctx: &Ctx, token: &str, confirmed: bool) -> AppResult<GdapView> {
+pub(crate) async fn approve_link(
+    tx: &DatabaseTransaction,
+    app: &App,
+    ctx: &Ctx,
+    link: &invitation::Model,
+    confirmed: bool,
+) -> AppResult<GdapView> {
     let me = ctx.user()?;
-    let tx = app.db.begin().await?;
-    let link = invitations::find(&tx, token).await?;
-    if link.kind != InvitationKind::GdapApproval.code() {
-        return Err(AppError::NotFound("invitation"));
-    }
-    if let Some(e) = invitations::refusal(invitations::status_of(&link, app.now())?) {
-        return Err(e);
-    }
     let payload: serde_json::Value = serde_json::from_str(&link.payload).unwrap_or_default();
     let id = payload["gdap_id"].as_str().unwrap_or_default().to_string();
-    let m = repo::gdap::get(&tx, &id)
+    let m = repo::gdap::get(tx, &id)
         .await?
         .ok_or(AppError::NotFound("invitation"))?;
-    let partner = repo::orgs::get(&tx, &m.partner_org_id)
+    let partner = repo::orgs::get(tx, &m.partner_org_id)
         .await?
         .ok_or(AppError::NotFound("invitation"))?;
     keiro_domain::relationship::may_accept(me.actor.org_kind, &partner_facts(&partner)).map_err(
@@ -349,23 +349,23 @@ pub async fn approve(app: &App, ctx: &Ctx, token: &str, confirmed: bool) -> AppR
             "tick the confirmation box to approve the relationship",
         ));
     }
-    invitations::take(&tx, app, &link, me).await?;
+    invitations::take(tx, app, link, me).await?;
     let now = app.now();
     let ends = now + Duration::days(m.duration_days);
-    if !repo::gdap::approve(&tx, &id, &me.org.id, &me.user.id, now, ends).await? {
+    if !repo::gdap::approve(tx, &id, &me.org.id, &me.user.id, now, ends).await? {
         return Err(AppError::Conflict {
             code: "gdap_not_pending",
             message: "this relationship is no longer waiting for approval".into(),
         });
     }
-    let m = repo::gdap::get(&tx, &id)
+    let m = repo::gdap::get(tx, &id)
         .await?
         .ok_or(AppError::NotFound("GDAP relationship"))?;
-    event(&tx, app, ctx, &m, "gdap.activated").await?;
+    event(tx, app, ctx, &m, "gdap.activated").await?;
     invitations::notify_creator(
-        &tx,
+        tx,
         app,
-        &link,
+        link,
         &partner.id,
         "gdap-approved",
         &[
@@ -375,8 +375,7 @@ pub async fn approve(app: &App, ctx: &Ctx, token: &str, confirmed: bool) -> AppR
         ],
     )
     .await?;
-    let v = view(&tx, m).await?;
-    tx.commit().await?;
+    let v = view(tx, m).await?;
     Ok(v)
 }
 

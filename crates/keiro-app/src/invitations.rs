@@ -1,7 +1,8 @@
-//! Invitation links, for every kind (R-PRT-1 now; relationship requests and offers later): a
-//! random token stored as its SHA-256, a kind, the organization and user that created it, an
-//! expiry, revocation by its creator's organization, and single- or multi-use acceptance. The
-//! kind-specific effect of accepting lives with the kind (e.g. [`crate::partnerships::accept`]).
+//! Invitation links, for every kind: a random token stored as its SHA-256, a kind, the
+//! organization and user that created it, an expiry, revocation by its creator's organization,
+//! and single- or multi-use acceptance. A leaf: issuing, finding, revoking, previewing and
+//! taking a use. Accepting a link (which kind does what) is [`crate::acceptance`], which hands
+//! each kind the link it found, inside one transaction.
 
 use crate::audit::{self, Event};
 use crate::idempotency::{self, Key};
@@ -45,7 +46,7 @@ pub fn view(m: &invitation::Model, now: OffsetDateTime) -> AppResult<LinkView> {
     })
 }
 
-fn kind_of(m: &invitation::Model) -> AppResult<InvitationKind> {
+pub(crate) fn kind_of(m: &invitation::Model) -> AppResult<InvitationKind> {
     InvitationKind::parse(&m.kind)
         .ok_or_else(|| AppError::Internal(format!("unknown invitation kind {}", m.kind)))
 }
@@ -564,37 +565,6 @@ pub async fn send(
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// What accepting a link did, by kind.
-#[derive(Debug, Clone)]
-pub enum Accepted {
-    /// A reseller approved an indirect provider (R-PRT-2).
-    Partnership(crate::partnerships::PartnerView),
-    /// A customer accepted relationships with these partners (R-REL-2, R-REL-3).
-    Relationships(Vec<crate::relationships::PartnerContact>),
-    /// A customer approved a GDAP relationship (R-REL-8).
-    Gdap(Box<crate::gdap::GdapView>),
-}
-
-/// Accepts a link of any kind as the signed-in user's organization; the kind's own rules apply.
-pub async fn accept(app: &App, ctx: &Ctx, token: &str, confirmed: bool) -> AppResult<Accepted> {
-    let link = find(app.db.reader(), token).await?;
-    match kind_of(&link)? {
-        InvitationKind::Partnership => crate::partnerships::accept(app, ctx, token, confirmed)
-            .await
-            .map(Accepted::Partnership),
-        InvitationKind::ResellerRelationship
-        | InvitationKind::ThreeWayRelationship
-        | InvitationKind::DelegatedAdmin => {
-            crate::relationships::accept(app, ctx, token, confirmed)
-                .await
-                .map(Accepted::Relationships)
-        }
-        InvitationKind::GdapApproval => crate::gdap::approve(app, ctx, token, confirmed)
-            .await
-            .map(|v| Accepted::Gdap(Box::new(v))),
-    }
 }
 
 /// Tells the person who created a link that it was accepted (in the accepting transaction, in

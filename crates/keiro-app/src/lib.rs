@@ -3,6 +3,7 @@
 //! writes the change, its audit row and any outbox rows in ONE transaction. The portal and the
 //! REST API both call these functions and hold no rules of their own.
 
+pub mod acceptance;
 pub mod admin;
 pub mod audit;
 pub mod auth;

@@ -11,10 +11,12 @@ use crate::{App, AppError, AppResult, Ctx, CurrentUser};
 use keiro_domain::invitation::InvitationKind;
 use keiro_domain::partnership::{self, Refusal};
 use keiro_domain::{Action, Language};
+use keiro_store::entities::invitation;
 use keiro_store::entities::{delegated_right, organization, partnership as row};
 use keiro_store::repo::partnerships::Side;
 use keiro_store::repo::{self, Page};
 use keiro_store::sea_orm::ConnectionTrait;
+use keiro_store::sea_orm::DatabaseTransaction;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::OffsetDateTime;
@@ -96,17 +98,15 @@ async fn partner_view(
 /// reseller, only an admin, only with the confirmation ticked. One transaction takes the link
 /// (guarded: exactly one of concurrent acceptances wins), creates the partnership and the
 /// provider's admin access (R-PRT-4), audits, and tells the requester.
-pub async fn accept(app: &App, ctx: &Ctx, token: &str, confirmed: bool) -> AppResult<PartnerView> {
+pub(crate) async fn accept_link(
+    tx: &DatabaseTransaction,
+    app: &App,
+    ctx: &Ctx,
+    link: &invitation::Model,
+    confirmed: bool,
+) -> AppResult<PartnerView> {
     let me = ctx.user()?;
-    let tx = app.db.begin().await?;
-    let link = invitations::find(&tx, token).await?;
-    if link.kind != InvitationKind::Partnership.code() {
-        return Err(AppError::NotFound("invitation"));
-    }
-    if let Some(e) = invitations::refusal(invitations::status_of(&link, app.now())?) {
-        return Err(e);
-    }
-    let provider = repo::orgs::get(&tx, &link.org_id)
+    let provider = repo::orgs::get(tx, &link.org_id)
         .await?
         .ok_or(AppError::NotFound("invitation"))?;
     partnership::may_accept(
@@ -123,13 +123,13 @@ pub async fn accept(app: &App, ctx: &Ctx, token: &str, confirmed: bool) -> AppRe
             "tick the confirmation box to approve the indirect provider",
         ));
     }
-    if repo::partnerships::active_between(&tx, &provider.id, &me.org.id)
+    if repo::partnerships::active_between(tx, &provider.id, &me.org.id)
         .await?
         .is_some()
     {
         return Err(already());
     }
-    invitations::take(&tx, app, &link, me).await?;
+    invitations::take(tx, app, link, me).await?;
     let now = app.now();
     let p = row::Model {
         id: Uuid::now_v7().to_string(),
@@ -143,15 +143,15 @@ pub async fn accept(app: &App, ctx: &Ctx, token: &str, confirmed: bool) -> AppRe
         removed_by_org: None,
         removed_by_user: None,
     };
-    repo::partnerships::insert(&tx, p.clone())
+    repo::partnerships::insert(tx, p.clone())
         .await
         .map_err(|e| match e {
             keiro_store::StoreError::Duplicate(_) => already(),
             other => other.into(),
         })?;
-    grant_admin(&tx, app, ctx, me, &p).await?;
+    grant_admin(tx, app, ctx, me, &p).await?;
     audit::record(
-        &tx,
+        tx,
         ctx,
         now,
         Event::new("partnership.accepted", "partnership", &p.id)
@@ -162,9 +162,9 @@ pub async fn accept(app: &App, ctx: &Ctx, token: &str, confirmed: bool) -> AppRe
     )
     .await?;
     invitations::notify_creator(
-        &tx,
+        tx,
         app,
-        &link,
+        link,
         &provider.id,
         "partnership-accepted",
         &[
@@ -173,8 +173,7 @@ pub async fn accept(app: &App, ctx: &Ctx, token: &str, confirmed: bool) -> AppRe
         ],
     )
     .await?;
-    let v = partner_view(&tx, &p, &provider).await?;
-    tx.commit().await?;
+    let v = partner_view(tx, &p, &provider).await?;
     Ok(v)
 }
 

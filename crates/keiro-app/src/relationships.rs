@@ -13,8 +13,10 @@ use crate::{App, AppError, AppResult, Ctx, CurrentUser, outbox};
 use keiro_domain::invitation::InvitationKind;
 use keiro_domain::relationship::{self, Refusal};
 use keiro_domain::{Action, CompanyProfile, DelegatedAccess, Language, OrgKind, Role};
+use keiro_store::entities::invitation;
 use keiro_store::entities::{customer_relationship, delegated_right, organization};
 use keiro_store::repo::{self, Page};
+use keiro_store::sea_orm::DatabaseTransaction;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::OffsetDateTime;
@@ -152,28 +154,16 @@ fn contact(o: &organization::Model, since: OffsetDateTime, dap: bool) -> Partner
 /// one transaction takes a use of the link, creates the relationships it names that do not
 /// exist yet (and the reseller's delegated admin of a three-way link), audits each, and tells
 /// the link's creator. Returns the partners the customer now has.
-pub async fn accept(
+pub(crate) async fn accept_link(
+    tx: &DatabaseTransaction,
     app: &App,
     ctx: &Ctx,
-    token: &str,
+    link: &invitation::Model,
     confirmed: bool,
 ) -> AppResult<Vec<PartnerContact>> {
     let me = ctx.user()?;
-    let tx = app.db.begin().await?;
-    let link = invitations::find(&tx, token).await?;
     let kind = InvitationKind::parse(&link.kind).ok_or(AppError::NotFound("invitation"))?;
-    if !matches!(
-        kind,
-        InvitationKind::ResellerRelationship
-            | InvitationKind::ThreeWayRelationship
-            | InvitationKind::DelegatedAdmin
-    ) {
-        return Err(AppError::NotFound("invitation"));
-    }
-    if let Some(e) = invitations::refusal(invitations::status_of(&link, app.now())?) {
-        return Err(e);
-    }
-    let reseller = repo::orgs::get(&tx, &link.org_id)
+    let reseller = repo::orgs::get(tx, &link.org_id)
         .await?
         .ok_or(AppError::NotFound("invitation"))?;
     relationship::may_accept(me.actor.org_kind, &partner_facts(&reseller)).map_err(refused)?;
@@ -189,8 +179,8 @@ pub async fn accept(
     let mut partners = vec![reseller.clone()];
     if kind == InvitationKind::ThreeWayRelationship {
         let provider_id = payload["provider_org_id"].as_str().unwrap_or_default();
-        let provider = repo::orgs::get(&tx, provider_id).await?;
-        let partnered = repo::partnerships::active_between(&tx, provider_id, &reseller.id)
+        let provider = repo::orgs::get(tx, provider_id).await?;
+        let partnered = repo::partnerships::active_between(tx, provider_id, &reseller.id)
             .await?
             .is_some();
         match provider {
@@ -200,7 +190,7 @@ pub async fn accept(
     }
     let mut new = Vec::new();
     for p in &partners {
-        if repo::relationships::active_between(&tx, &p.id, &me.org.id)
+        if repo::relationships::active_between(tx, &p.id, &me.org.id)
             .await?
             .is_none()
         {
@@ -221,16 +211,16 @@ pub async fn accept(
         }
         _ => false,
     };
-    let grant_dap = wants_dap && !has_dap(&tx, &me.org.id, &reseller.id).await?;
+    let grant_dap = wants_dap && !has_dap(tx, &me.org.id, &reseller.id).await?;
     if new.is_empty() && !grant_dap {
         return Err(refused(Refusal::AlreadyRelated));
     }
-    invitations::take(&tx, app, &link, me).await?;
+    invitations::take(tx, app, link, me).await?;
     let now = app.now();
     for p in &new {
         let id = Uuid::now_v7().to_string();
         repo::relationships::insert(
-            &tx,
+            tx,
             customer_relationship::Model {
                 id: id.clone(),
                 partner_org_id: p.id.clone(),
@@ -246,7 +236,7 @@ pub async fn accept(
             other => other.into(),
         })?;
         outbox::enqueue_event(
-            &tx,
+            tx,
             app,
             &[&p.id, &me.org.id],
             "relationship.accepted",
@@ -254,7 +244,7 @@ pub async fn accept(
         )
         .await?;
         audit::record(
-            &tx,
+            tx,
             ctx,
             now,
             Event::new("relationship.accepted", "customer_relationship", &id)
@@ -266,7 +256,7 @@ pub async fn accept(
     if grant_dap {
         let id = Uuid::now_v7().to_string();
         repo::rights::insert(
-            &tx,
+            tx,
             delegated_right::Model {
                 id: id.clone(),
                 owner_org_id: me.org.id.clone(),
@@ -281,7 +271,7 @@ pub async fn accept(
         )
         .await?;
         outbox::enqueue_event(
-            &tx,
+            tx,
             app,
             &[&reseller.id, &me.org.id],
             "delegated_admin.granted",
@@ -289,7 +279,7 @@ pub async fn accept(
         )
         .await?;
         audit::record(
-            &tx,
+            tx,
             ctx,
             now,
             Event::new("delegated_admin.granted", "delegated_right", &id)
@@ -299,9 +289,9 @@ pub async fn accept(
         .await?;
     }
     invitations::notify_creator(
-        &tx,
+        tx,
         app,
-        &link,
+        link,
         &reseller.id,
         "relationship-accepted",
         &[
@@ -312,9 +302,8 @@ pub async fn accept(
     .await?;
     let mut out = Vec::with_capacity(partners.len());
     for p in &partners {
-        out.push(contact(p, now, has_dap(&tx, &me.org.id, &p.id).await?));
+        out.push(contact(p, now, has_dap(tx, &me.org.id, &p.id).await?));
     }
-    tx.commit().await?;
     Ok(out)
 }
 

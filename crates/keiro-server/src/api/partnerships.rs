@@ -260,9 +260,9 @@ pub async fn accept(
     ApiCtx(ctx): ApiCtx,
     ApiJson(b): ApiJson<AcceptInvitation>,
 ) -> ApiResult<Json<InvitationAccepted>> {
-    use keiro_app::invitations::Accepted;
+    use keiro_app::acceptance::Accepted;
     Ok(Json(
-        match keiro_app::invitations::accept(&s.app, &ctx, &b.token, b.confirm).await? {
+        match keiro_app::acceptance::accept(&s.app, &ctx, &b.token, b.confirm).await? {
             Accepted::Partnership(v) => InvitationAccepted {
                 kind: InvitationKind::Partnership.code().into(),
                 partner: Some(partner_body(v)),

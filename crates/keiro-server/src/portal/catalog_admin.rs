@@ -3,22 +3,18 @@
 //! import with a progress page.
 
 use super::commerce::{OfferRow, offer_row};
-use super::registry::{csv_upload, import_page};
-use super::{Base, Portal, render, t};
+use super::{Base, PageResult, Portal, SignedForm, render};
 use crate::imports::Report;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::{Form, FormRejection};
 use keiro_app::AppError;
 use keiro_app::catalog::{OfferFilter, OfferInput, OfferView, ProductView};
 use keiro_domain::Action;
 use keiro_domain::catalog::{BillingCycle, OfferSpec, ProductSpec};
 use serde::Deserialize;
-
-type PageResult = Result<Response, Response>;
 
 fn require(p: &Portal) -> Result<(), Response> {
     p.user()?;
@@ -253,7 +249,6 @@ fn refusal(e: &AppError) -> bool {
 
 #[derive(Deserialize)]
 pub struct ProductForm {
-    csrf: String,
     code: String,
     name_en: String,
     name_ja: String,
@@ -261,12 +256,9 @@ pub struct ProductForm {
 
 pub async fn create_product(
     State(s): State<AppState>,
-    p: Portal,
-    f: Result<Form<ProductForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<ProductForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
     require(&p)?;
-    p.check_csrf(&f.csrf)?;
     let spec = ProductSpec {
         code: f.code,
         name_en: f.name_en,
@@ -295,7 +287,6 @@ pub async fn create_product(
 
 #[derive(Deserialize)]
 pub struct ProductEditForm {
-    csrf: String,
     version: i64,
     code: String,
     name_en: String,
@@ -309,13 +300,10 @@ pub struct ProductEditForm {
 /// Replaces a product's names and descriptions (the form's version is the If-Match).
 pub async fn save_product(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<ProductEditForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<ProductEditForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
     require(&p)?;
-    p.check_csrf(&f.csrf)?;
     let spec = ProductSpec {
         code: f.code,
         name_en: f.name_en,
@@ -344,7 +332,6 @@ pub async fn save_product(
 
 #[derive(Deserialize)]
 pub struct OfferForm {
-    csrf: String,
     #[serde(default)]
     version: Option<i64>,
     #[serde(flatten)]
@@ -353,12 +340,9 @@ pub struct OfferForm {
 
 pub async fn create_offer(
     State(s): State<AppState>,
-    p: Portal,
-    f: Result<Form<OfferForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<OfferForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
     require(&p)?;
-    p.check_csrf(&f.csrf)?;
     let r = match f.fields.input() {
         Ok(input) => keiro_app::catalog::create_offer(&s.app, &p.ctx(), input, None)
             .await
@@ -413,13 +397,10 @@ pub async fn offer(
 
 pub async fn save_offer(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<OfferForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<OfferForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
     require(&p)?;
-    p.check_csrf(&f.csrf)?;
     let r = match f.fields.input() {
         Ok(input) => {
             keiro_app::catalog::update_offer(&s.app, &p.ctx(), &id, input, f.version).await
@@ -457,20 +438,16 @@ pub async fn save_offer(
 
 #[derive(Deserialize)]
 pub struct StateForm {
-    csrf: String,
     version: i64,
     state: String,
 }
 
 pub async fn set_state(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<StateForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<StateForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
     require(&p)?;
-    p.check_csrf(&f.csrf)?;
     let available = f.state == keiro_app::catalog::AVAILABLE;
     match keiro_app::catalog::set_offer_state(&s.app, &p.ctx(), &id, available, Some(f.version))
         .await
@@ -486,18 +463,21 @@ pub async fn set_state(
     }
 }
 
-/// Starts a CSV import in the background and shows its progress page.
+/// Starts an import in the background and sends the browser to its progress page.
 pub async fn import(State(s): State<AppState>, p: Portal, mp: Multipart) -> PageResult {
     require(&p)?;
-    let csv = csv_upload(&p, mp).await?;
-    let me = p.user()?;
-    let (id, job) = s.imports.start(&me.user.id);
-    let (app, ctx) = (s.app.clone(), p.ctx());
-    tokio::spawn(async move {
-        let r = keiro_app::catalog::import_csv(&app, &ctx, &csv, &|d, t| job.progress(d, t)).await;
-        job.finish(r.map(Report::Catalog).map_err(|e| e.to_string()));
-    });
-    Ok(Redirect::to(&format!("/operator/catalog/imports/{id}")).into_response())
+    super::import::start(
+        &s,
+        &p,
+        mp,
+        "/operator/catalog/imports",
+        |app, ctx, csv, job| async move {
+            let r =
+                keiro_app::catalog::import_csv(&app, &ctx, &csv, &|d, t| job.progress(d, t)).await;
+            job.finish(r.map(Report::Catalog).map_err(|e| e.to_string()));
+        },
+    )
+    .await
 }
 
 pub async fn import_status(
@@ -506,13 +486,5 @@ pub async fn import_status(
     Path(id): Path<String>,
 ) -> PageResult {
     require(&p)?;
-    let me = p.user()?;
-    let Some(job) = s.imports.get(&id, &me.user.id) else {
-        return Err(p.error_page(StatusCode::NOT_FOUND, &t(p.lang, "error-not_found")));
-    };
-    Ok(import_page(
-        &p,
-        &job,
-        ("/operator/catalog", "catalog-admin-title"),
-    ))
+    super::import::status(&s, &p, &id, ("/operator/catalog", "catalog-admin-title"))
 }

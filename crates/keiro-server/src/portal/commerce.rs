@@ -4,7 +4,7 @@
 //! Every order and change form carries an idempotency key made when the page was rendered, so
 //! a double click or a resent form buys or changes nothing twice.
 
-use super::{Base, Portal, no_store, render, t, t_args};
+use super::{Base, PageResult, Portal, SignedForm, no_store, render, t, t_args};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -22,8 +22,6 @@ use serde::Deserialize;
 
 mod new_customer;
 pub use new_customer::*;
-
-type PageResult = Result<Response, Response>;
 
 fn idem() -> String {
     uuid::Uuid::now_v7().to_string()
@@ -327,7 +325,6 @@ pub async fn customer_subscriptions(
 
 #[derive(Deserialize)]
 pub struct OrderFormBody {
-    csrf: String,
     #[serde(default)]
     idem: String,
     offer_id: String,
@@ -341,13 +338,9 @@ pub struct OrderFormBody {
 /// Places the order of the "add subscription" form.
 pub async fn order(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<OrderFormBody>, FormRejection>,
+    SignedForm(p, f): SignedForm<OrderFormBody>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     let quantity = match keiro_domain::subscription::parse_quantity(&f.quantity) {
         Ok(q) => q,
         Err(e) => {
@@ -553,7 +546,6 @@ pub async fn subscription(
 
 #[derive(Deserialize)]
 pub struct ChangeForm {
-    csrf: String,
     #[serde(default)]
     idem: String,
     version: i64,
@@ -573,13 +565,9 @@ pub struct ChangeForm {
 /// convert, reseller or supportcontact. The page's version is the If-Match.
 pub async fn change(
     State(s): State<AppState>,
-    p: Portal,
     Path((id, what)): Path<(String, String)>,
-    f: Result<Form<ChangeForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<ChangeForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     let partner = Some(f.partner_id.clone()).filter(|x| !x.is_empty());
     let req = match what.as_str() {
         "quantity" => match keiro_domain::subscription::parse_quantity(&f.quantity) {

@@ -2,8 +2,9 @@
 //! its relationship requests (alone, or three-way from the Indirect providers page), a new
 //! customer's sign-up through a link, and a customer's own Partners page.
 
-use super::partners::{ConfirmPage, CsrfForm, draft_page};
-use super::{Base, Portal, render, session_cookie, t};
+use super::confirm::ConfirmPage;
+use super::draft::draft_page;
+use super::{Base, NoFields, PageResult, Portal, SignedForm, render, session_cookie, t};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -14,8 +15,6 @@ use axum_extra::extract::{Form, FormRejection};
 use keiro_app::AppError;
 use keiro_domain::Action;
 use serde::Deserialize;
-
-type PageResult = Result<Response, Response>;
 
 pub struct CustomerRow {
     pub id: String,
@@ -147,12 +146,8 @@ pub async fn list(State(s): State<AppState>, p: Portal, Query(q): Query<ListQuer
 /// "Request a reseller relationship": a link and its draft (R-REL-2).
 pub async fn request(
     State(s): State<AppState>,
-    p: Portal,
-    f: Result<Form<CsrfForm>, FormRejection>,
+    SignedForm(p, NoFields {}): SignedForm<NoFields>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(f.csrf())?;
     let r = keiro_app::relationships::request(&s.app, &p.ctx(), Some(p.lang), None, None).await;
     draft_page(
         &p,
@@ -166,12 +161,8 @@ pub async fn request(
 /// "Offer delegated admin": a link a customer's global admin accepts (R-REL-7).
 pub async fn offer_dap(
     State(s): State<AppState>,
-    p: Portal,
-    f: Result<Form<CsrfForm>, FormRejection>,
+    SignedForm(p, NoFields {}): SignedForm<NoFields>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(f.csrf())?;
     let r =
         keiro_app::relationships::offer_delegated_admin(&s.app, &p.ctx(), Some(p.lang), None, None)
             .await;
@@ -182,13 +173,9 @@ pub async fn offer_dap(
 /// (R-REL-3).
 pub async fn three_way(
     State(s): State<AppState>,
-    p: Portal,
     Path(provider): Path<String>,
-    f: Result<Form<CsrfForm>, FormRejection>,
+    SignedForm(p, NoFields {}): SignedForm<NoFields>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(f.csrf())?;
     let r = keiro_app::relationships::request_three_way(
         &s.app,
         &p.ctx(),
@@ -453,19 +440,14 @@ pub async fn remove_form(
 
 #[derive(Deserialize)]
 pub struct RemoveForm {
-    csrf: String,
     attest: Option<String>,
 }
 
 pub async fn remove(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<RemoveForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<RemoveForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     let attest = f.attest.as_deref() == Some("yes");
     match keiro_app::relationships::remove(&s.app, &p.ctx(), &id, attest).await {
         Ok(()) => Ok(Redirect::to("/customers?done=relationship_removed").into_response()),
@@ -508,13 +490,9 @@ pub async fn revoke_dap_form(
 
 pub async fn revoke_dap(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<CsrfForm>, FormRejection>,
+    SignedForm(p, NoFields {}): SignedForm<NoFields>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(f.csrf())?;
     keiro_app::relationships::revoke_delegated_admin(&s.app, &p.ctx(), &id)
         .await
         .map_err(|e| p.app_error(e))?;

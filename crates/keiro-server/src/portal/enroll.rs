@@ -1,7 +1,7 @@
 //! Portal pages for partner enrollment (the applicant's wizard and the verification link) and
 //! for the operator's review queue. Rules live in keiro-app's `enrollment` module.
 
-use super::{Base, Portal, render, session_cookie, t};
+use super::{Base, NoFields, PageResult, Portal, SignedForm, render, session_cookie, t};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -13,8 +13,6 @@ use keiro_app::AppError;
 use keiro_app::enrollment::{Contacts, Decision, EnrollmentView, NewAccount};
 use keiro_domain::CompanyProfile;
 use serde::Deserialize;
-
-type PageResult = Result<Response, Response>;
 
 /// Errors the applicant can fix on the same page.
 fn fixable(e: &AppError) -> bool {
@@ -169,12 +167,9 @@ pub async fn wizard(
 async fn step(
     s: &AppState,
     p: &Portal,
-    csrf: &str,
     done: &str,
     r: impl std::future::Future<Output = Result<EnrollmentView, AppError>>,
 ) -> PageResult {
-    p.user()?;
-    p.check_csrf(csrf)?;
     match r.await {
         Ok(_) => Ok(Redirect::to(&format!("/enroll/wizard?done={done}")).into_response()),
         Err(e) if fixable(&e) => {
@@ -187,22 +182,17 @@ async fn step(
 
 #[derive(Deserialize)]
 pub struct ProgramForm {
-    #[serde(default)]
-    csrf: String,
     program_role: String,
 }
 
 pub async fn save_program(
     State(s): State<AppState>,
-    p: Portal,
-    f: Result<Form<ProgramForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<ProgramForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
     let ctx = p.ctx();
     step(
         &s,
         &p,
-        &f.csrf,
         "saved",
         keiro_app::enrollment::set_program_role(&s.app, &ctx, &f.program_role, None),
     )
@@ -211,23 +201,18 @@ pub async fn save_program(
 
 #[derive(Deserialize)]
 pub struct MembershipForm {
-    #[serde(default)]
-    csrf: String,
     partner_id: String,
     claim_secret: String,
 }
 
 pub async fn save_membership(
     State(s): State<AppState>,
-    p: Portal,
-    f: Result<Form<MembershipForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<MembershipForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
     let ctx = p.ctx();
     step(
         &s,
         &p,
-        &f.csrf,
         "saved",
         keiro_app::enrollment::link_membership(&s.app, &ctx, &f.partner_id, &f.claim_secret, None),
     )
@@ -236,8 +221,6 @@ pub async fn save_membership(
 
 #[derive(Deserialize)]
 pub struct ProfileForm {
-    #[serde(default)]
-    csrf: String,
     /// All string fields, so flattening is safe with form encoding.
     #[serde(flatten)]
     fields: super::ProfileFields,
@@ -245,16 +228,13 @@ pub struct ProfileForm {
 
 pub async fn save_profile(
     State(s): State<AppState>,
-    p: Portal,
-    f: Result<Form<ProfileForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<ProfileForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
     let prof = CompanyProfile::from(f.fields);
     let ctx = p.ctx();
     step(
         &s,
         &p,
-        &f.csrf,
         "saved",
         keiro_app::enrollment::set_profile(&s.app, &ctx, prof, None),
     )
@@ -263,8 +243,6 @@ pub async fn save_profile(
 
 #[derive(Deserialize)]
 pub struct ContactsForm {
-    #[serde(default)]
-    csrf: String,
     primary_contact_name: String,
     primary_contact_email: String,
     primary_contact_phone: String,
@@ -278,10 +256,8 @@ pub struct ContactsForm {
 
 pub async fn save_contacts(
     State(s): State<AppState>,
-    p: Portal,
-    f: Result<Form<ContactsForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<ContactsForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
     let c = Contacts {
         primary_contact_name: f.primary_contact_name,
         primary_contact_email: f.primary_contact_email,
@@ -294,30 +270,20 @@ pub async fn save_contacts(
     step(
         &s,
         &p,
-        &f.csrf,
         "saved",
         keiro_app::enrollment::set_contacts(&s.app, &ctx, c, None),
     )
     .await
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub async fn submit(
     State(s): State<AppState>,
-    p: Portal,
-    f: Result<Form<CsrfForm>, FormRejection>,
+    SignedForm(p, NoFields {}): SignedForm<NoFields>,
 ) -> PageResult {
-    let f = p.form(f)?;
     let ctx = p.ctx();
     step(
         &s,
         &p,
-        &f.csrf,
         "submitted",
         keiro_app::enrollment::submit(&s.app, &ctx),
     )
@@ -488,20 +454,14 @@ pub async fn review(
 #[derive(Deserialize)]
 pub struct DecisionForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     note: String,
 }
 
 pub async fn decide(
     State(s): State<AppState>,
-    p: Portal,
     Path((id, what)): Path<(String, String)>,
-    f: Result<Form<DecisionForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<DecisionForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     let d = match what.as_str() {
         "approve" => Decision::Approve,
         "reject" => Decision::Reject,

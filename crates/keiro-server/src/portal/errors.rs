@@ -2,10 +2,13 @@
 //! path and the refusals of `guard` (control characters, bodies too large), in the browser's
 //! language.
 
-use super::t;
+use super::{Portal, i18n, pages, render, t};
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
+use axum::response::Redirect;
 use axum::response::{Html, IntoResponse, Response};
+use keiro_app::AppError;
+use keiro_domain::Action;
 use keiro_domain::Language;
 
 pub fn not_found_page(req: &Request) -> Response {
@@ -33,4 +36,65 @@ pub fn plain_page(req: &Request, status: StatusCode, key: &str) -> Response {
         )),
     )
         .into_response()
+}
+
+/// Errors of a signed-in page: why an action is closed, a use case's refusal, in the reader's
+/// language and in the page layout.
+impl Portal {
+    /// Why an action is closed to this user, in their language (greyed actions say why).
+    pub fn reason(&self, action: Action) -> Option<String> {
+        let u = self.session.as_ref()?;
+        u.user
+            .require(action, "page")
+            .err()
+            .map(|e| self.message_for(&e))
+    }
+
+    /// A use-case error, in the user's language.
+    pub fn message_for(&self, e: &AppError) -> String {
+        let key = format!("error-{}", e.code());
+        let args: Vec<(&str, String)> = match e {
+            AppError::Forbidden { required_roles, .. } => vec![(
+                "roles",
+                required_roles
+                    .iter()
+                    .map(|r| t(self.lang, &format!("role-{}", r.code())))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )],
+            AppError::RateLimited {
+                retry_after_secs, ..
+            } => vec![("secs", retry_after_secs.to_string())],
+            AppError::Internal(_) => {
+                vec![("request_id", self.request_id.clone().unwrap_or_default())]
+            }
+            _ => vec![],
+        };
+        i18n::try_t(self.lang, &key, &args).unwrap_or_else(|| e.to_string())
+    }
+
+    pub fn app_error(&self, e: AppError) -> Response {
+        if matches!(e, AppError::Unauthenticated) {
+            return self
+                .user_allowing_temporary()
+                .err()
+                .unwrap_or_else(|| Redirect::to("/signin").into_response());
+        }
+        if matches!(e, AppError::PasswordChangeRequired) {
+            return Redirect::to("/password/change").into_response();
+        }
+        if let AppError::Internal(m) = &e {
+            tracing::error!(error = %m, "internal error");
+        }
+        let status = crate::problem::status_of(&e);
+        self.error_page(status, &self.message_for(&e))
+    }
+
+    pub fn error_page(&self, status: StatusCode, message: &str) -> Response {
+        let page = pages::ErrorPage {
+            b: self.base("error-title"),
+            message: message.to_string(),
+        };
+        (status, render(&page)).into_response()
+    }
 }

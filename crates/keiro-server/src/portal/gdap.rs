@@ -2,20 +2,17 @@
 //! the partner's GDAP relationships, one relationship with its access assignments, security
 //! groups, and a customer's page where a partner user does what its rights allow.
 
-use super::partners::{CsrfForm, draft_page};
-use super::{Base, Portal, no_store, render, t, t_args};
+use super::draft::draft_page;
+use super::{Base, NoFields, PageResult, Portal, SignedForm, no_store, render, t, t_args};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::{Form, FormRejection};
+use axum::response::{IntoResponse, Redirect};
 use keiro_app::AppError;
 use keiro_app::gdap::{GdapView, NewGdap};
 use keiro_domain::{Action, OrgKind, Role};
 use serde::Deserialize;
-
-type PageResult = Result<Response, Response>;
 
 pub struct GdapRow {
     pub id: String,
@@ -133,7 +130,6 @@ pub async fn list(State(s): State<AppState>, p: Portal) -> PageResult {
 
 #[derive(Deserialize)]
 pub struct NewForm {
-    csrf: String,
     display_name: String,
     #[serde(default)]
     customer_id: String,
@@ -145,12 +141,8 @@ pub struct NewForm {
 
 pub async fn create(
     State(s): State<AppState>,
-    p: Portal,
-    f: Result<Form<NewForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<NewForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     let days = f.duration_days.trim().parse::<i64>().unwrap_or(0);
     let n = NewGdap {
         display_name: f.display_name.clone(),
@@ -263,13 +255,9 @@ pub async fn one(
 
 pub async fn request_approval(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<CsrfForm>, FormRejection>,
+    SignedForm(p, NoFields {}): SignedForm<NoFields>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(f.csrf())?;
     let r =
         keiro_app::gdap::request_approval(&s.app, &p.ctx(), &id, Some(p.lang), None, None).await;
     draft_page(
@@ -283,7 +271,6 @@ pub async fn request_approval(
 
 #[derive(Deserialize)]
 pub struct AssignForm {
-    csrf: String,
     group_id: String,
     #[serde(default)]
     roles: Vec<String>,
@@ -291,13 +278,9 @@ pub struct AssignForm {
 
 pub async fn assign(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<AssignForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<AssignForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     keiro_app::gdap::assign(&s.app, &p.ctx(), &id, &f.group_id, &f.roles, None)
         .await
         .map_err(|e| p.app_error(e))?;
@@ -306,13 +289,9 @@ pub async fn assign(
 
 pub async fn unassign(
     State(s): State<AppState>,
-    p: Portal,
     Path((id, assignment)): Path<(String, String)>,
-    f: Result<Form<CsrfForm>, FormRejection>,
+    SignedForm(p, NoFields {}): SignedForm<NoFields>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(f.csrf())?;
     keiro_app::gdap::unassign(&s.app, &p.ctx(), &id, &assignment)
         .await
         .map_err(|e| p.app_error(e))?;
@@ -321,20 +300,15 @@ pub async fn unassign(
 
 #[derive(Deserialize)]
 pub struct ApproveForm {
-    csrf: String,
     confirm: Option<String>,
 }
 
 /// The customer's admin center approves a pending relationship that names it.
 pub async fn approve(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<ApproveForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<ApproveForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     keiro_app::gdap::approve_named(&s.app, &p.ctx(), &id, f.confirm.as_deref() == Some("yes"))
         .await
         .map_err(|e| p.app_error(e))?;
@@ -344,13 +318,10 @@ pub async fn approve(
 /// Terminates from either side: the partner's page or the customer's Partners page.
 pub async fn terminate(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<CsrfForm>, FormRejection>,
+    SignedForm(p, NoFields {}): SignedForm<NoFields>,
 ) -> PageResult {
-    let f = p.form(f)?;
     let u = p.user()?;
-    p.check_csrf(f.csrf())?;
     keiro_app::gdap::terminate(&s.app, &p.ctx(), &id)
         .await
         .map_err(|e| p.app_error(e))?;
@@ -419,18 +390,13 @@ pub async fn groups(State(s): State<AppState>, p: Portal) -> PageResult {
 
 #[derive(Deserialize)]
 pub struct GroupForm {
-    csrf: String,
     name: String,
 }
 
 pub async fn create_group(
     State(s): State<AppState>,
-    p: Portal,
-    f: Result<Form<GroupForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<GroupForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     keiro_app::gdap::create_group(&s.app, &p.ctx(), &f.name, None)
         .await
         .map_err(|e| p.app_error(e))?;
@@ -439,20 +405,15 @@ pub async fn create_group(
 
 #[derive(Deserialize)]
 pub struct MemberForm {
-    csrf: String,
     user_id: String,
     remove: Option<String>,
 }
 
 pub async fn member(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<MemberForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<MemberForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     keiro_app::gdap::set_member(&s.app, &p.ctx(), &id, &f.user_id, f.remove.is_none())
         .await
         .map_err(|e| p.app_error(e))?;
@@ -546,13 +507,9 @@ pub async fn customer(State(s): State<AppState>, p: Portal, Path(id): Path<Strin
 
 pub async fn customer_reset(
     State(s): State<AppState>,
-    p: Portal,
     Path((id, user)): Path<(String, String)>,
-    f: Result<Form<CsrfForm>, FormRejection>,
+    SignedForm(p, NoFields {}): SignedForm<NoFields>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(f.csrf())?;
     match keiro_app::customer_users::reset_password(&s.app, &p.ctx(), &id, &user).await {
         Ok((u, temp)) => {
             customer_page(&s, &p, &id, Some((u.email, temp)), StatusCode::OK, None).await
@@ -574,7 +531,6 @@ pub async fn customer_reset(
 
 #[derive(Deserialize)]
 pub struct RolesForm {
-    csrf: String,
     #[serde(default)]
     roles: Vec<String>,
 }
@@ -582,13 +538,9 @@ pub struct RolesForm {
 /// Assigns a customer user's roles on the customer's behalf.
 pub async fn customer_roles(
     State(s): State<AppState>,
-    p: Portal,
     Path((id, user)): Path<(String, String)>,
-    f: Result<Form<RolesForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<RolesForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     match keiro_app::customer_users::set_roles(&s.app, &p.ctx(), &id, &user, &f.roles, None).await {
         Ok(_) => Ok(Redirect::to(&format!("/customers/{id}")).into_response()),
         Err(
@@ -603,7 +555,6 @@ pub async fn customer_roles(
 
 #[derive(Deserialize)]
 pub struct NewUserForm {
-    csrf: String,
     email: String,
     full_name: String,
     #[serde(default)]
@@ -612,13 +563,9 @@ pub struct NewUserForm {
 
 pub async fn customer_add_user(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<NewUserForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<NewUserForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     match keiro_app::customer_users::create(
         &s.app,
         &p.ctx(),

@@ -1,17 +1,17 @@
 //! Portal pages for two-step verification: the code step of sign-in, set-up with a QR code
 //! and recovery codes, and the organization's requirement. Rules live in keiro-app's `mfa`.
 
-use super::{Base, Portal, no_store, render, safe_next, t, t_args};
+use super::{
+    Base, PageResult, Portal, SignedForm, TokenField, no_store, render, safe_next, t, t_args,
+};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum_extra::extract::{Form, FormRejection};
 use keiro_app::AppError;
 use serde::Deserialize;
-
-type PageResult = Result<Response, Response>;
 
 #[derive(Template)]
 #[template(path = "mfa_signin.html")]
@@ -106,16 +106,10 @@ pub async fn status(State(s): State<AppState>, p: Portal) -> PageResult {
     Ok(render(&pg))
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub async fn start(
     State(s): State<AppState>,
     p: Portal,
-    f: Result<Form<CsrfForm>, FormRejection>,
+    f: Result<Form<TokenField>, FormRejection>,
 ) -> PageResult {
     let f = p.form(f)?;
     p.user_for_mfa_setup()?;
@@ -166,19 +160,13 @@ pub async fn confirm(
 #[derive(Deserialize)]
 pub struct RequireForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     required: Option<String>,
 }
 
 pub async fn set_requirement(
     State(s): State<AppState>,
-    p: Portal,
-    f: Result<Form<RequireForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<RequireForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     keiro_app::mfa::set_org_requirement(&s.app, &p.ctx(), f.required.as_deref() == Some("on"))
         .await
         .map_err(|e| p.app_error(e))?;

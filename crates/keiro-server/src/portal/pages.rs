@@ -1,7 +1,10 @@
 //! Portal pages. Each handler: resolve who is asking (`Portal`), check the form token on posts,
 //! call keiro-app, render or redirect (post/redirect/get).
 
-use super::{Base, LANG_COOKIE, Portal, render, safe_next, session_cookie, t};
+use super::{
+    Base, LANG_COOKIE, NoFields, PageResult, Portal, SignedForm, TokenField, render, safe_next,
+    session_cookie, t,
+};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -15,8 +18,6 @@ use keiro_store::entities::{audit_record, outbox_message};
 use keiro_store::repo::audit::Filter;
 use rust_embed::RustEmbed;
 use serde::Deserialize;
-
-type PageResult = Result<Response, Response>;
 
 fn fmt(t: time::OffsetDateTime) -> String {
     keiro_app::auth::fmt_time(t)
@@ -128,17 +129,11 @@ pub async fn signin(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub async fn signout(
     State(s): State<AppState>,
     p: Portal,
     jar: CookieJar,
-    f: Result<Form<CsrfOnly>, FormRejection>,
+    f: Result<Form<TokenField>, FormRejection>,
 ) -> PageResult {
     let f = p.form(f)?;
     let Some(sess) = &p.session else {
@@ -445,20 +440,14 @@ pub async fn save_preferences(
 
 #[derive(Deserialize)]
 pub struct TokenForm {
-    #[serde(default)]
-    csrf: String,
     name: String,
     days: Option<String>,
 }
 
 pub async fn create_token(
     State(s): State<AppState>,
-    p: Portal,
-    f: Result<Form<TokenForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<TokenForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     let days = match f.days.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(d) => match d.parse::<i64>() {
@@ -484,13 +473,9 @@ pub async fn create_token(
 
 pub async fn revoke_token(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<CsrfOnly>, FormRejection>,
+    SignedForm(p, NoFields {}): SignedForm<NoFields>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     keiro_app::tokens::revoke(&s.app, &p.ctx(), &id)
         .await
         .map_err(|e| p.app_error(e))?;

@@ -3,13 +3,14 @@
 //! email behind "request partnership", the page behind an invitation link, confirmations that
 //! state the attestation, and the directory. Rules live in keiro-app.
 
-use super::{Base, Portal, no_store, render, t, t_args};
+use super::confirm::ConfirmPage;
+use super::draft::draft_page;
+use super::{Base, NoFields, PageResult, Portal, SignedForm, no_store, render, t, t_args};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::{Form, FormRejection};
 use keiro_app::AppError;
 use keiro_app::partnerships::{PartnerSide, PartnerView};
 use keiro_domain::Action;
@@ -21,8 +22,6 @@ pub use invite::*;
 
 mod directory;
 pub use directory::*;
-
-type PageResult = Result<Response, Response>;
 
 fn valid_cursor(c: Option<&str>) -> Option<&str> {
     c.filter(|c| uuid::Uuid::parse_str(c).is_ok())
@@ -181,74 +180,17 @@ async fn list(
     }))
 }
 
-#[derive(Template)]
-#[template(path = "invite_draft.html")]
-pub struct DraftPage {
-    pub b: Base,
-    /// Where "Done" and a sent email lead back to.
-    pub back: String,
-    pub intro: String,
-    pub url: String,
-    pub token: String,
-    pub subject: String,
-    pub body: String,
-    pub mailto: String,
-    pub expires: String,
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
-
-impl CsrfForm {
-    pub fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
-
 /// "Request partnership": a new link and its draft email (R-PRT-1). Shown once (no-store).
 pub async fn request(
     State(s): State<AppState>,
-    p: Portal,
-    f: Result<Form<CsrfForm>, FormRejection>,
+    SignedForm(p, NoFields {}): SignedForm<NoFields>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     let r = keiro_app::partnerships::request(&s.app, &p.ctx(), Some(p.lang), None, None).await;
     draft_page(&p, r, "draft-title", "draft-intro", "/indirect-resellers")
 }
 
-/// The page showing a new link and its draft email, once (no-store): the link in its own field,
-/// an editable text, mailto:, copy, or send through Keiro (R-PRT-1, R-REL-2).
-pub fn draft_page(
-    p: &Portal,
-    r: Result<keiro_app::invitations::Issued, AppError>,
-    title: &str,
-    intro: &str,
-    back: &str,
-) -> PageResult {
-    let r = r.map_err(|e| p.app_error(e))?;
-    let (Some(url), Some(draft), Some(token)) = (r.url, r.draft, r.token) else {
-        return Err(p.app_error(AppError::Internal("a new link without its URL".into())));
-    };
-    Ok(no_store(render(&DraftPage {
-        b: p.base(title),
-        back: back.to_string(),
-        intro: t(p.lang, intro),
-        url,
-        token,
-        subject: draft.subject,
-        body: draft.body,
-        mailto: draft.mailto,
-        expires: keiro_app::auth::fmt_time(r.link.expires_at),
-    })))
-}
-
 #[derive(Deserialize)]
 pub struct SendForm {
-    csrf: String,
     token: String,
     back: String,
     to: String,
@@ -257,14 +199,7 @@ pub struct SendForm {
 }
 
 /// Emails the (possibly edited) draft through Keiro; the link is kept in the text.
-pub async fn send(
-    State(s): State<AppState>,
-    p: Portal,
-    f: Result<Form<SendForm>, FormRejection>,
-) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
+pub async fn send(State(s): State<AppState>, SignedForm(p, f): SignedForm<SendForm>) -> PageResult {
     keiro_app::invitations::send(&s.app, &p.ctx(), Some(p.lang), &f.token, &f.to, &f.message)
         .await
         .map_err(|e| p.app_error(e))?;
@@ -274,13 +209,9 @@ pub async fn send(
 
 pub async fn revoke_link(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<CsrfForm>, FormRejection>,
+    SignedForm(p, NoFields {}): SignedForm<NoFields>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     keiro_app::invitations::revoke(&s.app, &p.ctx(), &id)
         .await
         .map_err(|e| p.app_error(e))?;
@@ -436,19 +367,6 @@ pub async fn reseller_users(
     }))
 }
 
-#[derive(Template)]
-#[template(path = "partner_confirm.html")]
-pub struct ConfirmPage {
-    pub b: Base,
-    pub action: String,
-    pub text: String,
-    /// The attestation the user must confirm (removal only).
-    pub attestation: Option<String>,
-    pub note: String,
-    pub button: String,
-    pub back: String,
-}
-
 fn confirm_page(
     p: &Portal,
     status: StatusCode,
@@ -545,7 +463,6 @@ async fn confirm(
 
 #[derive(Deserialize)]
 pub struct ConfirmForm {
-    csrf: String,
     attest: Option<String>,
     /// For admin access: "remove" or "restore".
     op: Option<String>,
@@ -553,18 +470,16 @@ pub struct ConfirmForm {
 
 pub async fn reseller_confirmed(
     s: State<AppState>,
-    p: Portal,
     Path((id, what)): Path<(String, String)>,
-    f: Result<Form<ConfirmForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<ConfirmForm>,
 ) -> PageResult {
     confirmed(s, p, "indirect-resellers", id, what, f).await
 }
 
 pub async fn provider_confirmed(
     s: State<AppState>,
-    p: Portal,
     Path((id, what)): Path<(String, String)>,
-    f: Result<Form<ConfirmForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<ConfirmForm>,
 ) -> PageResult {
     confirmed(s, p, "indirect-providers", id, what, f).await
 }
@@ -575,11 +490,8 @@ async fn confirmed(
     page: &str,
     id: String,
     what: String,
-    f: Result<Form<ConfirmForm>, FormRejection>,
+    f: ConfirmForm,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     let (side, page) = side_of(page).ok_or_else(|| p.app_error(AppError::NotFound("page")))?;
     let ctx = p.ctx();
     match what.as_str() {

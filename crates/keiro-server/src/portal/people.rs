@@ -1,19 +1,16 @@
 //! Portal pages for the company profile and user management. Rules live in keiro-app; these
 //! handlers only translate forms into use-case calls and results into pages.
 
-use super::{Base, Portal, no_store, render, t};
+use super::{Base, PageResult, Portal, SignedForm, no_store, render, t};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::{Form, FormRejection};
+use axum::response::{IntoResponse, Redirect};
 use keiro_app::AppError;
 use keiro_app::users::{NewUserInput, UserChanges, UserView};
 use keiro_domain::{Action, CompanyProfile, OrgKind, Role};
 use serde::Deserialize;
-
-type PageResult = Result<Response, Response>;
 
 fn reason(p: &Portal, action: Action) -> Option<String> {
     p.reason(action)
@@ -76,8 +73,6 @@ pub async fn profile(
 
 #[derive(Deserialize)]
 pub struct ProfileForm {
-    #[serde(default)]
-    csrf: String,
     version: i64,
     legal_name: String,
     #[serde(default)]
@@ -103,12 +98,8 @@ pub struct ProfileForm {
 
 pub async fn save_profile(
     State(s): State<AppState>,
-    p: Portal,
-    f: Result<Form<ProfileForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<ProfileForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     let prof = CompanyProfile {
         legal_name: f.legal_name,
         address_line1: f.address_line1,
@@ -283,8 +274,6 @@ pub async fn new_user(p: Portal) -> PageResult {
 
 #[derive(Deserialize)]
 pub struct NewUserForm {
-    #[serde(default)]
-    csrf: String,
     email: String,
     full_name: String,
     #[serde(default)]
@@ -303,12 +292,9 @@ pub struct UserCreatedPage {
 
 pub async fn create_user(
     State(s): State<AppState>,
-    p: Portal,
-    f: Result<Form<NewUserForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<NewUserForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
     let me = p.user()?;
-    p.check_csrf(&f.csrf)?;
     let kind = me.actor.org_kind;
     let input = NewUserInput {
         email: f.email.clone(),
@@ -411,8 +397,6 @@ pub async fn user(
 
 #[derive(Deserialize)]
 pub struct EditUserForm {
-    #[serde(default)]
-    csrf: String,
     version: i64,
     full_name: String,
     #[serde(default)]
@@ -422,13 +406,9 @@ pub struct EditUserForm {
 
 pub async fn save_user(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<EditUserForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<EditUserForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     let ch = UserChanges {
         full_name: Some(f.full_name),
         roles: Some(f.roles),
@@ -459,20 +439,14 @@ pub async fn save_user(
 #[derive(Deserialize)]
 pub struct UserActionForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     confirm: Option<String>,
 }
 
 pub async fn reset_user_password(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<UserActionForm>, FormRejection>,
+    SignedForm(p, _f): SignedForm<UserActionForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     let (u, temp) = keiro_app::users::reset_password(&s.app, &p.ctx(), &id)
         .await
         .map_err(|e| p.app_error(e))?;
@@ -486,13 +460,9 @@ pub async fn reset_user_password(
 
 pub async fn set_user_active(
     State(s): State<AppState>,
-    p: Portal,
     Path((id, what)): Path<(String, String)>,
-    f: Result<Form<UserActionForm>, FormRejection>,
+    SignedForm(p, _f): SignedForm<UserActionForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     let active = match what.as_str() {
         "reactivate" => true,
         "deactivate" => false,
@@ -510,13 +480,9 @@ pub async fn set_user_active(
 
 pub async fn delete_user(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<UserActionForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<UserActionForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     if f.confirm.as_deref() != Some("yes") {
         let msg = t(p.lang, "error-confirm_required");
         return user_page(
@@ -541,8 +507,6 @@ pub async fn delete_user(
 #[derive(Deserialize)]
 pub struct ResellerForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     support_email: String,
     #[serde(default)]
     support_phone: String,
@@ -553,12 +517,8 @@ pub struct ResellerForm {
 /// R-ENR-5: an enrolled partner creates its reseller account with its support contact only.
 pub async fn become_reseller(
     State(s): State<AppState>,
-    p: Portal,
-    f: Result<Form<ResellerForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<ResellerForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     match keiro_app::enrollment::reseller_account(
         &s.app,
         &p.ctx(),

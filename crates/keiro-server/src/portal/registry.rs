@@ -1,20 +1,17 @@
 //! Portal pages for the membership registry (operator staff): list and search, add (claim
 //! secret shown once), edit, replace the secret, and CSV import with progress.
 
-use super::{Base, Portal, no_store, render, t, t_args};
+use super::{Base, NoFields, PageResult, Portal, SignedForm, no_store, render, t};
 use crate::imports::Report;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::{Form, FormRejection};
 use keiro_app::AppError;
 use keiro_app::registry::{RecordInput, RecordView};
 use keiro_domain::Action;
 use serde::Deserialize;
-
-type PageResult = Result<Response, Response>;
 
 fn require(p: &Portal) -> Result<(), Response> {
     let u = p.user()?;
@@ -110,8 +107,6 @@ pub async fn list(State(s): State<AppState>, p: Portal, Query(q): Query<ListQuer
 #[derive(Deserialize)]
 pub struct RecordForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     partner_id: String,
     organization_name: String,
     country: String,
@@ -137,12 +132,9 @@ impl RecordForm {
 
 pub async fn create(
     State(s): State<AppState>,
-    p: Portal,
-    f: Result<Form<RecordForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<RecordForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
     require(&p)?;
-    p.check_csrf(&f.csrf)?;
     match keiro_app::registry::create(&s.app, &p.ctx(), f.input(), None).await {
         Ok(o) => {
             let (r, secret) = o.value;
@@ -221,13 +213,10 @@ pub async fn record(
 
 pub async fn update(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<RecordForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<RecordForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
     require(&p)?;
-    p.check_csrf(&f.csrf)?;
     match keiro_app::registry::update(&s.app, &p.ctx(), &id, f.input(), f.version).await {
         Ok(_) => Ok(Redirect::to(&format!("/operator/registry/{id}?done=1")).into_response()),
         Err(e @ (AppError::Validation(_) | AppError::PreconditionFailed)) => {
@@ -246,132 +235,33 @@ pub async fn update(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub async fn new_secret(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<CsrfForm>, FormRejection>,
+    SignedForm(p, NoFields {}): SignedForm<NoFields>,
 ) -> PageResult {
-    let f = p.form(f)?;
     require(&p)?;
-    p.check_csrf(&f.csrf)?;
     let secret = keiro_app::registry::new_secret(&s.app, &p.ctx(), &id)
         .await
         .map_err(|e| p.app_error(e))?;
     record_page(&s, &p, &id, None, Some(secret), None).await
 }
 
-/// Reads an uploaded CSV import (`csrf` and `file` fields, UTF-8), checking the form token;
-/// a readable error page otherwise. Shared by the registry and the catalog imports.
-pub async fn csv_upload(p: &Portal, mut mp: Multipart) -> Result<String, Response> {
-    let (mut csrf, mut csv) = (String::new(), None);
-    let bad = |p: &Portal| {
-        p.error_page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &t(p.lang, "error-invalid_csv"),
-        )
-    };
-    while let Some(field) = mp.next_field().await.map_err(|_| bad(p))? {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.map_err(|_| bad(p))?,
-            Some("file") => {
-                let bytes = field.bytes().await.map_err(|_| bad(p))?;
-                csv = Some(keiro_app::registry::decode_csv(&bytes).map_err(|e| {
-                    p.error_page(StatusCode::UNPROCESSABLE_ENTITY, &p.message_for(&e))
-                })?);
-            }
-            _ => {}
-        }
-    }
-    p.check_csrf(&csrf)?;
-    csv.ok_or_else(|| bad(p))
-}
-
 /// Starts an import in the background and sends the browser to its progress page.
 pub async fn import(State(s): State<AppState>, p: Portal, mp: Multipart) -> PageResult {
     require(&p)?;
-    let csv = csv_upload(&p, mp).await?;
-    let me = p.user()?;
-    let (id, job) = s.imports.start(&me.user.id);
-    let (app, ctx) = (s.app.clone(), p.ctx());
-    tokio::spawn(async move {
-        let r = keiro_app::registry::import_csv(&app, &ctx, &csv, &|d, t| job.progress(d, t)).await;
-        job.finish(r.map(Report::Registry).map_err(|e| e.to_string()));
-    });
-    Ok(Redirect::to(&format!("/operator/registry/imports/{id}")).into_response())
-}
-
-#[derive(Template)]
-#[template(path = "import.html")]
-pub struct ImportPage {
-    pub b: Base,
-    pub running: Option<String>,
-    pub summary: Option<String>,
-    pub failed: Option<String>,
-    pub errors: Vec<keiro_app::registry::RowError>,
-    /// Claim secrets of new registry records, shown once.
-    pub secrets: Vec<(String, String)>,
-    /// Where the page leads back to: (path, label).
-    pub back: (String, String),
-}
-
-/// The progress page of an import, then its report (shared by the registry and the catalog).
-pub fn import_page(p: &Portal, job: &crate::imports::Job, back: (&str, &str)) -> Response {
-    let mut page = ImportPage {
-        b: p.base("import-title"),
-        running: None,
-        summary: None,
-        failed: None,
-        errors: vec![],
-        secrets: vec![],
-        back: (back.0.to_string(), t(p.lang, back.1)),
-    };
-    match job.take_report() {
-        None => {
-            let (done, total) = crate::imports::progress(job);
-            page.running = Some(t_args(
-                p.lang,
-                "import-running",
-                &[("done", done.to_string()), ("total", total.to_string())],
-            ));
-        }
-        Some(Err(m)) => page.failed = Some(t_args(p.lang, "import-failed", &[("message", m)])),
-        Some(Ok(Report::Registry(r))) => {
-            page.summary = Some(t_args(
-                p.lang,
-                "import-done",
-                &[
-                    ("rows", r.rows.to_string()),
-                    ("created", r.created.to_string()),
-                    ("updated", r.updated.to_string()),
-                    ("errors", r.errors.len().to_string()),
-                ],
-            ));
-            page.errors = r.errors;
-            page.secrets = r.secrets;
-        }
-        Some(Ok(Report::Catalog(r))) => {
-            page.summary = Some(t_args(
-                p.lang,
-                "catalog-import-done",
-                &[
-                    ("rows", r.rows.to_string()),
-                    ("products", r.products_created.to_string()),
-                    ("created", r.offers_created.to_string()),
-                    ("updated", r.offers_updated.to_string()),
-                    ("errors", r.errors.len().to_string()),
-                ],
-            ));
-            page.errors = r.errors;
-        }
-    }
-    no_store(render(&page))
+    super::import::start(
+        &s,
+        &p,
+        mp,
+        "/operator/registry/imports",
+        |app, ctx, csv, job| async move {
+            let r =
+                keiro_app::registry::import_csv(&app, &ctx, &csv, &|d, t| job.progress(d, t)).await;
+            job.finish(r.map(Report::Registry).map_err(|e| e.to_string()));
+        },
+    )
+    .await
 }
 
 pub async fn import_status(
@@ -380,13 +270,5 @@ pub async fn import_status(
     Path(id): Path<String>,
 ) -> PageResult {
     require(&p)?;
-    let me = p.user()?;
-    let Some(job) = s.imports.get(&id, &me.user.id) else {
-        return Err(p.error_page(StatusCode::NOT_FOUND, &t(p.lang, "error-not_found")));
-    };
-    Ok(import_page(
-        &p,
-        &job,
-        ("/operator/registry", "registry-title"),
-    ))
+    super::import::status(&s, &p, &id, ("/operator/registry", "registry-title"))
 }

@@ -2,19 +2,16 @@
 //! under `/customers/{id}/servicerequests` with the customer's rights. One pair of pages serves
 //! both; the customer's own id is just another customer id to them.
 
-use super::{Base, Portal, render, t};
+use super::{Base, PageResult, Portal, SignedForm, render, t};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::{Form, FormRejection};
+use axum::response::{IntoResponse, Redirect};
 use keiro_app::AppError;
 use keiro_app::service_requests::RequestView;
 use keiro_domain::service_request::{Severity, Status};
 use serde::Deserialize;
-
-type PageResult = Result<Response, Response>;
 
 pub struct Row {
     pub id: String,
@@ -106,7 +103,6 @@ pub async fn list(State(s): State<AppState>, p: Portal, Path(id): Path<String>) 
 
 #[derive(Deserialize)]
 pub struct NewForm {
-    csrf: String,
     title: String,
     description: String,
     severity: String,
@@ -116,13 +112,9 @@ pub struct NewForm {
 
 pub async fn create(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<NewForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<NewForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     match keiro_app::service_requests::create(
         &s.app,
         &p.ctx(),
@@ -224,7 +216,6 @@ pub async fn one(
 
 #[derive(Deserialize)]
 pub struct UpdateForm {
-    csrf: String,
     #[serde(default)]
     note: String,
     status: Option<String>,
@@ -234,13 +225,9 @@ pub struct UpdateForm {
 /// Adds a note, or changes the status (with the version read, so a concurrent change is told).
 pub async fn update(
     State(s): State<AppState>,
-    p: Portal,
     Path((id, rid)): Path<(String, String)>,
-    f: Result<Form<UpdateForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<UpdateForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     let ctx = p.ctx();
     let r = match &f.status {
         Some(st) => {

@@ -208,7 +208,6 @@ pub async fn directory_entry(
 
 #[derive(Deserialize)]
 pub struct EntryForm {
-    csrf: String,
     version: i64,
     #[serde(default)]
     regions: String,
@@ -234,13 +233,9 @@ fn split_list(s: &str) -> Vec<String> {
 
 pub async fn save_directory_entry(
     State(s): State<AppState>,
-    p: Portal,
     Path(id): Path<String>,
-    f: Result<Form<EntryForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<EntryForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     let ctx = p.ctx();
     if f.delete.is_some() {
         keiro_app::directory::delete(&s.app, &ctx, &id)

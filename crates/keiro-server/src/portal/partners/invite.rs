@@ -145,22 +145,17 @@ async fn invite_page(
 
 #[derive(Deserialize)]
 pub struct AcceptForm {
-    csrf: String,
     token: String,
     confirm: Option<String>,
 }
 
 pub async fn accept(
     State(s): State<AppState>,
-    p: Portal,
-    f: Result<Form<AcceptForm>, FormRejection>,
+    SignedForm(p, f): SignedForm<AcceptForm>,
 ) -> PageResult {
-    let f = p.form(f)?;
-    p.user()?;
-    p.check_csrf(&f.csrf)?;
     let confirmed = f.confirm.as_deref() == Some("yes");
-    use keiro_app::invitations::Accepted;
-    match keiro_app::invitations::accept(&s.app, &p.ctx(), &f.token, confirmed).await {
+    use keiro_app::acceptance::Accepted;
+    match keiro_app::acceptance::accept(&s.app, &p.ctx(), &f.token, confirmed).await {
         Ok(Accepted::Partnership(_)) => {
             Ok(Redirect::to("/indirect-providers?done=accepted").into_response())
         }

@@ -1,0 +1,121 @@
+//! Reading forms. [`SignedForm`] is the extractor of every handler that changes something for a
+//! signed-in user: it reads the body (a readable 413 or 422 page when it cannot), requires the
+//! user fully signed in (else the redirect to the missing step) and checks the form token (403),
+//! in that order, once. The sign-in steps themselves (password change, MFA) read their form with
+//! [`Portal::form`] and choose their own step.
+
+use super::csrf::TokenField;
+use super::{Portal, t};
+use crate::state::AppState;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{StatusCode, header};
+use axum::response::Response;
+use axum_extra::extract::Form;
+use serde::de::DeserializeOwned;
+
+impl Portal {
+    /// A form body, or a readable page (not a plain-text 4xx) when it cannot be read.
+    pub fn form<T>(
+        &self,
+        f: Result<axum_extra::extract::Form<T>, axum_extra::extract::FormRejection>,
+    ) -> Result<T, Response> {
+        f.map(|axum_extra::extract::Form(v)| v).map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                self.error_page(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    &t(self.lang, "error-too_large"),
+                )
+            } else {
+                self.error_page(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &t(self.lang, "error-invalid_form"),
+                )
+            }
+        })
+    }
+}
+
+/// A signed-in user's form: the request's [`Portal`] and the form's fields.
+pub struct SignedForm<T>(pub Portal, pub T);
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for SignedForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let p = Portal::from_request_parts(&mut parts, state).await?;
+        let content_type = parts.headers.get(header::CONTENT_TYPE).cloned();
+        let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    p.error_page(StatusCode::PAYLOAD_TOO_LARGE, &t(p.lang, "error-too_large"))
+                } else {
+                    p.error_page(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        &t(p.lang, "error-invalid_form"),
+                    )
+                }
+            })?;
+        let again = |bytes: Bytes| {
+            let mut r = Request::new(Body::from(bytes));
+            *r.method_mut() = axum::http::Method::POST;
+            if let Some(ct) = content_type.clone() {
+                r.headers_mut().insert(header::CONTENT_TYPE, ct);
+            }
+            r
+        };
+        let fields = p.form(Form::<T>::from_request(again(bytes.clone()), state).await)?;
+        p.user()?;
+        let token = Form::<TokenField>::from_request(again(bytes), state)
+            .await
+            .map(|Form(f)| f)
+            .unwrap_or_default();
+        p.check_csrf(&token.csrf)?;
+        Ok(SignedForm(p, fields))
+    }
+}
+
+/// The company profile fields of a portal form (profile page and enrollment wizard).
+#[derive(Debug, serde::Deserialize)]
+pub struct ProfileFields {
+    pub legal_name: String,
+    #[serde(default)]
+    pub address_line1: String,
+    #[serde(default)]
+    pub address_line2: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub postal_code: String,
+    pub country: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub website: String,
+    #[serde(default)]
+    pub primary_domain: String,
+}
+
+impl From<ProfileFields> for keiro_domain::CompanyProfile {
+    fn from(f: ProfileFields) -> Self {
+        keiro_domain::CompanyProfile {
+            legal_name: f.legal_name,
+            address_line1: f.address_line1,
+            address_line2: f.address_line2,
+            city: f.city,
+            region: f.region,
+            postal_code: f.postal_code,
+            country: f.country,
+            phone: f.phone,
+            email: f.email,
+            website: f.website,
+            primary_domain: f.primary_domain,
+        }
+    }
+}
