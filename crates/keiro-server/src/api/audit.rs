@@ -1,12 +1,12 @@
 use crate::api::ApiQuery;
+use crate::api::views::audit_record_body;
 use crate::extract::{ApiCtx, Paging, encode_cursor, non_empty};
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use keiro_api_types::{AuditRecord, AuditRecordList};
-use keiro_store::entities::audit_record;
+use keiro_api_types::AuditRecordList;
 use keiro_store::repo::audit::Filter;
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -32,22 +32,6 @@ pub struct AuditParams {
     /// Records about this organization.
     #[param(min_length = 1)]
     pub target_org_id: Option<String>,
-}
-
-pub fn record_body(r: audit_record::Model) -> AuditRecord {
-    AuditRecord {
-        id: r.id,
-        occurred_at: r.occurred_at,
-        actor_user_id: r.actor_user_id,
-        actor_org_id: r.actor_org_id,
-        on_behalf_of_org_id: r.on_behalf_of_org_id,
-        action: r.action,
-        target_type: r.target_type,
-        target_id: r.target_id,
-        target_org_id: r.target_org_id,
-        details: serde_json::from_str(&r.details).unwrap_or(serde_json::Value::Null),
-        request_id: r.request_id,
-    }
 }
 
 pub fn parse_time(field: &str, v: Option<&str>) -> ApiResult<Option<OffsetDateTime>> {
@@ -84,7 +68,7 @@ pub async fn list_audit_records(
     };
     let page = keiro_app::audit::list(&s.app, &ctx, &filter, p.cursor.as_deref(), p.limit).await?;
     Ok(Json(AuditRecordList {
-        items: page.items.into_iter().map(record_body).collect(),
+        items: page.items.into_iter().map(audit_record_body).collect(),
         next_cursor: page.next_cursor.as_deref().map(encode_cursor),
     }))
 }

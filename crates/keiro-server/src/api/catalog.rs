@@ -3,13 +3,15 @@
 //! browse the available offers, by their customer's country.
 
 use crate::api::ApiQuery;
-use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, etag, if_match, non_empty};
+use crate::api::respond::{created_tagged, tagged};
+use crate::api::views::{offer_body, product_body};
+use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, if_match, non_empty};
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use keiro_api_types::{
     BillingCycleParam, CatalogImportReport, ImportRowError, Offer, OfferList, OfferState, Product,
     ProductList, PutOffer, PutProduct, SetOfferState,
@@ -18,54 +20,12 @@ use keiro_app::catalog::{OfferFilter, OfferInput, OfferView, ProductView};
 use keiro_domain::catalog::{BillingCycle, OfferSpec, ProductSpec};
 use serde::Deserialize;
 
-fn product_body(v: ProductView) -> Product {
-    Product {
-        id: v.id,
-        code: v.code,
-        name_en: v.name_en,
-        name_ja: v.name_ja,
-        description_en: v.description_en,
-        description_ja: v.description_ja,
-    }
-}
-
 fn product_response(v: ProductView, status: StatusCode) -> Response {
-    let tag = etag('r', v.version);
-    let mut r = (status, Json(product_body(v))).into_response();
-    r.headers_mut().insert(header::ETAG, tag);
-    r
-}
-
-pub fn offer_body(v: OfferView) -> Offer {
-    Offer {
-        id: v.id,
-        product_id: v.product_id,
-        product_code: v.product_code,
-        product_name_en: v.product_name_en,
-        product_name_ja: v.product_name_ja,
-        sku: v.sku,
-        name_en: v.name_en,
-        name_ja: v.name_ja,
-        description_en: v.description_en,
-        description_ja: v.description_ja,
-        billing_cycle: v.billing_cycle,
-        term_months: v.term_months,
-        unit_price_minor: v.unit_price_minor,
-        currency: v.currency,
-        min_quantity: v.min_quantity,
-        max_quantity: v.max_quantity,
-        trial_days: v.trial_days,
-        prerequisite_offer_id: v.prerequisite_offer_id,
-        countries: v.countries,
-        state: v.state,
-    }
+    tagged(status, 'r', v.version, product_body(v))
 }
 
 fn offer_response(v: OfferView, status: StatusCode) -> Response {
-    let tag = etag('f', v.version);
-    let mut r = (status, Json(offer_body(v))).into_response();
-    r.headers_mut().insert(header::ETAG, tag);
-    r
+    tagged(status, 'f', v.version, offer_body(v))
 }
 
 fn product_spec(b: PutProduct) -> ProductSpec {
@@ -150,8 +110,7 @@ pub async fn create_product(
     let key = crate::api::idempotency_key(&headers)?;
     let o =
         keiro_app::catalog::create_product(&s.app, &ctx, product_spec(b), key.as_deref()).await?;
-    let mut r = product_response(o.value, crate::api::created_status(o.replayed));
-    crate::api::mark_replayed(&mut r, o.replayed);
+    let r = created_tagged(o.replayed, 'r', o.value.version, product_body(o.value));
     Ok(r)
 }
 
@@ -242,8 +201,7 @@ pub async fn create_offer(
 ) -> ApiResult<Response> {
     let key = crate::api::idempotency_key(&headers)?;
     let o = keiro_app::catalog::create_offer(&s.app, &ctx, offer_input(b), key.as_deref()).await?;
-    let mut r = offer_response(o.value, crate::api::created_status(o.replayed));
-    crate::api::mark_replayed(&mut r, o.replayed);
+    let r = created_tagged(o.replayed, 'f', o.value.version, offer_body(o.value));
     Ok(r)
 }
 

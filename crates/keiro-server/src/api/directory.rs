@@ -1,37 +1,21 @@
 //! The provider directory (R-PRT-7): partners search it; operator staff maintain it.
 
 use crate::api::ApiQuery;
-use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, etag, if_match, non_empty};
+use crate::api::respond::tagged;
+use crate::api::views::entry_body;
+use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, if_match, non_empty};
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use keiro_api_types::{DirectoryEntry, DirectoryEntryList, PutDirectoryEntry};
 use keiro_app::directory::EntryView;
 use serde::Deserialize;
 
-fn entry_body(v: EntryView) -> DirectoryEntry {
-    DirectoryEntry {
-        provider_id: v.provider_id,
-        legal_name: v.legal_name,
-        partner_id: v.partner_id,
-        regions: v.regions,
-        countries: v.countries,
-        description: v.description,
-        contact_email: v.contact_email,
-        contact_phone: v.contact_phone,
-        website: v.website,
-        updated_at: v.updated_at,
-    }
-}
-
 fn with_etag(v: EntryView, status: StatusCode) -> Response {
-    let tag = etag('d', v.version);
-    let mut r = (status, Json(entry_body(v))).into_response();
-    r.headers_mut().insert(header::ETAG, tag);
-    r
+    tagged(status, 'd', v.version, entry_body(v))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -1,11 +1,13 @@
 use crate::api::ApiQuery;
-use crate::extract::{AnonCtx, ApiCtx, ApiJson, Paging, encode_cursor, etag, if_match};
+use crate::api::respond::{created_once, ok_tagged};
+use crate::api::views::{enrollment_body, profile_to_domain};
+use crate::extract::{AnonCtx, ApiCtx, ApiJson, Paging, encode_cursor, if_match};
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use keiro_api_types::{
     CompanyProfile, Enrollment, EnrollmentAccountCreated, EnrollmentContacts, EnrollmentList,
     EnrollmentProgramRole, LinkMembership, NewEnrollmentAccount, ResellerAccount,
@@ -17,30 +19,7 @@ use serde::Deserialize;
 
 /// The application with its ETag (`"e<version>"`), for If-Match on the next step.
 fn with_etag(v: EnrollmentView) -> Response {
-    let tag = etag('e', v.version);
-    let mut r = Json(body(v)).into_response();
-    r.headers_mut().insert(header::ETAG, tag);
-    r
-}
-
-pub fn body(v: EnrollmentView) -> Enrollment {
-    Enrollment {
-        id: v.id,
-        org_id: v.org_id,
-        state: v.state,
-        program_role: v.program_role,
-        company: crate::api::organization::profile_from_domain(v.company),
-        membership: v.membership.map(crate::api::registry::record_body),
-        primary_contact_name: v.primary_contact_name,
-        primary_contact_email: v.primary_contact_email,
-        primary_contact_phone: v.primary_contact_phone,
-        primary_contact_verified: v.primary_contact_verified,
-        support_email: v.support_email,
-        support_phone: v.support_phone,
-        support_website: v.support_website,
-        review_note: v.review_note,
-        missing: v.missing.into_iter().map(str::to_string).collect(),
-    }
+    ok_tagged('e', v.version, enrollment_body(v))
 }
 
 /// Creates a work account to enroll with: a partner organization (not yet approved), its first
@@ -78,21 +57,14 @@ pub async fn create_account(
         ..ctx
     };
     let v = keiro_app::enrollment::get_mine(&s.app, &ctx).await?;
-    let mut r = (
-        crate::api::created_status(o.replayed),
-        Json(EnrollmentAccountCreated {
+    Ok(created_once(
+        o.replayed,
+        EnrollmentAccountCreated {
             user_id: me.user.id,
-            enrollment: body(v),
+            enrollment: enrollment_body(v),
             token,
-        }),
-    )
-        .into_response();
-    r.headers_mut().insert(
-        header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    crate::api::mark_replayed(&mut r, o.replayed);
-    Ok(r)
+        },
+    ))
 }
 
 /// The caller's application.
@@ -144,7 +116,7 @@ pub async fn put_profile(
     ApiJson(b): ApiJson<CompanyProfile>,
 ) -> ApiResult<Response> {
     let v = if_match(&headers, 'e')?;
-    let p = crate::api::organization::profile_to_domain(b);
+    let p = profile_to_domain(b);
     Ok(with_etag(
         keiro_app::enrollment::set_profile(&s.app, &ctx, p, v).await?,
     ))
@@ -177,7 +149,7 @@ pub async fn put_contacts(
 #[utoipa::path(operation_id = "submit_enrollment", post, path = "/v1/enrollment/submit", tag = "enrollment", security(("bearer" = [])),
     responses((status = 200, body = Enrollment), (status = 409, description = "Not editable in its state")))]
 pub async fn submit(State(s): State<AppState>, ApiCtx(ctx): ApiCtx) -> ApiResult<Json<Enrollment>> {
-    Ok(Json(body(
+    Ok(Json(enrollment_body(
         keiro_app::enrollment::submit(&s.app, &ctx).await?,
     )))
 }
@@ -243,7 +215,7 @@ pub async fn queue(
         keiro_app::enrollment::queue(&s.app, &ctx, state.as_deref(), p.cursor.as_deref(), p.limit)
             .await?;
     Ok(Json(EnrollmentList {
-        items: page.items.into_iter().map(body).collect(),
+        items: page.items.into_iter().map(enrollment_body).collect(),
         next_cursor: page.next_cursor.as_deref().map(encode_cursor),
     }))
 }
@@ -256,7 +228,7 @@ pub async fn get_one(
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Enrollment>> {
-    Ok(Json(body(
+    Ok(Json(enrollment_body(
         keiro_app::enrollment::get(&s.app, &ctx, &id).await?,
     )))
 }
@@ -268,7 +240,7 @@ async fn decide(
     d: Decision,
     note: String,
 ) -> ApiResult<Json<Enrollment>> {
-    Ok(Json(body(
+    Ok(Json(enrollment_body(
         keiro_app::enrollment::decide(&s.app, &ctx, &id, d, &note).await?,
     )))
 }

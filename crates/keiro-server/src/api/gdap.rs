@@ -1,57 +1,23 @@
 //! Granular delegated admin (R-REL-8): relationships, their approval links, access assignments
 //! and the partner's security groups.
 
-use crate::api::relationships::PageParams;
-use crate::api::{ApiQuery, created, idempotency_key};
+use crate::api::params::PageParams;
+use crate::api::respond::{created, created_once};
+use crate::api::views::{assignment_body, gdap_body, group_body, request_created};
+use crate::api::{ApiQuery, idempotency_key};
 use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor};
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use keiro_api_types::{
     AccessAssignment, AccessAssignmentList, AddGroupMember, ApproveGdap, CreateAccessAssignment,
     CreateGdapRelationship, CreateSecurityGroup, GdapRelationship, GdapRelationshipList,
-    InvitationDraft, RelationshipRequestCreated, RequestGdapApproval, SecurityGroup,
-    SecurityGroupList,
+    RelationshipRequestCreated, RequestGdapApproval, SecurityGroup, SecurityGroupList,
 };
-use keiro_app::gdap::{AssignmentView, GdapView, GroupView, NewGdap};
-
-pub fn gdap_body(v: GdapView) -> GdapRelationship {
-    GdapRelationship {
-        id: v.id,
-        partner_id: v.partner_org_id,
-        partner_name: v.partner_name,
-        customer_id: v.customer_org_id,
-        customer_name: v.customer_name,
-        display_name: v.display_name,
-        roles: v.roles,
-        duration_days: v.duration_days,
-        auto_extend: v.auto_extend,
-        state: v.state,
-        starts_at: v.starts_at,
-        ends_at: v.ends_at,
-        created_at: v.created_at,
-    }
-}
-
-fn assignment_body(a: AssignmentView) -> AccessAssignment {
-    AccessAssignment {
-        id: a.id,
-        group_id: a.group_id,
-        roles: a.roles,
-        created_at: a.created_at,
-    }
-}
-
-fn group_body(g: GroupView) -> SecurityGroup {
-    SecurityGroup {
-        id: g.id,
-        name: g.name,
-        members: g.members,
-    }
-}
+use keiro_app::gdap::NewGdap;
 
 /// The caller's GDAP relationships: a partner's own, or a customer's with its partners.
 #[utoipa::path(operation_id = "list_gdap_relationships", get, path = "/v1/delegatedadminrelationships", tag = "gdap", security(("bearer" = [])), params(PageParams),
@@ -128,28 +94,7 @@ pub async fn request_approval(
     });
     let r =
         keiro_app::gdap::request_approval(&s.app, &ctx, &id, None, key.as_deref(), send_to).await?;
-    let mut resp = (
-        if r.replayed {
-            StatusCode::OK
-        } else {
-            StatusCode::CREATED
-        },
-        Json(RelationshipRequestCreated {
-            sent: r.link.recipient_email.is_some(),
-            request: crate::api::partnerships::request_body(r.link),
-            url: r.url,
-            draft: r.draft.map(|d| InvitationDraft {
-                subject: d.subject,
-                body: d.body,
-                mailto: d.mailto,
-            }),
-        }),
-    )
-        .into_response();
-    crate::api::mark_replayed(&mut resp, r.replayed);
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(resp)
+    Ok(created_once(r.replayed, request_created(r)))
 }
 
 /// Approves a pending relationship that names the caller's (customer) organization, from its

@@ -1,47 +1,16 @@
+use crate::api::respond::ok_tagged;
+use crate::api::views::me_body;
 use crate::extract::{ApiCtx, ApiJson};
 use crate::problem::ApiResult;
 use crate::state::AppState;
-use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use keiro_api_types::{ChangePassword, Me, OrganizationInfo, UpdateMe, UserInfo};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use keiro_api_types::{ChangePassword, Me, UpdateMe};
 use keiro_app::CurrentUser;
 
-pub fn me_body(u: &CurrentUser) -> Me {
-    let split = |s: &str| {
-        s.split(',')
-            .filter(|x| !x.is_empty())
-            .map(str::to_string)
-            .collect::<Vec<_>>()
-    };
-    Me {
-        user: UserInfo {
-            id: u.user.id.clone(),
-            email: u.user.email.clone(),
-            full_name: u.user.full_name.clone(),
-            language: u.user.language.clone(),
-            must_change_password: u.user.must_change_password,
-            delegated_access: u.user.delegated_access.clone(),
-        },
-        organization: OrganizationInfo {
-            id: u.org.id.clone(),
-            kind: u.org.kind.clone(),
-            legal_name: u.org.legal_name.clone(),
-            country: u.org.country.clone(),
-            partner_id: u.org.partner_id.clone(),
-            program_roles: split(&u.org.program_roles),
-            authorizations: split(&u.org.authorizations),
-        },
-        roles: u.actor.roles.iter().map(|r| r.code().to_string()).collect(),
-    }
-}
-
 fn with_etag(u: &CurrentUser) -> Response {
-    let mut r = Json(me_body(u)).into_response();
-    r.headers_mut()
-        .insert(header::ETAG, crate::extract::etag('u', u.user.version));
-    r
+    ok_tagged('u', u.user.version, me_body(u))
 }
 
 /// The caller: their user, organization and roles.

@@ -4,20 +4,25 @@
 mod audit;
 mod catalog;
 pub mod contract;
+mod customer_users;
 mod directory;
 mod enrollment;
-pub(crate) mod gdap;
+mod gdap;
 mod health;
 mod me;
-pub(crate) mod organization;
+mod orders;
+mod organization;
 mod outbox;
-pub(crate) mod partnerships;
-pub(crate) mod registry;
-pub(crate) mod relationships;
+mod params;
+mod partnerships;
+mod registry;
+mod relationships;
+pub(crate) mod respond;
 mod service_requests;
-pub(crate) mod subscriptions;
+mod subscriptions;
 mod tokens;
-pub(crate) mod users;
+mod users;
+mod views;
 
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -130,7 +135,7 @@ pub fn routes() -> (axum::Router<AppState>, serde_json::Value) {
         .routes(routes!(partnerships::get_reseller))
         .routes(routes!(
             partnerships::reseller_customers,
-            subscriptions::create_customer
+            orders::create_customer
         ))
         .routes(routes!(partnerships::reseller_users))
         .routes(routes!(partnerships::remove_reseller))
@@ -148,12 +153,12 @@ pub fn routes() -> (axum::Router<AppState>, serde_json::Value) {
         .routes(routes!(relationships::remove_customer))
         .routes(routes!(relationships::revoke_delegated_admin))
         .routes(routes!(
-            relationships::customer_users,
-            relationships::create_customer_user
+            customer_users::customer_users,
+            customer_users::create_customer_user
         ))
-        .routes(routes!(relationships::reset_customer_user_password))
-        .routes(routes!(relationships::set_customer_user_roles))
-        .routes(routes!(relationships::get_customer_user))
+        .routes(routes!(customer_users::reset_customer_user_password))
+        .routes(routes!(customer_users::set_customer_user_roles))
+        .routes(routes!(customer_users::get_customer_user))
         .routes(routes!(service_requests::list, service_requests::create))
         .routes(routes!(service_requests::get))
         .routes(routes!(service_requests::add_note))
@@ -174,7 +179,7 @@ pub fn routes() -> (axum::Router<AppState>, serde_json::Value) {
         .routes(routes!(catalog::import_offers))
         .routes(routes!(catalog::get_offer, catalog::put_offer))
         .routes(routes!(catalog::set_offer_state))
-        .routes(routes!(subscriptions::create_order))
+        .routes(routes!(orders::create_order))
         .routes(routes!(subscriptions::list))
         .routes(routes!(subscriptions::list_for_customer))
         .routes(routes!(subscriptions::get))
@@ -292,33 +297,6 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiQuery<T> {
                     e.body_text(),
                 )
             })
-    }
-}
-
-/// 201 for a first answer, 200 for a replay of it.
-pub fn created_status(replayed: bool) -> StatusCode {
-    if replayed {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    }
-}
-
-/// 201 for a first answer, 200 with `Idempotent-Replayed: true` for a replay of it.
-pub fn created<T: serde::Serialize>(replayed: bool, body: T) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let mut r = (created_status(replayed), axum::Json(body)).into_response();
-    mark_replayed(&mut r, replayed);
-    r
-}
-
-/// Adds `Idempotent-Replayed: true` to a replayed answer.
-pub fn mark_replayed(r: &mut axum::response::Response, replayed: bool) {
-    if replayed {
-        r.headers_mut().insert(
-            "idempotent-replayed",
-            axum::http::HeaderValue::from_static("true"),
-        );
     }
 }
 

@@ -1,3 +1,4 @@
+use crate::api::views::{profile_from_domain, profile_to_domain};
 use crate::extract::{ApiCtx, ApiJson, etag, if_match};
 use crate::problem::ApiResult;
 use crate::state::AppState;
@@ -7,39 +8,6 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use keiro_api_types::{CompanyProfile, Organization};
 use keiro_store::entities::organization;
-
-/// The API's company profile from the domain's, and back.
-pub fn profile_from_domain(p: keiro_domain::CompanyProfile) -> CompanyProfile {
-    CompanyProfile {
-        legal_name: p.legal_name,
-        address_line1: p.address_line1,
-        address_line2: p.address_line2,
-        city: p.city,
-        region: p.region,
-        postal_code: p.postal_code,
-        country: p.country,
-        phone: p.phone,
-        email: p.email,
-        website: p.website,
-        primary_domain: p.primary_domain,
-    }
-}
-
-pub fn profile_to_domain(b: CompanyProfile) -> keiro_domain::CompanyProfile {
-    keiro_domain::CompanyProfile {
-        legal_name: b.legal_name,
-        address_line1: b.address_line1,
-        address_line2: b.address_line2,
-        city: b.city,
-        region: b.region,
-        postal_code: b.postal_code,
-        country: b.country,
-        phone: b.phone,
-        email: b.email,
-        website: b.website,
-        primary_domain: b.primary_domain,
-    }
-}
 
 fn body(o: organization::Model, can_edit: bool) -> Response {
     let split = |s: &str| {

@@ -1,11 +1,11 @@
 use crate::api::ApiQuery;
+use crate::api::views::message_body;
 use crate::extract::{ApiCtx, Paging, encode_cursor};
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use keiro_api_types::{OutboxMessage, OutboxMessageList};
-use keiro_store::entities::outbox_message;
+use keiro_api_types::OutboxMessageList;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -31,23 +31,6 @@ pub enum OutboxState {
     Failed,
     /// Domain events kept for delivery once a destination (webhooks) exists.
     Held,
-}
-
-pub fn message_body(m: outbox_message::Model) -> OutboxMessage {
-    OutboxMessage {
-        id: m.id,
-        created_at: m.created_at,
-        kind: m.kind,
-        template: m.template,
-        recipient: m.recipient,
-        language: m.language,
-        subject: m.subject,
-        state: m.state,
-        attempts: m.attempts,
-        next_attempt_at: m.next_attempt_at,
-        last_error: m.last_error,
-        sent_at: m.sent_at,
-    }
 }
 
 /// Operator staff: outgoing messages and their delivery state, newest first.

@@ -1,53 +1,27 @@
 //! Relationship requests (invitation links), accepting them, both sides of provider ↔ reseller
 //! partnerships (R-PRT-1…6) and the provider's admin access to a reseller (R-PRT-4).
 
-use crate::api::users::{UserParams, user_body};
+use crate::api::params::UserParams;
+use crate::api::respond::{created_once, ok_tagged};
+use crate::api::views::{
+    contact_body, gdap_body, partner_body, request_body, request_created, user_body,
+};
 use crate::api::{ApiQuery, idempotency_key};
 use crate::extract::{AnonCtx, ApiCtx, ApiJson, Paging, encode_cursor, non_empty};
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use keiro_api_types::{
-    AcceptInvitation, CreateRelationshipRequest, InvitationAccepted, InvitationDraft,
-    InvitationPreview, Partner, PartnerList, RelationshipRequest, RelationshipRequestCreated,
-    RelationshipRequestList, RemovePartnership, SharedCustomer, SharedCustomerList, UserList,
+    AcceptInvitation, CreateRelationshipRequest, InvitationAccepted, InvitationPreview, Partner,
+    PartnerList, RelationshipRequest, RelationshipRequestCreated, RelationshipRequestList,
+    RemovePartnership, SharedCustomer, SharedCustomerList, UserList,
 };
-use keiro_app::invitations::LinkView;
 use keiro_app::partnerships::{PartnerSide, PartnerView};
 use keiro_domain::invitation::{InvitationKind, InvitationState};
 use serde::Deserialize;
-
-pub fn request_body(v: LinkView) -> RelationshipRequest {
-    RelationshipRequest {
-        id: v.id,
-        kind: v.kind.code().into(),
-        status: v.status.code().into(),
-        created_by_name: v.created_by_name,
-        recipient_email: v.recipient_email,
-        use_count: v.use_count,
-        created_at: v.created_at,
-        expires_at: v.expires_at,
-        used_at: v.used_at,
-    }
-}
-
-fn partner_body(v: PartnerView) -> Partner {
-    Partner {
-        partnership_id: v.partnership_id,
-        id: v.org_id,
-        legal_name: v.legal_name,
-        partner_id: v.partner_id,
-        country: v.country,
-        email: v.email,
-        phone: v.phone,
-        website: v.website,
-        since: v.since,
-        admin_access: v.admin_access,
-    }
-}
 
 fn kind_param(kind: &str) -> Result<InvitationKind, ApiError> {
     InvitationKind::parse(kind).ok_or_else(|| {
@@ -110,30 +84,8 @@ pub async fn create_request(
                 .await?
         }
     };
-    let sent = r.link.recipient_email.is_some();
-    let status = if r.replayed {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    let mut resp = (
-        status,
-        Json(RelationshipRequestCreated {
-            request: request_body(r.link),
-            url: r.url,
-            draft: r.draft.map(|d| InvitationDraft {
-                subject: d.subject,
-                body: d.body,
-                mailto: d.mailto,
-            }),
-            sent,
-        }),
-    )
-        .into_response();
-    crate::api::mark_replayed(&mut resp, r.replayed);
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(resp)
+    let replayed = r.replayed;
+    Ok(created_once(replayed, request_created(r)))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -272,17 +224,14 @@ pub async fn accept(
             Accepted::Relationships(v) => InvitationAccepted {
                 kind: "reseller_relationship".into(),
                 partner: None,
-                partners: v
-                    .into_iter()
-                    .map(crate::api::relationships::contact_body)
-                    .collect(),
+                partners: v.into_iter().map(contact_body).collect(),
                 gdap: None,
             },
             Accepted::Gdap(v) => InvitationAccepted {
                 kind: InvitationKind::GdapApproval.code().into(),
                 partner: None,
                 partners: vec![],
-                gdap: Some(crate::api::gdap::gdap_body(*v)),
+                gdap: Some(gdap_body(*v)),
             },
         },
     ))
@@ -408,10 +357,7 @@ pub async fn get_provider(
 
 /// A provider as its reseller sees it; the ETag is the admin access state (`"a1"`/`"a0"`).
 fn provider_with_etag(v: PartnerView) -> Response {
-    let tag = crate::extract::etag('a', i64::from(v.admin_access));
-    let mut r = Json(partner_body(v)).into_response();
-    r.headers_mut().insert(header::ETAG, tag);
-    r
+    ok_tagged('a', i64::from(v.admin_access), partner_body(v))
 }
 
 /// Customers the provider shares with this reseller (R-PRT-3, R-PRT-5).

@@ -1,16 +1,18 @@
 use crate::api::ApiQuery;
+use crate::api::respond::{created_once, ok_once, ok_tagged};
+use crate::api::views::membership_record_body;
 use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, non_empty};
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use keiro_api_types::{
     ClaimSecret, ImportReport, ImportRowError, MembershipRecord, MembershipRecordInput,
     MembershipRecordList, MembershipRecordUpdate, MembershipRecordWithSecret,
 };
-use keiro_app::registry::{RecordInput, RecordView};
+use keiro_app::registry::RecordInput;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -23,28 +25,6 @@ pub struct RegistryParams {
     pub limit: Option<String>,
     #[param(min_length = 1)]
     pub cursor: Option<String>,
-}
-
-pub fn record_body(r: RecordView) -> MembershipRecord {
-    MembershipRecord {
-        id: r.id,
-        partner_id: r.partner_id,
-        organization_name: r.organization_name,
-        country: r.country,
-        level: r.level,
-        status: r.status,
-        expires_on: r.expires_on,
-        claimed: r.claimed,
-    }
-}
-
-fn no_store<T: IntoResponse>(t: T) -> Response {
-    let mut r = t.into_response();
-    r.headers_mut().insert(
-        header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    r
 }
 
 /// Operator staff: the membership registry.
@@ -66,7 +46,7 @@ pub async fn list_records(
     )
     .await?;
     Ok(Json(MembershipRecordList {
-        items: page.items.into_iter().map(record_body).collect(),
+        items: page.items.into_iter().map(membership_record_body).collect(),
         next_cursor: page.next_cursor.as_deref().map(encode_cursor),
     }))
 }
@@ -91,15 +71,13 @@ pub async fn create_record(
     };
     let o = keiro_app::registry::create(&s.app, &ctx, input, key.as_deref()).await?;
     let (r, secret) = o.value;
-    let mut res = no_store((
-        crate::api::created_status(o.replayed),
-        Json(MembershipRecordWithSecret {
-            record: record_body(r),
+    Ok(created_once(
+        o.replayed,
+        MembershipRecordWithSecret {
+            record: membership_record_body(r),
             claim_secret: secret,
-        }),
-    ));
-    crate::api::mark_replayed(&mut res, o.replayed);
-    Ok(res)
+        },
+    ))
 }
 
 /// Operator staff: one record.
@@ -117,10 +95,7 @@ pub async fn get_record(
 
 /// A record with its ETag (`"m<version>"`).
 fn record_with_etag(r: keiro_app::registry::RecordView) -> Response {
-    let tag = crate::extract::etag('m', r.version);
-    let mut res = Json(record_body(r)).into_response();
-    res.headers_mut().insert(axum::http::header::ETAG, tag);
-    res
+    ok_tagged('m', r.version, membership_record_body(r))
 }
 
 /// Operator staff: edit a record's name, country, level, status or expiry.
@@ -159,10 +134,10 @@ pub async fn new_secret(
 ) -> ApiResult<Response> {
     let secret = keiro_app::registry::new_secret(&s.app, &ctx, &id).await?;
     let r = keiro_app::registry::get(&s.app, &ctx, &id).await?;
-    Ok(no_store(Json(ClaimSecret {
+    Ok(ok_once(ClaimSecret {
         partner_id: r.partner_id,
         claim_secret: secret,
-    })))
+    }))
 }
 
 /// Operator staff: import records from CSV (`partner_id,organization_name,country,level,status,expires_on`).
@@ -189,7 +164,7 @@ pub async fn import_records(
     }
     let csv = keiro_app::registry::decode_csv(&body)?;
     let rep = keiro_app::registry::import_csv(&s.app, &ctx, &csv, &|_, _| {}).await?;
-    Ok(no_store(Json(ImportReport {
+    Ok(ok_once(ImportReport {
         rows: rep.rows,
         created: rep.created,
         updated: rep.updated,
@@ -211,5 +186,5 @@ pub async fn import_records(
                 claim_secret,
             })
             .collect(),
-    })))
+    }))
 }

@@ -2,33 +2,22 @@
 //! with their contact details, and a new customer's sign-up through a relationship link.
 
 use crate::api::ApiQuery;
-use crate::api::users::{UserParams, user_body};
+use crate::api::params::PageParams;
+use crate::api::respond::created_once;
+use crate::api::views::contact_body;
 use crate::extract::{AnonCtx, ApiCtx, ApiJson, Paging, encode_cursor, non_empty};
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use keiro_api_types::{
-    CreateUser, Customer, CustomerList, CustomerSignUp, CustomerSignedUp, PartnerContact,
-    PartnerContactList, RemovePartnership, SetUserRoles, User, UserList, UserWithPassword,
+    Customer, CustomerList, CustomerSignUp, CustomerSignedUp, PartnerContact, PartnerContactList,
+    RemovePartnership,
 };
 use keiro_app::relationships::NewCustomer;
 use serde::Deserialize;
-
-pub fn contact_body(v: keiro_app::relationships::PartnerContact) -> PartnerContact {
-    PartnerContact {
-        id: v.org_id,
-        delegated_admin: v.delegated_admin,
-        legal_name: v.legal_name,
-        partner_id: v.partner_id,
-        email: v.email,
-        phone: v.phone,
-        website: v.website,
-        since: v.since,
-    }
-}
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -142,15 +131,6 @@ pub async fn list_customers(
     }))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
-    pub limit: Option<String>,
-    #[param(min_length = 1)]
-    pub cursor: Option<String>,
-}
-
 /// The caller's (a customer's) partners, with their contact details (R-ORG-2).
 #[utoipa::path(get, path = "/v1/partners", tag = "customers", security(("bearer" = [])), params(PageParams),
     responses((status = 200, body = PartnerContactList)))]
@@ -231,144 +211,12 @@ pub async fn sign_up(
             .await?
             .secret
     };
-    let mut r = (
-        crate::api::created_status(o.replayed),
-        Json(CustomerSignedUp {
+    Ok(created_once(
+        o.replayed,
+        CustomerSignedUp {
             organization_id: me.org.id,
             user_id: me.user.id,
             token,
-        }),
-    )
-        .into_response();
-    crate::api::mark_replayed(&mut r, o.replayed);
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(r)
-}
-
-/// A customer's users, seen by a partner user through the rights the customer granted
-/// (delegated admin; R-REL-9). 404 without such rights.
-#[utoipa::path(operation_id = "list_customer_users", get, path = "/v1/customers/{id}/users", tag = "customers", security(("bearer" = [])),
-    params(("id" = String, Path), UserParams), responses((status = 200, body = UserList)))]
-pub async fn customer_users(
-    State(s): State<AppState>,
-    ApiCtx(ctx): ApiCtx,
-    Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<UserParams>,
-) -> ApiResult<Json<UserList>> {
-    let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
-    let search = non_empty("q", q.q)?;
-    let page = keiro_app::customer_users::list(
-        &s.app,
-        &ctx,
-        &id,
-        search.as_deref(),
-        p.cursor.as_deref(),
-        p.limit,
-    )
-    .await?;
-    Ok(Json(UserList {
-        items: page.items.into_iter().map(user_body).collect(),
-        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
-    }))
-}
-
-fn secret_answer(
-    status: StatusCode,
-    u: keiro_app::users::UserView,
-    temp: Option<String>,
-) -> Response {
-    let mut r = (
-        status,
-        Json(UserWithPassword {
-            user: user_body(u),
-            temporary_password: temp,
-        }),
-    )
-        .into_response();
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
-}
-
-/// Adds a user to the customer on its behalf, with a temporary password shown once (R-REL-9).
-/// A global admin needs the customer's global admin rights (full delegated access).
-#[utoipa::path(post, path = "/v1/customers/{id}/users", tag = "customers", security(("bearer" = [])),
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false)), request_body = CreateUser,
-    responses((status = 201, body = UserWithPassword), (status = 409, description = "The email is taken")))]
-pub async fn create_customer_user(
-    State(s): State<AppState>,
-    ApiCtx(ctx): ApiCtx,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    ApiJson(b): ApiJson<CreateUser>,
-) -> ApiResult<Response> {
-    let key = crate::api::idempotency_key(&headers)?;
-    let o = keiro_app::customer_users::create(
-        &s.app,
-        &ctx,
-        &id,
-        &b.email,
-        &b.full_name,
-        &b.roles,
-        key.as_deref(),
-    )
-    .await?;
-    let (u, temp) = o.value;
-    let mut r = secret_answer(crate::api::created_status(o.replayed), u, temp);
-    crate::api::mark_replayed(&mut r, o.replayed);
-    Ok(r)
-}
-
-/// Assigns a customer user's roles on the customer's behalf (R-REL-9); the global admin role needs
-/// the customer's global admin rights, and the customer keeps one active global admin.
-#[utoipa::path(put, path = "/v1/customers/{id}/users/{user_id}/roles", tag = "customers", security(("bearer" = [])),
-    params(("id" = String, Path), ("user_id" = String, Path),
-        ("If-Match" = Option<String>, Header, nullable = false, description = "ETag of the user", pattern = r#"^(\*|(W/)?"u[0-9]+")$"#)),
-    request_body = SetUserRoles,
-    responses((status = 200, body = User, headers(("ETag" = String))), (status = 409, description = "Would leave no global admin"),
-        (status = 412, description = "The user changed since read")))]
-pub async fn set_customer_user_roles(
-    State(s): State<AppState>,
-    ApiCtx(ctx): ApiCtx,
-    Path((id, user_id)): Path<(String, String)>,
-    headers: HeaderMap,
-    ApiJson(b): ApiJson<SetUserRoles>,
-) -> ApiResult<Response> {
-    let v = crate::extract::if_match(&headers, 'u')?;
-    let u = keiro_app::customer_users::set_roles(&s.app, &ctx, &id, &user_id, &b.roles, v).await?;
-    Ok(user_with_etag(u))
-}
-
-/// One user of the customer, with its ETag (R-REL-9).
-#[utoipa::path(get, path = "/v1/customers/{id}/users/{user_id}", tag = "customers", security(("bearer" = [])),
-    params(("id" = String, Path), ("user_id" = String, Path)),
-    responses((status = 200, body = User, headers(("ETag" = String)))))]
-pub async fn get_customer_user(
-    State(s): State<AppState>,
-    ApiCtx(ctx): ApiCtx,
-    Path((id, user_id)): Path<(String, String)>,
-) -> ApiResult<Response> {
-    let u = keiro_app::customer_users::get(&s.app, &ctx, &id, &user_id).await?;
-    Ok(user_with_etag(u))
-}
-
-fn user_with_etag(u: keiro_app::users::UserView) -> Response {
-    let tag = crate::extract::etag('u', u.version);
-    let mut r = Json(user_body(u)).into_response();
-    r.headers_mut().insert(header::ETAG, tag);
-    r
-}
-
-/// Resets a customer user's password on the customer's behalf (R-REL-9, R-CUS-1): a new
-/// temporary password, shown once; the user's sessions end.
-#[utoipa::path(post, path = "/v1/customers/{id}/users/{user_id}/resetpassword", tag = "customers", security(("bearer" = [])),
-    params(("id" = String, Path), ("user_id" = String, Path)), responses((status = 200, body = UserWithPassword)))]
-pub async fn reset_customer_user_password(
-    State(s): State<AppState>,
-    ApiCtx(ctx): ApiCtx,
-    Path((id, user_id)): Path<(String, String)>,
-) -> ApiResult<Response> {
-    let (u, temp) = keiro_app::customer_users::reset_password(&s.app, &ctx, &id, &user_id).await?;
-    Ok(secret_answer(StatusCode::OK, u, Some(temp)))
+        },
+    ))
 }

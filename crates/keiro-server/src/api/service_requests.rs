@@ -2,63 +2,35 @@
 //! admins use their organization's id; partner users use a customer's id and act with its rights,
 //! or as the designated support contact of the subscriptions a request is about (R-ORD-5).
 
-use crate::api::relationships::PageParams;
+use crate::api::params::PageParams;
+use crate::api::respond::{created_tagged, tagged};
+use crate::api::views::service_request_body;
 use crate::api::{ApiQuery, idempotency_key};
-use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, etag, if_match};
+use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, if_match};
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use keiro_api_types::{
     AddServiceRequestNote, CreateServiceRequest, ServiceRequest, ServiceRequestList,
-    ServiceRequestNote, SetServiceRequestStatus,
+    SetServiceRequestStatus,
 };
 use keiro_app::service_requests::RequestView;
 
-fn body(v: RequestView) -> ServiceRequest {
-    ServiceRequest {
-        id: v.id,
-        customer_id: v.customer_org_id,
-        opened_by_org: v.opened_by_org,
-        title: v.title,
-        description: v.description,
-        severity: v.severity,
-        status: v.status,
-        created_at: v.created_at,
-        updated_at: v.updated_at,
-        subscription_id: v.subscription_id,
-        notes: v
-            .notes
-            .into_iter()
-            .map(|n| ServiceRequestNote {
-                author_name: n.author_name,
-                author_org_id: n.author_org_id,
-                body: n.body,
-                created_at: n.created_at,
-            })
-            .collect(),
-    }
-}
-
 fn with_etag(v: RequestView, status: StatusCode) -> Response {
-    let tag = etag('s', v.version);
-    let mut r = (status, Json(body(v))).into_response();
-    r.headers_mut().insert(header::ETAG, tag);
-    r
+    tagged(status, 's', v.version, service_request_body(v))
 }
 
 /// 201 with the ETag, or 200 and `Idempotent-Replayed: true` for a replay.
 fn created_with_etag(o: keiro_app::idempotency::Outcome<RequestView>) -> Response {
-    let status = if o.replayed {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    let mut r = with_etag(o.value, status);
-    crate::api::mark_replayed(&mut r, o.replayed);
-    r
+    created_tagged(
+        o.replayed,
+        's',
+        o.value.version,
+        service_request_body(o.value),
+    )
 }
 
 #[utoipa::path(operation_id = "list_service_requests", get, path = "/v1/customers/{id}/servicerequests", tag = "customers", security(("bearer" = [])),
@@ -73,7 +45,7 @@ pub async fn list(
     let page =
         keiro_app::service_requests::list(&s.app, &ctx, &id, p.cursor.as_deref(), p.limit).await?;
     Ok(Json(ServiceRequestList {
-        items: page.items.into_iter().map(body).collect(),
+        items: page.items.into_iter().map(service_request_body).collect(),
         next_cursor: page.next_cursor.as_deref().map(encode_cursor),
     }))
 }

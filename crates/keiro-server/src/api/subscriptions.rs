@@ -1,151 +1,24 @@
-//! Orders and subscriptions (R-ORD-2…7): `POST /v1/customers/{id}/orders`, a new customer for a
-//! reseller, the subscriptions the caller may see, and each change to one (If-Match with
-//! `"b<version>"`; every create and change accepts `Idempotency-Key`).
+//! Subscriptions (R-ORD-4…7): the subscriptions the caller may see, one with its history, and
+//! each change to one (If-Match with `"b<version>"`; every change accepts `Idempotency-Key`).
+//! Orders, which create them, are `api/orders.rs`.
 
-use crate::api::created;
+use crate::api::respond::changed_tagged;
+use crate::api::views::subscription_body;
 use crate::api::{ApiQuery, idempotency_key};
-use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, etag, if_match, non_empty};
+use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, if_match, non_empty};
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use keiro_api_types::{
-    CreateCustomerForReseller, CreateOrder, CustomerCreated, Order, OrderLine, SetAutoRenew,
-    SetPartnerRef, SetQuantity, Subscription, SubscriptionHistory, SubscriptionHistoryEntry,
-    SubscriptionList, SubscriptionParty, Suspension, SuspensionReasonParam,
+    SetAutoRenew, SetPartnerRef, SetQuantity, Subscription, SubscriptionHistory,
+    SubscriptionHistoryEntry, SubscriptionList, Suspension, SuspensionReasonParam,
 };
 use keiro_app::idempotency::Outcome;
-use keiro_app::orders::{Line, NewCustomerOrder, OrderView};
-use keiro_app::subscriptions::{Party, Request, SubscriptionView};
+use keiro_app::subscriptions::{Request, SubscriptionView};
 use serde::Deserialize;
-
-fn party(p: Party) -> SubscriptionParty {
-    SubscriptionParty {
-        id: p.org_id,
-        legal_name: p.legal_name,
-        partner_id: p.partner_id,
-    }
-}
-
-pub fn subscription_body(v: SubscriptionView) -> Subscription {
-    Subscription {
-        id: v.id,
-        customer: party(v.customer),
-        offer_id: v.offer_id,
-        sku: v.sku,
-        offer_name_en: v.offer_name_en,
-        offer_name_ja: v.offer_name_ja,
-        billing_cycle: v.billing_cycle,
-        unit_price_minor: v.unit_price_minor,
-        currency: v.currency,
-        min_quantity: v.min_quantity,
-        max_quantity: v.max_quantity,
-        order_id: v.order_id,
-        seller: party(v.seller),
-        reseller: v.reseller.map(party),
-        support_contact: v.support_contact.map(party),
-        quantity: v.quantity,
-        state: v.state,
-        suspension_reasons: v.suspension_reasons,
-        auto_renew: v.auto_renew,
-        trial: v.trial,
-        term_started_at: v.term_started_at,
-        term_ends_at: v.term_ends_at,
-        ended_at: v.ended_at,
-        created_at: v.created_at,
-    }
-}
-
-fn order_body(v: OrderView) -> Order {
-    Order {
-        id: v.id,
-        customer_id: v.customer_org_id,
-        placed_by_org_id: v.placed_by_org_id,
-        created_at: v.created_at,
-        subscriptions: v.subscriptions.into_iter().map(subscription_body).collect(),
-    }
-}
-
-fn lines(ls: Vec<OrderLine>) -> Vec<Line> {
-    ls.into_iter()
-        .map(|l| Line {
-            offer_id: l.offer_id,
-            quantity: l.quantity,
-            trial: l.trial,
-            reseller_partner_id: l.reseller_partner_id,
-        })
-        .collect()
-}
-
-/// Orders subscriptions for one of the caller's customers (R-ORD-3). Offers, quantities,
-/// trials and add-on prerequisites are checked against the catalog; a line may be attributed
-/// to a partnered reseller by partner ID. Retrying with the same Idempotency-Key returns the
-/// first answer and buys nothing twice (R-ORD-7).
-#[utoipa::path(post, path = "/v1/customers/{id}/orders", tag = "orders", security(("bearer" = [])),
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false)),
-    request_body = CreateOrder,
-    responses((status = 201, body = Order), (status = 200, description = "Replay of an earlier answer to the same Idempotency-Key", body = Order)))]
-pub async fn create_order(
-    State(s): State<AppState>,
-    ApiCtx(ctx): ApiCtx,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    ApiJson(b): ApiJson<CreateOrder>,
-) -> ApiResult<Response> {
-    let key = idempotency_key(&headers)?;
-    let o = keiro_app::orders::place(&s.app, &ctx, &id, lines(b.lines), key.as_deref()).await?;
-    Ok(created(o.replayed, order_body(o.value)))
-}
-
-/// A new customer for one of the caller's indirect resellers, with its first subscriptions
-/// (R-ORD-2): the customer, its first global admin (temporary password in this answer only),
-/// both partners' reseller relationships, the reseller's delegated admin and the
-/// subscriptions, in one transaction.
-#[utoipa::path(operation_id = "create_reseller_customer", post, path = "/v1/indirectresellers/{id}/customers", tag = "orders", security(("bearer" = [])),
-    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false)),
-    request_body = CreateCustomerForReseller,
-    responses((status = 201, body = CustomerCreated), (status = 200, description = "Replay (no password)", body = CustomerCreated),
-        (status = 409, description = "The admin's email is taken")))]
-pub async fn create_customer(
-    State(s): State<AppState>,
-    ApiCtx(ctx): ApiCtx,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    ApiJson(b): ApiJson<CreateCustomerForReseller>,
-) -> ApiResult<Response> {
-    let key = idempotency_key(&headers)?;
-    let n = NewCustomerOrder {
-        reseller_org_id: id,
-        legal_name: b.legal_name,
-        primary_domain: b.primary_domain,
-        address_line1: b.address_line1,
-        city: b.city,
-        postal_code: b.postal_code,
-        country: b.country,
-        phone: b.phone,
-        contact_email: b.contact_email,
-        admin_full_name: b.admin_full_name,
-        admin_email: b.admin_email,
-        lines: lines(b.lines),
-    };
-    let o = keiro_app::orders::create_customer(&s.app, &ctx, n, key.as_deref()).await?;
-    let v = o.value;
-    let mut r = created(
-        o.replayed,
-        CustomerCreated {
-            customer_id: v.customer_org_id,
-            legal_name: v.legal_name,
-            admin_email: v.admin_email,
-            temporary_password: v.temporary_password,
-            order: order_body(v.order),
-        },
-    );
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(r)
-}
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -241,14 +114,7 @@ pub async fn list_for_customer(
 }
 
 fn with_etag(o: Outcome<SubscriptionView>) -> Response {
-    let tag = etag('b', o.value.version);
-    let mut r = (StatusCode::OK, Json(subscription_body(o.value))).into_response();
-    r.headers_mut().insert(header::ETAG, tag);
-    if o.replayed {
-        r.headers_mut()
-            .insert("idempotent-replayed", HeaderValue::from_static("true"));
-    }
-    r
+    changed_tagged(o.replayed, 'b', o.value.version, subscription_body(o.value))
 }
 
 #[utoipa::path(operation_id = "get_subscription", get, path = "/v1/subscriptions/{id}", tag = "orders", security(("bearer" = [])), params(("id" = String, Path)),
@@ -267,13 +133,13 @@ pub async fn get(
 
 /// Every change of the subscription: what, when, by whom (R-ORD-6).
 #[utoipa::path(operation_id = "list_subscription_history", get, path = "/v1/subscriptions/{id}/history", tag = "orders", security(("bearer" = [])),
-    params(("id" = String, Path), crate::api::relationships::PageParams),
+    params(("id" = String, Path), crate::api::params::PageParams),
     responses((status = 200, body = SubscriptionHistory)))]
 pub async fn history(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<crate::api::relationships::PageParams>,
+    ApiQuery(q): ApiQuery<crate::api::params::PageParams>,
 ) -> ApiResult<Json<SubscriptionHistory>> {
     let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
     let page =

@@ -1,3 +1,5 @@
+use crate::api::respond::created_once;
+use crate::api::views::token_body;
 use crate::api::{ApiQuery, idempotency_key};
 use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor};
 use crate::problem::ApiResult;
@@ -5,9 +7,8 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use keiro_api_types::{ApiToken, ApiTokenList, CreateApiToken, CreatedApiToken};
-use keiro_app::tokens::TokenInfo;
+use axum::response::Response;
+use keiro_api_types::{ApiTokenList, CreateApiToken, CreatedApiToken};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -19,18 +20,6 @@ pub struct ListParams {
     /// `next_cursor` of the previous page.
     #[param(min_length = 1)]
     pub cursor: Option<String>,
-}
-
-pub fn token_body(t: TokenInfo) -> ApiToken {
-    ApiToken {
-        id: t.id,
-        name: t.name,
-        prefix: t.prefix,
-        created_at: t.created_at,
-        expires_at: t.expires_at,
-        revoked_at: t.revoked_at,
-        last_used_at: t.last_used_at,
-    }
 }
 
 /// The caller's API tokens, newest first.
@@ -66,26 +55,13 @@ pub async fn create_token(
         expires_in_days: body.expires_in_days,
     };
     let created = keiro_app::tokens::create(&s.app, &ctx, req, key.as_deref()).await?;
-    let status = if created.replayed {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    let mut res = (
-        status,
-        Json(CreatedApiToken {
+    Ok(created_once(
+        created.replayed,
+        CreatedApiToken {
             token: created.secret,
             api_token: token_body(created.info),
-        }),
-    )
-        .into_response();
-    if created.replayed {
-        res.headers_mut().insert(
-            "idempotent-replayed",
-            axum::http::HeaderValue::from_static("true"),
-        );
-    }
-    Ok(res)
+        },
+    ))
 }
 
 /// Revokes one of the caller's tokens; it stops working at once. Revoking again is a no-op.

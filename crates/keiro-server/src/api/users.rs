@@ -1,46 +1,19 @@
+use crate::api::params::UserParams;
+use crate::api::respond::{created_once, ok_once, tagged};
+use crate::api::views::user_body;
 use crate::api::{ApiQuery, idempotency_key};
-use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, etag, if_match, non_empty};
+use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, if_match, non_empty};
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use keiro_api_types::{CreateUser, UpdateUser, User, UserList, UserWithPassword};
 use keiro_app::users::{NewUserInput, UserChanges, UserView};
-use serde::Deserialize;
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct UserParams {
-    /// Part of a name or email, case-insensitive.
-    #[param(min_length = 1)]
-    pub q: Option<String>,
-    /// 1 to 200, default 50.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
-    pub limit: Option<String>,
-    /// `next_cursor` of the previous page.
-    #[param(min_length = 1)]
-    pub cursor: Option<String>,
-}
-
-pub fn user_body(u: UserView) -> User {
-    User {
-        id: u.id,
-        email: u.email,
-        full_name: u.full_name,
-        roles: u.roles,
-        delegated_access: u.delegated_access,
-        active: u.active,
-        must_change_password: u.must_change_password,
-    }
-}
 
 fn with_etag(u: UserView, status: StatusCode) -> Response {
-    let tag = etag('u', u.version);
-    let mut r = (status, Json(user_body(u))).into_response();
-    r.headers_mut().insert(header::ETAG, tag);
-    r
+    tagged(status, 'u', u.version, user_body(u))
 }
 
 /// Users of the caller's organization, searchable by name or email.
@@ -86,25 +59,13 @@ pub async fn create_user(
         delegated_access: b.delegated_access,
     };
     let c = keiro_app::users::create(&s.app, &ctx, input, key.as_deref()).await?;
-    let status = if c.replayed {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    let mut r = (
-        status,
-        Json(UserWithPassword {
+    Ok(created_once(
+        c.replayed,
+        UserWithPassword {
             user: user_body(c.user),
             temporary_password: c.temporary_password,
-        }),
-    )
-        .into_response();
-    crate::api::mark_replayed(&mut r, c.replayed);
-    r.headers_mut().insert(
-        header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    Ok(r)
+        },
+    ))
 }
 
 /// One user of the caller's organization.
@@ -154,16 +115,10 @@ pub async fn reset_password(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let (u, temp) = keiro_app::users::reset_password(&s.app, &ctx, &id).await?;
-    let mut r = Json(UserWithPassword {
+    Ok(ok_once(UserWithPassword {
         user: user_body(u),
         temporary_password: Some(temp),
-    })
-    .into_response();
-    r.headers_mut().insert(
-        header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    Ok(r)
+    }))
 }
 
 /// Deactivates a user: their sessions and tokens stop working at once.
