@@ -10,6 +10,11 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+/// One row of the audit log, as the store keeps it.
+pub use keiro_store::entities::audit_record::Model as Record;
+/// What the audit log may be filtered by.
+pub use keiro_store::repo::audit::Filter;
+
 /// What happened and to what.
 pub struct Event<'a> {
     pub action: &'a str,

@@ -31,6 +31,13 @@ async fn customer_for(
     Ok(org)
 }
 
+/// The customer's name, for a partner user who may see its users (the page's heading).
+pub async fn customer_name(app: &App, ctx: &Ctx, customer: &str) -> AppResult<String> {
+    let me = ctx.user()?;
+    let org = customer_for(app.db.reader(), app, me, customer, Action::ViewUsers).await?;
+    Ok(org.legal_name)
+}
+
 pub async fn list(
     app: &App,
     ctx: &Ctx,

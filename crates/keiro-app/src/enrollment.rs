@@ -565,6 +565,32 @@ async fn notify(
     .await
 }
 
+/// Why an organization may not create its reseller account (R-ENR-5), if so: only a partner
+/// already in the program (it holds a partner ID) that is not an indirect reseller yet. The
+/// portal offers the form only when this is `None`; [`reseller_account`] refuses with it.
+pub fn reseller_account_refusal(org: &organization::Model) -> Option<AppError> {
+    if org.kind != OrgKind::Partner.code() {
+        return Some(AppError::NotFound("organization"));
+    }
+    if org
+        .program_roles
+        .split(',')
+        .any(|r| r == ProgramRole::IndirectReseller.code())
+    {
+        return Some(AppError::Conflict {
+            code: "already_reseller",
+            message: "your organization is already an indirect reseller".into(),
+        });
+    }
+    if org.partner_id.is_none() {
+        return Some(AppError::Conflict {
+            code: "enrollment_required",
+            message: "enroll in the program first".into(),
+        });
+    }
+    None
+}
+
 /// R-ENR-5: a partner already in the program creates its reseller account with only its
 /// support contact details.
 pub async fn reseller_account(
@@ -594,21 +620,15 @@ pub async fn reseller_account(
     let org = repo::orgs::get(&tx, &me.org.id)
         .await?
         .ok_or(AppError::NotFound("organization"))?;
+    if let Some(e) = reseller_account_refusal(&org) {
+        return Err(e);
+    }
     let mut roles: Vec<String> = org
         .program_roles
         .split(',')
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect();
-    if roles
-        .iter()
-        .any(|r| r == ProgramRole::IndirectReseller.code())
-    {
-        return Err(AppError::Conflict {
-            code: "already_reseller",
-            message: "your organization is already an indirect reseller".into(),
-        });
-    }
     roles.push(ProgramRole::IndirectReseller.code().into());
     let partner_id = org.partner_id.clone().ok_or(AppError::Conflict {
         code: "enrollment_required",

@@ -17,6 +17,7 @@ pub mod directory;
 pub mod enrollment;
 pub mod error;
 pub mod gdap;
+pub mod housekeeping;
 pub mod idempotency;
 pub mod invitations;
 pub mod mail;
@@ -43,6 +44,7 @@ pub use config::AppConfig;
 pub use context::{Ctx, CurrentUser};
 pub use error::AppError;
 pub use keiro_store::Db;
+pub use keiro_store::repo::Page;
 
 pub type AppResult<T> = Result<T, AppError>;
 

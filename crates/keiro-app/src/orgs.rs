@@ -8,6 +8,9 @@ use keiro_store::entities::organization;
 use keiro_store::repo;
 use serde_json::json;
 
+/// An organization, as the store keeps it.
+pub use keiro_store::entities::organization::Model as Organization;
+
 pub fn profile_of(o: &organization::Model) -> CompanyProfile {
     CompanyProfile {
         legal_name: o.legal_name.clone(),

@@ -11,6 +11,9 @@ use keiro_store::sea_orm::ConnectionTrait;
 use time::Duration;
 use uuid::Uuid;
 
+/// One outbox message (an email, or an event held for delivery), as the store keeps it.
+pub use keiro_store::entities::outbox_message::Model as Message;
+
 /// Queues an email in the caller's transaction.
 pub async fn enqueue_email(
     c: &impl ConnectionTrait,

@@ -57,14 +57,7 @@ pub fn spawn(state: AppState, transport: Arc<dyn MailTransport>) -> Vec<JoinHand
         loop {
             tick.tick().await;
             let cutoff = s2.app.now() - time::Duration::days(7);
-            let res = async {
-                let tx = s2.app.db.begin().await?;
-                let n = keiro_store::repo::sessions::purge_ended(&tx, cutoff).await?
-                    + keiro_store::repo::idempotency::purge_before(&tx, cutoff).await?;
-                tx.commit().await?;
-                Ok::<u64, keiro_app::AppError>(n)
-            }
-            .await;
+            let res = keiro_app::housekeeping::purge(&s2.app, cutoff).await;
             match res {
                 Ok(n) if n > 0 => tracing::info!(
                     purged = n,

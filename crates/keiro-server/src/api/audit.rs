@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use keiro_api_types::AuditRecordList;
-use keiro_store::repo::audit::Filter;
+use keiro_app::audit::Filter;
 use serde::Deserialize;
 use time::OffsetDateTime;
 

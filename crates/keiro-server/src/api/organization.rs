@@ -7,9 +7,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use keiro_api_types::{CompanyProfile, Organization};
-use keiro_store::entities::organization;
 
-fn body(o: organization::Model, can_edit: bool) -> Response {
+fn body(o: keiro_app::orgs::Organization, can_edit: bool) -> Response {
     let split = |s: &str| {
         s.split(',')
             .filter(|x| !x.is_empty())

@@ -16,9 +16,8 @@ use keiro_app::service_requests::RequestView;
 use keiro_app::subscriptions::{Party, SubscriptionView};
 use keiro_app::tokens::TokenInfo;
 use keiro_app::users::UserView;
-use keiro_store::entities::{audit_record, outbox_message};
 
-pub fn audit_record_body(r: audit_record::Model) -> AuditRecord {
+pub fn audit_record_body(r: keiro_app::audit::Record) -> AuditRecord {
     AuditRecord {
         id: r.id,
         occurred_at: r.occurred_at,
@@ -169,7 +168,7 @@ pub fn me_body(u: &CurrentUser) -> Me {
     }
 }
 
-pub fn message_body(m: outbox_message::Model) -> OutboxMessage {
+pub fn message_body(m: keiro_app::outbox::Message) -> OutboxMessage {
     OutboxMessage {
         id: m.id,
         created_at: m.created_at,

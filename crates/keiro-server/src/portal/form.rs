@@ -119,3 +119,15 @@ impl From<ProfileFields> for keiro_domain::CompanyProfile {
         }
     }
 }
+
+/// One choice of a select or a set of checkboxes: the code sent back, the label shown.
+pub struct Choice {
+    pub code: String,
+    pub label: String,
+}
+
+/// A fresh idempotency key for a form that creates or changes something: submitting it twice
+/// (a double click, a reload) does it once.
+pub fn idem() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

@@ -3,7 +3,7 @@
 //! groups, and a customer's page where a partner user does what its rights allow.
 
 use super::draft::draft_page;
-use super::{Base, NoFields, PageResult, Portal, SignedForm, no_store, render, t, t_args};
+use super::{Base, Choice, DoneQuery, NoFields, PageResult, Portal, SignedForm, format, render, t};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -13,6 +13,9 @@ use keiro_app::AppError;
 use keiro_app::gdap::{GdapView, NewGdap};
 use keiro_domain::{Action, OrgKind, Role};
 use serde::Deserialize;
+
+mod groups;
+pub use groups::*;
 
 pub struct GdapRow {
     pub id: String,
@@ -25,14 +28,6 @@ pub struct GdapRow {
     pub terminable: bool,
 }
 
-fn roles_text(p: &Portal, codes: &[String]) -> String {
-    codes
-        .iter()
-        .map(|r| t(p.lang, &format!("role-{r}")))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 pub fn gdap_row(p: &Portal, v: &GdapView, customer_side: bool) -> GdapRow {
     let state = keiro_domain::gdap::GdapState::parse(&v.state);
     GdapRow {
@@ -43,17 +38,12 @@ pub fn gdap_row(p: &Portal, v: &GdapView, customer_side: bool) -> GdapRow {
         } else {
             v.customer_name.clone().unwrap_or_default()
         },
-        roles: roles_text(p, &v.roles),
+        roles: format::roles_text(p, &v.roles),
         state_code: v.state.clone(),
         state: t(p.lang, &format!("gdap-state-{}", v.state)),
         ends: v.ends_at.map(keiro_app::auth::fmt_time).unwrap_or_default(),
         terminable: state.is_some_and(|s| s.terminable()),
     }
-}
-
-pub struct Choice {
-    pub code: String,
-    pub label: String,
 }
 
 #[derive(Template)]
@@ -66,11 +56,6 @@ pub struct GdapListPage {
     pub manage_reason: Option<String>,
     pub name: String,
     pub days: String,
-}
-
-#[derive(Deserialize)]
-pub struct DoneQuery {
-    done: Option<String>,
 }
 
 async fn list_page(
@@ -228,7 +213,7 @@ pub async fn one(
                     .find(|g| g.id == a.group_id)
                     .map(|g| g.name.clone())
                     .unwrap_or_default(),
-                roles: roles_text(&p, &a.roles),
+                roles: format::roles_text(&p, &a.roles),
                 id: a.id,
             })
             .collect(),
@@ -331,263 +316,4 @@ pub async fn terminate(
         Redirect::to(&format!("/gdap/{id}?done=terminated"))
     }
     .into_response())
-}
-
-pub struct GroupRow {
-    pub id: String,
-    pub name: String,
-    pub members: Vec<(String, String)>,
-}
-
-#[derive(Template)]
-#[template(path = "security_groups.html")]
-pub struct GroupsPage {
-    pub b: Base,
-    pub rows: Vec<GroupRow>,
-    pub users: Vec<Choice>,
-    pub manage_reason: Option<String>,
-}
-
-/// The partner's security groups and their members.
-pub async fn groups(State(s): State<AppState>, p: Portal) -> PageResult {
-    p.user()?;
-    let ctx = p.ctx();
-    let groups = keiro_app::gdap::groups(&s.app, &ctx, None, 200)
-        .await
-        .map_err(|e| p.app_error(e))?
-        .items;
-    let users = keiro_app::users::list(&s.app, &ctx, None, None, 200)
-        .await
-        .map(|p| p.items)
-        .unwrap_or_default();
-    let name_of = |id: &str| {
-        users
-            .iter()
-            .find(|u| u.id == id)
-            .map(|u| format!("{} <{}>", u.full_name, u.email))
-            .unwrap_or_else(|| id.to_string())
-    };
-    Ok(render(&GroupsPage {
-        rows: groups
-            .iter()
-            .map(|g| GroupRow {
-                id: g.id.clone(),
-                name: g.name.clone(),
-                members: g.members.iter().map(|m| (m.clone(), name_of(m))).collect(),
-            })
-            .collect(),
-        users: users
-            .iter()
-            .map(|u| Choice {
-                code: u.id.clone(),
-                label: format!("{} <{}>", u.full_name, u.email),
-            })
-            .collect(),
-        manage_reason: p.reason(Action::ManageSecurityGroups),
-        b: p.base("groups-title"),
-    }))
-}
-
-#[derive(Deserialize)]
-pub struct GroupForm {
-    name: String,
-}
-
-pub async fn create_group(
-    State(s): State<AppState>,
-    SignedForm(p, f): SignedForm<GroupForm>,
-) -> PageResult {
-    keiro_app::gdap::create_group(&s.app, &p.ctx(), &f.name, None)
-        .await
-        .map_err(|e| p.app_error(e))?;
-    Ok(Redirect::to("/security-groups").into_response())
-}
-
-#[derive(Deserialize)]
-pub struct MemberForm {
-    user_id: String,
-    remove: Option<String>,
-}
-
-pub async fn member(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    SignedForm(p, f): SignedForm<MemberForm>,
-) -> PageResult {
-    keiro_app::gdap::set_member(&s.app, &p.ctx(), &id, &f.user_id, f.remove.is_none())
-        .await
-        .map_err(|e| p.app_error(e))?;
-    Ok(Redirect::to("/security-groups").into_response())
-}
-
-impl CustomerUserRow {
-    pub fn has(&self, code: &str) -> bool {
-        self.codes.iter().any(|c| c == code)
-    }
-}
-
-pub struct CustomerUserRow {
-    pub id: String,
-    /// The user's role codes (to tick the current ones).
-    pub codes: Vec<String>,
-    pub name: String,
-    pub email: String,
-    pub roles: String,
-}
-
-#[derive(Template)]
-#[template(path = "customer_admin.html")]
-pub struct CustomerAdminPage {
-    pub b: Base,
-    pub customer_id: String,
-    pub rows: Vec<CustomerUserRow>,
-    pub roles: Vec<Choice>,
-    /// A temporary password just set, shown once.
-    pub secret: Option<(String, String)>,
-}
-
-async fn customer_page(
-    s: &AppState,
-    p: &Portal,
-    id: &str,
-    secret: Option<(String, String)>,
-    status: StatusCode,
-    error: Option<String>,
-) -> PageResult {
-    let ctx = p.ctx();
-    let users = keiro_app::customer_users::list(&s.app, &ctx, id, None, None, 200)
-        .await
-        .map_err(|e| match e {
-            AppError::NotFound(_) => p.error_page(
-                StatusCode::NOT_FOUND,
-                &t(p.lang, "customer-admin-no-rights"),
-            ),
-            e => p.app_error(e),
-        })?;
-    let name = keiro_store::repo::orgs::get(s.app.db.reader(), id)
-        .await
-        .map_err(|e| p.app_error(e.into()))?
-        .map(|o| o.legal_name)
-        .unwrap_or_default();
-    let mut b = p.base("customer-admin-title");
-    b.title = t_args(p.lang, "customer-admin-heading", &[("name", name)]);
-    b.error = error;
-    let page = CustomerAdminPage {
-        customer_id: id.to_string(),
-        rows: users
-            .items
-            .into_iter()
-            .map(|u| CustomerUserRow {
-                roles: roles_text(p, &u.roles),
-                codes: u.roles.clone(),
-                id: u.id,
-                name: u.full_name,
-                email: u.email,
-            })
-            .collect(),
-        roles: Role::catalog(OrgKind::Customer)
-            .iter()
-            .map(|r| Choice {
-                code: r.code().into(),
-                label: t(p.lang, &format!("role-{}", r.code())),
-            })
-            .collect(),
-        secret,
-        b,
-    };
-    Ok((status, no_store(render(&page))).into_response())
-}
-
-/// A customer, as a partner user acting for it sees it: its users, as far as the rights allow
-/// (R-REL-9).
-pub async fn customer(State(s): State<AppState>, p: Portal, Path(id): Path<String>) -> PageResult {
-    p.user()?;
-    customer_page(&s, &p, &id, None, StatusCode::OK, None).await
-}
-
-pub async fn customer_reset(
-    State(s): State<AppState>,
-    Path((id, user)): Path<(String, String)>,
-    SignedForm(p, NoFields {}): SignedForm<NoFields>,
-) -> PageResult {
-    match keiro_app::customer_users::reset_password(&s.app, &p.ctx(), &id, &user).await {
-        Ok((u, temp)) => {
-            customer_page(&s, &p, &id, Some((u.email, temp)), StatusCode::OK, None).await
-        }
-        Err(e @ AppError::Forbidden { .. }) => {
-            customer_page(
-                &s,
-                &p,
-                &id,
-                None,
-                StatusCode::FORBIDDEN,
-                Some(p.message_for(&e)),
-            )
-            .await
-        }
-        Err(e) => Err(p.app_error(e)),
-    }
-}
-
-#[derive(Deserialize)]
-pub struct RolesForm {
-    #[serde(default)]
-    roles: Vec<String>,
-}
-
-/// Assigns a customer user's roles on the customer's behalf.
-pub async fn customer_roles(
-    State(s): State<AppState>,
-    Path((id, user)): Path<(String, String)>,
-    SignedForm(p, f): SignedForm<RolesForm>,
-) -> PageResult {
-    match keiro_app::customer_users::set_roles(&s.app, &p.ctx(), &id, &user, &f.roles, None).await {
-        Ok(_) => Ok(Redirect::to(&format!("/customers/{id}")).into_response()),
-        Err(
-            e @ (AppError::Forbidden { .. } | AppError::Validation(_) | AppError::Conflict { .. }),
-        ) => {
-            let status = crate::problem::status_of(&e);
-            customer_page(&s, &p, &id, None, status, Some(p.message_for(&e))).await
-        }
-        Err(e) => Err(p.app_error(e)),
-    }
-}
-
-#[derive(Deserialize)]
-pub struct NewUserForm {
-    email: String,
-    full_name: String,
-    #[serde(default)]
-    roles: Vec<String>,
-}
-
-pub async fn customer_add_user(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    SignedForm(p, f): SignedForm<NewUserForm>,
-) -> PageResult {
-    match keiro_app::customer_users::create(
-        &s.app,
-        &p.ctx(),
-        &id,
-        &f.email,
-        &f.full_name,
-        &f.roles,
-        None,
-    )
-    .await
-    {
-        Ok(o) => {
-            let (u, temp) = o.value;
-            let temp = temp.unwrap_or_default();
-            customer_page(&s, &p, &id, Some((u.email, temp)), StatusCode::OK, None).await
-        }
-        Err(
-            e @ (AppError::Forbidden { .. } | AppError::Validation(_) | AppError::Conflict { .. }),
-        ) => {
-            let status = crate::problem::status_of(&e);
-            customer_page(&s, &p, &id, None, status, Some(p.message_for(&e))).await
-        }
-        Err(e) => Err(p.app_error(e)),
-    }
 }

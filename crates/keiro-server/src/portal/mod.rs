@@ -2,36 +2,47 @@
 //! without JavaScript. Forms are protected twice against CSRF: tower-http's Fetch-Metadata check
 //! on every unsafe request, and a per-session token in every form of a signed-in user.
 
-mod catalog_admin;
-mod commerce;
+mod acceptance;
+mod audit;
+mod auth;
+mod catalog;
 mod confirm;
 mod cookies;
 mod csrf;
-mod customers;
+mod customer_users;
+mod directory;
 mod draft;
-mod enroll;
+mod enrollment;
 mod errors;
 mod form;
+mod format;
 mod gdap;
 mod i18n;
 mod import;
+mod me;
 mod mfa;
 mod navbar;
+mod orders;
+mod orgs;
+mod outbox;
 mod page;
 mod pages;
-mod partners;
-mod people;
+mod paging;
+mod partnerships;
 mod registry;
+mod relationships;
 mod request;
-mod support;
+mod service_requests;
+mod subscriptions;
+mod users;
 
 pub use cookies::{LANG_COOKIE, SESSION_COOKIE, session_cookie};
 pub use csrf::{NoFields, TokenField};
 pub use errors::{not_found_page, plain_page};
-pub use form::{ProfileFields, SignedForm};
+pub use form::{Choice, ProfileFields, SignedForm};
 pub use i18n::{t, t_args};
 pub use navbar::{Base, Chrome, NAV, NavItem, nav_applies};
-pub use page::{PageResult, no_store, render};
+pub use page::{DoneQuery, PageResult, no_store, render};
 pub use request::{Portal, local_path, safe_next};
 
 use crate::state::AppState;
@@ -60,109 +71,109 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     });
     Router::new()
         .route("/", get(pages::home))
-        .route("/signin", get(pages::signin_form).post(pages::signin))
-        .route("/signout", post(pages::signout))
+        .route("/signin", get(auth::signin_form).post(auth::signin))
+        .route("/signout", post(auth::signout))
         .route("/signin/mfa", get(mfa::signin_form).post(mfa::signin))
         .route("/account/mfa", get(mfa::status))
         .route("/account/mfa/setup", post(mfa::start))
         .route("/account/mfa/confirm", post(mfa::confirm))
         .route("/organization/mfa", post(mfa::set_requirement))
-        .route(
-            "/organization/reselleraccount",
-            post(people::become_reseller),
-        )
+        .route("/organization/reselleraccount", post(orgs::become_reseller))
         .route(
             "/password/change",
-            get(pages::password_form).post(pages::password_change),
+            get(auth::password_form).post(auth::password_change),
         )
         .route("/dashboard", get(pages::dashboard))
-        .route("/account", get(pages::account))
-        .route("/account/preferences", post(pages::save_preferences))
-        .route("/account/tokens", post(pages::create_token))
-        .route("/account/tokens/{id}/revoke", post(pages::revoke_token))
-        .route(
-            "/organization",
-            get(people::profile).post(people::save_profile),
-        )
-        .route("/users", get(people::users).post(people::create_user))
-        .route("/users/new", get(people::new_user))
-        .route("/users/{id}", get(people::user).post(people::save_user))
+        .route("/account", get(me::account))
+        .route("/account/preferences", post(me::save_preferences))
+        .route("/account/tokens", post(me::create_token))
+        .route("/account/tokens/{id}/revoke", post(me::revoke_token))
+        .route("/organization", get(orgs::profile).post(orgs::save_profile))
+        .route("/users", get(users::users).post(users::create_user))
+        .route("/users/new", get(users::new_user))
+        .route("/users/{id}", get(users::user).post(users::save_user))
         .route(
             "/users/{id}/resetpassword",
-            post(people::reset_user_password),
+            post(users::reset_user_password),
         )
-        .route("/users/{id}/delete", post(people::delete_user))
-        .route("/users/{id}/{what}", post(people::set_user_active))
-        .route("/indirect-resellers", get(partners::resellers))
-        .route("/indirect-resellers/request", post(partners::request))
-        .route("/invitations/send", post(partners::send))
+        .route("/users/{id}/delete", post(users::delete_user))
+        .route("/users/{id}/{what}", post(users::set_user_active))
+        .route("/indirect-resellers", get(partnerships::resellers))
+        .route("/indirect-resellers/request", post(partnerships::request))
+        .route("/invitations/send", post(partnerships::send))
         .route(
             "/indirect-resellers/links/{id}/revoke",
-            post(partners::revoke_link),
+            post(partnerships::revoke_link),
         )
         .route(
             "/indirect-resellers/{id}/customers",
-            get(partners::reseller_customers),
+            get(partnerships::reseller_customers),
         )
         .route(
             "/indirect-resellers/{id}/users",
-            get(partners::reseller_users),
+            get(partnerships::reseller_users),
         )
         .route(
             "/indirect-resellers/{id}/{what}",
-            get(partners::reseller_confirm).post(partners::reseller_confirmed),
+            get(partnerships::reseller_confirm).post(partnerships::reseller_confirmed),
         )
-        .route("/indirect-providers", get(partners::providers))
+        .route("/indirect-providers", get(partnerships::providers))
         .route(
             "/indirect-providers/{id}/customers",
-            get(partners::provider_customers),
+            get(partnerships::provider_customers),
         )
         .route(
             "/indirect-providers/{id}/{what}",
-            get(partners::provider_confirm).post(partners::provider_confirmed),
+            get(partnerships::provider_confirm).post(partnerships::provider_confirmed),
         )
         .route(
             "/indirect-providers/{id}/invite-customer",
-            post(customers::three_way),
+            post(relationships::three_way),
         )
-        .route("/customers", get(customers::list))
-        .route("/customers/request", post(customers::request))
-        .route("/customers/offerdelegatedadmin", post(customers::offer_dap))
-        .route("/partners", get(customers::partners))
+        .route("/customers", get(relationships::list))
+        .route("/customers/request", post(relationships::request))
+        .route(
+            "/customers/offerdelegatedadmin",
+            post(relationships::offer_dap),
+        )
+        .route("/partners", get(relationships::partners))
         .route(
             "/customers/{id}/remove",
-            get(customers::remove_form).post(customers::remove),
+            get(relationships::remove_form).post(relationships::remove),
         )
-        .route("/customers/{id}", get(gdap::customer))
-        .route("/customers/{id}/users", post(gdap::customer_add_user))
+        .route("/customers/{id}", get(customer_users::customer))
+        .route(
+            "/customers/{id}/users",
+            post(customer_users::customer_add_user),
+        )
         .route(
             "/customers/{id}/users/{user}/resetpassword",
-            post(gdap::customer_reset),
+            post(customer_users::customer_reset),
         )
         .route(
             "/customers/{id}/users/{user}/roles",
-            post(gdap::customer_roles),
+            post(customer_users::customer_roles),
         )
-        .route("/catalog", get(commerce::catalog))
-        .route("/subscriptions", get(commerce::mine))
-        .route("/subscriptions/{id}", get(commerce::subscription))
-        .route("/subscriptions/{id}/{what}", post(commerce::change))
+        .route("/catalog", get(catalog::catalog))
+        .route("/subscriptions", get(subscriptions::mine))
+        .route("/subscriptions/{id}", get(subscriptions::subscription))
+        .route("/subscriptions/{id}/{what}", post(subscriptions::change))
         .route(
             "/customers/{id}/subscriptions",
-            get(commerce::customer_subscriptions).post(commerce::order),
+            get(orders::customer_subscriptions).post(orders::order),
         )
         .route(
             "/indirect-resellers/{id}/new-customer",
-            get(commerce::new_customer).post(commerce::new_customer_step),
+            get(orders::new_customer).post(orders::new_customer_step),
         )
-        .route("/support", get(support::mine))
+        .route("/support", get(service_requests::mine))
         .route(
             "/customers/{id}/servicerequests",
-            get(support::list).post(support::create),
+            get(service_requests::list).post(service_requests::create),
         )
         .route(
             "/customers/{id}/servicerequests/{rid}",
-            get(support::one).post(support::update),
+            get(service_requests::one).post(service_requests::update),
         )
         .route("/gdap", get(gdap::list).post(gdap::create))
         .route("/gdap/{id}", get(gdap::one))
@@ -181,34 +192,40 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/security-groups/{id}/members", post(gdap::member))
         .route(
             "/partners/{id}/delegatedadmin",
-            get(customers::revoke_dap_form).post(customers::revoke_dap),
+            get(relationships::revoke_dap_form).post(relationships::revoke_dap),
         )
         .route(
             "/invite/signup",
-            get(customers::signup_form).post(customers::signup),
+            get(relationships::signup_form).post(relationships::signup),
         )
-        .route("/invite", get(partners::invite))
-        .route("/invite/accept", post(partners::accept))
-        .route("/provider-directory", get(partners::directory))
-        .route("/operator/directory", get(partners::directory_admin))
+        .route("/invite", get(acceptance::invite))
+        .route("/invite/accept", post(acceptance::accept))
+        .route("/provider-directory", get(directory::directory))
+        .route("/operator/directory", get(directory::directory_admin))
         .route(
             "/operator/directory/{id}",
-            get(partners::directory_entry).post(partners::save_directory_entry),
+            get(directory::directory_entry).post(directory::save_directory_entry),
         )
-        .route("/enroll", get(enroll::start).post(enroll::create_account))
-        .route("/enroll/wizard", get(enroll::wizard))
-        .route("/enroll/program", post(enroll::save_program))
-        .route("/enroll/membership", post(enroll::save_membership))
-        .route("/enroll/profile", post(enroll::save_profile))
-        .route("/enroll/contacts", post(enroll::save_contacts))
-        .route("/enroll/submit", post(enroll::submit))
+        .route(
+            "/enroll",
+            get(enrollment::start).post(enrollment::create_account),
+        )
+        .route("/enroll/wizard", get(enrollment::wizard))
+        .route("/enroll/program", post(enrollment::save_program))
+        .route("/enroll/membership", post(enrollment::save_membership))
+        .route("/enroll/profile", post(enrollment::save_profile))
+        .route("/enroll/contacts", post(enrollment::save_contacts))
+        .route("/enroll/submit", post(enrollment::submit))
         .route(
             "/enroll/verify",
-            get(enroll::verify_form).post(enroll::verify),
+            get(enrollment::verify_form).post(enrollment::verify),
         )
-        .route("/operator/enrollments", get(enroll::queue))
-        .route("/operator/enrollments/{id}", get(enroll::review))
-        .route("/operator/enrollments/{id}/{what}", post(enroll::decide))
+        .route("/operator/enrollments", get(enrollment::queue))
+        .route("/operator/enrollments/{id}", get(enrollment::review))
+        .route(
+            "/operator/enrollments/{id}/{what}",
+            post(enrollment::decide),
+        )
         .route(
             "/operator/registry",
             get(registry::list).post(registry::create),
@@ -229,39 +246,39 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/operator/registry/{id}/claimsecret",
             post(registry::new_secret),
         )
-        .route("/operator/catalog", get(catalog_admin::list))
+        .route("/operator/catalog", get(catalog::admin::list))
         .route(
             "/operator/catalog/products",
-            post(catalog_admin::create_product),
+            post(catalog::admin::create_product),
         )
         .route(
             "/operator/catalog/products/{id}",
-            post(catalog_admin::save_product),
+            post(catalog::admin::save_product),
         )
         .route(
             "/operator/catalog/offers",
-            post(catalog_admin::create_offer),
+            post(catalog::admin::create_offer),
         )
         .route(
             "/operator/catalog/offers/{id}",
-            get(catalog_admin::offer).post(catalog_admin::save_offer),
+            get(catalog::admin::offer).post(catalog::admin::save_offer),
         )
         .route(
             "/operator/catalog/offers/{id}/state",
-            post(catalog_admin::set_state),
+            post(catalog::admin::set_state),
         )
         .route(
             "/operator/catalog/import",
-            post(catalog_admin::import)
+            post(catalog::admin::import)
                 .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
         )
         .route(
             "/operator/catalog/imports/{id}",
-            get(catalog_admin::import_status),
+            get(catalog::admin::import_status),
         )
-        .route("/audit", get(pages::audit))
-        .route("/operator/outbox", get(pages::outbox))
-        .route("/operator/outbox/{id}", get(pages::outbox_message))
+        .route("/audit", get(audit::audit))
+        .route("/operator/outbox", get(outbox::outbox))
+        .route("/operator/outbox/{id}", get(outbox::outbox_message))
         .route("/lang/{code}", get(pages::set_language))
         .route("/static/{*path}", get(pages::asset))
         .layer(csrf)

@@ -25,3 +25,9 @@ pub fn no_store(mut r: Response) -> Response {
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
 }
+
+/// `?done=…` after a post/redirect/get: which notice the page shows.
+#[derive(serde::Deserialize)]
+pub struct DoneQuery {
+    pub done: Option<String>,
+}

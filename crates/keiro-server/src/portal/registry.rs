@@ -1,7 +1,8 @@
 //! Portal pages for the membership registry (operator staff): list and search, add (claim
 //! secret shown once), edit, replace the secret, and CSV import with progress.
 
-use super::{Base, NoFields, PageResult, Portal, SignedForm, no_store, render, t};
+use super::paging::SearchQuery;
+use super::{Base, DoneQuery, NoFields, PageResult, Portal, SignedForm, no_store, render, t};
 use crate::imports::Report;
 use crate::state::AppState;
 use askama::Template;
@@ -28,12 +29,6 @@ pub struct RegistryPage {
     pub next: Option<String>,
     pub input: RecordInput,
     pub secret: Option<(String, String)>,
-}
-
-#[derive(Deserialize)]
-pub struct ListQuery {
-    q: Option<String>,
-    cursor: Option<String>,
 }
 
 fn blank() -> RecordInput {
@@ -87,7 +82,11 @@ async fn registry_page(
     ))
 }
 
-pub async fn list(State(s): State<AppState>, p: Portal, Query(q): Query<ListQuery>) -> PageResult {
+pub async fn list(
+    State(s): State<AppState>,
+    p: Portal,
+    Query(q): Query<SearchQuery>,
+) -> PageResult {
     let cursor = q
         .cursor
         .as_deref()
@@ -194,11 +193,6 @@ async fn record_page(
     Ok(no_store(
         (status, render(&RecordPage { b, r, secret })).into_response(),
     ))
-}
-
-#[derive(Deserialize)]
-pub struct DoneQuery {
-    done: Option<String>,
 }
 
 pub async fn record(

@@ -1,7 +1,8 @@
-//! Portal pages for the company profile and user management. Rules live in keiro-app; these
-//! handlers only translate forms into use-case calls and results into pages.
+//! `/users`: user management in the user's organization (app `users`): the list, a new user
+//! with a temporary password shown once, roles and delegated access, password reset,
+//! deactivation and deletion (R-USR-1…4).
 
-use super::{Base, PageResult, Portal, SignedForm, no_store, render, t};
+use super::{Base, DoneQuery, PageResult, Portal, SignedForm, no_store, render, t};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -9,137 +10,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use keiro_app::AppError;
 use keiro_app::users::{NewUserInput, UserChanges, UserView};
-use keiro_domain::{Action, CompanyProfile, OrgKind, Role};
+use keiro_domain::{Action, OrgKind, Role};
 use serde::Deserialize;
-
-fn reason(p: &Portal, action: Action) -> Option<String> {
-    p.reason(action)
-}
-
-#[derive(Template)]
-#[template(path = "profile.html")]
-pub struct ProfilePage {
-    pub b: Base,
-    pub p: CompanyProfile,
-    pub kind: String,
-    pub partner_id: String,
-    pub version: i64,
-    pub readonly_reason: Option<String>,
-    pub require_mfa: bool,
-    /// An approved partner with a partner ID that is not a reseller yet (R-ENR-5).
-    pub can_become_reseller: bool,
-}
-
-fn can_become_reseller(org: &keiro_store::entities::organization::Model) -> bool {
-    org.kind == "partner"
-        && org.partner_id.is_some()
-        && !org
-            .program_roles
-            .split(',')
-            .any(|r| r == "indirect_reseller")
-}
-
-#[derive(Deserialize)]
-pub struct DoneQuery {
-    done: Option<String>,
-}
-
-pub async fn profile(
-    State(s): State<AppState>,
-    p: Portal,
-    Query(q): Query<DoneQuery>,
-) -> PageResult {
-    p.user()?;
-    let (org, _) = keiro_app::orgs::get(&s.app, &p.ctx())
-        .await
-        .map_err(|e| p.app_error(e))?;
-    let mut b = p.base("profile-title");
-    match q.done.as_deref() {
-        Some("saved") => b.notice = Some(t(p.lang, "profile-saved")),
-        Some("reseller") => b.notice = Some(t(p.lang, "reseller-done")),
-        _ => {}
-    }
-    Ok(render(&ProfilePage {
-        b,
-        p: keiro_app::orgs::profile_of(&org),
-        kind: t(p.lang, &format!("org-kind-{}", org.kind)),
-        partner_id: org.partner_id.clone().unwrap_or_default(),
-        version: org.version,
-        readonly_reason: reason(&p, Action::EditCompanyProfile),
-        require_mfa: org.require_mfa,
-        can_become_reseller: can_become_reseller(&org),
-    }))
-}
-
-#[derive(Deserialize)]
-pub struct ProfileForm {
-    version: i64,
-    legal_name: String,
-    #[serde(default)]
-    address_line1: String,
-    #[serde(default)]
-    address_line2: String,
-    #[serde(default)]
-    city: String,
-    #[serde(default)]
-    region: String,
-    #[serde(default)]
-    postal_code: String,
-    country: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    website: String,
-    #[serde(default)]
-    primary_domain: String,
-}
-
-pub async fn save_profile(
-    State(s): State<AppState>,
-    SignedForm(p, f): SignedForm<ProfileForm>,
-) -> PageResult {
-    let prof = CompanyProfile {
-        legal_name: f.legal_name,
-        address_line1: f.address_line1,
-        address_line2: f.address_line2,
-        city: f.city,
-        region: f.region,
-        postal_code: f.postal_code,
-        country: f.country,
-        phone: f.phone,
-        email: f.email,
-        website: f.website,
-        primary_domain: f.primary_domain,
-    };
-    match keiro_app::orgs::update(&s.app, &p.ctx(), prof.clone(), Some(f.version)).await {
-        Ok(_) => Ok(Redirect::to("/organization?done=saved").into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::PreconditionFailed)) => {
-            let mut b = p.base("profile-title");
-            b.error = Some(p.message_for(&e));
-            let status = crate::problem::status_of(&e);
-            let (org, _) = keiro_app::orgs::get(&s.app, &p.ctx())
-                .await
-                .map_err(|e| p.app_error(e))?;
-            Ok((
-                status,
-                render(&ProfilePage {
-                    b,
-                    p: prof,
-                    kind: t(p.lang, &format!("org-kind-{}", org.kind)),
-                    partner_id: org.partner_id.clone().unwrap_or_default(),
-                    version: org.version,
-                    readonly_reason: None,
-                    require_mfa: org.require_mfa,
-                    can_become_reseller: can_become_reseller(&org),
-                }),
-            )
-                .into_response())
-        }
-        Err(e) => Err(p.app_error(e)),
-    }
-}
 
 /// A user row as pages show it.
 pub struct UserRow {
@@ -215,7 +87,7 @@ pub async fn users(
         rows: page.items.iter().map(|u| row(&p, u)).collect(),
         q: query,
         next,
-        add_reason: reason(&p, Action::ManageUsers),
+        add_reason: p.reason(Action::ManageUsers),
         b,
     }))
 }
@@ -362,7 +234,7 @@ async fn user_page(
     // Whether this user may act on that one, with the reason if not.
     let target_roles: Vec<Role> = u.roles.iter().filter_map(|r| Role::parse(r)).collect();
     let on_target = |a: Action| {
-        reason(p, a).or_else(|| {
+        p.reason(a).or_else(|| {
             keiro_domain::may_act_on_user(&me.actor.roles, &target_roles, a)
                 .err()
                 .map(|r| p.message_for(&AppError::denied(r, "user")))
@@ -499,38 +371,6 @@ pub async fn delete_user(
         Err(e @ AppError::Conflict { .. }) => {
             let msg = p.message_for(&e);
             user_page(&s, &p, &id, None, Some((StatusCode::CONFLICT, msg))).await
-        }
-        Err(e) => Err(p.app_error(e)),
-    }
-}
-
-#[derive(Deserialize)]
-pub struct ResellerForm {
-    #[serde(default)]
-    support_email: String,
-    #[serde(default)]
-    support_phone: String,
-    #[serde(default)]
-    support_website: String,
-}
-
-/// R-ENR-5: an enrolled partner creates its reseller account with its support contact only.
-pub async fn become_reseller(
-    State(s): State<AppState>,
-    SignedForm(p, f): SignedForm<ResellerForm>,
-) -> PageResult {
-    match keiro_app::enrollment::reseller_account(
-        &s.app,
-        &p.ctx(),
-        &f.support_email,
-        &f.support_phone,
-        &f.support_website,
-    )
-    .await
-    {
-        Ok(_) => Ok(Redirect::to("/organization?done=reseller").into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
-            Ok(p.error_page(crate::problem::status_of(&e), &p.message_for(&e)))
         }
         Err(e) => Err(p.app_error(e)),
     }

@@ -2,9 +2,9 @@
 //! editing an offer (If-Match through the form's version), retiring and restoring, and the CSV
 //! import with a progress page.
 
-use super::commerce::{OfferRow, offer_row};
-use super::{Base, PageResult, Portal, SignedForm, render};
+use super::{OfferRow, offer_row};
 use crate::imports::Report;
+use crate::portal::{Base, PageResult, Portal, SignedForm, render};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -187,7 +187,7 @@ async fn page(
     let mut b = p.base("catalog-admin-title");
     b.error = error;
     if let Some(d) = q.done.as_deref() {
-        b.notice = super::i18n::try_t(p.lang, &format!("catalog-done-{d}"), &[]);
+        b.notice = crate::portal::i18n::try_t(p.lang, &format!("catalog-done-{d}"), &[]);
     }
     let next = offers.next_cursor.map(|c| {
         let qs = url::form_urlencoded::Serializer::new(String::new())
@@ -466,7 +466,7 @@ pub async fn set_state(
 /// Starts an import in the background and sends the browser to its progress page.
 pub async fn import(State(s): State<AppState>, p: Portal, mp: Multipart) -> PageResult {
     require(&p)?;
-    super::import::start(
+    crate::portal::import::start(
         &s,
         &p,
         mp,
@@ -486,5 +486,5 @@ pub async fn import_status(
     Path(id): Path<String>,
 ) -> PageResult {
     require(&p)?;
-    super::import::status(&s, &p, &id, ("/operator/catalog", "catalog-admin-title"))
+    crate::portal::import::status(&s, &p, &id, ("/operator/catalog", "catalog-admin-title"))
 }

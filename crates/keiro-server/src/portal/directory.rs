@@ -1,7 +1,15 @@
 //! The provider directory (R-PRT-7): partners search it by country; operator staff edit the
 //! entries.
 
-use super::*;
+use super::paging::SearchQuery;
+use super::{Base, PageResult, Portal, SignedForm, paging, render, t_args};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use keiro_app::AppError;
+use keiro_domain::Action;
+use serde::Deserialize;
 
 pub struct EntryRow {
     pub provider_id: String,
@@ -52,7 +60,7 @@ pub async fn directory(
         &p.ctx(),
         Some(country.as_str()),
         Some(query.as_str()),
-        valid_cursor(q.cursor.as_deref()),
+        paging::valid_cursor(q.cursor.as_deref()),
         50,
     )
     .await
@@ -60,7 +68,7 @@ pub async fn directory(
         Ok(f) => f,
         Err(e @ AppError::Validation(_)) => {
             b.error = Some(p.message_for(&e));
-            keiro_store::repo::Page {
+            keiro_app::Page {
                 items: vec![],
                 next_cursor: None,
             }
@@ -120,7 +128,7 @@ pub struct DirectoryAdminPage {
 pub async fn directory_admin(
     State(s): State<AppState>,
     p: Portal,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<SearchQuery>,
 ) -> PageResult {
     p.user()?;
     let query = q.q.clone().unwrap_or_default();
@@ -128,7 +136,7 @@ pub async fn directory_admin(
         &s.app,
         &p.ctx(),
         q.q.as_deref(),
-        valid_cursor(q.cursor.as_deref()),
+        paging::valid_cursor(q.cursor.as_deref()),
         50,
     )
     .await
@@ -145,7 +153,7 @@ pub async fn directory_admin(
                 listed: r.listed,
             })
             .collect(),
-        next: next_link("/operator/directory", &query, found.next_cursor),
+        next: paging::next_link("/operator/directory", &query, found.next_cursor),
         q: query,
         b: p.base("directory-admin-title"),
     }))

@@ -1,7 +1,15 @@
 //! The page behind an invitation link: who invites, what accepting grants, and acceptance
 //! (R-PRT-2, R-REL-3, R-REL-7, R-REL-8).
 
-use super::*;
+use super::{Base, PageResult, Portal, SignedForm, no_store, render, t, t_args};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use keiro_app::AppError;
+use keiro_domain::invitation::InvitationKind;
+use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "invite.html")]

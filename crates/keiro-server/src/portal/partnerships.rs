@@ -5,7 +5,8 @@
 
 use super::confirm::ConfirmPage;
 use super::draft::draft_page;
-use super::{Base, NoFields, PageResult, Portal, SignedForm, no_store, render, t, t_args};
+use super::paging::SearchQuery;
+use super::{Base, NoFields, PageResult, Portal, SignedForm, paging, render, t, t_args};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -16,26 +17,6 @@ use keiro_app::partnerships::{PartnerSide, PartnerView};
 use keiro_domain::Action;
 use keiro_domain::invitation::{InvitationKind, LinkStatus};
 use serde::Deserialize;
-
-mod invite;
-pub use invite::*;
-
-mod directory;
-pub use directory::*;
-
-fn valid_cursor(c: Option<&str>) -> Option<&str> {
-    c.filter(|c| uuid::Uuid::parse_str(c).is_ok())
-}
-
-fn next_link(base: &str, q: &str, cursor: Option<String>) -> Option<String> {
-    cursor.map(|c| {
-        let qs = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("q", q)
-            .append_pair("cursor", &c)
-            .finish();
-        format!("{base}?{qs}")
-    })
-}
 
 /// Which page: the provider's Indirect resellers or the reseller's Indirect providers.
 fn side_of(page: &str) -> Option<(PartnerSide, &'static str)> {
@@ -101,25 +82,18 @@ pub struct PartnersPage {
     pub links: Vec<LinkRow>,
 }
 
-#[derive(Deserialize)]
-pub struct ListQuery {
-    q: Option<String>,
-    cursor: Option<String>,
-    done: Option<String>,
-}
-
-pub async fn resellers(s: State<AppState>, p: Portal, q: Query<ListQuery>) -> PageResult {
+pub async fn resellers(s: State<AppState>, p: Portal, q: Query<SearchQuery>) -> PageResult {
     list(s, p, q, "indirect-resellers").await
 }
 
-pub async fn providers(s: State<AppState>, p: Portal, q: Query<ListQuery>) -> PageResult {
+pub async fn providers(s: State<AppState>, p: Portal, q: Query<SearchQuery>) -> PageResult {
     list(s, p, q, "indirect-providers").await
 }
 
 async fn list(
     State(s): State<AppState>,
     p: Portal,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<SearchQuery>,
     page: &'static str,
 ) -> PageResult {
     p.user()?;
@@ -131,7 +105,7 @@ async fn list(
         &ctx,
         side,
         q.q.as_deref(),
-        valid_cursor(q.cursor.as_deref()),
+        paging::valid_cursor(q.cursor.as_deref()),
         50,
     )
     .await
@@ -168,7 +142,7 @@ async fn list(
         page,
         provider_side,
         rows: found.items.iter().map(partner_row).collect(),
-        next: next_link(&format!("/{page}"), &query, found.next_cursor),
+        next: paging::next_link(&format!("/{page}"), &query, found.next_cursor),
         q: query,
         request_reason: p.reason(Action::RequestPartnership),
         remove_reason: p.reason(Action::RemovePartnership),
@@ -240,7 +214,7 @@ pub async fn reseller_customers(
     s: State<AppState>,
     p: Portal,
     Path(id): Path<String>,
-    q: Query<ListQuery>,
+    q: Query<SearchQuery>,
 ) -> PageResult {
     customers(s, p, "indirect-resellers", id, q).await
 }
@@ -249,7 +223,7 @@ pub async fn provider_customers(
     s: State<AppState>,
     p: Portal,
     Path(id): Path<String>,
-    q: Query<ListQuery>,
+    q: Query<SearchQuery>,
 ) -> PageResult {
     customers(s, p, "indirect-providers", id, q).await
 }
@@ -259,7 +233,7 @@ async fn customers(
     p: Portal,
     page: &str,
     id: String,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<SearchQuery>,
 ) -> PageResult {
     p.user()?;
     let (side, page) = side_of(page).ok_or_else(|| p.app_error(AppError::NotFound("page")))?;
@@ -274,7 +248,7 @@ async fn customers(
         side,
         &id,
         q.q.as_deref(),
-        valid_cursor(q.cursor.as_deref()),
+        paging::valid_cursor(q.cursor.as_deref()),
         50,
     )
     .await
@@ -297,7 +271,7 @@ async fn customers(
                 country: c.country,
             })
             .collect(),
-        next: next_link(
+        next: paging::next_link(
             &format!("/{page}/{id}/customers"),
             &query,
             found.next_cursor,

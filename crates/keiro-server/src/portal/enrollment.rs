@@ -1,7 +1,7 @@
 //! Portal pages for partner enrollment (the applicant's wizard and the verification link) and
 //! for the operator's review queue. Rules live in keiro-app's `enrollment` module.
 
-use super::{Base, NoFields, PageResult, Portal, SignedForm, render, session_cookie, t};
+use super::{Base, DoneQuery, NoFields, PageResult, Portal, SignedForm, render, session_cookie, t};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -143,11 +143,6 @@ async fn wizard_page(
         b,
     };
     Ok((status, render(&page)).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct DoneQuery {
-    done: Option<String>,
 }
 
 pub async fn wizard(
