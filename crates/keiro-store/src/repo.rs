@@ -5,7 +5,9 @@ use crate::StoreError;
 use crate::entities::*;
 use sea_orm::prelude::*;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, Condition, ConnectionTrait, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, Condition, ConnectionTrait, IntoActiveModel, QueryOrder, QuerySelect,
+};
 use time::OffsetDateTime;
 
 pub type Ts = OffsetDateTime;
@@ -29,6 +31,27 @@ fn page<T>(mut rows: Vec<T>, limit: u64, id_of: impl Fn(&T) -> String) -> Page<T
         items: rows,
         next_cursor,
     }
+}
+
+/// Inserts one row as it is (no RETURNING: the same statement on both backends).
+async fn insert_row<M, A>(c: &impl ConnectionTrait, m: M) -> Result<(), StoreError>
+where
+    M: ModelTrait + IntoActiveModel<A>,
+    A: ActiveModelTrait<Entity = M::Entity> + sea_orm::ActiveModelBehavior + Send,
+{
+    M::Entity::insert(m.into_active_model())
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+/// The row with this id, if there is one.
+async fn row_by_id<E>(c: &impl ConnectionTrait, id: &str) -> Result<Option<E::Model>, StoreError>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<String>,
+{
+    Ok(E::find_by_id(id.to_string()).one(c).await?)
 }
 
 /// `col` contains `q`, case-insensitively, with `%`, `_` and `\\` in `q` taken literally.

@@ -12,7 +12,7 @@ use keiro_domain::invitation::InvitationKind;
 use serde::Deserialize;
 
 #[derive(Template)]
-#[template(path = "invite.html")]
+#[template(path = "acceptance/invite.html")]
 pub struct InvitePage {
     pub b: Base,
     pub token: String,

@@ -19,7 +19,7 @@ pub struct AuditRow {
 }
 
 #[derive(Template)]
-#[template(path = "audit.html")]
+#[template(path = "audit/log.html")]
 pub struct AuditPage {
     pub b: Base,
     pub from: String,

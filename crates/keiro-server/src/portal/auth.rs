@@ -13,7 +13,7 @@ use keiro_app::AppError;
 use serde::Deserialize;
 
 #[derive(Template)]
-#[template(path = "signin.html")]
+#[template(path = "auth/signin.html")]
 pub struct SigninPage {
     pub b: Base,
     pub email: String,
@@ -124,7 +124,7 @@ pub async fn signout(
 }
 
 #[derive(Template)]
-#[template(path = "password.html")]
+#[template(path = "auth/password.html")]
 pub struct PasswordPage {
     pub b: Base,
     pub forced: bool,

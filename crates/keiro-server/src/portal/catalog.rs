@@ -78,7 +78,7 @@ pub(super) async fn offers_for(
 }
 
 #[derive(Template)]
-#[template(path = "catalog.html")]
+#[template(path = "catalog/offers.html")]
 pub struct CatalogPage {
     pub b: Base,
     pub rows: Vec<OfferRow>,

@@ -6,7 +6,7 @@ use super::Base;
 use askama::Template;
 
 #[derive(Template)]
-#[template(path = "partner_confirm.html")]
+#[template(path = "confirm.html")]
 pub struct ConfirmPage {
     pub b: Base,
     pub action: String,

@@ -30,7 +30,7 @@ pub struct CustomerUserRow {
 }
 
 #[derive(Template)]
-#[template(path = "customer_admin.html")]
+#[template(path = "customer_users/list.html")]
 pub struct CustomerAdminPage {
     pub b: Base,
     pub customer_id: String,

@@ -24,7 +24,7 @@ pub struct EntryRow {
 }
 
 #[derive(Template)]
-#[template(path = "directory.html")]
+#[template(path = "directory/list.html")]
 pub struct DirectoryPage {
     pub b: Base,
     pub country: String,
@@ -116,7 +116,7 @@ pub struct ProviderChoice {
 }
 
 #[derive(Template)]
-#[template(path = "directory_admin.html")]
+#[template(path = "directory/admin.html")]
 pub struct DirectoryAdminPage {
     pub b: Base,
     pub rows: Vec<ProviderChoice>,
@@ -160,7 +160,7 @@ pub async fn directory_admin(
 }
 
 #[derive(Template)]
-#[template(path = "directory_entry.html")]
+#[template(path = "directory/entry.html")]
 pub struct EntryEditPage {
     pub b: Base,
     pub provider_id: String,

@@ -7,7 +7,7 @@ use askama::Template;
 use keiro_app::AppError;
 
 #[derive(Template)]
-#[template(path = "invite_draft.html")]
+#[template(path = "draft.html")]
 pub struct DraftPage {
     pub b: Base,
     /// Where "Done" and a sent email lead back to.

@@ -23,7 +23,7 @@ fn fixable(e: &AppError) -> bool {
 }
 
 #[derive(Template)]
-#[template(path = "enroll.html")]
+#[template(path = "enrollment/start.html")]
 pub struct EnrollPage {
     pub b: Base,
     pub company: String,
@@ -107,7 +107,7 @@ pub async fn create_account(
 }
 
 #[derive(Template)]
-#[template(path = "wizard.html")]
+#[template(path = "enrollment/wizard.html")]
 pub struct WizardPage {
     pub b: Base,
     pub e: EnrollmentView,
@@ -286,7 +286,7 @@ pub async fn submit(
 }
 
 #[derive(Template)]
-#[template(path = "verify.html")]
+#[template(path = "enrollment/verify.html")]
 pub struct VerifyPage {
     pub b: Base,
     pub token: String,
@@ -336,7 +336,7 @@ pub struct QueueRow {
 }
 
 #[derive(Template)]
-#[template(path = "review_queue.html")]
+#[template(path = "enrollment/queue.html")]
 pub struct QueuePage {
     pub b: Base,
     pub state: String,
@@ -402,7 +402,7 @@ pub async fn queue(
 }
 
 #[derive(Template)]
-#[template(path = "review.html")]
+#[template(path = "enrollment/review.html")]
 pub struct ReviewPage {
     pub b: Base,
     pub e: EnrollmentView,

@@ -47,7 +47,7 @@ pub fn gdap_row(p: &Portal, v: &GdapView, customer_side: bool) -> GdapRow {
 }
 
 #[derive(Template)]
-#[template(path = "gdap_list.html")]
+#[template(path = "gdap/list.html")]
 pub struct GdapListPage {
     pub b: Base,
     pub rows: Vec<GdapRow>,
@@ -161,7 +161,7 @@ pub struct AssignmentRow {
 }
 
 #[derive(Template)]
-#[template(path = "gdap_one.html")]
+#[template(path = "gdap/one.html")]
 pub struct GdapPage {
     pub b: Base,
     pub g: GdapRow,

@@ -25,7 +25,7 @@ pub struct TokenRow {
 }
 
 #[derive(Template)]
-#[template(path = "account.html")]
+#[template(path = "me/account.html")]
 pub struct AccountPage {
     pub b: Base,
     pub email: String,

@@ -14,7 +14,7 @@ use keiro_app::AppError;
 use serde::Deserialize;
 
 #[derive(Template)]
-#[template(path = "mfa_signin.html")]
+#[template(path = "mfa/signin.html")]
 pub struct SigninPage {
     pub b: Base,
     pub next: String,
@@ -72,7 +72,7 @@ pub async fn signin(
 }
 
 #[derive(Template)]
-#[template(path = "mfa.html")]
+#[template(path = "mfa/status.html")]
 pub struct MfaPage {
     pub b: Base,
     pub enabled: bool,

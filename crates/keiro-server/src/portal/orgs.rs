@@ -11,7 +11,7 @@ use keiro_domain::{Action, CompanyProfile};
 use serde::Deserialize;
 
 #[derive(Template)]
-#[template(path = "profile.html")]
+#[template(path = "orgs/profile.html")]
 pub struct ProfilePage {
     pub b: Base,
     pub p: CompanyProfile,

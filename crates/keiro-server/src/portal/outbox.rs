@@ -33,7 +33,7 @@ fn outbox_row(lang: Language, m: keiro_app::outbox::Message) -> OutboxRow {
 }
 
 #[derive(Template)]
-#[template(path = "outbox.html")]
+#[template(path = "outbox/list.html")]
 pub struct OutboxPage {
     pub b: Base,
     pub state: String,
@@ -80,7 +80,7 @@ pub async fn outbox(
 }
 
 #[derive(Template)]
-#[template(path = "outbox_message.html")]
+#[template(path = "outbox/message.html")]
 pub struct OutboxMessagePage {
     pub b: Base,
     pub m: OutboxRow,

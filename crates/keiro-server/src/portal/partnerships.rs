@@ -64,7 +64,7 @@ pub struct LinkRow {
 }
 
 #[derive(Template)]
-#[template(path = "partners.html")]
+#[template(path = "partnerships/list.html")]
 pub struct PartnersPage {
     pub b: Base,
     /// "indirect-resellers" or "indirect-providers".
@@ -199,7 +199,7 @@ pub struct CustomerRow {
 }
 
 #[derive(Template)]
-#[template(path = "shared_customers.html")]
+#[template(path = "partnerships/shared_customers.html")]
 pub struct CustomersPage {
     pub b: Base,
     pub page: &'static str,
@@ -289,7 +289,7 @@ pub struct UserRow {
 }
 
 #[derive(Template)]
-#[template(path = "reseller_users.html")]
+#[template(path = "partnerships/reseller_users.html")]
 pub struct ResellerUsersPage {
     pub b: Base,
     pub rows: Vec<UserRow>,

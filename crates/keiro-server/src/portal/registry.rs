@@ -21,7 +21,7 @@ fn require(p: &Portal) -> Result<(), Response> {
 }
 
 #[derive(Template)]
-#[template(path = "registry.html")]
+#[template(path = "registry/list.html")]
 pub struct RegistryPage {
     pub b: Base,
     pub q: String,
@@ -167,7 +167,7 @@ pub async fn create(
 }
 
 #[derive(Template)]
-#[template(path = "registry_record.html")]
+#[template(path = "registry/record.html")]
 pub struct RecordPage {
     pub b: Base,
     pub r: RecordView,

@@ -26,7 +26,7 @@ pub struct CustomerRow {
 }
 
 #[derive(Template)]
-#[template(path = "customers.html")]
+#[template(path = "relationships/customers.html")]
 pub struct CustomersPage {
     pub b: Base,
     pub rows: Vec<CustomerRow>,
@@ -206,7 +206,7 @@ pub struct PartnerRow {
 }
 
 #[derive(Template)]
-#[template(path = "my_partners.html")]
+#[template(path = "relationships/partners.html")]
 pub struct PartnersPage {
     pub b: Base,
     pub rows: Vec<PartnerRow>,
@@ -260,7 +260,7 @@ pub async fn partners(
 }
 
 #[derive(Template)]
-#[template(path = "customer_signup.html")]
+#[template(path = "relationships/signup.html")]
 pub struct SignUpPage {
     pub b: Base,
     pub token: String,

@@ -27,7 +27,7 @@ pub struct Choice {
 }
 
 #[derive(Template)]
-#[template(path = "service_requests.html")]
+#[template(path = "service_requests/list.html")]
 pub struct ListPage {
     pub b: Base,
     pub base: String,
@@ -152,7 +152,7 @@ pub struct NoteRow {
 }
 
 #[derive(Template)]
-#[template(path = "service_request.html")]
+#[template(path = "service_requests/one.html")]
 pub struct OnePage {
     pub b: Base,
     pub base: String,

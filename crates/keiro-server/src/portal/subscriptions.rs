@@ -53,7 +53,7 @@ pub(super) fn row(p: &Portal, v: &SubscriptionView) -> SubscriptionRow {
 }
 
 #[derive(Template)]
-#[template(path = "subscriptions.html")]
+#[template(path = "subscriptions/list.html")]
 pub struct SubscriptionsPage {
     pub b: Base,
     pub rows: Vec<SubscriptionRow>,
@@ -102,7 +102,7 @@ pub struct HistoryRow {
 }
 
 #[derive(Template)]
-#[template(path = "subscription.html")]
+#[template(path = "subscriptions/one.html")]
 pub struct SubscriptionPage {
     pub b: Base,
     pub v: SubscriptionView,

@@ -42,7 +42,7 @@ fn row(p: &Portal, u: &UserView) -> UserRow {
 }
 
 #[derive(Template)]
-#[template(path = "users.html")]
+#[template(path = "users/list.html")]
 pub struct UsersPage {
     pub b: Base,
     pub q: String,
@@ -118,7 +118,7 @@ fn role_choices(p: &Portal, kind: OrgKind, selected: &[String]) -> Vec<RoleChoic
 }
 
 #[derive(Template)]
-#[template(path = "user_new.html")]
+#[template(path = "users/new.html")]
 pub struct NewUserPage {
     pub b: Base,
     pub email: String,
@@ -154,7 +154,7 @@ pub struct NewUserForm {
 }
 
 #[derive(Template)]
-#[template(path = "user_created.html")]
+#[template(path = "users/created.html")]
 pub struct UserCreatedPage {
     pub b: Base,
     pub user: UserRow,
@@ -202,7 +202,7 @@ pub async fn create_user(
 }
 
 #[derive(Template)]
-#[template(path = "user.html")]
+#[template(path = "users/one.html")]
 pub struct UserPage {
     pub b: Base,
     pub user: UserRow,

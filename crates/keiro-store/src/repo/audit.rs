@@ -1,9 +1,7 @@
 use super::*;
 
 pub async fn insert(c: &impl ConnectionTrait, m: audit_record::Model) -> Result<(), StoreError> {
-    audit_record::Entity::insert(audit_record::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 

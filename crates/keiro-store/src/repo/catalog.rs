@@ -8,9 +8,7 @@ pub mod products {
     use product::Column as C;
 
     pub async fn insert(c: &impl ConnectionTrait, m: product::Model) -> Result<(), StoreError> {
-        product::Entity::insert(product::ActiveModel::from(m))
-            .exec_without_returning(c)
-            .await?;
+        insert_row(c, m).await?;
         Ok(())
     }
 
@@ -18,7 +16,7 @@ pub mod products {
         c: &impl ConnectionTrait,
         id: &str,
     ) -> Result<Option<product::Model>, StoreError> {
-        Ok(product::Entity::find_by_id(id.to_string()).one(c).await?)
+        Ok(row_by_id::<product::Entity>(c, id).await?)
     }
 
     pub async fn by_code(
@@ -95,9 +93,7 @@ pub mod offers {
         countries: &[String],
     ) -> Result<(), StoreError> {
         let id = m.id.clone();
-        offer::Entity::insert(offer::ActiveModel::from(m))
-            .exec_without_returning(c)
-            .await?;
+        insert_row(c, m).await?;
         set_countries(c, &id, countries).await
     }
 
@@ -128,7 +124,7 @@ pub mod offers {
         c: &impl ConnectionTrait,
         id: &str,
     ) -> Result<Option<offer::Model>, StoreError> {
-        Ok(offer::Entity::find_by_id(id.to_string()).one(c).await?)
+        Ok(row_by_id::<offer::Entity>(c, id).await?)
     }
 
     pub async fn by_sku(

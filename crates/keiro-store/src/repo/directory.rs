@@ -51,9 +51,7 @@ pub async fn insert(
     countries: &[String],
 ) -> Result<(), StoreError> {
     let id = m.id.clone();
-    directory_entry::Entity::insert(directory_entry::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     set_countries(c, &id, countries).await
 }
 

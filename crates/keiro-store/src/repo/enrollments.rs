@@ -2,9 +2,7 @@ use super::*;
 use enrollment::Column as C;
 
 pub async fn insert(c: &impl ConnectionTrait, m: enrollment::Model) -> Result<(), StoreError> {
-    enrollment::Entity::insert(enrollment::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 
@@ -22,9 +20,7 @@ pub async fn get(
     c: &impl ConnectionTrait,
     id: &str,
 ) -> Result<Option<enrollment::Model>, StoreError> {
-    Ok(enrollment::Entity::find_by_id(id.to_string())
-        .one(c)
-        .await?)
+    Ok(row_by_id::<enrollment::Entity>(c, id).await?)
 }
 
 /// The review queue, oldest first (first come, first served).

@@ -5,9 +5,7 @@ pub async fn insert(
     c: &impl ConnectionTrait,
     m: gdap_relationship::Model,
 ) -> Result<(), StoreError> {
-    gdap_relationship::Entity::insert(gdap_relationship::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 
@@ -15,9 +13,7 @@ pub async fn get(
     c: &impl ConnectionTrait,
     id: &str,
 ) -> Result<Option<gdap_relationship::Model>, StoreError> {
-    Ok(gdap_relationship::Entity::find_by_id(id.to_string())
-        .one(c)
-        .await?)
+    Ok(row_by_id::<gdap_relationship::Entity>(c, id).await?)
 }
 
 /// A partner's relationships, or a customer's (by `customer`), newest first.
@@ -182,9 +178,7 @@ pub async fn insert_assignment(
     c: &impl ConnectionTrait,
     m: gdap_assignment::Model,
 ) -> Result<(), StoreError> {
-    gdap_assignment::Entity::insert(gdap_assignment::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 

@@ -2,9 +2,7 @@ use super::*;
 use security_group::Column as C;
 
 pub async fn insert(c: &impl ConnectionTrait, m: security_group::Model) -> Result<(), StoreError> {
-    security_group::Entity::insert(security_group::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 

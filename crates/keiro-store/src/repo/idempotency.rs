@@ -17,9 +17,7 @@ pub async fn insert(
     c: &impl ConnectionTrait,
     m: idempotency_record::Model,
 ) -> Result<(), StoreError> {
-    idempotency_record::Entity::insert(idempotency_record::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 

@@ -2,9 +2,7 @@ use super::*;
 use invitation::Column as C;
 
 pub async fn insert(c: &impl ConnectionTrait, m: invitation::Model) -> Result<(), StoreError> {
-    invitation::Entity::insert(invitation::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 

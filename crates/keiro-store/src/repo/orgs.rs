@@ -1,9 +1,7 @@
 use super::*;
 
 pub async fn insert(c: &impl ConnectionTrait, m: organization::Model) -> Result<(), StoreError> {
-    organization::Entity::insert(organization::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 
@@ -11,9 +9,7 @@ pub async fn get(
     c: &impl ConnectionTrait,
     id: &str,
 ) -> Result<Option<organization::Model>, StoreError> {
-    Ok(organization::Entity::find_by_id(id.to_string())
-        .one(c)
-        .await?)
+    Ok(row_by_id::<organization::Entity>(c, id).await?)
 }
 
 /// Several organizations in one query (for lists that name them).

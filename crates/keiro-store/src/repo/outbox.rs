@@ -2,9 +2,7 @@ use super::*;
 use outbox_message::Column as C;
 
 pub async fn insert(c: &impl ConnectionTrait, m: outbox_message::Model) -> Result<(), StoreError> {
-    outbox_message::Entity::insert(outbox_message::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 
@@ -130,7 +128,5 @@ pub async fn get(
     c: &impl ConnectionTrait,
     id: &str,
 ) -> Result<Option<outbox_message::Model>, StoreError> {
-    Ok(outbox_message::Entity::find_by_id(id.to_string())
-        .one(c)
-        .await?)
+    Ok(row_by_id::<outbox_message::Entity>(c, id).await?)
 }

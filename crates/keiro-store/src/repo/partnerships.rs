@@ -2,9 +2,7 @@ use super::*;
 use partnership::Column as C;
 
 pub async fn insert(c: &impl ConnectionTrait, m: partnership::Model) -> Result<(), StoreError> {
-    partnership::Entity::insert(partnership::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 

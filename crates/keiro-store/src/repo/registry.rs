@@ -5,9 +5,7 @@ pub async fn insert(
     c: &impl ConnectionTrait,
     m: membership_record::Model,
 ) -> Result<(), StoreError> {
-    membership_record::Entity::insert(membership_record::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 
@@ -15,9 +13,7 @@ pub async fn get(
     c: &impl ConnectionTrait,
     id: &str,
 ) -> Result<Option<membership_record::Model>, StoreError> {
-    Ok(membership_record::Entity::find_by_id(id.to_string())
-        .one(c)
-        .await?)
+    Ok(row_by_id::<membership_record::Entity>(c, id).await?)
 }
 
 pub async fn by_partner_id(

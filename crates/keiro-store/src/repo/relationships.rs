@@ -5,9 +5,7 @@ pub async fn insert(
     c: &impl ConnectionTrait,
     m: customer_relationship::Model,
 ) -> Result<(), StoreError> {
-    customer_relationship::Entity::insert(customer_relationship::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 

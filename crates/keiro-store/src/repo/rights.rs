@@ -2,9 +2,7 @@ use super::*;
 use delegated_right::Column as C;
 
 pub async fn insert(c: &impl ConnectionTrait, m: delegated_right::Model) -> Result<(), StoreError> {
-    delegated_right::Entity::insert(delegated_right::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 

@@ -2,9 +2,7 @@ use super::*;
 use service_request::Column as C;
 
 pub async fn insert(c: &impl ConnectionTrait, m: service_request::Model) -> Result<(), StoreError> {
-    service_request::Entity::insert(service_request::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 
@@ -77,9 +75,7 @@ pub async fn insert_note(
     c: &impl ConnectionTrait,
     m: service_request_note::Model,
 ) -> Result<(), StoreError> {
-    service_request_note::Entity::insert(service_request_note::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 

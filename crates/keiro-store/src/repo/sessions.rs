@@ -1,9 +1,7 @@
 use super::*;
 
 pub async fn insert(c: &impl ConnectionTrait, m: session::Model) -> Result<(), StoreError> {
-    session::Entity::insert(session::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 

@@ -4,16 +4,12 @@
 use super::*;
 
 pub async fn insert_order(c: &impl ConnectionTrait, m: order::Model) -> Result<(), StoreError> {
-    order::Entity::insert(order::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 
 pub async fn insert(c: &impl ConnectionTrait, m: subscription::Model) -> Result<(), StoreError> {
-    subscription::Entity::insert(subscription::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 
@@ -23,9 +19,7 @@ pub async fn get(
     c: &impl ConnectionTrait,
     id: &str,
 ) -> Result<Option<subscription::Model>, StoreError> {
-    Ok(subscription::Entity::find_by_id(id.to_string())
-        .one(c)
-        .await?)
+    Ok(row_by_id::<subscription::Entity>(c, id).await?)
 }
 
 /// Which of `offers` the customer holds a live (active or suspended) subscription to: the
@@ -168,9 +162,7 @@ pub async fn insert_event(
     c: &impl ConnectionTrait,
     m: subscription_event::Model,
 ) -> Result<(), StoreError> {
-    subscription_event::Entity::insert(subscription_event::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 

@@ -1,9 +1,7 @@
 use super::*;
 
 pub async fn insert(c: &impl ConnectionTrait, m: api_token::Model) -> Result<(), StoreError> {
-    api_token::Entity::insert(api_token::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 

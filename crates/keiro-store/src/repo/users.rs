@@ -6,9 +6,7 @@ pub async fn insert(
     roles: &[&str],
 ) -> Result<(), StoreError> {
     let (uid, org) = (m.id.clone(), m.org_id.clone());
-    user::Entity::insert(user::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     set_roles(c, &uid, &org, roles).await
 }
 
@@ -74,7 +72,7 @@ pub async fn get_for_auth(
     c: &impl ConnectionTrait,
     id: &str,
 ) -> Result<Option<user::Model>, StoreError> {
-    Ok(user::Entity::find_by_id(id.to_string()).one(c).await?)
+    Ok(row_by_id::<user::Entity>(c, id).await?)
 }
 
 pub async fn list_in_org(

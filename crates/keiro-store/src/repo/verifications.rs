@@ -5,9 +5,7 @@ pub async fn insert(
     c: &impl ConnectionTrait,
     m: email_verification::Model,
 ) -> Result<(), StoreError> {
-    email_verification::Entity::insert(email_verification::ActiveModel::from(m))
-        .exec_without_returning(c)
-        .await?;
+    insert_row(c, m).await?;
     Ok(())
 }
 

@@ -123,7 +123,7 @@ impl OfferFields {
 }
 
 #[derive(Template)]
-#[template(path = "catalog_admin.html")]
+#[template(path = "catalog/admin.html")]
 pub struct CatalogAdminPage {
     pub b: Base,
     pub rows: Vec<OfferRow>,

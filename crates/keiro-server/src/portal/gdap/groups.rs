@@ -10,7 +10,7 @@ pub struct GroupRow {
 }
 
 #[derive(Template)]
-#[template(path = "security_groups.html")]
+#[template(path = "gdap/groups.html")]
 pub struct GroupsPage {
     pub b: Base,
     pub rows: Vec<GroupRow>,

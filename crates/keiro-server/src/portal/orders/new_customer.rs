@@ -4,7 +4,7 @@
 use super::*;
 
 #[derive(Template)]
-#[template(path = "new_customer.html")]
+#[template(path = "orders/new_customer.html")]
 pub struct WizardPage {
     pub b: Base,
     pub reseller_id: String,
