@@ -67,7 +67,7 @@ pub async fn insert_org(
         created_at: now,
         updated_at: now,
     };
-    repo::orgs::insert(c, m.clone()).await?;
+    repo::insert(c, m.clone()).await?;
     Ok(m)
 }
 

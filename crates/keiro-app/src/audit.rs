@@ -68,7 +68,7 @@ pub async fn record_as(
     now: OffsetDateTime,
     e: Event<'_>,
 ) -> AppResult<()> {
-    repo::audit::insert(
+    repo::insert(
         c,
         audit_record::Model {
             id: Uuid::now_v7().to_string(),

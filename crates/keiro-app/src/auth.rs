@@ -73,7 +73,7 @@ pub async fn sign_in(
     let token = new_token("ks_");
     let expires_at = now + Duration::hours(app.config.session_absolute_hours);
     let tx = app.db.begin().await?;
-    repo::sessions::insert(
+    repo::insert(
         &tx,
         session::Model {
             id: sha256_hex(&token),

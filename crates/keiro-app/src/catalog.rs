@@ -201,12 +201,10 @@ async fn create_product_once(
         updated_at: now,
     };
     let tx = app.db.begin().await?;
-    products::insert(&tx, m.clone())
-        .await
-        .map_err(|e| match e {
-            keiro_store::StoreError::Duplicate(_) => duplicate("code", "product"),
-            other => other.into(),
-        })?;
+    repo::insert(&tx, m.clone()).await.map_err(|e| match e {
+        keiro_store::StoreError::Duplicate(_) => duplicate("code", "product"),
+        other => other.into(),
+    })?;
     audit::record(
         &tx,
         ctx,

@@ -392,7 +392,7 @@ async fn seed_partnerships(
         .is_none()
     {
         let pid = Uuid::now_v7().to_string();
-        repo::partnerships::insert(
+        repo::insert(
             tx,
             partnership::Model {
                 id: pid.clone(),
@@ -408,7 +408,7 @@ async fn seed_partnerships(
             },
         )
         .await?;
-        repo::rights::insert(
+        repo::insert(
             tx,
             delegated_right::Model {
                 id: Uuid::now_v7().to_string(),
@@ -425,7 +425,7 @@ async fn seed_partnerships(
         .await?;
         // Fuji administers Contoso under delegated admin (a customer's admin center shows it,
         // and Fuji's admin can open Contoso's users).
-        repo::rights::insert(
+        repo::insert(
             tx,
             delegated_right::Model {
                 id: Uuid::now_v7().to_string(),
@@ -446,7 +446,7 @@ async fn seed_partnerships(
             (&fuji, &northwind),
             (&sakura, &adatum),
         ] {
-            repo::relationships::insert(
+            repo::insert(
                 tx,
                 customer_relationship::Model {
                     id: Uuid::now_v7().to_string(),
@@ -595,7 +595,7 @@ async fn seed_catalog(
         ),
     ] {
         let pid = Uuid::now_v7().to_string();
-        products::insert(
+        repo::insert(
             tx,
             product::Model {
                 id: pid.clone(),
@@ -701,7 +701,7 @@ async fn seed_catalog(
         .await?;
         let (start, ends) = crate::subscriptions::first_term(&o, trial, now);
         let sid = Uuid::now_v7().to_string();
-        repo::subscriptions::insert(
+        repo::insert(
             tx,
             subscription::Model {
                 id: sid.clone(),

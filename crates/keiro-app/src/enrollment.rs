@@ -159,7 +159,7 @@ async fn create_account_once(
         created_at: now,
         updated_at: now,
     };
-    repo::enrollments::insert(&tx, e.clone()).await?;
+    repo::insert(&tx, e.clone()).await?;
     audit::record_as(
         &tx,
         None,
@@ -645,7 +645,7 @@ pub async fn reseller_account(
             repo::enrollments::save(&tx, &e, &from, now).await?;
         }
         None => {
-            repo::enrollments::insert(
+            repo::insert(
                 &tx,
                 enrollment::Model {
                     id: Uuid::now_v7().to_string(),

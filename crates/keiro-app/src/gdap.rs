@@ -150,15 +150,13 @@ async fn create_once(app: &App, ctx: &Ctx, n: NewGdap, key: Option<&Key>) -> App
         terminated_by_org: None,
         invitation_id: None,
     };
-    repo::gdap::insert(&tx, m.clone())
-        .await
-        .map_err(|e| match e {
-            keiro_store::StoreError::Duplicate(_) => AppError::Conflict {
-                code: "display_name_taken",
-                message: "your organization already has a GDAP relationship with this name".into(),
-            },
-            other => other.into(),
-        })?;
+    repo::insert(&tx, m.clone()).await.map_err(|e| match e {
+        keiro_store::StoreError::Duplicate(_) => AppError::Conflict {
+            code: "display_name_taken",
+            message: "your organization already has a GDAP relationship with this name".into(),
+        },
+        other => other.into(),
+    })?;
     event(&tx, app, ctx, &m, "gdap.created").await?;
     let v = view(&tx, m).await?;
     idempotency::keep(&tx, key, 201, &v, app.now()).await?;

@@ -153,7 +153,7 @@ pub async fn store(
     body: &Value,
     now: OffsetDateTime,
 ) -> AppResult<()> {
-    repo::idempotency::insert(
+    repo::insert(
         c,
         idempotency_record::Model {
             id: uuid::Uuid::now_v7().to_string(),

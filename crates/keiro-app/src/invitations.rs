@@ -116,7 +116,7 @@ pub(crate) async fn create(
         used_by_org: None,
         used_by_user: None,
     };
-    repo::invitations::insert(tx, m.clone()).await?;
+    repo::insert(tx, m.clone()).await?;
     Ok((m, token))
 }
 

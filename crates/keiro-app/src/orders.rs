@@ -163,7 +163,7 @@ async fn write_order(
             created_at: now,
             updated_at: now,
         };
-        repo::subscriptions::insert(tx, s.clone()).await?;
+        repo::insert(tx, s.clone()).await?;
         subscriptions::record(
             tx,
             app,
@@ -448,7 +448,7 @@ pub async fn create_customer(
         .await?;
         for partner in [&n.reseller_org_id, &me.org.id] {
             let id = Uuid::now_v7().to_string();
-            repo::relationships::insert(
+            repo::insert(
                 &tx,
                 customer_relationship::Model {
                     id: id.clone(),
@@ -471,7 +471,7 @@ pub async fn create_customer(
         }
         // The reseller administers the customer on its behalf (seed 004).
         let right = Uuid::now_v7().to_string();
-        repo::rights::insert(
+        repo::insert(
             &tx,
             delegated_right::Model {
                 id: right.clone(),

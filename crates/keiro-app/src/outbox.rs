@@ -26,7 +26,7 @@ pub async fn enqueue_email(
 ) -> AppResult<()> {
     let now = app.now();
     let (subject, body) = mail::render(template, lang, app.config.brand.name(lang), args);
-    repo::outbox::insert(
+    repo::insert(
         c,
         outbox_message::Model {
             id: Uuid::now_v7().to_string(),
@@ -64,7 +64,7 @@ pub async fn enqueue_event(
 ) -> AppResult<()> {
     let now = app.now();
     for org in orgs {
-        repo::outbox::insert(
+        repo::insert(
             c,
             outbox_message::Model {
                 id: Uuid::now_v7().to_string(),

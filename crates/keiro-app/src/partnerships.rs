@@ -143,12 +143,10 @@ pub(crate) async fn accept_link(
         removed_by_org: None,
         removed_by_user: None,
     };
-    repo::partnerships::insert(tx, p.clone())
-        .await
-        .map_err(|e| match e {
-            keiro_store::StoreError::Duplicate(_) => already(),
-            other => other.into(),
-        })?;
+    repo::insert(tx, p.clone()).await.map_err(|e| match e {
+        keiro_store::StoreError::Duplicate(_) => already(),
+        other => other.into(),
+    })?;
     grant_admin(tx, app, ctx, me, &p).await?;
     audit::record(
         tx,
@@ -192,7 +190,7 @@ async fn grant_admin(
     p: &row::Model,
 ) -> AppResult<()> {
     let id = Uuid::now_v7().to_string();
-    repo::rights::insert(
+    repo::insert(
         c,
         delegated_right::Model {
             id: id.clone(),

@@ -197,15 +197,13 @@ async fn create_once(
     let now = app.now();
     let m = new_model(&v, sha256_hex(&secret), now);
     let tx = app.db.begin().await?;
-    repo::registry::insert(&tx, m.clone())
-        .await
-        .map_err(|e| match e {
-            keiro_store::StoreError::Duplicate(_) => AppError::Conflict {
-                code: "partner_id_taken",
-                message: "a record with this partner ID exists".into(),
-            },
-            other => other.into(),
-        })?;
+    repo::insert(&tx, m.clone()).await.map_err(|e| match e {
+        keiro_store::StoreError::Duplicate(_) => AppError::Conflict {
+            code: "partner_id_taken",
+            message: "a record with this partner ID exists".into(),
+        },
+        other => other.into(),
+    })?;
     audit::record(
         &tx,
         ctx,
@@ -401,7 +399,7 @@ pub async fn import_csv(
             }
             None => {
                 let secret = new_token("kc_");
-                repo::registry::insert(&tx, new_model(&v, sha256_hex(&secret), now)).await?;
+                repo::insert(&tx, new_model(&v, sha256_hex(&secret), now)).await?;
                 report.secrets.push((v.partner_id.clone(), secret));
                 report.created += 1;
             }

@@ -219,7 +219,7 @@ pub(crate) async fn accept_link(
     let now = app.now();
     for p in &new {
         let id = Uuid::now_v7().to_string();
-        repo::relationships::insert(
+        repo::insert(
             tx,
             customer_relationship::Model {
                 id: id.clone(),
@@ -255,7 +255,7 @@ pub(crate) async fn accept_link(
     }
     if grant_dap {
         let id = Uuid::now_v7().to_string();
-        repo::rights::insert(
+        repo::insert(
             tx,
             delegated_right::Model {
                 id: id.clone(),

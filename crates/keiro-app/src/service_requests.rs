@@ -296,7 +296,7 @@ async fn open(
         updated_at: now,
         subscription_id: subscription.map(str::to_string),
     };
-    repo::service_requests::insert(&tx, m.clone()).await?;
+    repo::insert(&tx, m.clone()).await?;
     audit::record(
         &tx,
         ctx,

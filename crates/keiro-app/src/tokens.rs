@@ -154,7 +154,7 @@ pub async fn issue(
     };
     let info = TokenInfo::from(model.clone());
     let tx = app.db.begin().await?;
-    repo::tokens::insert(&tx, model).await?;
+    repo::insert(&tx, model).await?;
     if let Some(k) = key {
         idempotency::store(
             &tx,

@@ -39,7 +39,7 @@ async fn one(
     )
     .await?;
     let sid = id();
-    repo::subscriptions::insert(
+    repo::insert(
         &tx,
         subscription::Model {
             id: sid.clone(),
@@ -77,7 +77,7 @@ async fn one(
     )
     .await?;
     for action in ["subscription.created", "order.placed"] {
-        repo::audit::insert(
+        repo::insert(
             &tx,
             audit_record::Model {
                 id: id(),
@@ -96,7 +96,7 @@ async fn one(
         .await?;
     }
     for org in [customer, seller] {
-        repo::outbox::insert(
+        repo::insert(
             &tx,
             outbox_message::Model {
                 id: id(),
@@ -119,7 +119,7 @@ async fn one(
         )
         .await?;
     }
-    repo::idempotency::insert(
+    repo::insert(
         &tx,
         idempotency_record::Model {
             id: id(),

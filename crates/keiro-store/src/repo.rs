@@ -12,6 +12,9 @@ use time::OffsetDateTime;
 
 pub type Ts = OffsetDateTime;
 
+/// A row looked up by its key, or `None`.
+pub type Found<M> = Result<Option<M>, StoreError>;
+
 /// A page of rows plus the cursor of the next page. Cursors are the last row's id: ids are
 /// UUIDv7, so id order is creation order and a keyset query on the primary key stays fast.
 #[derive(Debug, Clone)]
@@ -33,8 +36,9 @@ fn page<T>(mut rows: Vec<T>, limit: u64, id_of: impl Fn(&T) -> String) -> Page<T
     }
 }
 
-/// Inserts one row as it is (no RETURNING: the same statement on both backends).
-async fn insert_row<M, A>(c: &impl ConnectionTrait, m: M) -> Result<(), StoreError>
+/// Inserts one row as it is (no RETURNING: the same statement on both backends). Tables whose
+/// rows need more than that (a user's roles, an offer's countries) have their own `insert`.
+pub async fn insert<M, A>(c: &impl ConnectionTrait, m: M) -> Result<(), StoreError>
 where
     M: ModelTrait + IntoActiveModel<A>,
     A: ActiveModelTrait<Entity = M::Entity> + sea_orm::ActiveModelBehavior + Send,

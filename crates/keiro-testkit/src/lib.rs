@@ -221,7 +221,7 @@ impl TestApp {
     /// customer-relationship flows create; shared-customer views read them).
     pub async fn relate(&self, partner_org: &str, customer_org: &str) {
         let tx = self.app.db.begin().await.expect("begin");
-        keiro_store::repo::relationships::insert(
+        keiro_store::repo::insert(
             &tx,
             keiro_store::entities::customer_relationship::Model {
                 id: uuid::Uuid::now_v7().to_string(),
@@ -242,7 +242,7 @@ impl TestApp {
     pub async fn partner_up(&self, provider_org: &str, reseller_org: &str) {
         let tx = self.app.db.begin().await.expect("begin");
         let id = uuid::Uuid::now_v7().to_string();
-        keiro_store::repo::partnerships::insert(
+        keiro_store::repo::insert(
             &tx,
             keiro_store::entities::partnership::Model {
                 id: id.clone(),

@@ -179,7 +179,7 @@ pub async fn import_csv(
             Some(p) => p.id,
             None => {
                 let id = Uuid::now_v7().to_string();
-                products::insert(
+                repo::insert(
                     &tx,
                     product::Model {
                         id: id.clone(),

@@ -32,7 +32,7 @@ pub async fn submit(app: &App, ctx: &Ctx) -> AppResult<EnrollmentView> {
         repo::verifications::retire_for(&tx, VERIFY_PURPOSE, &e.id, now).await?;
         let token = new_token("kv_");
         let expires = now + Duration::hours(app.config.verification_link_hours);
-        repo::verifications::insert(
+        repo::insert(
             &tx,
             email_verification::Model {
                 id: Uuid::now_v7().to_string(),

@@ -83,15 +83,13 @@ async fn create_group_once(
         name_key: name.to_lowercase(),
         created_at: app.now(),
     };
-    repo::groups::insert(&tx, g.clone())
-        .await
-        .map_err(|e| match e {
-            keiro_store::StoreError::Duplicate(_) => AppError::Conflict {
-                code: "group_name_taken",
-                message: "a security group with this name exists".into(),
-            },
-            other => other.into(),
-        })?;
+    repo::insert(&tx, g.clone()).await.map_err(|e| match e {
+        keiro_store::StoreError::Duplicate(_) => AppError::Conflict {
+            code: "group_name_taken",
+            message: "a security group with this name exists".into(),
+        },
+        other => other.into(),
+    })?;
     audit::record(
         &tx,
         ctx,

@@ -547,7 +547,7 @@ async fn r_rel_6_removal_removes_dap_keeps_other_rights_and_sends_nothing(app: T
     // A granular (GDAP-style) right the customer gave the reseller must survive the removal.
     {
         let tx = app.app.db.begin().await.unwrap();
-        keiro_store::repo::rights::insert(
+        keiro_store::repo::insert(
             &tx,
             keiro_store::entities::delegated_right::Model {
                 id: uuid::Uuid::now_v7().to_string(),
@@ -954,7 +954,7 @@ async fn r_rel_10_customers_sorted_searched_filtered_and_paged(app: TestApp) {
         }
         if i % 3 == 0 {
             let tx = app.app.db.begin().await.unwrap();
-            keiro_store::repo::rights::insert(
+            keiro_store::repo::insert(
                 &tx,
                 keiro_store::entities::delegated_right::Model {
                     id: uuid::Uuid::now_v7().to_string(),

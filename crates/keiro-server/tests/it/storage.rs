@@ -15,7 +15,7 @@ both_backends!(
 async fn invitation_use_guards_single_and_multi_use(app: TestApp) {
     use keiro_domain::{ProgramRole, Role};
     use keiro_store::entities::{delegated_right, invitation, partnership};
-    use keiro_store::repo::{invitations, partnerships, rights};
+    use keiro_store::repo::{invitations, rights};
     let p = app
         .partner(
             "Distri",
@@ -51,13 +51,13 @@ async fn invitation_use_guards_single_and_multi_use(app: TestApp) {
         used_by_user: None,
     };
     let db = app.app.db.begin().await.unwrap();
-    invitations::insert(&db, link("00000000-0000-7000-8000-000000000001", "a"))
+    keiro_store::repo::insert(&db, link("00000000-0000-7000-8000-000000000001", "a"))
         .await
         .unwrap();
-    invitations::insert(&db, link("00000000-0000-7000-8000-000000000002", "b"))
+    keiro_store::repo::insert(&db, link("00000000-0000-7000-8000-000000000002", "b"))
         .await
         .unwrap();
-    invitations::insert(&db, link("00000000-0000-7000-8000-000000000003", "c"))
+    keiro_store::repo::insert(&db, link("00000000-0000-7000-8000-000000000003", "c"))
         .await
         .unwrap();
     let (one, many, gone) = (
@@ -138,21 +138,21 @@ async fn invitation_use_guards_single_and_multi_use(app: TestApp) {
         revoked_by: None,
     };
     let db = app.app.db.begin().await.unwrap();
-    partnerships::insert(&db, row("00000000-0000-7000-8000-0000000000a1"))
+    keiro_store::repo::insert(&db, row("00000000-0000-7000-8000-0000000000a1"))
         .await
         .unwrap();
-    rights::insert(&db, right("00000000-0000-7000-8000-0000000000b1"))
+    keiro_store::repo::insert(&db, right("00000000-0000-7000-8000-0000000000b1"))
         .await
         .unwrap();
     db.commit().await.unwrap();
     let db = app.app.db.begin().await.unwrap();
-    let err = partnerships::insert(&db, row("00000000-0000-7000-8000-0000000000a2"))
+    let err = keiro_store::repo::insert(&db, row("00000000-0000-7000-8000-0000000000a2"))
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Duplicate(_)), "{err}");
     drop(db);
     let db = app.app.db.begin().await.unwrap();
-    let err = rights::insert(&db, right("00000000-0000-7000-8000-0000000000b2"))
+    let err = keiro_store::repo::insert(&db, right("00000000-0000-7000-8000-0000000000b2"))
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Duplicate(_)), "{err}");
@@ -164,7 +164,7 @@ async fn invitation_use_guards_single_and_multi_use(app: TestApp) {
             .await
             .unwrap()
     );
-    rights::insert(&db, right("00000000-0000-7000-8000-0000000000b3"))
+    keiro_store::repo::insert(&db, right("00000000-0000-7000-8000-0000000000b3"))
         .await
         .unwrap();
     db.commit().await.unwrap();

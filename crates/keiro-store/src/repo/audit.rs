@@ -1,10 +1,5 @@
 use super::*;
 
-pub async fn insert(c: &impl ConnectionTrait, m: audit_record::Model) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
-    Ok(())
-}
-
 /// Which audit rows a caller may see.
 #[derive(Debug, Clone)]
 pub enum Visibility {

@@ -7,16 +7,8 @@ pub mod products {
     use super::*;
     use product::Column as C;
 
-    pub async fn insert(c: &impl ConnectionTrait, m: product::Model) -> Result<(), StoreError> {
-        insert_row(c, m).await?;
-        Ok(())
-    }
-
-    pub async fn get(
-        c: &impl ConnectionTrait,
-        id: &str,
-    ) -> Result<Option<product::Model>, StoreError> {
-        Ok(row_by_id::<product::Entity>(c, id).await?)
+    pub async fn get(c: &impl ConnectionTrait, id: &str) -> Found<product::Model> {
+        row_by_id::<product::Entity>(c, id).await
     }
 
     pub async fn by_code(
@@ -93,7 +85,7 @@ pub mod offers {
         countries: &[String],
     ) -> Result<(), StoreError> {
         let id = m.id.clone();
-        insert_row(c, m).await?;
+        super::insert(c, m).await?;
         set_countries(c, &id, countries).await
     }
 
@@ -120,11 +112,8 @@ pub mod offers {
         Ok(())
     }
 
-    pub async fn get(
-        c: &impl ConnectionTrait,
-        id: &str,
-    ) -> Result<Option<offer::Model>, StoreError> {
-        Ok(row_by_id::<offer::Entity>(c, id).await?)
+    pub async fn get(c: &impl ConnectionTrait, id: &str) -> Found<offer::Model> {
+        row_by_id::<offer::Entity>(c, id).await
     }
 
     pub async fn by_sku(

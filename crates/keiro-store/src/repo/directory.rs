@@ -51,7 +51,7 @@ pub async fn insert(
     countries: &[String],
 ) -> Result<(), StoreError> {
     let id = m.id.clone();
-    insert_row(c, m).await?;
+    super::insert(c, m).await?;
     set_countries(c, &id, countries).await
 }
 

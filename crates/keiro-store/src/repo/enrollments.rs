@@ -1,11 +1,6 @@
 use super::*;
 use enrollment::Column as C;
 
-pub async fn insert(c: &impl ConnectionTrait, m: enrollment::Model) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
-    Ok(())
-}
-
 pub async fn for_org(
     c: &impl ConnectionTrait,
     org_id: &str,
@@ -16,11 +11,8 @@ pub async fn for_org(
         .await?)
 }
 
-pub async fn get(
-    c: &impl ConnectionTrait,
-    id: &str,
-) -> Result<Option<enrollment::Model>, StoreError> {
-    Ok(row_by_id::<enrollment::Entity>(c, id).await?)
+pub async fn get(c: &impl ConnectionTrait, id: &str) -> Found<enrollment::Model> {
+    row_by_id::<enrollment::Entity>(c, id).await
 }
 
 /// The review queue, oldest first (first come, first served).

@@ -1,19 +1,8 @@
 use super::*;
 use gdap_relationship::Column as C;
 
-pub async fn insert(
-    c: &impl ConnectionTrait,
-    m: gdap_relationship::Model,
-) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
-    Ok(())
-}
-
-pub async fn get(
-    c: &impl ConnectionTrait,
-    id: &str,
-) -> Result<Option<gdap_relationship::Model>, StoreError> {
-    Ok(row_by_id::<gdap_relationship::Entity>(c, id).await?)
+pub async fn get(c: &impl ConnectionTrait, id: &str) -> Found<gdap_relationship::Model> {
+    row_by_id::<gdap_relationship::Entity>(c, id).await
 }
 
 /// A partner's relationships, or a customer's (by `customer`), newest first.
@@ -178,7 +167,7 @@ pub async fn insert_assignment(
     c: &impl ConnectionTrait,
     m: gdap_assignment::Model,
 ) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
+    super::insert(c, m).await?;
     Ok(())
 }
 

@@ -1,11 +1,6 @@
 use super::*;
 use security_group::Column as C;
 
-pub async fn insert(c: &impl ConnectionTrait, m: security_group::Model) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
-    Ok(())
-}
-
 /// An organization's groups by name, `limit` after the cursor `after` ("name key<TAB>id").
 pub async fn list(
     c: &impl ConnectionTrait,

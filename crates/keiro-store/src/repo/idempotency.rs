@@ -12,15 +12,6 @@ pub async fn find(
         .await?)
 }
 
-/// Inserts the record; `StoreError::Duplicate` if another request with this key committed first.
-pub async fn insert(
-    c: &impl ConnectionTrait,
-    m: idempotency_record::Model,
-) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
-    Ok(())
-}
-
 /// Forgets answers recorded before `before` (keys are remembered for 7 days).
 pub async fn purge_before(c: &impl ConnectionTrait, before: Ts) -> Result<u64, StoreError> {
     Ok(idempotency_record::Entity::delete_many()

@@ -1,11 +1,6 @@
 use super::*;
 use invitation::Column as C;
 
-pub async fn insert(c: &impl ConnectionTrait, m: invitation::Model) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
-    Ok(())
-}
-
 pub async fn by_token_hash(
     c: &impl ConnectionTrait,
     hash: &str,

@@ -1,15 +1,7 @@
 use super::*;
 
-pub async fn insert(c: &impl ConnectionTrait, m: organization::Model) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
-    Ok(())
-}
-
-pub async fn get(
-    c: &impl ConnectionTrait,
-    id: &str,
-) -> Result<Option<organization::Model>, StoreError> {
-    Ok(row_by_id::<organization::Entity>(c, id).await?)
+pub async fn get(c: &impl ConnectionTrait, id: &str) -> Found<organization::Model> {
+    row_by_id::<organization::Entity>(c, id).await
 }
 
 /// Several organizations in one query (for lists that name them).

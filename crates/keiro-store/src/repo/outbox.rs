@@ -1,11 +1,6 @@
 use super::*;
 use outbox_message::Column as C;
 
-pub async fn insert(c: &impl ConnectionTrait, m: outbox_message::Model) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
-    Ok(())
-}
-
 /// Claims up to `limit` due messages for `node` until `lease_until`. Each claim is a guarded
 /// UPDATE on one row; a row another node claimed first changes 0 rows and is skipped, so a
 /// message is never held by two nodes (portable: no SKIP LOCKED needed).
@@ -124,9 +119,6 @@ pub async fn list(
     Ok(page(rows, limit, |r| r.id.clone()))
 }
 
-pub async fn get(
-    c: &impl ConnectionTrait,
-    id: &str,
-) -> Result<Option<outbox_message::Model>, StoreError> {
-    Ok(row_by_id::<outbox_message::Entity>(c, id).await?)
+pub async fn get(c: &impl ConnectionTrait, id: &str) -> Found<outbox_message::Model> {
+    row_by_id::<outbox_message::Entity>(c, id).await
 }

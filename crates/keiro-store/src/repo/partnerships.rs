@@ -1,11 +1,6 @@
 use super::*;
 use partnership::Column as C;
 
-pub async fn insert(c: &impl ConnectionTrait, m: partnership::Model) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
-    Ok(())
-}
-
 pub async fn active_between(
     c: &impl ConnectionTrait,
     provider: &str,

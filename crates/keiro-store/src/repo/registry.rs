@@ -1,19 +1,8 @@
 use super::*;
 use membership_record::Column as C;
 
-pub async fn insert(
-    c: &impl ConnectionTrait,
-    m: membership_record::Model,
-) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
-    Ok(())
-}
-
-pub async fn get(
-    c: &impl ConnectionTrait,
-    id: &str,
-) -> Result<Option<membership_record::Model>, StoreError> {
-    Ok(row_by_id::<membership_record::Entity>(c, id).await?)
+pub async fn get(c: &impl ConnectionTrait, id: &str) -> Found<membership_record::Model> {
+    row_by_id::<membership_record::Entity>(c, id).await
 }
 
 pub async fn by_partner_id(

@@ -1,14 +1,6 @@
 use super::*;
 use customer_relationship::Column as C;
 
-pub async fn insert(
-    c: &impl ConnectionTrait,
-    m: customer_relationship::Model,
-) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
-    Ok(())
-}
-
 fn customers_of(partner: &str) -> sea_orm::sea_query::SelectStatement {
     sea_orm::sea_query::Query::select()
         .column(C::CustomerOrgId)

@@ -1,11 +1,6 @@
 use super::*;
 use delegated_right::Column as C;
 
-pub async fn insert(c: &impl ConnectionTrait, m: delegated_right::Model) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
-    Ok(())
-}
-
 /// The live rights `owner` granted to `grantee`. Read in the same transaction as the action
 /// they authorize, so a revocation counts from the very next request.
 pub async fn live(

@@ -1,11 +1,6 @@
 use super::*;
 use service_request::Column as C;
 
-pub async fn insert(c: &impl ConnectionTrait, m: service_request::Model) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
-    Ok(())
-}
-
 pub async fn get_in_customer(
     c: &impl ConnectionTrait,
     customer: &str,
@@ -75,7 +70,7 @@ pub async fn insert_note(
     c: &impl ConnectionTrait,
     m: service_request_note::Model,
 ) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
+    super::insert(c, m).await?;
     Ok(())
 }
 

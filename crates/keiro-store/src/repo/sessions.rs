@@ -1,10 +1,5 @@
 use super::*;
 
-pub async fn insert(c: &impl ConnectionTrait, m: session::Model) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
-    Ok(())
-}
-
 pub async fn find_live(
     c: &impl ConnectionTrait,
     id: &str,

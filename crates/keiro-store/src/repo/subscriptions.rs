@@ -4,22 +4,14 @@
 use super::*;
 
 pub async fn insert_order(c: &impl ConnectionTrait, m: order::Model) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
-    Ok(())
-}
-
-pub async fn insert(c: &impl ConnectionTrait, m: subscription::Model) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
+    super::insert(c, m).await?;
     Ok(())
 }
 
 use subscription::Column as C;
 
-pub async fn get(
-    c: &impl ConnectionTrait,
-    id: &str,
-) -> Result<Option<subscription::Model>, StoreError> {
-    Ok(row_by_id::<subscription::Entity>(c, id).await?)
+pub async fn get(c: &impl ConnectionTrait, id: &str) -> Found<subscription::Model> {
+    row_by_id::<subscription::Entity>(c, id).await
 }
 
 /// Which of `offers` the customer holds a live (active or suspended) subscription to: the
@@ -162,7 +154,7 @@ pub async fn insert_event(
     c: &impl ConnectionTrait,
     m: subscription_event::Model,
 ) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
+    super::insert(c, m).await?;
     Ok(())
 }
 

@@ -1,10 +1,5 @@
 use super::*;
 
-pub async fn insert(c: &impl ConnectionTrait, m: api_token::Model) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
-    Ok(())
-}
-
 pub async fn find_by_hash(
     c: &impl ConnectionTrait,
     hash: &str,

@@ -6,7 +6,7 @@ pub async fn insert(
     roles: &[&str],
 ) -> Result<(), StoreError> {
     let (uid, org) = (m.id.clone(), m.org_id.clone());
-    insert_row(c, m).await?;
+    super::insert(c, m).await?;
     set_roles(c, &uid, &org, roles).await
 }
 

@@ -1,14 +1,6 @@
 use super::*;
 use email_verification::Column as C;
 
-pub async fn insert(
-    c: &impl ConnectionTrait,
-    m: email_verification::Model,
-) -> Result<(), StoreError> {
-    insert_row(c, m).await?;
-    Ok(())
-}
-
 pub async fn find(
     c: &impl ConnectionTrait,
     hash: &str,
