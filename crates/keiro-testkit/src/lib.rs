@@ -3,12 +3,18 @@
 //! controllable clock, a real SMTP server ([`smtp::SmtpSink`], aiosmtpd) and a headless
 //! Chromium ([`browser::Browser`]).
 //!
+//! Helpers named `db_…` write rows directly (the state a test starts from, made without the
+//! flow that would make it); everything else goes through the API or keiro-app's use cases.
+//! [`TestApp::as_user`] sends typed API requests; [`world::world`] is the commerce cast.
+//!
 //! A test whose external part is missing prints `skipped: …` and passes, unless
 //! `KEIRO_TEST_STRICT=1` (CI), where a skip fails.
 
 pub mod browser;
 pub mod db;
+pub mod request;
 pub mod smtp;
+pub mod world;
 
 use keiro_app::config::PasswordCost;
 use keiro_app::{App, AppConfig, ManualClock};
@@ -219,7 +225,7 @@ impl TestApp {
 
     /// Records an active reseller relationship between a partner and a customer (the rows the
     /// customer-relationship flows create; shared-customer views read them).
-    pub async fn relate(&self, partner_org: &str, customer_org: &str) {
+    pub async fn db_relate(&self, partner_org: &str, customer_org: &str) {
         let tx = self.app.db.begin().await.expect("begin");
         keiro_store::repo::insert(
             &tx,
@@ -239,7 +245,7 @@ impl TestApp {
 
     /// Records an active provider ↔ reseller partnership, with the provider's admin access (the
     /// rows an accepted partnership request creates).
-    pub async fn partner_up(&self, provider_org: &str, reseller_org: &str) {
+    pub async fn db_partner_up(&self, provider_org: &str, reseller_org: &str) {
         let tx = self.app.db.begin().await.expect("begin");
         let id = uuid::Uuid::now_v7().to_string();
         keiro_store::repo::insert(
@@ -263,7 +269,7 @@ impl TestApp {
     }
 
     /// Gives a partner organization its partner ID (the membership record's, on approval).
-    pub async fn set_partner_id(&self, org_id: &str, partner_id: &str) {
+    pub async fn db_set_partner_id(&self, org_id: &str, partner_id: &str) {
         use keiro_store::entities::organization;
         use keiro_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
         let tx = self.app.db.begin().await.expect("begin");
@@ -301,7 +307,7 @@ impl TestApp {
     }
 
     /// The operator authorizes a partner for delegated admin (R-REL-7).
-    pub async fn authorize_delegated_admin(&self, org_id: &str) {
+    pub async fn db_authorize_delegated_admin(&self, org_id: &str) {
         use keiro_store::entities::organization;
         use keiro_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
         let tx = self.app.db.begin().await.expect("begin");
@@ -318,7 +324,7 @@ impl TestApp {
     }
 
     /// Sets a partner user's delegated access (none, limited, full).
-    pub async fn set_delegated_access(&self, user_id: &str, access: DelegatedAccess) {
+    pub async fn db_set_delegated_access(&self, user_id: &str, access: DelegatedAccess) {
         use keiro_store::entities::user;
         use keiro_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
         let tx = self.app.db.begin().await.expect("begin");

@@ -2,8 +2,8 @@
 //! (issue 11): each test is named after the rule it keeps.
 
 use crate::helpers::{json_of, problem};
-use crate::orders::world;
 use keiro_domain::{OrgKind, ProgramRole, Role};
+use keiro_testkit::world::world;
 use keiro_testkit::{Backend, TestApp, both_backends};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -51,8 +51,8 @@ async fn r_ord_4_r_ord_5_attribution_needs_the_resellers_own_relationship(app: T
             &[Role::GlobalAdmin],
         )
         .await;
-    app.set_partner_id(&other.org_id, "2000002").await;
-    app.partner_up(&w.provider.org_id, &other.org_id).await;
+    app.db_set_partner_id(&other.org_id, "2000002").await;
+    app.db_partner_up(&w.provider.org_id, &other.org_id).await;
     let ot = app.token_for(&other.email).await;
     let s = json_of(
         send(

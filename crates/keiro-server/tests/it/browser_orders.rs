@@ -4,9 +4,9 @@
 //! are shown once), adds a subscription to an existing customer and changes its license count.
 
 use crate::browser::click_and_wait;
-use crate::orders::world;
 use fantoccini::{Client, Locator};
 use keiro_testkit::browser::Browser;
+use keiro_testkit::world::world;
 use keiro_testkit::{Backend, TestApp};
 
 type R<T> = Result<T, fantoccini::error::CmdError>;

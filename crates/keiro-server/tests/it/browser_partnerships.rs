@@ -49,7 +49,8 @@ async fn partnership_journey(lang: &str, w: Words) {
             &[Role::GlobalAdmin],
         )
         .await;
-    app.set_delegated_access(&p.id, DelegatedAccess::Full).await;
+    app.db_set_delegated_access(&p.id, DelegatedAccess::Full)
+        .await;
     let r = app
         .partner(
             "富士リセラー",
@@ -452,7 +453,7 @@ async fn gdap_journey(lang: &str, active: &str) {
             Some(keiro_testkit::TEST_PASSWORD),
         )
         .await;
-    app.relate(&p.org_id, &cust.org_id).await;
+    app.db_relate(&p.org_id, &cust.org_id).await;
     let c = &browser.client;
     let result: R<()> = async {
         // The partner: a security group with the helper in it.

@@ -627,7 +627,7 @@ async fn r_rel_8_scheduler_marks_expiring_extends_and_expires(app: TestApp) {
 async fn r_rel_6_dap_removal_leaves_gdap_working(app: TestApp) {
     let w = world(&app).await;
     // The customer has a reseller relationship with DAP, and a GDAP relationship.
-    app.authorize_delegated_admin(&w.partner.org_id).await;
+    app.db_authorize_delegated_admin(&w.partner.org_id).await;
     let offer = json_of(
         post(
             &app,
@@ -783,7 +783,7 @@ async fn r_cus_1_service_requests_on_both_sides(app: TestApp) {
 async fn r_rel_8_named_customer_approves_or_declines_in_its_admin_center(app: TestApp) {
     let w = world(&app).await;
     // A request names only a customer of the partner's own (ADR 0006).
-    app.relate(&w.partner.org_id, &w.customer.org_id).await;
+    app.db_relate(&w.partner.org_id, &w.customer.org_id).await;
     let mk = |name: &'static str| {
         let app = &app;
         let w = &w;

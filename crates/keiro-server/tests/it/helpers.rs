@@ -1,5 +1,6 @@
 use keiro_testkit::TestApp;
 use reqwest::header::{COOKIE, SET_COOKIE};
+use serde_json::{Value, json};
 
 /// A portal session driven over HTTP: keeps the session cookie, finds form tokens in pages.
 pub struct PortalClient<'a> {
@@ -155,4 +156,55 @@ pub async fn json_of(res: reqwest::Response, status: u16) -> serde_json::Value {
     let text = res.text().await.unwrap();
     assert_eq!(got, status, "{text}");
     serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+}
+
+/// An API request with the bearer token, an optional JSON body and extra headers.
+pub async fn send(
+    app: &TestApp,
+    method: reqwest::Method,
+    tok: &str,
+    path: &str,
+    body: Option<Value>,
+    headers: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut rb = app.http.request(method, app.url(path)).bearer_auth(tok);
+    if let Some(b) = body {
+        rb = rb.json(&b);
+    }
+    for (k, v) in headers {
+        rb = rb.header(*k, *v);
+    }
+    rb.send().await.unwrap()
+}
+
+/// POST with a JSON body.
+pub async fn post(app: &TestApp, tok: &str, path: &str, body: Value) -> reqwest::Response {
+    send(app, reqwest::Method::POST, tok, path, Some(body), &[]).await
+}
+
+/// PUT with a JSON body.
+pub async fn put(app: &TestApp, tok: &str, path: &str, body: Value) -> reqwest::Response {
+    send(app, reqwest::Method::PUT, tok, path, Some(body), &[]).await
+}
+
+/// `POST /v1/customers/{customer}/orders` with these lines.
+pub async fn order(app: &TestApp, tok: &str, customer: &str, lines: Value) -> reqwest::Response {
+    post(
+        app,
+        tok,
+        &format!("/v1/customers/{customer}/orders"),
+        json!({ "lines": lines }),
+    )
+    .await
+}
+
+/// Orders one line and returns the subscription.
+pub async fn buy(app: &TestApp, tok: &str, customer: &str, line: Value) -> Value {
+    json_of(order(app, tok, customer, json!([line])).await, 201).await["subscriptions"][0].clone()
+}
+
+/// The status and stable code of a problem+json answer.
+pub async fn code(res: reqwest::Response) -> (u16, String) {
+    let (s, b) = problem(res).await;
+    (s, b["code"].as_str().unwrap_or_default().to_string())
 }

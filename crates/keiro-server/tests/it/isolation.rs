@@ -5,10 +5,10 @@
 //! nothing of the other organization in it. The legitimate cross-organization operations are
 //! `contract::CROSS_ORGANIZATION`, and each `Granted` one is shown to work for its holder.
 
-use crate::orders::world;
 use crate::walk::created;
 use keiro_domain::{DelegatedAccess, OrgKind, ProgramRole, Role};
 use keiro_server::api::contract::{CROSS_ORGANIZATION, Reach, reach};
+use keiro_testkit::world::world;
 use keiro_testkit::{Backend, TestApp};
 use serde_json::{Value, json};
 
@@ -109,8 +109,8 @@ async fn tenant_isolation_no_operation_answers_a_strangers_id(app: TestApp) {
             &[Role::GlobalAdmin, Role::AdminAgent],
         )
         .await;
-    app.authorize_delegated_admin(&sp.org_id).await;
-    app.set_delegated_access(&sp.id, DelegatedAccess::Full)
+    app.db_authorize_delegated_admin(&sp.org_id).await;
+    app.db_set_delegated_access(&sp.id, DelegatedAccess::Full)
         .await;
     let sc = app
         .org_with_user(OrgKind::Customer, "Stranger Customer", &[Role::GlobalAdmin])
@@ -263,7 +263,7 @@ async fn tenant_isolation_no_operation_answers_a_strangers_id(app: TestApp) {
         res.status()
     );
     // It applies to provider users with full delegated access.
-    app.set_delegated_access(&w.provider.id, DelegatedAccess::Full)
+    app.db_set_delegated_access(&w.provider.id, DelegatedAccess::Full)
         .await;
     let granted: Vec<&str> = CROSS_ORGANIZATION
         .iter()

@@ -635,10 +635,10 @@ async fn r_prt_3_r_prt_5_only_shared_customers_are_seen(app: TestApp) {
     let reseller_only = app
         .org_with_user(OrgKind::Customer, "Reseller Only", &[Role::GlobalAdmin])
         .await;
-    app.relate(&p.org_id, &both.org_id).await;
-    app.relate(&r.org_id, &both.org_id).await;
-    app.relate(&p.org_id, &provider_only.org_id).await;
-    app.relate(&r.org_id, &reseller_only.org_id).await;
+    app.db_relate(&p.org_id, &both.org_id).await;
+    app.db_relate(&r.org_id, &both.org_id).await;
+    app.db_relate(&p.org_id, &provider_only.org_id).await;
+    app.db_relate(&r.org_id, &reseller_only.org_id).await;
     // Before the partnership there is nothing to look at.
     let (s, _) = problem(
         app.get(
@@ -688,8 +688,8 @@ async fn r_prt_3_r_prt_5_only_shared_customers_are_seen(app: TestApp) {
     let later = app
         .org_with_user(OrgKind::Customer, "Later Customer", &[Role::GlobalAdmin])
         .await;
-    app.relate(&r.org_id, &later.org_id).await;
-    app.relate(&p.org_id, &later.org_id).await;
+    app.db_relate(&r.org_id, &later.org_id).await;
+    app.db_relate(&p.org_id, &later.org_id).await;
     let seen = json_of(
         app.get(
             &format!(
@@ -722,7 +722,8 @@ async fn r_prt_4_provider_admin_access_and_its_removal(app: TestApp) {
     // The admin access applies to provider users with full delegated access.
     let (s, _) = problem(app.get(&path, &pt).await).await;
     assert_eq!(s, 404, "no delegated access: no access");
-    app.set_delegated_access(&p.id, DelegatedAccess::Full).await;
+    app.db_set_delegated_access(&p.id, DelegatedAccess::Full)
+        .await;
     let users = json_of(app.get(&path, &pt).await, 200).await;
     assert_eq!(users["items"][0]["email"], r.email.as_str());
     // Only the reseller's global admin removes it.
@@ -802,12 +803,13 @@ async fn r_prt_4_provider_admin_access_and_its_removal(app: TestApp) {
 
 async fn r_prt_6_either_side_removes_with_attestation(app: TestApp) {
     let (p, r, pt, rt) = partnered(&app).await;
-    app.set_delegated_access(&p.id, DelegatedAccess::Full).await;
+    app.db_set_delegated_access(&p.id, DelegatedAccess::Full)
+        .await;
     let cust = app
         .org_with_user(OrgKind::Customer, "Shared Customer", &[Role::GlobalAdmin])
         .await;
-    app.relate(&p.org_id, &cust.org_id).await;
-    app.relate(&r.org_id, &cust.org_id).await;
+    app.db_relate(&p.org_id, &cust.org_id).await;
+    app.db_relate(&r.org_id, &cust.org_id).await;
 
     let remove = format!("/v1/indirectresellers/{}/remove", r.org_id);
     let (s, body) = problem(post(&app, &pt, &remove, json!({"attest": false})).await).await;

@@ -3,8 +3,8 @@
 //! shown as readable pages, greyed actions with their reason.
 
 use crate::helpers::{PortalClient, between, location};
-use crate::orders::world;
 use keiro_domain::{OrgKind, ProgramRole, Role};
+use keiro_testkit::world::world;
 use keiro_testkit::{TEST_PASSWORD, TestApp, both_backends};
 use serde_json::json;
 

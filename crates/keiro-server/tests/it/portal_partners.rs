@@ -286,7 +286,7 @@ async fn r_rel_6_r_rel_7_portal_removal_and_dap_revocation(app: TestApp) {
             &[Role::GlobalAdmin],
         )
         .await;
-    app.authorize_delegated_admin(&r.org_id).await;
+    app.db_authorize_delegated_admin(&r.org_id).await;
     let cust = app
         .org_with_user(OrgKind::Customer, "Kokyaku", &[Role::GlobalAdmin])
         .await;
@@ -392,8 +392,8 @@ async fn r_cus_1_portal_service_requests_customer_and_partner(app: TestApp) {
             &[Role::GlobalAdmin],
         )
         .await;
-    app.authorize_delegated_admin(&r.org_id).await;
-    app.set_delegated_access(&r.id, keiro_domain::DelegatedAccess::Limited)
+    app.db_authorize_delegated_admin(&r.org_id).await;
+    app.db_set_delegated_access(&r.id, keiro_domain::DelegatedAccess::Limited)
         .await;
     let cust = app
         .org_with_user(OrgKind::Customer, "Kokyaku", &[Role::GlobalAdmin])

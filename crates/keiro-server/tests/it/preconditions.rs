@@ -3,9 +3,9 @@
 //! added later without a sample here, and without a reason in `contract::EXEMPT`, fails.
 
 use crate::helpers::{json_of, problem};
-use crate::orders::world;
 use crate::walk::created;
 use keiro_server::api::contract::{Convention, exempt};
+use keiro_testkit::world::world;
 use keiro_testkit::{TestApp, both_backends};
 use serde_json::{Value, json};
 

@@ -371,7 +371,7 @@ async fn r_rel_3_three_way_invitation_one_acceptance(app: TestApp) {
         )
         .await;
     let rt = app.token_for(&r.email).await;
-    app.authorize_delegated_admin(&r.org_id).await;
+    app.db_authorize_delegated_admin(&r.org_id).await;
     // Not before the partnership exists.
     let (s, b) = problem(
         post(
@@ -519,7 +519,7 @@ async fn r_rel_6_removal_removes_dap_keeps_other_rights_and_sends_nothing(app: T
         )
         .await;
     let rt = app.token_for(&r.email).await;
-    app.authorize_delegated_admin(&r.org_id).await;
+    app.db_authorize_delegated_admin(&r.org_id).await;
     let pl = link(&app, &pt, json!({"kind": "partnership"})).await;
     json_of(accept(&app, &rt, &pl).await, 200).await;
     let token = link(
@@ -708,7 +708,7 @@ async fn r_rel_7_r_rel_9_delegated_admin_offer_then_acting_for_the_customer(app:
             &[Role::GlobalAdmin, Role::AdminAgent],
         )
         .await;
-    app.authorize_delegated_admin(&r.org_id).await;
+    app.db_authorize_delegated_admin(&r.org_id).await;
     let rt = app.token_for(&r.email).await;
     let (c, ct) = customer(&app, "Contoso").await;
     let (worker, _) = app
@@ -720,7 +720,8 @@ async fn r_rel_7_r_rel_9_delegated_admin_offer_then_acting_for_the_customer(app:
         )
         .await;
     let users = format!("/v1/customers/{}/users", c.org_id);
-    app.set_delegated_access(&r.id, DelegatedAccess::Full).await;
+    app.db_set_delegated_access(&r.id, DelegatedAccess::Full)
+        .await;
     // Nothing before the customer accepts.
     assert_eq!(problem(app.get(&users, &rt).await).await.0, 404);
     let token = link(&app, &rt, json!({"kind": "delegated_admin"})).await;
@@ -829,7 +830,7 @@ async fn r_rel_7_r_rel_9_delegated_admin_offer_then_acting_for_the_customer(app:
             Some(TEST_PASSWORD),
         )
         .await;
-    app.set_delegated_access(&help.id, DelegatedAccess::Limited)
+    app.db_set_delegated_access(&help.id, DelegatedAccess::Limited)
         .await;
     let ht = app.token_for(&help.email).await;
     let reset = json_of(
@@ -889,7 +890,7 @@ async fn r_rel_7_r_rel_9_delegated_admin_offer_then_acting_for_the_customer(app:
         "a limited admin assigns no roles"
     );
     // No delegated access at all: the customer is invisible.
-    app.set_delegated_access(&help.id, DelegatedAccess::None)
+    app.db_set_delegated_access(&help.id, DelegatedAccess::None)
         .await;
     assert_eq!(problem(app.get(&users, &ht).await).await.0, 404);
     // Another partner never sees the customer.
@@ -948,9 +949,9 @@ async fn r_rel_10_customers_sorted_searched_filtered_and_paged(app: TestApp) {
         let c = app
             .org_with_user(OrgKind::Customer, n, &[Role::GlobalAdmin])
             .await;
-        app.relate(&p.org_id, &c.org_id).await;
+        app.db_relate(&p.org_id, &c.org_id).await;
         if i < 3 {
-            app.relate(&r.org_id, &c.org_id).await;
+            app.db_relate(&r.org_id, &c.org_id).await;
         }
         if i % 3 == 0 {
             let tx = app.app.db.begin().await.unwrap();
@@ -1122,7 +1123,7 @@ async fn r_rel_1_a_provider_without_a_relationship_sees_nothing(app: TestApp) {
             &[Role::GlobalAdmin, Role::AdminAgent],
         )
         .await;
-    app.set_delegated_access(&p.id, keiro_domain::DelegatedAccess::Full)
+    app.db_set_delegated_access(&p.id, keiro_domain::DelegatedAccess::Full)
         .await;
     let pt = app.token_for(&p.email).await;
     let r = app

@@ -4,9 +4,9 @@
 //! reason in `contract::EXEMPT`, fails this test.
 
 use crate::helpers::link_token;
-use crate::orders::world;
 use crate::walk::created;
 use keiro_server::api::contract::{Convention, exempt};
+use keiro_testkit::world::world;
 use keiro_testkit::{TestApp, both_backends};
 use serde_json::{Value, json};
 

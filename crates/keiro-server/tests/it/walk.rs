@@ -1,11 +1,11 @@
 //! The shared kit of the walkers over `/openapi.json` (`contract.rs`, `replays.rs`,
 //! `preconditions.rs`, `isolation.rs`): the document as served, a create that must succeed,
-//! and the delegated admin the reseller of `orders::world` holds in its customer.
+//! and the delegated admin the reseller of `keiro_testkit::world` holds in its customer.
 
 use crate::helpers::{json_of, link_token};
-use crate::orders::World;
 use keiro_domain::DelegatedAccess;
 use keiro_testkit::TestApp;
+use keiro_testkit::world::World;
 use serde_json::{Value, json};
 
 /// `/openapi.json` as the server answers it.
@@ -30,8 +30,8 @@ pub async fn created(app: &TestApp, tok: &str, path: &str, body: Value) -> Value
 /// The world's reseller offers delegated admin, the customer accepts, and the reseller's user
 /// gets full delegated access; returns the id of the accepted relationship request.
 pub async fn reseller_administers_customer(app: &TestApp, w: &World) -> String {
-    app.authorize_delegated_admin(&w.reseller.org_id).await;
-    app.set_delegated_access(&w.reseller.id, DelegatedAccess::Full)
+    app.db_authorize_delegated_admin(&w.reseller.org_id).await;
+    app.db_set_delegated_access(&w.reseller.id, DelegatedAccess::Full)
         .await;
     let offer = created(
         app,
