@@ -75,12 +75,7 @@ pub struct OfferList {
     pub next_cursor: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum BillingCycleParam {
-    Monthly,
-    Annual,
-}
+crate::code_schema!(BillingCycleParam, keiro_domain::catalog::BillingCycle);
 
 /// Operator staff: create an offer, or replace its terms (the SKU stays).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -99,7 +94,9 @@ pub struct PutOffer {
     #[serde(default)]
     #[schema(max_length = 2000)]
     pub description_ja: String,
-    pub billing_cycle: BillingCycleParam,
+    #[serde(with = "crate::codes::one")]
+    #[schema(value_type = BillingCycleParam)]
+    pub billing_cycle: keiro_domain::catalog::BillingCycle,
     /// A whole number of billing periods, at most 60 months.
     #[schema(minimum = 1, maximum = 60)]
     pub term_months: u32,
@@ -272,20 +269,17 @@ pub struct SetAutoRenew {
     pub auto_renew: bool,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SuspensionReasonParam {
-    Billing,
-    Fraud,
-    CustomerRequest,
-    PartnerRequest,
-    Compliance,
-}
+crate::code_schema!(
+    SuspensionReasonParam,
+    keiro_domain::subscription::SuspensionReason
+);
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Suspension {
-    pub reason: SuspensionReasonParam,
+    #[serde(with = "crate::codes::one")]
+    #[schema(value_type = SuspensionReasonParam)]
+    pub reason: keiro_domain::subscription::SuspensionReason,
 }
 
 /// A reseller (or support contact) by partner ID; null removes it.

@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 mod catalog;
+pub mod codes;
 mod enrollment;
 mod gdap;
 mod partnerships;

@@ -3,6 +3,7 @@
 //! unit- and property-tested in isolation.
 
 pub mod catalog;
+pub mod code;
 pub mod directory;
 pub mod email;
 pub mod enrollment;

@@ -13,11 +13,11 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use keiro_api_types::{
-    BillingCycleParam, CatalogImportReport, ImportRowError, Offer, OfferList, OfferState, Product,
-    ProductList, PutOffer, PutProduct, SetOfferState,
+    CatalogImportReport, ImportRowError, Offer, OfferList, OfferState, Product, ProductList,
+    PutOffer, PutProduct, SetOfferState,
 };
 use keiro_app::catalog::{OfferFilter, OfferInput, OfferView, ProductView};
-use keiro_domain::catalog::{BillingCycle, OfferSpec, ProductSpec};
+use keiro_domain::catalog::{OfferSpec, ProductSpec};
 use serde::Deserialize;
 
 fn product_response(v: ProductView, status: StatusCode) -> Response {
@@ -47,10 +47,7 @@ fn offer_input(b: PutOffer) -> OfferInput {
             name_ja: b.name_ja,
             description_en: b.description_en,
             description_ja: b.description_ja,
-            billing_cycle: match b.billing_cycle {
-                BillingCycleParam::Monthly => BillingCycle::Monthly,
-                BillingCycleParam::Annual => BillingCycle::Annual,
-            },
+            billing_cycle: b.billing_cycle,
             term_months: b.term_months,
             unit_price_minor: b.unit_price_minor,
             currency: b.currency,

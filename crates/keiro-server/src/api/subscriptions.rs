@@ -14,7 +14,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use keiro_api_types::{
     SetAutoRenew, SetPartnerRef, SetQuantity, Subscription, SubscriptionHistory,
-    SubscriptionHistoryEntry, SubscriptionList, Suspension, SuspensionReasonParam,
+    SubscriptionHistoryEntry, SubscriptionList, Suspension,
 };
 use keiro_app::idempotency::Outcome;
 use keiro_app::subscriptions::{Request, SubscriptionView};
@@ -173,17 +173,6 @@ async fn apply(
     Ok(with_etag(o))
 }
 
-fn reason(r: SuspensionReasonParam) -> String {
-    match r {
-        SuspensionReasonParam::Billing => "billing",
-        SuspensionReasonParam::Fraud => "fraud",
-        SuspensionReasonParam::CustomerRequest => "customer_request",
-        SuspensionReasonParam::PartnerRequest => "partner_request",
-        SuspensionReasonParam::Compliance => "compliance",
-    }
-    .to_string()
-}
-
 /// Changes the license count within the offer's bounds (active subscriptions only).
 #[utoipa::path(put, path = "/v1/subscriptions/{id}/quantity", tag = "orders", security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"b[0-9]+")$"#),
@@ -253,7 +242,7 @@ pub async fn suspend(
         &id,
         &headers,
         Request::Suspend {
-            reason: reason(b.reason),
+            reason: b.reason.code().to_string(),
         },
     )
     .await
@@ -278,7 +267,7 @@ pub async fn resume(
         &id,
         &headers,
         Request::Resume {
-            reason: reason(b.reason),
+            reason: b.reason.code().to_string(),
         },
     )
     .await
