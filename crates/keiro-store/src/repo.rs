@@ -3,6 +3,7 @@
 
 use crate::StoreError;
 use crate::entities::*;
+use sea_orm::Order;
 use sea_orm::prelude::*;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -56,6 +57,44 @@ where
     <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<String>,
 {
     Ok(E::find_by_id(id.to_string()).one(c).await?)
+}
+
+/// One keyset page of `sel` after `cursor`: oldest first, or newest first, on the id column
+/// (ids are UUIDv7, so id order is creation order). Reads `limit + 1` rows to know whether
+/// another page follows.
+async fn keyset<E: EntityTrait>(
+    c: &impl ConnectionTrait,
+    sel: sea_orm::Select<E>,
+    id: E::Column,
+    cursor: Option<&str>,
+    limit: u64,
+    order: Order,
+    id_of: impl Fn(&E::Model) -> String,
+) -> Result<Page<E::Model>, StoreError> {
+    let sel = match cursor {
+        Some(cur) if order == Order::Asc => sel.filter(id.gt(cur)),
+        Some(cur) => sel.filter(id.lt(cur)),
+        None => sel,
+    };
+    let rows = sel.order_by(id, order).limit(limit + 1).all(c).await?;
+    Ok(page(rows, limit, id_of))
+}
+
+/// Runs `upd` on the row `id` only if its version is still `version`, and bumps the version:
+/// whether it changed the row (a lost race or a stale read changes nothing).
+async fn at_version<E: EntityTrait>(
+    c: &impl ConnectionTrait,
+    upd: sea_orm::UpdateMany<E>,
+    (id_col, id): (E::Column, &str),
+    (version_col, version): (E::Column, i64),
+) -> Result<bool, StoreError> {
+    let r = upd
+        .col_expr(version_col, Expr::col(version_col).add(1))
+        .filter(id_col.eq(id))
+        .filter(version_col.eq(version))
+        .exec(c)
+        .await?;
+    Ok(r.rows_affected == 1)
 }
 
 /// `col` contains `q`, case-insensitively, with `%`, `_` and `\\` in `q` taken literally.

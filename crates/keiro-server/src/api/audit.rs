@@ -1,6 +1,7 @@
 use crate::api::ApiQuery;
 use crate::api::views::audit_record_body;
-use crate::extract::{ApiCtx, Paging, encode_cursor, non_empty};
+use crate::api::views::listed;
+use crate::extract::{ApiCtx, Paging, non_empty};
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::Json;
@@ -67,8 +68,6 @@ pub async fn list_audit_records(
         target_org_id: non_empty("target_org_id", q.target_org_id)?,
     };
     let page = keiro_app::audit::list(&s.app, &ctx, &filter, p.cursor.as_deref(), p.limit).await?;
-    Ok(Json(AuditRecordList {
-        items: page.items.into_iter().map(audit_record_body).collect(),
-        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
-    }))
+    let (items, next_cursor) = listed(page, audit_record_body);
+    Ok(Json(AuditRecordList { items, next_cursor }))
 }

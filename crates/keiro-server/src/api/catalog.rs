@@ -4,8 +4,8 @@
 
 use crate::api::ApiQuery;
 use crate::api::respond::{created_tagged, tagged};
-use crate::api::views::{offer_body, product_body};
-use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, if_match, non_empty};
+use crate::api::views::{listed, offer_body, product_body};
+use crate::extract::{ApiCtx, ApiJson, Paging, if_match, non_empty};
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::Json;
@@ -89,10 +89,8 @@ pub async fn list_products(
         p.limit,
     )
     .await?;
-    Ok(Json(ProductList {
-        items: page.items.into_iter().map(product_body).collect(),
-        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
-    }))
+    let (items, next_cursor) = listed(page, product_body);
+    Ok(Json(ProductList { items, next_cursor }))
 }
 
 /// Operator staff: a new product.
@@ -181,10 +179,8 @@ pub async fn list_offers(
         },
     )
     .await?;
-    Ok(Json(OfferList {
-        items: page.items.into_iter().map(offer_body).collect(),
-        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
-    }))
+    let (items, next_cursor) = listed(page, offer_body);
+    Ok(Json(OfferList { items, next_cursor }))
 }
 
 /// Operator staff: a new offer (available at once).

@@ -5,8 +5,9 @@
 use crate::api::ApiQuery;
 use crate::api::params::UserParams;
 use crate::api::respond::{created_once, ok_once, ok_tagged};
+use crate::api::views::listed;
 use crate::api::views::user_body;
-use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, non_empty};
+use crate::extract::{ApiCtx, ApiJson, Paging, non_empty};
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
@@ -36,10 +37,8 @@ pub async fn customer_users(
         p.limit,
     )
     .await?;
-    Ok(Json(UserList {
-        items: page.items.into_iter().map(user_body).collect(),
-        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
-    }))
+    let (items, next_cursor) = listed(page, user_body);
+    Ok(Json(UserList { items, next_cursor }))
 }
 
 fn user_with_password(u: keiro_app::users::UserView, temp: Option<String>) -> UserWithPassword {

@@ -3,7 +3,8 @@
 use crate::api::ApiQuery;
 use crate::api::respond::tagged;
 use crate::api::views::entry_body;
-use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, if_match, non_empty};
+use crate::api::views::listed;
+use crate::extract::{ApiCtx, ApiJson, Paging, if_match, non_empty};
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
@@ -53,10 +54,8 @@ pub async fn search(
         p.limit,
     )
     .await?;
-    Ok(Json(DirectoryEntryList {
-        items: page.items.into_iter().map(entry_body).collect(),
-        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
-    }))
+    let (items, next_cursor) = listed(page, entry_body);
+    Ok(Json(DirectoryEntryList { items, next_cursor }))
 }
 
 /// One provider's entry.

@@ -1,7 +1,7 @@
 use crate::api::ApiQuery;
 use crate::api::respond::{created_once, ok_tagged};
-use crate::api::views::{enrollment_body, profile_to_domain};
-use crate::extract::{AnonCtx, ApiCtx, ApiJson, Paging, encode_cursor, if_match};
+use crate::api::views::{enrollment_body, listed, profile_to_domain};
+use crate::extract::{AnonCtx, ApiCtx, ApiJson, Paging, if_match};
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
@@ -214,10 +214,8 @@ pub async fn queue(
     let page =
         keiro_app::enrollment::queue(&s.app, &ctx, state.as_deref(), p.cursor.as_deref(), p.limit)
             .await?;
-    Ok(Json(EnrollmentList {
-        items: page.items.into_iter().map(enrollment_body).collect(),
-        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
-    }))
+    let (items, next_cursor) = listed(page, enrollment_body);
+    Ok(Json(EnrollmentList { items, next_cursor }))
 }
 
 /// Operator staff: one application.

@@ -3,9 +3,9 @@
 
 use crate::api::params::PageParams;
 use crate::api::respond::{created, created_once};
-use crate::api::views::{assignment_body, gdap_body, group_body, request_created};
+use crate::api::views::{assignment_body, gdap_body, group_body, listed, request_created};
 use crate::api::{ApiQuery, idempotency_key};
-use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor};
+use crate::extract::{ApiCtx, ApiJson, Paging};
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
@@ -29,10 +29,8 @@ pub async fn list(
 ) -> ApiResult<Json<GdapRelationshipList>> {
     let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
     let page = keiro_app::gdap::list(&s.app, &ctx, p.cursor.as_deref(), p.limit).await?;
-    Ok(Json(GdapRelationshipList {
-        items: page.items.into_iter().map(gdap_body).collect(),
-        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
-    }))
+    let (items, next_cursor) = listed(page, gdap_body);
+    Ok(Json(GdapRelationshipList { items, next_cursor }))
 }
 
 /// Creates a relationship (state `created`): roles, 1–730 days, optional auto-extend.
@@ -137,10 +135,8 @@ pub async fn assignments(
     let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
     let page =
         keiro_app::gdap::assignments(&s.app, &ctx, &id, p.cursor.as_deref(), p.limit).await?;
-    Ok(Json(AccessAssignmentList {
-        items: page.items.into_iter().map(assignment_body).collect(),
-        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
-    }))
+    let (items, next_cursor) = listed(page, assignment_body);
+    Ok(Json(AccessAssignmentList { items, next_cursor }))
 }
 
 /// Gives a security group a subset of the relationship's roles.
@@ -181,10 +177,8 @@ pub async fn groups(
 ) -> ApiResult<Json<SecurityGroupList>> {
     let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
     let page = keiro_app::gdap::groups(&s.app, &ctx, p.cursor.as_deref(), p.limit).await?;
-    Ok(Json(SecurityGroupList {
-        items: page.items.into_iter().map(group_body).collect(),
-        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
-    }))
+    let (items, next_cursor) = listed(page, group_body);
+    Ok(Json(SecurityGroupList { items, next_cursor }))
 }
 
 #[utoipa::path(operation_id = "create_security_group", post, path = "/v1/securitygroups", tag = "gdap", security(("bearer" = [])),

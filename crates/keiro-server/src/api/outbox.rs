@@ -1,6 +1,7 @@
 use crate::api::ApiQuery;
+use crate::api::views::listed;
 use crate::api::views::message_body;
-use crate::extract::{ApiCtx, Paging, encode_cursor};
+use crate::extract::{ApiCtx, Paging};
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
@@ -44,8 +45,6 @@ pub async fn list_outbox(
     let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
     let state = q.state.as_deref();
     let page = keiro_app::outbox::list(&s.app, &ctx, state, p.cursor.as_deref(), p.limit).await?;
-    Ok(Json(OutboxMessageList {
-        items: page.items.into_iter().map(message_body).collect(),
-        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
-    }))
+    let (items, next_cursor) = listed(page, message_body);
+    Ok(Json(OutboxMessageList { items, next_cursor }))
 }

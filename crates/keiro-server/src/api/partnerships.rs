@@ -4,7 +4,7 @@
 use crate::api::params::UserParams;
 use crate::api::respond::{created_once, ok_tagged};
 use crate::api::views::{
-    contact_body, gdap_body, partner_body, request_body, request_created, user_body,
+    contact_body, gdap_body, listed, partner_body, request_body, request_created, user_body,
 };
 use crate::api::{ApiQuery, idempotency_key};
 use crate::extract::{AnonCtx, ApiCtx, ApiJson, Paging, encode_cursor, non_empty};
@@ -130,10 +130,8 @@ pub async fn list_requests(
     let page =
         keiro_app::invitations::list(&s.app, &ctx, kind, state, p.cursor.as_deref(), p.limit)
             .await?;
-    Ok(Json(RelationshipRequestList {
-        items: page.items.into_iter().map(request_body).collect(),
-        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
-    }))
+    let (items, next_cursor) = listed(page, request_body);
+    Ok(Json(RelationshipRequestList { items, next_cursor }))
 }
 
 /// One invitation link of the caller's organization.
@@ -266,10 +264,8 @@ async fn list_side(
         p.limit,
     )
     .await?;
-    Ok(Json(PartnerList {
-        items: page.items.into_iter().map(partner_body).collect(),
-        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
-    }))
+    let (items, next_cursor) = listed(page, partner_body);
+    Ok(Json(PartnerList { items, next_cursor }))
 }
 
 async fn customers_side(
@@ -405,10 +401,8 @@ pub async fn reseller_users(
         p.limit,
     )
     .await?;
-    Ok(Json(UserList {
-        items: page.items.into_iter().map(user_body).collect(),
-        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
-    }))
+    let (items, next_cursor) = listed(page, user_body);
+    Ok(Json(UserList { items, next_cursor }))
 }
 
 /// Ends the partnership with this reseller (R-PRT-6). No notice is sent to the reseller.

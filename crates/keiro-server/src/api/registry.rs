@@ -1,7 +1,8 @@
 use crate::api::ApiQuery;
 use crate::api::respond::{created_once, ok_once, ok_tagged};
+use crate::api::views::listed;
 use crate::api::views::membership_record_body;
-use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, non_empty};
+use crate::extract::{ApiCtx, ApiJson, Paging, non_empty};
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::Json;
@@ -45,10 +46,8 @@ pub async fn list_records(
         p.limit,
     )
     .await?;
-    Ok(Json(MembershipRecordList {
-        items: page.items.into_iter().map(membership_record_body).collect(),
-        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
-    }))
+    let (items, next_cursor) = listed(page, membership_record_body);
+    Ok(Json(MembershipRecordList { items, next_cursor }))
 }
 
 /// Operator staff: add a record; its claim secret is in this answer only.

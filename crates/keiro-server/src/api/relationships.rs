@@ -5,6 +5,7 @@ use crate::api::ApiQuery;
 use crate::api::params::PageParams;
 use crate::api::respond::created_once;
 use crate::api::views::contact_body;
+use crate::api::views::listed;
 use crate::extract::{AnonCtx, ApiCtx, ApiJson, Paging, encode_cursor, non_empty};
 use crate::problem::ApiResult;
 use crate::state::AppState;
@@ -142,10 +143,8 @@ pub async fn list_partners(
     let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
     let page =
         keiro_app::relationships::partners(&s.app, &ctx, p.cursor.as_deref(), p.limit).await?;
-    Ok(Json(PartnerContactList {
-        items: page.items.into_iter().map(contact_body).collect(),
-        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
-    }))
+    let (items, next_cursor) = listed(page, contact_body);
+    Ok(Json(PartnerContactList { items, next_cursor }))
 }
 
 /// Ends the reseller relationship with this customer after the attestation (R-REL-6): removes

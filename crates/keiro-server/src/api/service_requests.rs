@@ -4,9 +4,10 @@
 
 use crate::api::params::PageParams;
 use crate::api::respond::{created_tagged, tagged};
+use crate::api::views::listed;
 use crate::api::views::service_request_body;
 use crate::api::{ApiQuery, idempotency_key};
-use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, if_match};
+use crate::extract::{ApiCtx, ApiJson, Paging, if_match};
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
@@ -44,10 +45,8 @@ pub async fn list(
     let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
     let page =
         keiro_app::service_requests::list(&s.app, &ctx, &id, p.cursor.as_deref(), p.limit).await?;
-    Ok(Json(ServiceRequestList {
-        items: page.items.into_iter().map(service_request_body).collect(),
-        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
-    }))
+    let (items, next_cursor) = listed(page, service_request_body);
+    Ok(Json(ServiceRequestList { items, next_cursor }))
 }
 
 /// Opens a service request for the customer (R-CUS-1).

@@ -3,6 +3,7 @@
 //! Orders, which create them, are `api/orders.rs`.
 
 use crate::api::respond::changed_tagged;
+use crate::api::views::listed;
 use crate::api::views::subscription_body;
 use crate::api::{ApiQuery, idempotency_key};
 use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, if_match, non_empty};
@@ -54,10 +55,8 @@ async fn list_for(
         p.limit,
     )
     .await?;
-    Ok(Json(SubscriptionList {
-        items: page.items.into_iter().map(subscription_body).collect(),
-        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
-    }))
+    let (items, next_cursor) = listed(page, subscription_body);
+    Ok(Json(SubscriptionList { items, next_cursor }))
 }
 
 /// The subscriptions the caller may see: a customer's own; for a partner, those it sold, is

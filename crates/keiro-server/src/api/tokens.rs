@@ -1,7 +1,8 @@
 use crate::api::respond::created_once;
+use crate::api::views::listed;
 use crate::api::views::token_body;
 use crate::api::{ApiQuery, idempotency_key};
-use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor};
+use crate::extract::{ApiCtx, ApiJson, Paging};
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
@@ -32,10 +33,8 @@ pub async fn list_tokens(
 ) -> ApiResult<Json<ApiTokenList>> {
     let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
     let page = keiro_app::tokens::list(&s.app, &ctx, p.cursor.as_deref(), p.limit).await?;
-    Ok(Json(ApiTokenList {
-        items: page.items.into_iter().map(token_body).collect(),
-        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
-    }))
+    let (items, next_cursor) = listed(page, token_body);
+    Ok(Json(ApiTokenList { items, next_cursor }))
 }
 
 /// Creates an API token. The secret is in `token`, in this answer only.

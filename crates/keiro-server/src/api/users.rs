@@ -1,8 +1,9 @@
 use crate::api::params::UserParams;
 use crate::api::respond::{created_once, ok_once, tagged};
+use crate::api::views::listed;
 use crate::api::views::user_body;
 use crate::api::{ApiQuery, idempotency_key};
-use crate::extract::{ApiCtx, ApiJson, Paging, encode_cursor, if_match, non_empty};
+use crate::extract::{ApiCtx, ApiJson, Paging, if_match, non_empty};
 use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
@@ -34,10 +35,8 @@ pub async fn list_users(
         p.limit,
     )
     .await?;
-    Ok(Json(UserList {
-        items: page.items.into_iter().map(user_body).collect(),
-        next_cursor: page.next_cursor.as_deref().map(encode_cursor),
-    }))
+    let (items, next_cursor) = listed(page, user_body);
+    Ok(Json(UserList { items, next_cursor }))
 }
 
 /// Adds a user with a temporary password, shown in this answer only (R-USR-1).

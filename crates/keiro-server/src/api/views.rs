@@ -382,3 +382,16 @@ pub fn request_created(r: keiro_app::invitations::Issued) -> RelationshipRequest
         }),
     }
 }
+
+/// A page of a list as the API answers it: its items through `body`, and the next page's
+/// cursor, encoded.
+pub fn listed<V, B>(
+    page: keiro_app::Page<V>,
+    body: impl FnMut(V) -> B,
+) -> (Vec<B>, Option<String>) {
+    let next_cursor = page
+        .next_cursor
+        .as_deref()
+        .map(crate::extract::encode_cursor);
+    (page.items.into_iter().map(body).collect(), next_cursor)
+}

@@ -1,7 +1,7 @@
 //! The tenant boundaries and input rules found by trying the API as an attacker would
 //! (issue 11): each test is named after the rule it keeps.
 
-use crate::helpers::{json_of, problem};
+use crate::helpers::{code, json_of, problem};
 use keiro_domain::{OrgKind, ProgramRole, Role};
 use keiro_testkit::world::world;
 use keiro_testkit::{Backend, TestApp, both_backends};
@@ -34,11 +34,6 @@ async fn send(
         .send()
         .await
         .unwrap()
-}
-
-async fn code(res: reqwest::Response) -> (u16, String) {
-    let (s, b) = problem(res).await;
-    (s, b["code"].as_str().unwrap_or_default().to_string())
 }
 
 async fn r_ord_4_r_ord_5_attribution_needs_the_resellers_own_relationship(app: TestApp) {

@@ -1,4 +1,4 @@
-use crate::helpers::{link_token, mails_to, problem};
+use crate::helpers::{link_token, mails_to, problem, put};
 use keiro_domain::{OrgKind, Role};
 use keiro_testkit::{TestApp, both_backends};
 use serde_json::{Value, json};
@@ -24,16 +24,6 @@ async fn post(app: &TestApp, tok: Option<&str>, path: &str, body: Value) -> reqw
         rb = rb.bearer_auth(t);
     }
     rb.send().await.unwrap()
-}
-
-async fn put(app: &TestApp, tok: &str, path: &str, body: Value) -> reqwest::Response {
-    app.http
-        .put(app.url(path))
-        .bearer_auth(tok)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
 }
 
 async fn record(app: &TestApp, op: &str, partner_id: &str, country: &str, status: &str) -> String {

@@ -2,7 +2,7 @@
 //! PostgreSQL: the relationship's rules and states, security groups and access assignments, the
 //! scheduler, and the rights a partner user really gets in the customer.
 
-use crate::helpers::{json_of, link_token, problem};
+use crate::helpers::{json_of, link_token, post, problem};
 use keiro_domain::{OrgKind, ProgramRole, Role};
 use keiro_testkit::{TEST_PASSWORD, TestApp, TestUser, both_backends};
 use serde_json::{Value, json};
@@ -15,16 +15,6 @@ both_backends!(
     r_cus_1_service_requests_on_both_sides,
     r_rel_8_named_customer_approves_or_declines_in_its_admin_center,
 );
-
-async fn post(app: &TestApp, tok: &str, path: &str, body: Value) -> reqwest::Response {
-    app.http
-        .post(app.url(path))
-        .bearer_auth(tok)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
 
 struct World {
     partner: TestUser,

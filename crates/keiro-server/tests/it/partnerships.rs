@@ -1,7 +1,7 @@
 //! Provider ↔ reseller partnerships and the provider directory through the API (R-PRT-1…7),
 //! on SQLite and PostgreSQL.
 
-use crate::helpers::{json_of, link_token, mails_to, problem};
+use crate::helpers::{json_of, link_token, mails_to, post, problem};
 use keiro_domain::{DelegatedAccess, OrgKind, ProgramRole, Role};
 use keiro_testkit::{TestApp, TestUser, both_backends};
 use serde_json::{Value, json};
@@ -17,16 +17,6 @@ both_backends!(
     r_prt_6_either_side_removes_with_attestation,
     r_prt_7_operator_maintains_directory_resellers_search_it,
 );
-
-async fn post(app: &TestApp, tok: &str, path: &str, body: Value) -> reqwest::Response {
-    app.http
-        .post(app.url(path))
-        .bearer_auth(tok)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
 
 async fn provider(app: &TestApp, name: &str) -> TestUser {
     app.partner(name, &[ProgramRole::IndirectProvider], &[Role::GlobalAdmin])

@@ -1,4 +1,4 @@
-use crate::helpers::{PortalClient, between, location, problem};
+use crate::helpers::{PortalClient, between, location, post, problem};
 use keiro_domain::{OrgKind, Role};
 use keiro_testkit::{TEST_PASSWORD, TestApp, both_backends};
 use serde_json::{Value, json};
@@ -14,16 +14,6 @@ both_backends!(
     r_usr_3_every_role_walks_every_action,
     r_usr_3_concurrent_demotions_keep_one_global_admin,
 );
-
-async fn post(app: &TestApp, tok: &str, path: &str, body: Value) -> reqwest::Response {
-    app.http
-        .post(app.url(path))
-        .bearer_auth(tok)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
 
 async fn r_usr_1_add_user_shows_temporary_password_once(app: TestApp) {
     let ga = app

@@ -46,9 +46,5 @@ pub async fn list(
     if let Some(t) = &f.target_org_id {
         q = q.filter(C::TargetOrgId.eq(t.as_str()));
     }
-    if let Some(cur) = cursor {
-        q = q.filter(C::Id.lt(cur));
-    }
-    let rows = q.order_by_desc(C::Id).limit(limit + 1).all(c).await?;
-    Ok(page(rows, limit, |r| r.id.clone()))
+    keyset(c, q, C::Id, cursor, limit, Order::Desc, |r| r.id.clone()).await
 }

@@ -47,11 +47,7 @@ pub mod products {
                     .add(contains_ci(C::NameJa, q)),
             );
         }
-        if let Some(cur) = cursor {
-            sel = sel.filter(C::Id.gt(cur));
-        }
-        let rows = sel.order_by_asc(C::Id).limit(limit + 1).all(c).await?;
-        Ok(page(rows, limit, |r| r.id.clone()))
+        keyset(c, sel, C::Id, cursor, limit, Order::Asc, |r| r.id.clone()).await
     }
 
     /// Writes the product's editable fields if its version is still `version`.
@@ -60,18 +56,19 @@ pub mod products {
         m: &product::Model,
         version: i64,
     ) -> Result<bool, StoreError> {
-        let r = product::Entity::update_many()
-            .col_expr(C::NameEn, Expr::value(m.name_en.clone()))
-            .col_expr(C::NameJa, Expr::value(m.name_ja.clone()))
-            .col_expr(C::DescriptionEn, Expr::value(m.description_en.clone()))
-            .col_expr(C::DescriptionJa, Expr::value(m.description_ja.clone()))
-            .col_expr(C::UpdatedAt, Expr::value(m.updated_at))
-            .col_expr(C::Version, Expr::col(C::Version).add(1))
-            .filter(C::Id.eq(m.id.clone()))
-            .filter(C::Version.eq(version))
-            .exec(c)
-            .await?;
-        Ok(r.rows_affected == 1)
+        let changed = at_version(
+            c,
+            product::Entity::update_many()
+                .col_expr(C::NameEn, Expr::value(m.name_en.clone()))
+                .col_expr(C::NameJa, Expr::value(m.name_ja.clone()))
+                .col_expr(C::DescriptionEn, Expr::value(m.description_en.clone()))
+                .col_expr(C::DescriptionJa, Expr::value(m.description_ja.clone()))
+                .col_expr(C::UpdatedAt, Expr::value(m.updated_at)),
+            (C::Id, &m.id),
+            (C::Version, version),
+        )
+        .await?;
+        Ok(changed)
     }
 }
 

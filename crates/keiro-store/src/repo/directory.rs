@@ -62,20 +62,21 @@ pub async fn update(
     countries: &[String],
     now: Ts,
 ) -> Result<(), StoreError> {
-    let r = directory_entry::Entity::update_many()
-        .col_expr(C::Regions, Expr::value(m.regions.clone()))
-        .col_expr(C::Description, Expr::value(m.description.clone()))
-        .col_expr(C::ContactEmail, Expr::value(m.contact_email.clone()))
-        .col_expr(C::ContactPhone, Expr::value(m.contact_phone.clone()))
-        .col_expr(C::Website, Expr::value(m.website.clone()))
-        .col_expr(C::UpdatedBy, Expr::value(m.updated_by.clone()))
-        .col_expr(C::UpdatedAt, Expr::value(now))
-        .col_expr(C::Version, Expr::col(C::Version).add(1))
-        .filter(C::Id.eq(m.id.as_str()))
-        .filter(C::Version.eq(m.version))
-        .exec(c)
-        .await?;
-    if r.rows_affected != 1 {
+    let changed = at_version(
+        c,
+        directory_entry::Entity::update_many()
+            .col_expr(C::Regions, Expr::value(m.regions.clone()))
+            .col_expr(C::Description, Expr::value(m.description.clone()))
+            .col_expr(C::ContactEmail, Expr::value(m.contact_email.clone()))
+            .col_expr(C::ContactPhone, Expr::value(m.contact_phone.clone()))
+            .col_expr(C::Website, Expr::value(m.website.clone()))
+            .col_expr(C::UpdatedBy, Expr::value(m.updated_by.clone()))
+            .col_expr(C::UpdatedAt, Expr::value(now)),
+        (C::Id, &m.id),
+        (C::Version, m.version),
+    )
+    .await?;
+    if !changed {
         return Err(StoreError::Stale);
     }
     set_countries(c, &m.id, countries).await

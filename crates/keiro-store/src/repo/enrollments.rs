@@ -26,11 +26,7 @@ pub async fn queue(
     if let Some(s) = state {
         sel = sel.filter(C::State.eq(s));
     }
-    if let Some(cur) = cursor {
-        sel = sel.filter(C::Id.gt(cur));
-    }
-    let rows = sel.order_by_asc(C::Id).limit(limit + 1).all(c).await?;
-    Ok(page(rows, limit, |r| r.id.clone()))
+    keyset(c, sel, C::Id, cursor, limit, Order::Asc, |r| r.id.clone()).await
 }
 
 /// Writes the whole row if it is still at `m.version` and in state `from` (guarded).

@@ -20,11 +20,7 @@ pub async fn list(
     if let Some(cu) = customer {
         sel = sel.filter(C::CustomerOrgId.eq(cu));
     }
-    if let Some(cur) = cursor {
-        sel = sel.filter(C::Id.lt(cur));
-    }
-    let rows = sel.order_by_desc(C::Id).limit(limit + 1).all(c).await?;
-    Ok(page(rows, limit, |r| r.id.clone()))
+    keyset(c, sel, C::Id, cursor, limit, Order::Desc, |r| r.id.clone()).await
 }
 
 /// created → approval pending (or stays pending); false in any other state.

@@ -37,11 +37,7 @@ pub async fn list_in_org(
     if let Some(s) = state {
         sel = sel.filter(C::State.eq(s));
     }
-    if let Some(cur) = cursor {
-        sel = sel.filter(C::Id.lt(cur));
-    }
-    let rows = sel.order_by_desc(C::Id).limit(limit + 1).all(c).await?;
-    Ok(page(rows, limit, |r| r.id.clone()))
+    keyset(c, sel, C::Id, cursor, limit, Order::Desc, |r| r.id.clone()).await
 }
 
 /// Uses a single-use link: true for exactly one caller, however many accept at once.

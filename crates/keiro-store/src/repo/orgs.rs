@@ -57,11 +57,7 @@ pub async fn approved_providers(
     if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
         sel = sel.filter(contains_ci(O::LegalName, q));
     }
-    if let Some(cur) = cursor {
-        sel = sel.filter(O::Id.gt(cur));
-    }
-    let rows = sel.order_by_asc(O::Id).limit(limit + 1).all(c).await?;
-    Ok(page(rows, limit, |r| r.id.clone()))
+    keyset(c, sel, O::Id, cursor, limit, Order::Asc, |r| r.id.clone()).await
 }
 
 /// Serialises changes to one organization's users for the rest of the transaction: a
@@ -117,25 +113,26 @@ pub async fn update_profile(
     now: Ts,
 ) -> Result<(), StoreError> {
     use organization::Column as C;
-    let r = organization::Entity::update_many()
-        .col_expr(C::LegalName, Expr::value(p.legal_name.clone()))
-        .col_expr(C::AddressLine1, Expr::value(p.address_line1.clone()))
-        .col_expr(C::AddressLine2, Expr::value(p.address_line2.clone()))
-        .col_expr(C::City, Expr::value(p.city.clone()))
-        .col_expr(C::Region, Expr::value(p.region.clone()))
-        .col_expr(C::PostalCode, Expr::value(p.postal_code.clone()))
-        .col_expr(C::Country, Expr::value(p.country.clone()))
-        .col_expr(C::Phone, Expr::value(p.phone.clone()))
-        .col_expr(C::Email, Expr::value(p.email.clone()))
-        .col_expr(C::Website, Expr::value(p.website.clone()))
-        .col_expr(C::PrimaryDomain, Expr::value(p.primary_domain.clone()))
-        .col_expr(C::UpdatedAt, Expr::value(now))
-        .col_expr(C::Version, Expr::col(C::Version).add(1))
-        .filter(C::Id.eq(id))
-        .filter(C::Version.eq(version))
-        .exec(c)
-        .await?;
-    if r.rows_affected == 1 {
+    let changed = at_version(
+        c,
+        organization::Entity::update_many()
+            .col_expr(C::LegalName, Expr::value(p.legal_name.clone()))
+            .col_expr(C::AddressLine1, Expr::value(p.address_line1.clone()))
+            .col_expr(C::AddressLine2, Expr::value(p.address_line2.clone()))
+            .col_expr(C::City, Expr::value(p.city.clone()))
+            .col_expr(C::Region, Expr::value(p.region.clone()))
+            .col_expr(C::PostalCode, Expr::value(p.postal_code.clone()))
+            .col_expr(C::Country, Expr::value(p.country.clone()))
+            .col_expr(C::Phone, Expr::value(p.phone.clone()))
+            .col_expr(C::Email, Expr::value(p.email.clone()))
+            .col_expr(C::Website, Expr::value(p.website.clone()))
+            .col_expr(C::PrimaryDomain, Expr::value(p.primary_domain.clone()))
+            .col_expr(C::UpdatedAt, Expr::value(now)),
+        (C::Id, id),
+        (C::Version, version),
+    )
+    .await?;
+    if changed {
         Ok(())
     } else {
         Err(StoreError::Stale)

@@ -112,11 +112,7 @@ pub async fn list(
     if let Some(s) = state {
         q = q.filter(C::State.eq(s));
     }
-    if let Some(cur) = cursor {
-        q = q.filter(C::Id.lt(cur));
-    }
-    let rows = q.order_by_desc(C::Id).limit(limit + 1).all(c).await?;
-    Ok(page(rows, limit, |r| r.id.clone()))
+    keyset(c, q, C::Id, cursor, limit, Order::Desc, |r| r.id.clone()).await
 }
 
 pub async fn get(c: &impl ConnectionTrait, id: &str) -> Found<outbox_message::Model> {

@@ -29,11 +29,7 @@ pub async fn list(
                 .add(contains_ci(C::PartnerId, q)),
         );
     }
-    if let Some(cur) = cursor {
-        sel = sel.filter(C::Id.gt(cur));
-    }
-    let rows = sel.order_by_asc(C::Id).limit(limit + 1).all(c).await?;
-    Ok(page(rows, limit, |r| r.id.clone()))
+    keyset(c, sel, C::Id, cursor, limit, Order::Asc, |r| r.id.clone()).await
 }
 
 /// Guarded update of the record's data (not its secret or claim).

@@ -303,9 +303,5 @@ pub async fn shared_customers(
                 .add(contains_ci(O::PrimaryDomain, q)),
         );
     }
-    if let Some(cur) = cursor {
-        sel = sel.filter(O::Id.gt(cur));
-    }
-    let rows = sel.order_by_asc(O::Id).limit(limit + 1).all(c).await?;
-    Ok(page(rows, limit, |r| r.id.clone()))
+    keyset(c, sel, O::Id, cursor, limit, Order::Asc, |r| r.id.clone()).await
 }

@@ -24,11 +24,7 @@ pub async fn list(
     if let Some(subs) = about {
         sel = sel.filter(C::SubscriptionId.is_in(subs.to_vec()));
     }
-    if let Some(cur) = cursor {
-        sel = sel.filter(C::Id.lt(cur));
-    }
-    let rows = sel.order_by_desc(C::Id).limit(limit + 1).all(c).await?;
-    Ok(page(rows, limit, |r| r.id.clone()))
+    keyset(c, sel, C::Id, cursor, limit, Order::Desc, |r| r.id.clone()).await
 }
 
 /// Guarded status change: `Stale` unless the row is still at `version` and `from`.

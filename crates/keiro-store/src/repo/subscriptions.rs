@@ -86,11 +86,7 @@ pub async fn list(
     if let Some(s) = state {
         sel = sel.filter(C::State.eq(s));
     }
-    if let Some(cur) = cursor {
-        sel = sel.filter(C::Id.gt(cur));
-    }
-    let rows = sel.order_by_asc(C::Id).limit(limit + 1).all(c).await?;
-    Ok(page(rows, limit, |r| r.id.clone()))
+    keyset(c, sel, C::Id, cursor, limit, Order::Asc, |r| r.id.clone()).await
 }
 
 /// The partner sold the subscription, is its attributed reseller or its support contact (the
