@@ -340,7 +340,6 @@ pub struct OrderForm {
 }
 
 /// The partner's resellers as (partner ID, name), for attribution and support contact.
-
 pub(super) async fn partnered_resellers(s: &AppState, p: &Portal) -> Vec<(String, String)> {
     keiro_app::partnerships::list(
         &s.app,

@@ -72,7 +72,7 @@ pub async fn get_for_auth(
     c: &impl ConnectionTrait,
     id: &str,
 ) -> Result<Option<user::Model>, StoreError> {
-    Ok(row_by_id::<user::Entity>(c, id).await?)
+    row_by_id::<user::Entity>(c, id).await
 }
 
 pub async fn list_in_org(
