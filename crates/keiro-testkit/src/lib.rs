@@ -163,7 +163,7 @@ impl TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         server_config.data_dir = data_dir.path().to_path_buf();
         server_config.database_url = Some(db.url.clone());
-        let store = keiro_store::Db::connect(&keiro_store::DbOptions::new(&db.url))
+        let store = keiro_store::Db::connect(&db_options(&db.url))
             .await
             .expect("connect test database");
         store.migrate().await.expect("migrate test database");
@@ -292,7 +292,7 @@ impl TestApp {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let store = keiro_store::Db::connect(&keiro_store::DbOptions::new(&self.db.url))
+        let store = keiro_store::Db::connect(&db_options(&self.db.url))
             .await
             .expect("connect peer");
         let app = App::new(store, self.clock.clone(), (*self.app.config).clone());
@@ -489,6 +489,14 @@ impl TestApp {
             .expect("row");
         row.try_get::<i64>("", "n").expect("n")
     }
+}
+
+/// Connection options for a test node: a longer wait for a connection than production's, as
+/// tests create databases and run in parallel on a small machine.
+fn db_options(url: &str) -> keiro_store::DbOptions {
+    let mut o = keiro_store::DbOptions::new(url);
+    o.connect_timeout = std::time::Duration::from_secs(30);
+    o
 }
 
 /// Extension to start the manual clock at the real current time.
