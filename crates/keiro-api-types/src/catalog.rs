@@ -118,18 +118,15 @@ pub struct PutOffer {
     pub countries: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum OfferState {
-    Available,
-    Retired,
-}
+crate::code_schema!(OfferState, keiro_domain::catalog::OfferState);
 
 /// Operator staff: retire an offer (no new orders) or make it available again.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetOfferState {
-    pub state: OfferState,
+    #[serde(with = "crate::codes::one")]
+    #[schema(value_type = OfferState)]
+    pub state: keiro_domain::catalog::OfferState,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

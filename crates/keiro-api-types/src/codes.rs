@@ -27,11 +27,14 @@ pub mod one {
     }
 }
 
-/// Declares `$name`, the OpenAPI schema of the code set `$t`: a string, one of `$t`'s codes.
+/// Declares `$name`, the OpenAPI schema of the code set `$t`: a string, one of `$t`'s codes,
+/// with an optional description.
 #[macro_export]
 macro_rules! code_schema {
-    ($(#[$doc:meta])* $name:ident, $t:ty) => {
-        $(#[$doc])*
+    ($name:ident, $t:ty) => {
+        $crate::code_schema!($name, $t, None::<String>);
+    };
+    ($name:ident, $t:ty, $description:expr) => {
         pub struct $name;
 
         impl utoipa::PartialSchema for $name {
@@ -40,6 +43,7 @@ macro_rules! code_schema {
                 utoipa::openapi::ObjectBuilder::new()
                     .schema_type(utoipa::openapi::schema::Type::String)
                     .enum_values(Some(<$t as Code>::ALL.iter().map(|v| v.code())))
+                    .description($description)
                     .into()
             }
         }

@@ -94,13 +94,7 @@ pub struct UpdateMe {
     pub language: Option<Option<String>>,
 }
 
-/// A portal language.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    Ja,
-    En,
-}
+code_schema!(Language, keiro_domain::Language, Some("A portal language."));
 
 /// `POST /v1/me/password`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

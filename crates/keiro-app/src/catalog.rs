@@ -17,8 +17,9 @@ use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-pub const AVAILABLE: &str = "available";
-pub const RETIRED: &str = "retired";
+/// The stored codes of an offer's states ([`keiro_domain::catalog::OfferState`]).
+pub const AVAILABLE: &str = keiro_domain::catalog::OfferState::Available.code();
+pub const RETIRED: &str = keiro_domain::catalog::OfferState::Retired.code();
 
 mod import;
 pub use import::*;

@@ -5,6 +5,24 @@
 
 use crate::ValidationError;
 
+/// Whether an offer can be ordered: available, or retired by operator staff (no new orders;
+/// subscriptions bought before keep running).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferState {
+    Available,
+    Retired,
+}
+
+impl OfferState {
+    pub const ALL: [OfferState; 2] = [OfferState::Available, OfferState::Retired];
+    pub const fn code(self) -> &'static str {
+        match self {
+            OfferState::Available => "available",
+            OfferState::Retired => "retired",
+        }
+    }
+}
+
 /// How often a subscription is billed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BillingCycle {

@@ -29,6 +29,20 @@ impl Code for crate::catalog::BillingCycle {
     }
 }
 
+impl Code for crate::catalog::OfferState {
+    const ALL: &'static [Self] = &Self::ALL;
+    fn code(self) -> &'static str {
+        self.code()
+    }
+}
+
+impl Code for crate::Language {
+    const ALL: &'static [Self] = &Self::ALL;
+    fn code(self) -> &'static str {
+        self.code()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Code;

@@ -243,7 +243,7 @@ pub async fn set_offer_state(
         &s.app,
         &ctx,
         &id,
-        b.state == OfferState::Available,
+        b.state == keiro_domain::catalog::OfferState::Available,
         version,
     )
     .await?;

@@ -1,11 +1,11 @@
+use crate::api::respond::ok_tagged;
 use crate::api::views::{profile_from_domain, profile_to_domain};
-use crate::extract::{ApiCtx, ApiJson, etag, if_match};
+use crate::extract::{ApiCtx, ApiJson, if_match};
 use crate::problem::ApiResult;
 use crate::state::AppState;
-use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use keiro_api_types::{CompanyProfile, Organization};
 
 fn body(o: keiro_app::orgs::Organization, can_edit: bool) -> Response {
@@ -16,19 +16,19 @@ fn body(o: keiro_app::orgs::Organization, can_edit: bool) -> Response {
             .collect::<Vec<_>>()
     };
     let p = keiro_app::orgs::profile_of(&o);
-    let tag = etag('o', o.version);
-    let mut r = Json(Organization {
-        id: o.id,
-        kind: o.kind,
-        partner_id: o.partner_id,
-        program_roles: split(&o.program_roles),
-        authorizations: split(&o.authorizations),
-        profile: profile_from_domain(p),
-        can_edit,
-    })
-    .into_response();
-    r.headers_mut().insert(header::ETAG, tag);
-    r
+    ok_tagged(
+        'o',
+        o.version,
+        Organization {
+            id: o.id,
+            kind: o.kind,
+            partner_id: o.partner_id,
+            program_roles: split(&o.program_roles),
+            authorizations: split(&o.authorizations),
+            profile: profile_from_domain(p),
+            can_edit,
+        },
+    )
 }
 
 /// The caller's organization and its company profile (every user may read it).
