@@ -170,8 +170,9 @@ pub async fn create_product(
     idem: Option<&str>,
 ) -> AppResult<Outcome<ProductView>> {
     let me = ctx.user()?;
-    let key = Key::maybe(
-        &format!("catalog:{}", me.user.id),
+    let key = Key::of_user(
+        "catalog",
+        me,
         idem,
         &json!({ "op": "create_product", "spec": format!("{spec:?}") }),
     )?;
@@ -356,8 +357,9 @@ pub async fn create_offer(
     idem: Option<&str>,
 ) -> AppResult<Outcome<OfferView>> {
     let me = ctx.user()?;
-    let key = Key::maybe(
-        &format!("catalog:{}", me.user.id),
+    let key = Key::of_user(
+        "catalog",
+        me,
         idem,
         &json!({ "op": "create_offer", "input": format!("{input:?}") }),
     )?;

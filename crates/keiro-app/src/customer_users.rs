@@ -83,8 +83,9 @@ pub async fn create(
     idem: Option<&str>,
 ) -> AppResult<Outcome<(UserView, Option<String>)>> {
     let me = ctx.user()?;
-    let key = Key::maybe(
-        &format!("customer_users:{}", me.user.id),
+    let key = Key::of_user(
+        "customer_users",
+        me,
         idem,
         &json!({ "op": "create", "customer": customer, "email": email, "full_name": full_name, "roles": roles }),
     )?;

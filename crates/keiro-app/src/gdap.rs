@@ -96,8 +96,9 @@ pub async fn create(
     idem: Option<&str>,
 ) -> AppResult<Outcome<GdapView>> {
     let me = ctx.user()?;
-    let key = Key::maybe(
-        &format!("gdap:{}", me.user.id),
+    let key = Key::of_user(
+        "gdap",
+        me,
         idem,
         &json!({ "op": "create", "relationship": n }),
     )?;
@@ -506,8 +507,9 @@ pub async fn assign(
     idem: Option<&str>,
 ) -> AppResult<Outcome<AssignmentView>> {
     let me = ctx.user()?;
-    let key = Key::maybe(
-        &format!("gdap:{}", me.user.id),
+    let key = Key::of_user(
+        "gdap",
+        me,
         idem,
         &json!({ "op": "assign", "relationship": id, "group": group_id, "roles": roles }),
     )?;

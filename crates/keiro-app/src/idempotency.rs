@@ -39,6 +39,26 @@ impl Key {
     pub fn maybe(scope: &str, key: Option<&str>, request: &Value) -> AppResult<Option<Key>> {
         key.map(|k| Key::new(scope, k, request)).transpose()
     }
+
+    /// [`Key::maybe`] in the scope of one user's creates of a capability (`"{capability}:{user}"`).
+    pub fn of_user(
+        capability: &str,
+        me: &crate::CurrentUser,
+        key: Option<&str>,
+        request: &Value,
+    ) -> AppResult<Option<Key>> {
+        Key::maybe(&format!("{capability}:{}", me.user.id), key, request)
+    }
+
+    /// [`Key::maybe`] in the scope of one organization's creates of a capability.
+    pub fn of_org(
+        capability: &str,
+        me: &crate::CurrentUser,
+        key: Option<&str>,
+        request: &Value,
+    ) -> AppResult<Option<Key>> {
+        Key::maybe(&format!("{capability}:{}", me.org.id), key, request)
+    }
 }
 
 /// Runs a create at most once per key: an earlier answer to the key is replayed; otherwise

@@ -174,8 +174,9 @@ pub async fn create(
     idem: Option<&str>,
 ) -> AppResult<Outcome<(RecordView, Option<String>)>> {
     let me = ctx.user()?;
-    let key = Key::maybe(
-        &format!("membership_records:{}", me.user.id),
+    let key = Key::of_user(
+        "membership_records",
+        me,
         idem,
         &json!({ "op": "create", "input": format!("{input:?}") }),
     )?;

@@ -219,8 +219,9 @@ pub async fn create(
     idem: Option<&str>,
 ) -> AppResult<Outcome<RequestView>> {
     let me = ctx.user()?;
-    let key = Key::maybe(
-        &format!("service_requests:{}", me.org.id),
+    let key = Key::of_org(
+        "service_requests",
+        me,
         idem,
         &json!({ "op": "open", "customer": customer_id, "title": title, "description": description, "severity": severity, "subscription": subscription }),
     )?;
@@ -321,8 +322,9 @@ pub async fn add_note(
     idem: Option<&str>,
 ) -> AppResult<Outcome<RequestView>> {
     let me = ctx.user()?;
-    let key = Key::maybe(
-        &format!("service_requests:{}", me.org.id),
+    let key = Key::of_org(
+        "service_requests",
+        me,
         idem,
         &json!({ "op": "note", "customer": customer_id, "request": id, "body": body }),
     )?;

@@ -48,8 +48,9 @@ pub async fn create_group(
     idem: Option<&str>,
 ) -> AppResult<Outcome<GroupView>> {
     let me = ctx.user()?;
-    let key = Key::maybe(
-        &format!("security_groups:{}", me.user.id),
+    let key = Key::of_user(
+        "security_groups",
+        me,
         idem,
         &json!({ "op": "create_group", "name": name }),
     )?;
