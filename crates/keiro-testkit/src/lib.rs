@@ -223,6 +223,24 @@ impl TestApp {
             .await
     }
 
+    /// A customer with one global admin.
+    pub async fn customer_admin(&self, name: &str) -> TestUser {
+        self.org_with_user(OrgKind::Customer, name, &[Role::GlobalAdmin])
+            .await
+    }
+
+    /// An approved indirect reseller with one global admin.
+    pub async fn reseller_admin(&self, name: &str) -> TestUser {
+        self.partner(name, &[ProgramRole::IndirectReseller], &[Role::GlobalAdmin])
+            .await
+    }
+
+    /// An approved indirect provider with one global admin.
+    pub async fn provider_admin(&self, name: &str) -> TestUser {
+        self.partner(name, &[ProgramRole::IndirectProvider], &[Role::GlobalAdmin])
+            .await
+    }
+
     /// Records an active reseller relationship between a partner and a customer (the rows the
     /// customer-relationship flows create; shared-customer views read them).
     pub async fn db_relate(&self, partner_org: &str, customer_org: &str) {

@@ -6,7 +6,7 @@
 
 use crate::{TestApp, TestUser};
 use keiro_api_types::{Offer, Product};
-use keiro_domain::{OrgKind, ProgramRole, Role};
+use keiro_domain::{OrgKind, Role};
 use serde_json::{Value, json};
 
 pub struct World {
@@ -87,26 +87,12 @@ pub async fn world(app: &TestApp) -> World {
         json!({"billing_cycle": "annual", "term_months": 12, "trial_days": 30}),
     )
     .await;
-    let provider = app
-        .partner(
-            "Distri KK",
-            &[ProgramRole::IndirectProvider],
-            &[Role::GlobalAdmin],
-        )
-        .await;
-    let reseller = app
-        .partner(
-            "Resell GK",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let provider = app.provider_admin("Distri KK").await;
+    let reseller = app.reseller_admin("Resell GK").await;
     app.db_set_partner_id(&provider.org_id, "1000001").await;
     app.db_set_partner_id(&reseller.org_id, "2000001").await;
     app.db_partner_up(&provider.org_id, &reseller.org_id).await;
-    let customer = app
-        .org_with_user(OrgKind::Customer, "Contoso", &[Role::GlobalAdmin])
-        .await;
+    let customer = app.customer_admin("Contoso").await;
     app.db_relate(&reseller.org_id, &customer.org_id).await;
     app.db_relate(&provider.org_id, &customer.org_id).await;
     World {

@@ -2,7 +2,7 @@
 //! (issue 11): each test is named after the rule it keeps.
 
 use crate::helpers::{code, json_of, problem};
-use keiro_domain::{OrgKind, ProgramRole, Role};
+use keiro_domain::{OrgKind, Role};
 use keiro_testkit::world::world;
 use keiro_testkit::{Backend, TestApp, both_backends};
 use serde_json::{Value, json};
@@ -39,13 +39,7 @@ async fn send(
 async fn r_ord_4_r_ord_5_attribution_needs_the_resellers_own_relationship(app: TestApp) {
     let w = world(&app).await;
     // A second reseller of the provider, with no relationship with Contoso.
-    let other = app
-        .partner(
-            "Other Resell",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let other = app.reseller_admin("Other Resell").await;
     app.db_set_partner_id(&other.org_id, "2000002").await;
     app.db_partner_up(&w.provider.org_id, &other.org_id).await;
     let ot = app.token_for(&other.email).await;
@@ -113,9 +107,7 @@ async fn r_ord_4_r_ord_5_attribution_needs_the_resellers_own_relationship(app: T
 
 async fn r_rel_8_gdap_requests_name_only_the_partners_customers(app: TestApp) {
     let w = world(&app).await;
-    let stranger = app
-        .org_with_user(OrgKind::Customer, "Secret Holdings", &[Role::GlobalAdmin])
-        .await;
+    let stranger = app.customer_admin("Secret Holdings").await;
     let before = app.count("gdap_relationships").await;
     for id in [
         stranger.org_id.as_str(),
@@ -160,13 +152,7 @@ async fn r_rel_8_gdap_requests_name_only_the_partners_customers(app: TestApp) {
 
 async fn r_rel_1_subscriptions_of_a_customer_one_does_not_know_are_404(app: TestApp) {
     let w = world(&app).await;
-    let other = app
-        .partner(
-            "Far Away KK",
-            &[ProgramRole::IndirectProvider],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let other = app.provider_admin("Far Away KK").await;
     let ot = app.token_for(&other.email).await;
     for (tok, id, status) in [
         (&ot, w.customer.org_id.as_str(), 404),

@@ -42,22 +42,10 @@ async fn partnership_journey(lang: &str, w: Words) {
     let Some(browser) = Browser::start(lang).await else {
         return;
     };
-    let p = app
-        .partner(
-            "桜ディストリビューション",
-            &[ProgramRole::IndirectProvider],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let p = app.provider_admin("桜ディストリビューション").await;
     app.db_set_delegated_access(&p.id, DelegatedAccess::Full)
         .await;
-    let r = app
-        .partner(
-            "富士リセラー",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let r = app.reseller_admin("富士リセラー").await;
     let c = &browser.client;
     let result: R<()> = async {
         // The provider requests a partnership and sends the draft with an edit that drops the link.
@@ -267,13 +255,7 @@ async fn relationship_journey(lang: &str, accept_label: &str, signup_heading: &s
     let Some(browser) = Browser::start(lang).await else {
         return;
     };
-    let r = app
-        .partner(
-            "富士リセラー",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let r = app.reseller_admin("富士リセラー").await;
     let cust = app
         .org_with_user(
             keiro_domain::OrgKind::Customer,

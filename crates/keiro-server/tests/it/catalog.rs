@@ -2,7 +2,6 @@
 //! and by CSV import), partners browse the offers sold in their customer's country.
 
 use crate::helpers::{code, json_of, post, put, send};
-use keiro_domain::{ProgramRole, Role};
 use keiro_testkit::world::{offer, world};
 use keiro_testkit::{TestApp, both_backends};
 use serde_json::json;
@@ -99,13 +98,7 @@ async fn r_ord_1_operator_keeps_the_catalog_partners_browse_by_country(app: Test
     let found = json_of(app.get("/v1/offers?q=trial", &w.rt).await, 200).await;
     assert_eq!(found["items"][0]["trial_days"], 30);
     // Another partner's customer is not one of mine.
-    let stranger = app
-        .partner(
-            "Stranger",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let stranger = app.reseller_admin("Stranger").await;
     let st = app.token_for(&stranger.email).await;
     assert_eq!(
         app.get(&format!("/v1/offers?customer={}", w.customer.org_id), &st)

@@ -3,7 +3,7 @@
 //! scheduler, and the rights a partner user really gets in the customer.
 
 use crate::helpers::{json_of, link_token, post, problem};
-use keiro_domain::{OrgKind, ProgramRole, Role};
+use keiro_domain::{ProgramRole, Role};
 use keiro_testkit::{TEST_PASSWORD, TestApp, TestUser, both_backends};
 use serde_json::{Value, json};
 
@@ -44,9 +44,7 @@ async fn world(app: &TestApp) -> World {
         )
         .await;
     let ht = app.token_for(&helper.email).await;
-    let customer = app
-        .org_with_user(OrgKind::Customer, "Contoso", &[Role::GlobalAdmin])
-        .await;
+    let customer = app.customer_admin("Contoso").await;
     let ct = app.token_for(&customer.email).await;
     let (worker, _) = app
         .add_user(
@@ -753,13 +751,7 @@ async fn r_cus_1_service_requests_on_both_sides(app: TestApp) {
     let wt = app.token_for(&w.worker.email).await;
     let (s, b) = problem(app.get(&base, &wt).await).await;
     assert_eq!((s, b["code"].as_str().unwrap()), (403, "role_required"));
-    let other = app
-        .partner(
-            "Stranger",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let other = app.reseller_admin("Stranger").await;
     let ot = app.token_for(&other.email).await;
     assert_eq!(problem(app.get(&base, &ot).await).await.0, 404);
     assert_eq!(
@@ -805,9 +797,7 @@ async fn r_rel_8_named_customer_approves_or_declines_in_its_admin_center(app: Te
         .map(|g| g["state"].as_str().unwrap())
         .collect();
     assert_eq!(states, ["approval_pending", "approval_pending"]);
-    let other = app
-        .org_with_user(OrgKind::Customer, "Other Co", &[Role::GlobalAdmin])
-        .await;
+    let other = app.customer_admin("Other Co").await;
     let ot = app.token_for(&other.email).await;
     assert_eq!(
         problem(

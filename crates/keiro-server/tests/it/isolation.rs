@@ -112,9 +112,7 @@ async fn tenant_isolation_no_operation_answers_a_strangers_id(app: TestApp) {
     app.db_authorize_delegated_admin(&sp.org_id).await;
     app.db_set_delegated_access(&sp.id, DelegatedAccess::Full)
         .await;
-    let sc = app
-        .org_with_user(OrgKind::Customer, "Stranger Customer", &[Role::GlobalAdmin])
-        .await;
+    let sc = app.customer_admin("Stranger Customer").await;
     let so = app
         .org_with_user(
             OrgKind::Operator,

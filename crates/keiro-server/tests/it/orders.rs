@@ -3,7 +3,7 @@
 //! reseller in one transaction, and one key fired at two server nodes on one PostgreSQL.
 
 use crate::helpers::{buy, code, json_of, order, post, put, send};
-use keiro_domain::{ProgramRole, Role};
+use keiro_domain::Role;
 use keiro_testkit::world::world;
 use keiro_testkit::{Backend, TEST_PASSWORD, TestApp, both_backends};
 use serde_json::{Value, json};
@@ -106,13 +106,7 @@ async fn r_ord_3_r_rel_1_orders_are_checked_against_the_offer_and_the_relationsh
 
     // R-REL-1: without a reseller relationship the customer does not exist for a partner; a
     // removed relationship ends ordering; customers and sales-less roles cannot order.
-    let stranger = app
-        .partner(
-            "Stranger",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let stranger = app.reseller_admin("Stranger").await;
     let st = app.token_for(&stranger.email).await;
     assert_eq!(
         code(order(&app, &st, cu, json!([{"offer_id": w.addon, "quantity": 5}])).await).await,
@@ -174,13 +168,7 @@ async fn r_ord_3_r_rel_1_provider_attributes_to_a_partnered_related_reseller(app
     let cu = &w.customer.org_id;
     let line = |pid: &str| json!([{"offer_id": w.base, "quantity": 3, "reseller_partner_id": pid}]);
     // Not a partnered reseller: refused.
-    let other = app
-        .partner(
-            "Other Resell",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let other = app.reseller_admin("Other Resell").await;
     app.db_set_partner_id(&other.org_id, "3000001").await;
     assert_eq!(
         code(order(&app, &w.pt, cu, line("3000001")).await).await,
@@ -353,13 +341,7 @@ async fn r_ord_2_new_customer_for_a_reseller_in_one_transaction(app: TestApp) {
         (409, "email_taken".into())
     );
     // Only for a partnered reseller, and only a provider's sales roles.
-    let stranger = app
-        .partner(
-            "Stranger",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let stranger = app.reseller_admin("Stranger").await;
     assert_eq!(
         code(
             post(

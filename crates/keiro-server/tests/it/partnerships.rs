@@ -19,13 +19,11 @@ both_backends!(
 );
 
 async fn provider(app: &TestApp, name: &str) -> TestUser {
-    app.partner(name, &[ProgramRole::IndirectProvider], &[Role::GlobalAdmin])
-        .await
+    app.provider_admin(name).await
 }
 
 async fn reseller(app: &TestApp, name: &str) -> TestUser {
-    app.partner(name, &[ProgramRole::IndirectReseller], &[Role::GlobalAdmin])
-        .await
+    app.reseller_admin(name).await
 }
 
 /// A fresh partnership request link of `tok`'s provider: (url, token).
@@ -350,9 +348,7 @@ async fn r_prt_2_only_an_approved_reseller_admin_accepts(app: TestApp) {
         .unwrap();
     assert_eq!(res.status(), 401);
     // A customer, a direct partner, an enrolling reseller, the provider itself: refused clearly.
-    let cust = app
-        .org_with_user(OrgKind::Customer, "Kokyaku", &[Role::GlobalAdmin])
-        .await;
+    let cust = app.customer_admin("Kokyaku").await;
     let direct = app
         .partner(
             "Direct Co",
@@ -616,15 +612,9 @@ async fn r_prt_3_r_prt_5_only_shared_customers_are_seen(app: TestApp) {
     let r = reseller(&app, "Resell GK").await;
     let pt = app.token_for(&p.email).await;
     let rt = app.token_for(&r.email).await;
-    let both = app
-        .org_with_user(OrgKind::Customer, "Shared Customer", &[Role::GlobalAdmin])
-        .await;
-    let provider_only = app
-        .org_with_user(OrgKind::Customer, "Provider Only", &[Role::GlobalAdmin])
-        .await;
-    let reseller_only = app
-        .org_with_user(OrgKind::Customer, "Reseller Only", &[Role::GlobalAdmin])
-        .await;
+    let both = app.customer_admin("Shared Customer").await;
+    let provider_only = app.customer_admin("Provider Only").await;
+    let reseller_only = app.customer_admin("Reseller Only").await;
     app.db_relate(&p.org_id, &both.org_id).await;
     app.db_relate(&r.org_id, &both.org_id).await;
     app.db_relate(&p.org_id, &provider_only.org_id).await;
@@ -675,9 +665,7 @@ async fn r_prt_3_r_prt_5_only_shared_customers_are_seen(app: TestApp) {
         .collect();
     assert_eq!(names, ["Shared Customer"]);
     // Search by domain; a new shared customer appears without further work.
-    let later = app
-        .org_with_user(OrgKind::Customer, "Later Customer", &[Role::GlobalAdmin])
-        .await;
+    let later = app.customer_admin("Later Customer").await;
     app.db_relate(&r.org_id, &later.org_id).await;
     app.db_relate(&p.org_id, &later.org_id).await;
     let seen = json_of(
@@ -795,9 +783,7 @@ async fn r_prt_6_either_side_removes_with_attestation(app: TestApp) {
     let (p, r, pt, rt) = partnered(&app).await;
     app.db_set_delegated_access(&p.id, DelegatedAccess::Full)
         .await;
-    let cust = app
-        .org_with_user(OrgKind::Customer, "Shared Customer", &[Role::GlobalAdmin])
-        .await;
+    let cust = app.customer_admin("Shared Customer").await;
     app.db_relate(&p.org_id, &cust.org_id).await;
     app.db_relate(&r.org_id, &cust.org_id).await;
 
@@ -975,9 +961,7 @@ async fn r_prt_7_operator_maintains_directory_resellers_search_it(app: TestApp) 
     assert_eq!(s, 422);
     json_of(app.get(&path, &rt).await, 200).await;
     // Customers do not use the directory.
-    let cust = app
-        .org_with_user(OrgKind::Customer, "Kokyaku", &[Role::GlobalAdmin])
-        .await;
+    let cust = app.customer_admin("Kokyaku").await;
     let ct = app.token_for(&cust.email).await;
     let (s, _) = problem(app.get("/v1/providerdirectory", &ct).await).await;
     assert_eq!(s, 403);

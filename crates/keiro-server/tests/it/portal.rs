@@ -148,9 +148,7 @@ async fn signin_rate_limited_per_account_and_address(app: TestApp) {
 }
 
 async fn sessions_expire_when_idle_and_end_on_signout(app: TestApp) {
-    let u = app
-        .org_with_user(OrgKind::Customer, "Contoso", &[Role::GlobalAdmin])
-        .await;
+    let u = app.customer_admin("Contoso").await;
     let mut c = PortalClient::new(&app);
     c.sign_in(&u.email, TEST_PASSWORD).await;
     assert_eq!(c.get("/dashboard").await.status(), 200);

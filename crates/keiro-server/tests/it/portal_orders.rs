@@ -3,7 +3,7 @@
 //! shown as readable pages, greyed actions with their reason.
 
 use crate::helpers::{PortalClient, between, location};
-use keiro_domain::{OrgKind, ProgramRole, Role};
+use keiro_domain::{OrgKind, Role};
 use keiro_testkit::world::world;
 use keiro_testkit::{TEST_PASSWORD, TestApp, both_backends};
 use serde_json::json;
@@ -488,13 +488,7 @@ async fn r_ord_2_portal_wizard_refuses_and_leaves_nothing(app: TestApp) {
     }
     assert_eq!(app.count("organizations").await, orgs + 1);
     // A reseller or a sales-less role sees the action closed with its reason.
-    let stranger = app
-        .partner(
-            "Elsewhere",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let stranger = app.reseller_admin("Elsewhere").await;
     assert_eq!(
         c.get(&format!(
             "/indirect-resellers/{}/new-customer",
@@ -563,13 +557,7 @@ async fn r_ord_6_portal_navigation_and_who_sees_what(app: TestApp) {
     let nav = o.get("/dashboard").await.text().await.unwrap();
     assert!(nav.contains("href=\"/operator/catalog\"") && !nav.contains("href=\"/subscriptions\""));
     // A partner without a relationship to the customer gets 404 there.
-    let stranger = app
-        .partner(
-            "Elsewhere",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let stranger = app.reseller_admin("Elsewhere").await;
     let mut s = PortalClient::new(&app);
     s.sign_in(&stranger.email, TEST_PASSWORD).await;
     assert_eq!(

@@ -2,7 +2,7 @@
 //! behind an invitation link for every kind of visitor, and the directory's two sides.
 
 use crate::helpers::{PortalClient, link_token, location};
-use keiro_domain::{OrgKind, ProgramRole, Role};
+use keiro_domain::{OrgKind, Role};
 use keiro_testkit::{TEST_PASSWORD, TestApp, both_backends};
 use serde_json::json;
 
@@ -15,23 +15,9 @@ both_backends!(
 );
 
 async fn r_prt_portal_navigation_follows_program_role_and_roles(app: TestApp) {
-    let p = app
-        .partner(
-            "Distri",
-            &[ProgramRole::IndirectProvider],
-            &[Role::GlobalAdmin],
-        )
-        .await;
-    let r = app
-        .partner(
-            "Resell",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
-    let cust = app
-        .org_with_user(OrgKind::Customer, "Kokyaku", &[Role::GlobalAdmin])
-        .await;
+    let p = app.provider_admin("Distri").await;
+    let r = app.reseller_admin("Resell").await;
+    let cust = app.customer_admin("Kokyaku").await;
     let (help, _) = app
         .add_user(
             &p.org_id,
@@ -88,23 +74,9 @@ async fn r_prt_portal_navigation_follows_program_role_and_roles(app: TestApp) {
 }
 
 async fn r_prt_2_portal_invite_page_for_every_visitor(app: TestApp) {
-    let p = app
-        .partner(
-            "桜ディストリ",
-            &[ProgramRole::IndirectProvider],
-            &[Role::GlobalAdmin],
-        )
-        .await;
-    let r = app
-        .partner(
-            "Resell",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
-    let cust = app
-        .org_with_user(OrgKind::Customer, "Kokyaku", &[Role::GlobalAdmin])
-        .await;
+    let p = app.provider_admin("桜ディストリ").await;
+    let r = app.reseller_admin("Resell").await;
+    let cust = app.customer_admin("Kokyaku").await;
     let (sales, _) = app
         .add_user(
             &r.org_id,
@@ -201,20 +173,8 @@ async fn r_prt_7_portal_directory_edited_by_operator_searched_by_partners(app: T
     let op = app
         .org_with_user(OrgKind::Operator, "Operator", &[Role::OperatorAdmin])
         .await;
-    let p = app
-        .partner(
-            "Distri",
-            &[ProgramRole::IndirectProvider],
-            &[Role::GlobalAdmin],
-        )
-        .await;
-    let r = app
-        .partner(
-            "Resell",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let p = app.provider_admin("Distri").await;
+    let r = app.reseller_admin("Resell").await;
     let mut o = PortalClient::new(&app);
     o.sign_in(&op.email, TEST_PASSWORD).await;
     let list = o.get("/operator/directory").await.text().await.unwrap();
@@ -272,24 +232,10 @@ async fn r_prt_7_portal_directory_edited_by_operator_searched_by_partners(app: T
 }
 
 async fn r_rel_6_r_rel_7_portal_removal_and_dap_revocation(app: TestApp) {
-    let p = app
-        .partner(
-            "Distri",
-            &[ProgramRole::IndirectProvider],
-            &[Role::GlobalAdmin],
-        )
-        .await;
-    let r = app
-        .partner(
-            "Resell",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let p = app.provider_admin("Distri").await;
+    let r = app.reseller_admin("Resell").await;
     app.db_authorize_delegated_admin(&r.org_id).await;
-    let cust = app
-        .org_with_user(OrgKind::Customer, "Kokyaku", &[Role::GlobalAdmin])
-        .await;
+    let cust = app.customer_admin("Kokyaku").await;
     let (pt, rt, ct) = (
         app.token_for(&p.email).await,
         app.token_for(&r.email).await,
@@ -385,19 +331,11 @@ async fn r_rel_6_r_rel_7_portal_removal_and_dap_revocation(app: TestApp) {
 }
 
 async fn r_cus_1_portal_service_requests_customer_and_partner(app: TestApp) {
-    let r = app
-        .partner(
-            "Resell",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let r = app.reseller_admin("Resell").await;
     app.db_authorize_delegated_admin(&r.org_id).await;
     app.db_set_delegated_access(&r.id, keiro_domain::DelegatedAccess::Limited)
         .await;
-    let cust = app
-        .org_with_user(OrgKind::Customer, "Kokyaku", &[Role::GlobalAdmin])
-        .await;
+    let cust = app.customer_admin("Kokyaku").await;
     let (rt, ct) = (
         app.token_for(&r.email).await,
         app.token_for(&cust.email).await,

@@ -2,7 +2,7 @@
 //! PostgreSQL.
 
 use crate::helpers::{json_of, link_token, mails_to, problem};
-use keiro_domain::{OrgKind, ProgramRole, Role};
+use keiro_domain::{ProgramRole, Role};
 use keiro_testkit::{TEST_PASSWORD, TestApp, TestUser, both_backends};
 use serde_json::{Value, json};
 
@@ -45,21 +45,13 @@ async fn accept(app: &TestApp, tok: &str, token: &str) -> reqwest::Response {
 }
 
 async fn customer(app: &TestApp, name: &str) -> (TestUser, String) {
-    let c = app
-        .org_with_user(OrgKind::Customer, name, &[Role::GlobalAdmin])
-        .await;
+    let c = app.customer_admin(name).await;
     let t = app.token_for(&c.email).await;
     (c, t)
 }
 
 async fn r_rel_2_customer_global_admin_accepts_a_reseller_relationship(app: TestApp) {
-    let r = app
-        .partner(
-            "Resell GK",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let r = app.reseller_admin("Resell GK").await;
     let rt = app.token_for(&r.email).await;
     let v = json_of(
         post(
@@ -98,13 +90,7 @@ async fn r_rel_2_customer_global_admin_accepts_a_reseller_relationship(app: Test
     assert_eq!(preview["grants"], json!(["reseller_of_record"]));
 
     // Partners and non-admin customer users cannot accept; the box must be ticked.
-    let other = app
-        .partner(
-            "Other Partner",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let other = app.reseller_admin("Other Partner").await;
     let ot = app.token_for(&other.email).await;
     let (s, b) = problem(accept(&app, &ot, &token).await).await;
     assert_eq!((s, b["code"].as_str().unwrap()), (403, "not_a_customer"));
@@ -233,13 +219,7 @@ async fn r_rel_2_customer_global_admin_accepts_a_reseller_relationship(app: Test
 }
 
 async fn r_rel_4_new_customer_signs_up_through_the_link(app: TestApp) {
-    let r = app
-        .partner(
-            "Resell GK",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let r = app.reseller_admin("Resell GK").await;
     let rt = app.token_for(&r.email).await;
     let token = link(&app, &rt, json!({"kind": "reseller_relationship"})).await;
     let signup = |token: String, email: &'static str| {
@@ -258,13 +238,7 @@ async fn r_rel_4_new_customer_signs_up_through_the_link(app: TestApp) {
     )
     .await;
     assert_eq!(s, 404);
-    let p = app
-        .partner(
-            "Distri",
-            &[ProgramRole::IndirectProvider],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let p = app.provider_admin("Distri").await;
     let pt = app.token_for(&p.email).await;
     let partnership = link(&app, &pt, json!({"kind": "partnership"})).await;
     let (s, _) = problem(
@@ -355,21 +329,9 @@ async fn r_rel_4_new_customer_signs_up_through_the_link(app: TestApp) {
 }
 
 async fn r_rel_3_three_way_invitation_one_acceptance(app: TestApp) {
-    let p = app
-        .partner(
-            "Distri",
-            &[ProgramRole::IndirectProvider],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let p = app.provider_admin("Distri").await;
     let pt = app.token_for(&p.email).await;
-    let r = app
-        .partner(
-            "Resell GK",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let r = app.reseller_admin("Resell GK").await;
     let rt = app.token_for(&r.email).await;
     app.db_authorize_delegated_admin(&r.org_id).await;
     // Not before the partnership exists.
@@ -471,20 +433,8 @@ async fn r_rel_3_three_way_invitation_one_acceptance(app: TestApp) {
 }
 
 async fn r_rel_5_customers_elsewhere_do_not_appear(app: TestApp) {
-    let a = app
-        .partner(
-            "Partner A",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
-    let b = app
-        .partner(
-            "Partner B",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let a = app.reseller_admin("Partner A").await;
+    let b = app.reseller_admin("Partner B").await;
     let (at, bt) = (app.token_for(&a.email).await, app.token_for(&b.email).await);
     let (_, ct) = customer(&app, "Only A's").await;
     let token = link(&app, &at, json!({"kind": "reseller_relationship"})).await;
@@ -503,21 +453,9 @@ async fn r_rel_5_customers_elsewhere_do_not_appear(app: TestApp) {
 }
 
 async fn r_rel_6_removal_removes_dap_keeps_other_rights_and_sends_nothing(app: TestApp) {
-    let p = app
-        .partner(
-            "Distri",
-            &[ProgramRole::IndirectProvider],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let p = app.provider_admin("Distri").await;
     let pt = app.token_for(&p.email).await;
-    let r = app
-        .partner(
-            "Resell GK",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let r = app.reseller_admin("Resell GK").await;
     let rt = app.token_for(&r.email).await;
     app.db_authorize_delegated_admin(&r.org_id).await;
     let pl = link(&app, &pt, json!({"kind": "partnership"})).await;
@@ -678,13 +616,7 @@ async fn r_rel_6_removal_removes_dap_keeps_other_rights_and_sends_nothing(app: T
 
 async fn r_rel_7_r_rel_9_delegated_admin_offer_then_acting_for_the_customer(app: TestApp) {
     use keiro_domain::DelegatedAccess;
-    let plain = app
-        .partner(
-            "Plain Partner",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let plain = app.reseller_admin("Plain Partner").await;
     let plain_t = app.token_for(&plain.email).await;
     let (s, b) = problem(
         post(
@@ -917,21 +849,9 @@ async fn r_rel_7_r_rel_9_delegated_admin_offer_then_acting_for_the_customer(app:
 }
 
 async fn r_rel_10_customers_sorted_searched_filtered_and_paged(app: TestApp) {
-    let p = app
-        .partner(
-            "Distri",
-            &[ProgramRole::IndirectProvider],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let p = app.provider_admin("Distri").await;
     let pt = app.token_for(&p.email).await;
-    let r = app
-        .partner(
-            "Resell",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let r = app.reseller_admin("Resell").await;
     let rt = app.token_for(&r.email).await;
     let pl = link(&app, &pt, json!({"kind": "partnership"})).await;
     json_of(accept(&app, &rt, &pl).await, 200).await;
@@ -946,9 +866,7 @@ async fn r_rel_10_customers_sorted_searched_filtered_and_paged(app: TestApp) {
     ];
     let mut ids = Vec::new();
     for (i, n) in names.iter().enumerate() {
-        let c = app
-            .org_with_user(OrgKind::Customer, n, &[Role::GlobalAdmin])
-            .await;
+        let c = app.customer_admin(n).await;
         app.db_relate(&p.org_id, &c.org_id).await;
         if i < 3 {
             app.db_relate(&r.org_id, &c.org_id).await;
@@ -1126,13 +1044,7 @@ async fn r_rel_1_a_provider_without_a_relationship_sees_nothing(app: TestApp) {
     app.db_set_delegated_access(&p.id, keiro_domain::DelegatedAccess::Full)
         .await;
     let pt = app.token_for(&p.email).await;
-    let r = app
-        .partner(
-            "Resell",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let r = app.reseller_admin("Resell").await;
     let rt = app.token_for(&r.email).await;
     let pl = link(&app, &pt, json!({"kind": "partnership"})).await;
     json_of(accept(&app, &rt, &pl).await, 200).await;

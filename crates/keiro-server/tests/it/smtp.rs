@@ -180,9 +180,7 @@ async fn r_x_4_default_outbox_writes_eml_files() {
     let Some(app) = TestApp::builder(Backend::Sqlite).spawn().await else {
         return;
     };
-    let u = app
-        .org_with_user(OrgKind::Customer, "Contoso", &[Role::GlobalAdmin])
-        .await;
+    let u = app.customer_admin("Contoso").await;
     app.token_for(&u.email).await;
     let dir = app.data_dir.path().join("outbox");
     let m = FileMailer::new(dir.clone()).unwrap();
@@ -220,9 +218,7 @@ async fn r_x_4_server_worker_delivers_queued_mail_over_smtp() {
     else {
         return;
     };
-    let u = app
-        .org_with_user(OrgKind::Customer, "Contoso", &[Role::GlobalAdmin])
-        .await;
+    let u = app.customer_admin("Contoso").await;
     app.token_for(&u.email).await;
     let msgs = sink.wait_for(1).await;
     assert_eq!(msgs.len(), 1, "the worker sent the queued notice");

@@ -13,23 +13,10 @@ both_backends!(
 /// multi-use link many times, and neither after expiry or revocation; two live partnerships
 /// (or rights) for one pair cannot exist.
 async fn invitation_use_guards_single_and_multi_use(app: TestApp) {
-    use keiro_domain::{ProgramRole, Role};
     use keiro_store::entities::{delegated_right, invitation, partnership};
     use keiro_store::repo::{invitations, rights};
-    let p = app
-        .partner(
-            "Distri",
-            &[ProgramRole::IndirectProvider],
-            &[Role::GlobalAdmin],
-        )
-        .await;
-    let r = app
-        .partner(
-            "Resell",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let p = app.provider_admin("Distri").await;
+    let r = app.reseller_admin("Resell").await;
     let now = app.app.now();
     let link = |id: &str, hash: &str| invitation::Model {
         id: id.into(),

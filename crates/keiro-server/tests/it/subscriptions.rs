@@ -3,7 +3,7 @@
 //! and the support contact's service requests.
 
 use crate::helpers::{buy, code, json_of, post, put, send};
-use keiro_domain::{OrgKind, ProgramRole, Role};
+use keiro_domain::{ProgramRole, Role};
 use keiro_testkit::world::world;
 use keiro_testkit::{TEST_PASSWORD, TestApp, both_backends};
 use serde_json::{Value, json};
@@ -96,13 +96,7 @@ async fn r_ord_4_r_ord_5_reseller_and_support_contact_set_later(app: TestApp) {
     );
     // Support contact: another partnered reseller, which then sees the subscription but
     // cannot change it (R-ORD-5).
-    let support = app
-        .partner(
-            "Support GK",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let support = app.reseller_admin("Support GK").await;
     app.db_set_partner_id(&support.org_id, "4000001").await;
     let sup = app.token_for(&support.email).await;
     assert_eq!(
@@ -514,9 +508,7 @@ async fn r_ord_6_who_sees_what(app: TestApp) {
         .await;
     let ut = app.token_for(&plain.email).await;
     assert_eq!(app.get("/v1/subscriptions", &ut).await.status(), 403);
-    let other = app
-        .org_with_user(OrgKind::Customer, "Fabrikam", &[Role::GlobalAdmin])
-        .await;
+    let other = app.customer_admin("Fabrikam").await;
     let ot = app.token_for(&other.email).await;
     assert_eq!(
         json_of(app.get("/v1/subscriptions", &ot).await, 200).await["items"],
@@ -545,13 +537,7 @@ async fn r_ord_6_who_sees_what(app: TestApp) {
     );
     // A partner with a relationship to the customer but no part in a subscription sees none,
     // and a stranger gets 404.
-    let third = app
-        .partner(
-            "Third KK",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin],
-        )
-        .await;
+    let third = app.reseller_admin("Third KK").await;
     app.db_relate(&third.org_id, cu).await;
     let tt = app.token_for(&third.email).await;
     assert_eq!(

@@ -77,9 +77,7 @@ async fn r_usr_1_add_user_shows_temporary_password_once(app: TestApp) {
         .unwrap();
     assert!(audit.contains(id) && !audit.contains(&temp));
     // Email unique across the whole system, whatever the case, even in another organization.
-    let other = app
-        .org_with_user(OrgKind::Customer, "Contoso", &[Role::GlobalAdmin])
-        .await;
+    let other = app.customer_admin("Contoso").await;
     let otok = app.token_for(&other.email).await;
     let (s, p) = problem(
         post(
@@ -244,9 +242,7 @@ async fn r_usr_3_user_management_admin_cannot_grant_or_touch_global_admin(app: T
 }
 
 async fn r_usr_3_last_global_admin_is_kept(app: TestApp) {
-    let ga = app
-        .org_with_user(OrgKind::Customer, "Contoso", &[Role::GlobalAdmin])
-        .await;
+    let ga = app.customer_admin("Contoso").await;
     let tok = app.token_for(&ga.email).await;
     let (s, p) = problem(
         app.http
