@@ -1,3 +1,5 @@
+//! `GET /v1/auditrecords` (app `audit`).
+
 use crate::api::ApiQuery;
 use crate::api::views::audit_record_body;
 use crate::api::views::listed;

@@ -1,3 +1,6 @@
+//! Partner enrollment (app `enrollment`): the applicant's account and application (If-Match
+//! `"e<version>"`), and operator staff's review queue and decisions.
+
 use crate::api::ApiQuery;
 use crate::api::respond::{created_once, ok_tagged};
 use crate::api::views::{enrollment_body, listed, profile_to_domain};

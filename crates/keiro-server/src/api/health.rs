@@ -1,3 +1,5 @@
+//! `GET /healthz`: the load balancer probe.
+
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
 use keiro_api_types::Health;

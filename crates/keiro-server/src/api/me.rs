@@ -1,3 +1,6 @@
+//! The signed-in user (app `me`): `GET`/`PATCH /v1/me` (If-Match `"u<version>"`) and the password
+//! change.
+
 use crate::api::respond::ok_tagged;
 use crate::api::views::me_body;
 use crate::extract::{ApiCtx, ApiJson};

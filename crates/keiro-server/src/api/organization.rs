@@ -1,3 +1,5 @@
+//! The caller's organization and company profile (app `orgs`), If-Match `"o<version>"`.
+
 use crate::api::respond::ok_tagged;
 use crate::api::views::{profile_from_domain, profile_to_domain};
 use crate::extract::{ApiCtx, ApiJson, if_match};

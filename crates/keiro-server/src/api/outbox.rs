@@ -1,3 +1,5 @@
+//! `GET /v1/outbox`: operator staff see every email and held event (app `outbox`).
+
 use crate::api::ApiQuery;
 use crate::api::views::listed;
 use crate::api::views::message_body;

@@ -1,3 +1,6 @@
+//! The membership registry (app `registry`): operator staff keep records, by hand and by CSV
+//! import; a claim secret is shown once.
+
 use crate::api::ApiQuery;
 use crate::api::respond::{created_once, ok_once, ok_tagged};
 use crate::api::views::listed;

@@ -1,3 +1,5 @@
+//! The caller's API tokens (app `tokens`): the secret is shown once.
+
 use crate::api::respond::created_once;
 use crate::api::views::listed;
 use crate::api::views::token_body;

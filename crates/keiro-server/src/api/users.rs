@@ -1,3 +1,6 @@
+//! User management in the caller's organization (app `users`), If-Match `"u<version>"`; a temporary
+//! password is shown once.
+
 use crate::api::params::UserParams;
 use crate::api::respond::{created_once, ok_once, tagged};
 use crate::api::views::listed;

@@ -1,3 +1,5 @@
+//! The audit log (`audit_records`): append only; read newest first, filtered.
+
 use super::*;
 
 /// Which audit rows a caller may see.

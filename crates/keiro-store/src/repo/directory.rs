@@ -1,3 +1,6 @@
+//! The provider directory (`provider_directory_entries`, `provider_directory_countries`): one entry
+//! per provider.
+
 use super::*;
 use directory_entry::Column as C;
 

@@ -1,3 +1,6 @@
+//! Partner applications (`enrollments`): one per organization; `save` is guarded on the state it
+//! read.
+
 use super::*;
 use enrollment::Column as C;
 

@@ -1,3 +1,6 @@
+//! GDAP relationships and their access assignments: transitions guarded on the state;
+//! `live_assignments` grants nothing past `ends_at`.
+
 use super::*;
 use gdap_relationship::Column as C;
 

@@ -1,3 +1,5 @@
+//! Security groups and their members, in the partner's organization.
+
 use super::*;
 use security_group::Column as C;
 

@@ -1,3 +1,5 @@
+//! Idempotency records: one answer per `(scope, key)`, purged after seven days.
+
 use super::*;
 
 pub async fn find(

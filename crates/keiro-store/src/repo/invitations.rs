@@ -1,3 +1,6 @@
+//! Invitation links (`invitations`): found by token hash; `use_once` takes a single-use link once,
+//! guarded.
+
 use super::*;
 use invitation::Column as C;
 

@@ -1,3 +1,6 @@
+//! Second factors: the TOTP secret and its last accepted step (a step is accepted once), recovery
+//! codes (each used once), the organization's requirement.
+
 use super::*;
 use user::Column as U;
 

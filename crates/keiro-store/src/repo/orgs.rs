@@ -1,3 +1,5 @@
+//! Organizations: `lock` takes the organization's row lock, for invariants over several rows.
+
 use super::*;
 
 pub async fn get(c: &impl ConnectionTrait, id: &str) -> Found<organization::Model> {

@@ -1,3 +1,6 @@
+//! The outbox (`outbox_messages`): `claim_due` takes each message with one guarded UPDATE, so two
+//! nodes never send one twice.
+
 use super::*;
 use outbox_message::Column as C;
 

@@ -1,3 +1,5 @@
+//! Provider ↔ reseller partnerships: one active per pair (partial unique index).
+
 use super::*;
 use partnership::Column as C;
 

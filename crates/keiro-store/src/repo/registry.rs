@@ -1,3 +1,6 @@
+//! The membership registry (`membership_records`): a record is claimed by one organization
+//! (guarded).
+
 use super::*;
 use membership_record::Column as C;
 

@@ -1,3 +1,6 @@
+//! Customer relationships: one active per partner and customer; the Customers page as one keyset
+//! query; shared customers.
+
 use super::*;
 use customer_relationship::Column as C;
 

@@ -1,3 +1,6 @@
+//! Rights rows (`delegated_rights`): one live right per owner, grantee and kind, read with the
+//! request.
+
 use super::*;
 use delegated_right::Column as C;
 

@@ -1,3 +1,5 @@
+//! Service requests and their notes, read only within the customer they concern.
+
 use super::*;
 use service_request::Column as C;
 

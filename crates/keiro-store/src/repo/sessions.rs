@@ -1,3 +1,5 @@
+//! Portal sessions: found by the hash of the cookie, only while live; ended ones purged.
+
 use super::*;
 
 pub async fn find_live(

@@ -1,3 +1,5 @@
+//! API tokens: found by hash while live; listed and revoked within the user's own.
+
 use super::*;
 
 pub async fn find_by_hash(

@@ -1,3 +1,6 @@
+//! Users and their roles: an email belongs to one user; roles replaced as a set; searches in one
+//! organization.
+
 use super::*;
 
 pub async fn insert(

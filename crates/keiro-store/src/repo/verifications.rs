@@ -1,3 +1,5 @@
+//! Email verification links: found by hash; used once (guarded).
+
 use super::*;
 use email_verification::Column as C;
 
