@@ -2,6 +2,17 @@
 //! (program roles, authorizations) are comma-separated text where they are never queried by
 //! member, and a table where they are (`user_roles`).
 
+/// What every entity here shares: no relations (joins are written in `repo/`, where the query
+/// is), and the default active-model behaviour.
+macro_rules! no_relations {
+    () => {
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+
 pub mod organization;
 
 pub mod user;

@@ -59,6 +59,23 @@ where
     Ok(E::find_by_id(id.to_string()).one(c).await?)
 }
 
+/// The row with this id, only if its `col` is `owner` (a tenant-scoped read: another
+/// organization's row is `None`, as if it did not exist).
+async fn row_in<E>(
+    c: &impl ConnectionTrait,
+    id: &str,
+    (col, owner): (E::Column, &str),
+) -> Result<Option<E::Model>, StoreError>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<String>,
+{
+    Ok(E::find_by_id(id.to_string())
+        .filter(col.eq(owner))
+        .one(c)
+        .await?)
+}
+
 /// One keyset page of `sel` after `cursor`: oldest first, or newest first, on the id column
 /// (ids are UUIDv7, so id order is creation order). Reads `limit + 1` rows to know whether
 /// another page follows.
@@ -95,6 +112,16 @@ async fn at_version<E: EntityTrait>(
         .exec(c)
         .await?;
     Ok(r.rows_affected == 1)
+}
+
+/// `Ok` when a guarded write changed its one row; `Stale` when it changed none (the row moved
+/// on since it was read, or is not there).
+fn one_or_stale(rows_affected: u64) -> Result<(), StoreError> {
+    if rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Stale)
+    }
 }
 
 /// `col` contains `q`, case-insensitively, with `%`, `_` and `\\` in `q` taken literally.

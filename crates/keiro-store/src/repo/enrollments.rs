@@ -73,9 +73,5 @@ pub async fn save(
         .filter(C::State.eq(from))
         .exec(c)
         .await?;
-    if r.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Stale)
-    }
+    one_or_stale(r.rows_affected)
 }

@@ -32,10 +32,7 @@ pub async fn get_in_org(
     org: &str,
     id: &str,
 ) -> Result<Option<security_group::Model>, StoreError> {
-    Ok(security_group::Entity::find_by_id(id.to_string())
-        .filter(C::OrgId.eq(org))
-        .one(c)
-        .await?)
+    row_in::<security_group::Entity>(c, id, (C::OrgId, org)).await
 }
 
 pub async fn members(c: &impl ConnectionTrait, group: &str) -> Result<Vec<String>, StoreError> {

@@ -19,10 +19,7 @@ pub async fn get_in_org(
     org_id: &str,
     id: &str,
 ) -> Result<Option<invitation::Model>, StoreError> {
-    Ok(invitation::Entity::find_by_id(id.to_string())
-        .filter(C::OrgId.eq(org_id))
-        .one(c)
-        .await?)
+    row_in::<invitation::Entity>(c, id, (C::OrgId, org_id)).await
 }
 
 /// The organization's links of one kind, newest first; `state` filters on the stored state.

@@ -74,11 +74,7 @@ pub async fn lock(c: &impl ConnectionTrait, id: &str) -> Result<(), StoreError> 
         .filter(organization::Column::Id.eq(id))
         .exec(c)
         .await?;
-    if r.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Stale)
-    }
+    one_or_stale(r.rows_affected)
 }
 
 /// A partner's standing in the program: its status (enrolling, approved, rejected) and, on

@@ -56,11 +56,7 @@ pub async fn update(
         .filter(C::Version.eq(m.version))
         .exec(c)
         .await?;
-    if r.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Stale)
-    }
+    one_or_stale(r.rows_affected)
 }
 
 pub async fn set_secret(

@@ -8,10 +8,7 @@ pub async fn get_in_customer(
     customer: &str,
     id: &str,
 ) -> Result<Option<service_request::Model>, StoreError> {
-    Ok(service_request::Entity::find_by_id(id.to_string())
-        .filter(C::CustomerOrgId.eq(customer))
-        .one(c)
-        .await?)
+    row_in::<service_request::Entity>(c, id, (C::CustomerOrgId, customer)).await
 }
 
 /// A customer's requests, newest first; with `about`, only those about these subscriptions.
@@ -47,11 +44,7 @@ pub async fn set_status(
         .filter(C::Status.eq(from))
         .exec(c)
         .await?;
-    if r.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Stale)
-    }
+    one_or_stale(r.rows_affected)
 }
 
 pub async fn touch(c: &impl ConnectionTrait, id: &str, now: Ts) -> Result<(), StoreError> {

@@ -36,10 +36,7 @@ pub async fn get_for_user(
     user_id: &str,
     id: &str,
 ) -> Result<Option<api_token::Model>, StoreError> {
-    Ok(api_token::Entity::find_by_id(id.to_string())
-        .filter(api_token::Column::UserId.eq(user_id))
-        .one(c)
-        .await?)
+    row_in::<api_token::Entity>(c, id, (api_token::Column::UserId, user_id)).await
 }
 
 /// Revokes a token of this user; false if there is no such live token.

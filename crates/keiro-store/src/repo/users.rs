@@ -64,10 +64,7 @@ pub async fn get_in_org(
     org_id: &str,
     id: &str,
 ) -> Result<Option<user::Model>, StoreError> {
-    Ok(user::Entity::find_by_id(id.to_string())
-        .filter(user::Column::OrgId.eq(org_id))
-        .one(c)
-        .await?)
+    row_in::<user::Entity>(c, id, (user::Column::OrgId, org_id)).await
 }
 
 /// Unscoped lookup, for authentication only (the session or token already names the user).
@@ -147,11 +144,7 @@ pub async fn update_admin_fields(
         .filter(user::Column::Version.eq(version))
         .exec(c)
         .await?;
-    if r.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Stale)
-    }
+    one_or_stale(r.rows_affected)
 }
 
 pub async fn set_active(
