@@ -813,17 +813,16 @@ async fn r_rel_8_named_customer_approves_or_declines_in_its_admin_center(app: Te
         .0,
         404
     );
-    let (s, b) = problem(
-        post(
-            &app,
-            &ot,
-            "/v1/invitations/accept",
-            json!({"token": token, "confirm": true}),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!((s, b["code"].as_str().unwrap()), (403, "other_customer"));
+    assert_eq!(
+        app.as_user(&ot)
+            .post::<Value>(
+                "/v1/invitations/accept",
+                &json!({"token": token, "confirm": true})
+            )
+            .await
+            .problem(),
+        (403, "other_customer".into())
+    );
     let (s, b) = problem(
         post(
             &app,

@@ -136,19 +136,12 @@ async fn r_prt_1_provider_gets_a_link_and_a_draft(app: TestApp) {
     // Only providers ask; among their users, not every role.
     let r = reseller(&app, "Resell GK").await;
     let rt = app.token_for(&r.email).await;
-    let (s, p) = problem(
-        post(
-            &app,
-            &rt,
-            "/v1/relationshiprequests",
-            json!({"kind": "partnership"}),
-        )
-        .await,
-    )
-    .await;
     assert_eq!(
-        (s, p["code"].as_str().unwrap()),
-        (403, "not_indirect_provider")
+        app.as_user(&rt)
+            .post::<Value>("/v1/relationshiprequests", &json!({"kind": "partnership"}))
+            .await
+            .problem(),
+        (403, "not_indirect_provider".into())
     );
     let (helpdesk, _) = app
         .add_user(
@@ -233,19 +226,12 @@ async fn r_prt_1_revoked_and_expired_links_change_nothing(app: TestApp) {
     )
     .await;
     assert_eq!(revoked["status"], "revoked");
-    let (s, p2) = problem(
-        post(
-            &app,
-            &pt,
-            &format!("/v1/relationshiprequests/{id}/revoke"),
-            json!({}),
-        )
-        .await,
-    )
-    .await;
     assert_eq!(
-        (s, p2["code"].as_str().unwrap()),
-        (409, "invitation_not_open")
+        app.as_user(&pt)
+            .post::<Value>(&format!("/v1/relationshiprequests/{id}/revoke"), &json!({}))
+            .await
+            .problem(),
+        (409, "invitation_not_open".into())
     );
     let preview = json_of(
         app.http
@@ -396,19 +382,15 @@ async fn r_prt_2_only_an_approved_reseller_admin_accepts(app: TestApp) {
     assert_eq!((s, body["code"].as_str().unwrap()), (403, "role_required"));
     // An admin who did not tick the box.
     let rt = app.token_for(&r.email).await;
-    let (s, body) = problem(
-        post(
-            &app,
-            &rt,
-            "/v1/invitations/accept",
-            json!({"token": token, "confirm": false}),
-        )
-        .await,
-    )
-    .await;
     assert_eq!(
-        (s, body["code"].as_str().unwrap()),
-        (422, "confirmation_required")
+        app.as_user(&rt)
+            .post::<Value>(
+                "/v1/invitations/accept",
+                &json!({"token": token, "confirm": false})
+            )
+            .await
+            .problem(),
+        (422, "confirmation_required".into())
     );
     assert_eq!(app.count("partnerships").await, 0);
 
@@ -1040,16 +1022,15 @@ async fn r_prt_1_invitation_emails_are_rate_limited() {
         201,
     )
     .await;
-    let (s, body) = problem(
-        post(
-            &app,
-            &tok,
-            "/v1/relationshiprequests",
-            json!({"kind": "partnership", "send_to": "not an email"}),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!((s, body["code"].as_str().unwrap()), (422, "invalid_email"));
+    assert_eq!(
+        app.as_user(&tok)
+            .post::<Value>(
+                "/v1/relationshiprequests",
+                &json!({"kind": "partnership", "send_to": "not an email"})
+            )
+            .await
+            .problem(),
+        (422, "invalid_email".into())
+    );
     assert_eq!(app.count("invitations").await, 3);
 }

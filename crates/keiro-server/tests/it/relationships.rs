@@ -106,19 +106,15 @@ async fn r_rel_2_customer_global_admin_accepts_a_reseller_relationship(app: Test
     let pt = app.token_for(&pw_admin.email).await;
     let (s, b) = problem(accept(&app, &pt, &token).await).await;
     assert_eq!((s, b["code"].as_str().unwrap()), (403, "role_required"));
-    let (s, b) = problem(
-        post(
-            &app,
-            Some(&c1t),
-            "/v1/invitations/accept",
-            json!({"token": token, "confirm": false}),
-        )
-        .await,
-    )
-    .await;
     assert_eq!(
-        (s, b["code"].as_str().unwrap()),
-        (422, "confirmation_required")
+        app.as_user(&c1t)
+            .post::<Value>(
+                "/v1/invitations/accept",
+                &json!({"token": token, "confirm": false})
+            )
+            .await
+            .problem(),
+        (422, "confirmation_required".into())
     );
     assert_eq!(app.count("customer_relationships").await, 0);
 
@@ -205,17 +201,16 @@ async fn r_rel_2_customer_global_admin_accepts_a_reseller_relationship(app: Test
         .await;
     let ht = app.token_for(&help.email).await;
     json_of(app.get("/v1/customers", &ht).await, 200).await;
-    let (s, b) = problem(
-        post(
-            &app,
-            Some(&ht),
-            "/v1/relationshiprequests",
-            json!({"kind": "reseller_relationship"}),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!((s, b["code"].as_str().unwrap()), (403, "role_required"));
+    assert_eq!(
+        app.as_user(&ht)
+            .post::<Value>(
+                "/v1/relationshiprequests",
+                &json!({"kind": "reseller_relationship"})
+            )
+            .await
+            .problem(),
+        (403, "role_required".into())
+    );
 }
 
 async fn r_rel_4_new_customer_signs_up_through_the_link(app: TestApp) {
@@ -335,28 +330,26 @@ async fn r_rel_3_three_way_invitation_one_acceptance(app: TestApp) {
     let rt = app.token_for(&r.email).await;
     app.db_authorize_delegated_admin(&r.org_id).await;
     // Not before the partnership exists.
-    let (s, b) = problem(
-        post(
-            &app,
-            Some(&rt),
-            "/v1/relationshiprequests",
-            json!({"kind": "three_way_relationship", "provider_id": p.org_id}),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!((s, b["code"].as_str().unwrap()), (403, "no_partnership"));
-    let (s, b) = problem(
-        post(
-            &app,
-            Some(&rt),
-            "/v1/relationshiprequests",
-            json!({"kind": "three_way_relationship"}),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!((s, b["code"].as_str().unwrap()), (422, "provider_required"));
+    assert_eq!(
+        app.as_user(&rt)
+            .post::<Value>(
+                "/v1/relationshiprequests",
+                &json!({"kind": "three_way_relationship", "provider_id": p.org_id})
+            )
+            .await
+            .problem(),
+        (403, "no_partnership".into())
+    );
+    assert_eq!(
+        app.as_user(&rt)
+            .post::<Value>(
+                "/v1/relationshiprequests",
+                &json!({"kind": "three_way_relationship"})
+            )
+            .await
+            .problem(),
+        (422, "provider_required".into())
+    );
     let pl = link(&app, &pt, json!({"kind": "partnership"})).await;
     json_of(accept(&app, &rt, &pl).await, 200).await;
 
@@ -618,19 +611,15 @@ async fn r_rel_7_r_rel_9_delegated_admin_offer_then_acting_for_the_customer(app:
     use keiro_domain::DelegatedAccess;
     let plain = app.reseller_admin("Plain Partner").await;
     let plain_t = app.token_for(&plain.email).await;
-    let (s, b) = problem(
-        post(
-            &app,
-            Some(&plain_t),
-            "/v1/relationshiprequests",
-            json!({"kind": "delegated_admin"}),
-        )
-        .await,
-    )
-    .await;
     assert_eq!(
-        (s, b["code"].as_str().unwrap()),
-        (403, "not_delegated_admin_authorized")
+        app.as_user(&plain_t)
+            .post::<Value>(
+                "/v1/relationshiprequests",
+                &json!({"kind": "delegated_admin"})
+            )
+            .await
+            .problem(),
+        (403, "not_delegated_admin_authorized".into())
     );
 
     let r = app
