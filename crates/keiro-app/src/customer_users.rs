@@ -31,13 +31,6 @@ async fn customer_for(
     Ok(org)
 }
 
-/// The customer's name, for a partner user who may see its users (the page's heading).
-pub async fn customer_name(app: &App, ctx: &Ctx, customer: &str) -> AppResult<String> {
-    let me = ctx.user()?;
-    let org = customer_for(app.db.reader(), app, me, customer, Action::ViewUsers).await?;
-    Ok(org.legal_name)
-}
-
 pub async fn list(
     app: &App,
     ctx: &Ctx,
@@ -46,6 +39,18 @@ pub async fn list(
     cursor: Option<&str>,
     limit: u64,
 ) -> AppResult<Page<UserView>> {
+    Ok(list_named(app, ctx, customer, q, cursor, limit).await?.1)
+}
+
+/// [`list`], with the customer's name (the portal page's heading): one rights check for both.
+pub async fn list_named(
+    app: &App,
+    ctx: &Ctx,
+    customer: &str,
+    q: Option<&str>,
+    cursor: Option<&str>,
+    limit: u64,
+) -> AppResult<(String, Page<UserView>)> {
     let me = ctx.user()?;
     let c = app.db.reader();
     let org = customer_for(c, app, me, customer, Action::ViewUsers).await?;
@@ -54,10 +59,11 @@ pub async fn list(
     for u in page.items {
         items.push(crate::users::view(c, u).await?);
     }
-    Ok(Page {
+    let page = Page {
         items,
         next_cursor: page.next_cursor,
-    })
+    };
+    Ok((org.legal_name, page))
 }
 
 /// One user of the customer, as far as the caller's rights in it reach.

@@ -49,7 +49,7 @@ async fn customer_page(
     error: Option<String>,
 ) -> PageResult {
     let ctx = p.ctx();
-    let users = keiro_app::customer_users::list(&s.app, &ctx, id, None, None, 200)
+    let (name, users) = keiro_app::customer_users::list_named(&s.app, &ctx, id, None, None, 200)
         .await
         .map_err(|e| match e {
             AppError::NotFound(_) => p.error_page(
@@ -58,9 +58,6 @@ async fn customer_page(
             ),
             e => p.app_error(e),
         })?;
-    let name = keiro_app::customer_users::customer_name(&s.app, &ctx, id)
-        .await
-        .map_err(|e| p.app_error(e))?;
     let mut b = p.base("customer-admin-title");
     b.title = t_args(p.lang, "customer-admin-heading", &[("name", name)]);
     b.error = error;

@@ -4,14 +4,12 @@
 //! in that order, once. The sign-in steps themselves (password change, MFA) read their form with
 //! [`Portal::form`] and choose their own step.
 
-use super::csrf::TokenField;
 use super::{Portal, t};
 use crate::state::AppState;
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
-use axum_extra::extract::Form;
 use serde::de::DeserializeOwned;
 
 impl Portal {
@@ -20,19 +18,20 @@ impl Portal {
         &self,
         f: Result<axum_extra::extract::Form<T>, axum_extra::extract::FormRejection>,
     ) -> Result<T, Response> {
-        f.map(|axum_extra::extract::Form(v)| v).map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                self.error_page(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    &t(self.lang, "error-too_large"),
-                )
-            } else {
-                self.error_page(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &t(self.lang, "error-invalid_form"),
-                )
-            }
-        })
+        f.map(|axum_extra::extract::Form(v)| v)
+            .map_err(|e| self.unreadable_form(e.status()))
+    }
+
+    /// The page for a form that cannot be read: too large (413), or anything else (422).
+    fn unreadable_form(&self, status: StatusCode) -> Response {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            self.error_page(status, &t(self.lang, "error-too_large"))
+        } else {
+            self.error_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &t(self.lang, "error-invalid_form"),
+            )
+        }
     }
 }
 
@@ -45,34 +44,26 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for SignedForm<T> {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
         let (mut parts, body) = req.into_parts();
         let p = Portal::from_request_parts(&mut parts, state).await?;
-        let content_type = parts.headers.get(header::CONTENT_TYPE).cloned();
+        let is_form = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        // The body is read once (within the route's size limit) and parsed twice: the fields,
+        // and the form token, whatever fields `T` has.
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
-            .map_err(|e| {
-                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    p.error_page(StatusCode::PAYLOAD_TOO_LARGE, &t(p.lang, "error-too_large"))
-                } else {
-                    p.error_page(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        &t(p.lang, "error-invalid_form"),
-                    )
-                }
-            })?;
-        let again = |bytes: Bytes| {
-            let mut r = Request::new(Body::from(bytes));
-            *r.method_mut() = axum::http::Method::POST;
-            if let Some(ct) = content_type.clone() {
-                r.headers_mut().insert(header::CONTENT_TYPE, ct);
-            }
-            r
-        };
-        let fields = p.form(Form::<T>::from_request(again(bytes.clone()), state).await)?;
+            .map_err(|e| p.unreadable_form(e.status()))?;
+        let fields = is_form
+            .then(|| serde_html_form::from_bytes::<T>(&bytes).ok())
+            .flatten()
+            .ok_or_else(|| p.unreadable_form(StatusCode::UNPROCESSABLE_ENTITY))?;
         p.user()?;
-        let token = Form::<TokenField>::from_request(again(bytes), state)
-            .await
-            .map(|Form(f)| f)
+        let token = url::form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.into_owned())
             .unwrap_or_default();
-        p.check_csrf(&token.csrf)?;
+        p.check_csrf(&token)?;
         Ok(SignedForm(p, fields))
     }
 }
