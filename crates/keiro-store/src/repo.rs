@@ -105,19 +105,72 @@ async fn at_version<E: EntityTrait>(
     (id_col, id): (E::Column, &str),
     (version_col, version): (E::Column, i64),
 ) -> Result<bool, StoreError> {
-    let r = upd
-        .col_expr(version_col, Expr::col(version_col).add(1))
+    upd.incr(version_col)
         .filter(id_col.eq(id))
         .filter(version_col.eq(version))
-        .exec(c)
+        .changed_one(c)
+        .await
+}
+
+/// Pairs each row of a page with the organization `org_of` names, in one query for the page;
+/// a row whose organization is not there is left out.
+async fn with_orgs<M>(
+    c: &impl ConnectionTrait,
+    p: Page<M>,
+    org_of: impl Fn(&M) -> &str,
+) -> Result<Page<(M, organization::Model)>, StoreError> {
+    let ids: Vec<String> = p.items.iter().map(|r| org_of(r).to_string()).collect();
+    let orgs = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(ids))
+        .all(c)
         .await?;
-    Ok(r.rows_affected == 1)
+    let items = p
+        .items
+        .into_iter()
+        .filter_map(|r| {
+            let o = orgs.iter().find(|o| o.id == org_of(&r))?.clone();
+            Some((r, o))
+        })
+        .collect();
+    Ok(Page {
+        items,
+        next_cursor: p.next_cursor,
+    })
+}
+
+/// Adds one to a column (a version or a counter) in the same statement.
+trait Incr<E: EntityTrait> {
+    fn incr(self, col: E::Column) -> Self;
+}
+
+impl<E: EntityTrait> Incr<E> for sea_orm::UpdateMany<E> {
+    fn incr(self, col: E::Column) -> Self {
+        self.col_expr(col, Expr::col(col).add(1))
+    }
+}
+
+/// Runs a guarded write: whether it changed exactly the one row it aims at (a guard that no
+/// longer holds changes none).
+trait ChangedOne {
+    async fn changed_one(self, c: &impl ConnectionTrait) -> Result<bool, StoreError>;
+}
+
+impl<E: EntityTrait> ChangedOne for sea_orm::UpdateMany<E> {
+    async fn changed_one(self, c: &impl ConnectionTrait) -> Result<bool, StoreError> {
+        Ok(self.exec(c).await?.rows_affected == 1)
+    }
+}
+
+impl<E: EntityTrait> ChangedOne for sea_orm::DeleteMany<E> {
+    async fn changed_one(self, c: &impl ConnectionTrait) -> Result<bool, StoreError> {
+        Ok(self.exec(c).await?.rows_affected == 1)
+    }
 }
 
 /// `Ok` when a guarded write changed its one row; `Stale` when it changed none (the row moved
 /// on since it was read, or is not there).
-fn one_or_stale(rows_affected: u64) -> Result<(), StoreError> {
-    if rows_affected == 1 {
+fn one_or_stale(changed_one: bool) -> Result<(), StoreError> {
+    if changed_one {
         Ok(())
     } else {
         Err(StoreError::Stale)

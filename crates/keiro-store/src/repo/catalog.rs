@@ -189,11 +189,10 @@ pub mod offers {
         if let Some(p) = f.product {
             sel = sel.filter(C::ProductId.eq(p));
         }
-        if let Some(cur) = f.cursor {
-            sel = sel.filter(C::Id.gt(cur));
-        }
-        let rows = sel.order_by_asc(C::Id).limit(f.limit + 1).all(c).await?;
-        Ok(page(rows, f.limit, |r| r.id.clone()))
+        keyset(c, sel, C::Id, f.cursor, f.limit, Order::Asc, |r| {
+            r.id.clone()
+        })
+        .await
     }
 
     /// Writes every editable field (and the countries) if the version is still `version`.
@@ -203,7 +202,7 @@ pub mod offers {
         version: i64,
         countries: &[String],
     ) -> Result<bool, StoreError> {
-        let r = offer::Entity::update_many()
+        let changed = offer::Entity::update_many()
             .col_expr(C::ProductId, Expr::value(m.product_id.clone()))
             .col_expr(C::NameEn, Expr::value(m.name_en.clone()))
             .col_expr(C::NameJa, Expr::value(m.name_ja.clone()))
@@ -222,12 +221,12 @@ pub mod offers {
             )
             .col_expr(C::State, Expr::value(m.state.clone()))
             .col_expr(C::UpdatedAt, Expr::value(m.updated_at))
-            .col_expr(C::Version, Expr::col(C::Version).add(1))
+            .incr(C::Version)
             .filter(C::Id.eq(m.id.clone()))
             .filter(C::Version.eq(version))
-            .exec(c)
+            .changed_one(c)
             .await?;
-        if r.rows_affected != 1 {
+        if !changed {
             return Ok(false);
         }
         set_countries(c, &m.id, countries).await?;

@@ -86,11 +86,10 @@ pub async fn update(
 }
 
 pub async fn delete(c: &impl ConnectionTrait, id: &str) -> Result<bool, StoreError> {
-    let r = directory_entry::Entity::delete_many()
+    directory_entry::Entity::delete_many()
         .filter(C::Id.eq(id))
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 /// Entries serving `country` (all when None), searched by provider name, paged by entry
@@ -127,26 +126,6 @@ pub async fn search(
             ),
         );
     }
-    if let Some(cur) = cursor {
-        sel = sel.filter(C::Id.gt(cur));
-    }
-    let rows = sel.order_by_asc(C::Id).limit(limit + 1).all(c).await?;
-    let p = page(rows, limit, |r| r.id.clone());
-    let ids: Vec<String> = p.items.iter().map(|r| r.provider_org_id.clone()).collect();
-    let orgs = organization::Entity::find()
-        .filter(organization::Column::Id.is_in(ids))
-        .all(c)
-        .await?;
-    let items = p
-        .items
-        .into_iter()
-        .filter_map(|e| {
-            let o = orgs.iter().find(|o| o.id == e.provider_org_id)?.clone();
-            Some((e, o))
-        })
-        .collect();
-    Ok(Page {
-        items,
-        next_cursor: p.next_cursor,
-    })
+    let p = keyset(c, sel, C::Id, cursor, limit, Order::Asc, |r| r.id.clone()).await?;
+    with_orgs(c, p, |e| &e.provider_org_id).await
 }

@@ -39,39 +39,40 @@ pub async fn save(
     from: &str,
     now: Ts,
 ) -> Result<(), StoreError> {
-    let r = enrollment::Entity::update_many()
-        .col_expr(C::ProgramRole, Expr::value(m.program_role.clone()))
-        .col_expr(C::State, Expr::value(m.state.clone()))
-        .col_expr(
-            C::MembershipRecordId,
-            Expr::value(m.membership_record_id.clone()),
-        )
-        .col_expr(
-            C::PrimaryContactName,
-            Expr::value(m.primary_contact_name.clone()),
-        )
-        .col_expr(
-            C::PrimaryContactEmail,
-            Expr::value(m.primary_contact_email.clone()),
-        )
-        .col_expr(
-            C::PrimaryContactPhone,
-            Expr::value(m.primary_contact_phone.clone()),
-        )
-        .col_expr(C::SupportEmail, Expr::value(m.support_email.clone()))
-        .col_expr(C::SupportPhone, Expr::value(m.support_phone.clone()))
-        .col_expr(C::SupportWebsite, Expr::value(m.support_website.clone()))
-        .col_expr(C::ContactVerifiedAt, Expr::value(m.contact_verified_at))
-        .col_expr(C::SubmittedAt, Expr::value(m.submitted_at))
-        .col_expr(C::ReviewNote, Expr::value(m.review_note.clone()))
-        .col_expr(C::DecidedBy, Expr::value(m.decided_by.clone()))
-        .col_expr(C::DecidedAt, Expr::value(m.decided_at))
-        .col_expr(C::UpdatedAt, Expr::value(now))
-        .col_expr(C::Version, Expr::col(C::Version).add(1))
-        .filter(C::Id.eq(m.id.as_str()))
-        .filter(C::Version.eq(m.version))
-        .filter(C::State.eq(from))
-        .exec(c)
-        .await?;
-    one_or_stale(r.rows_affected)
+    one_or_stale(
+        enrollment::Entity::update_many()
+            .col_expr(C::ProgramRole, Expr::value(m.program_role.clone()))
+            .col_expr(C::State, Expr::value(m.state.clone()))
+            .col_expr(
+                C::MembershipRecordId,
+                Expr::value(m.membership_record_id.clone()),
+            )
+            .col_expr(
+                C::PrimaryContactName,
+                Expr::value(m.primary_contact_name.clone()),
+            )
+            .col_expr(
+                C::PrimaryContactEmail,
+                Expr::value(m.primary_contact_email.clone()),
+            )
+            .col_expr(
+                C::PrimaryContactPhone,
+                Expr::value(m.primary_contact_phone.clone()),
+            )
+            .col_expr(C::SupportEmail, Expr::value(m.support_email.clone()))
+            .col_expr(C::SupportPhone, Expr::value(m.support_phone.clone()))
+            .col_expr(C::SupportWebsite, Expr::value(m.support_website.clone()))
+            .col_expr(C::ContactVerifiedAt, Expr::value(m.contact_verified_at))
+            .col_expr(C::SubmittedAt, Expr::value(m.submitted_at))
+            .col_expr(C::ReviewNote, Expr::value(m.review_note.clone()))
+            .col_expr(C::DecidedBy, Expr::value(m.decided_by.clone()))
+            .col_expr(C::DecidedAt, Expr::value(m.decided_at))
+            .col_expr(C::UpdatedAt, Expr::value(now))
+            .incr(C::Version)
+            .filter(C::Id.eq(m.id.as_str()))
+            .filter(C::Version.eq(m.version))
+            .filter(C::State.eq(from))
+            .changed_one(c)
+            .await?,
+    )
 }

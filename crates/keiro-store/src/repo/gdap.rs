@@ -32,14 +32,13 @@ pub async fn set_pending(
     id: &str,
     partner: &str,
 ) -> Result<bool, StoreError> {
-    let r = gdap_relationship::Entity::update_many()
+    gdap_relationship::Entity::update_many()
         .col_expr(C::State, Expr::value("approval_pending"))
         .filter(C::Id.eq(id))
         .filter(C::PartnerOrgId.eq(partner))
         .filter(C::State.is_in(["created", "approval_pending"]))
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 /// approval pending → active for `customer` from `starts` to `ends`; guarded so one approval
@@ -52,7 +51,7 @@ pub async fn approve(
     starts: Ts,
     ends: Ts,
 ) -> Result<bool, StoreError> {
-    let r = gdap_relationship::Entity::update_many()
+    gdap_relationship::Entity::update_many()
         .col_expr(C::State, Expr::value("active"))
         .col_expr(C::CustomerOrgId, Expr::value(Some(customer.to_string())))
         .col_expr(C::ApprovedBy, Expr::value(Some(by.to_string())))
@@ -65,9 +64,8 @@ pub async fn approve(
                 .add(C::CustomerOrgId.is_null())
                 .add(C::CustomerOrgId.eq(customer)),
         )
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 /// Terminates a relationship that is not over yet.
@@ -77,15 +75,14 @@ pub async fn terminate(
     by_org: &str,
     now: Ts,
 ) -> Result<bool, StoreError> {
-    let r = gdap_relationship::Entity::update_many()
+    gdap_relationship::Entity::update_many()
         .col_expr(C::State, Expr::value("terminated"))
         .col_expr(C::TerminatedAt, Expr::value(Some(now)))
         .col_expr(C::TerminatedByOrg, Expr::value(Some(by_org.to_string())))
         .filter(C::Id.eq(id))
         .filter(C::State.is_in(["created", "approval_pending", "active", "expiring"]))
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 /// Moves a relationship from `from` to `to` (scheduled transitions); false if it moved on.
@@ -95,13 +92,12 @@ pub async fn transition(
     from: &str,
     to: &str,
 ) -> Result<bool, StoreError> {
-    let r = gdap_relationship::Entity::update_many()
+    gdap_relationship::Entity::update_many()
         .col_expr(C::State, Expr::value(to))
         .filter(C::Id.eq(id))
         .filter(C::State.eq(from))
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 /// Auto-extension: a new end, guarded by the old one (one node extends once).
@@ -111,15 +107,14 @@ pub async fn extend(
     old_end: Ts,
     new_end: Ts,
 ) -> Result<bool, StoreError> {
-    let r = gdap_relationship::Entity::update_many()
+    gdap_relationship::Entity::update_many()
         .col_expr(C::EndsAt, Expr::value(Some(new_end)))
         .col_expr(C::State, Expr::value("active"))
         .filter(C::Id.eq(id))
         .filter(C::EndsAt.eq(old_end))
         .filter(C::State.is_in(["active", "expiring"]))
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 /// Granting relationships whose end is before `until`: what the scheduled job looks at.
@@ -177,18 +172,11 @@ pub async fn assignments(
     after: Option<&str>,
     limit: u64,
 ) -> Result<Page<gdap_assignment::Model>, StoreError> {
-    let mut q = gdap_assignment::Entity::find()
-        .filter(gdap_assignment::Column::GdapId.eq(gdap_id))
-        .filter(gdap_assignment::Column::RemovedAt.is_null());
-    if let Some(a) = after {
-        q = q.filter(gdap_assignment::Column::Id.gt(a));
-    }
-    let rows = q
-        .order_by_asc(gdap_assignment::Column::Id)
-        .limit(limit + 1)
-        .all(c)
-        .await?;
-    Ok(page(rows, limit, |m| m.id.clone()))
+    use gdap_assignment::Column as A;
+    let sel = gdap_assignment::Entity::find()
+        .filter(A::GdapId.eq(gdap_id))
+        .filter(A::RemovedAt.is_null());
+    keyset(c, sel, A::Id, after, limit, Order::Asc, |m| m.id.clone()).await
 }
 
 pub async fn remove_assignment(
@@ -197,12 +185,11 @@ pub async fn remove_assignment(
     id: &str,
     now: Ts,
 ) -> Result<bool, StoreError> {
-    let r = gdap_assignment::Entity::update_many()
+    gdap_assignment::Entity::update_many()
         .col_expr(gdap_assignment::Column::RemovedAt, Expr::value(Some(now)))
         .filter(gdap_assignment::Column::Id.eq(id))
         .filter(gdap_assignment::Column::GdapId.eq(gdap_id))
         .filter(gdap_assignment::Column::RemovedAt.is_null())
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }

@@ -64,12 +64,11 @@ pub async fn remove_member(
     group: &str,
     user: &str,
 ) -> Result<bool, StoreError> {
-    let r = security_group_member::Entity::delete_many()
+    security_group_member::Entity::delete_many()
         .filter(security_group_member::Column::GroupId.eq(group))
         .filter(security_group_member::Column::UserId.eq(user))
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 /// The groups a user belongs to (loaded with the user on every request).

@@ -48,18 +48,17 @@ pub async fn use_once(
     user_id: &str,
     now: Ts,
 ) -> Result<bool, StoreError> {
-    let r = invitation::Entity::update_many()
+    invitation::Entity::update_many()
         .col_expr(C::State, Expr::value("used"))
-        .col_expr(C::UseCount, Expr::col(C::UseCount).add(1))
+        .incr(C::UseCount)
         .col_expr(C::UsedAt, Expr::value(Some(now)))
         .col_expr(C::UsedByOrg, Expr::value(Some(org_id.to_string())))
         .col_expr(C::UsedByUser, Expr::value(Some(user_id.to_string())))
         .filter(C::Id.eq(id))
         .filter(C::State.eq("open"))
         .filter(C::ExpiresAt.gt(now))
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 /// Counts one more use of a multi-use link, if it is still open and unexpired.
@@ -70,17 +69,16 @@ pub async fn use_again(
     user_id: &str,
     now: Ts,
 ) -> Result<bool, StoreError> {
-    let r = invitation::Entity::update_many()
-        .col_expr(C::UseCount, Expr::col(C::UseCount).add(1))
+    invitation::Entity::update_many()
+        .incr(C::UseCount)
         .col_expr(C::UsedAt, Expr::value(Some(now)))
         .col_expr(C::UsedByOrg, Expr::value(Some(org_id.to_string())))
         .col_expr(C::UsedByUser, Expr::value(Some(user_id.to_string())))
         .filter(C::Id.eq(id))
         .filter(C::State.eq("open"))
         .filter(C::ExpiresAt.gt(now))
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 /// Records whom Keiro emailed the link to.
@@ -105,14 +103,13 @@ pub async fn revoke(
     by: &str,
     now: Ts,
 ) -> Result<bool, StoreError> {
-    let r = invitation::Entity::update_many()
+    invitation::Entity::update_many()
         .col_expr(C::State, Expr::value("revoked"))
         .col_expr(C::RevokedAt, Expr::value(Some(now)))
         .col_expr(C::RevokedBy, Expr::value(Some(by.to_string())))
         .filter(C::Id.eq(id))
         .filter(C::OrgId.eq(org_id))
         .filter(C::State.eq("open"))
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }

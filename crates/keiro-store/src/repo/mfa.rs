@@ -25,18 +25,17 @@ pub async fn enable(
     step: i64,
     now: Ts,
 ) -> Result<bool, StoreError> {
-    let r = user::Entity::update_many()
+    user::Entity::update_many()
         .col_expr(U::MfaSecret, Expr::value(Some(secret.to_string())))
         .col_expr(U::MfaPendingSecret, Expr::value(Option::<String>::None))
         .col_expr(U::MfaEnabled, Expr::value(true))
         .col_expr(U::MfaLastStep, Expr::value(Some(step)))
         .col_expr(U::UpdatedAt, Expr::value(now))
-        .col_expr(U::Version, Expr::col(U::Version).add(1))
+        .incr(U::Version)
         .filter(U::Id.eq(user_id))
         .filter(U::MfaPendingSecret.eq(secret))
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 /// Accepts a TOTP time step once: true only if it is later than the last accepted one.
@@ -45,7 +44,7 @@ pub async fn accept_step(
     user_id: &str,
     step: i64,
 ) -> Result<bool, StoreError> {
-    let r = user::Entity::update_many()
+    user::Entity::update_many()
         .col_expr(U::MfaLastStep, Expr::value(Some(step)))
         .filter(U::Id.eq(user_id))
         .filter(U::MfaEnabled.eq(true))
@@ -54,9 +53,8 @@ pub async fn accept_step(
                 .add(U::MfaLastStep.is_null())
                 .add(U::MfaLastStep.lt(step)),
         )
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 /// Removes MFA and its recovery codes.
@@ -67,7 +65,7 @@ pub async fn clear(c: &impl ConnectionTrait, user_id: &str, now: Ts) -> Result<(
         .col_expr(U::MfaEnabled, Expr::value(false))
         .col_expr(U::MfaLastStep, Expr::value(Option::<i64>::None))
         .col_expr(U::UpdatedAt, Expr::value(now))
-        .col_expr(U::Version, Expr::col(U::Version).add(1))
+        .incr(U::Version)
         .filter(U::Id.eq(user_id))
         .exec(c)
         .await?;
@@ -110,14 +108,13 @@ pub async fn use_recovery_code(
     hash: &str,
     now: Ts,
 ) -> Result<bool, StoreError> {
-    let r = mfa_recovery_code::Entity::update_many()
+    mfa_recovery_code::Entity::update_many()
         .col_expr(mfa_recovery_code::Column::UsedAt, Expr::value(Some(now)))
         .filter(mfa_recovery_code::Column::UserId.eq(user_id))
         .filter(mfa_recovery_code::Column::CodeHash.eq(hash))
         .filter(mfa_recovery_code::Column::UsedAt.is_null())
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 pub async fn unused_recovery_codes(
@@ -135,13 +132,12 @@ pub async fn complete_session(
     c: &impl ConnectionTrait,
     session_id: &str,
 ) -> Result<bool, StoreError> {
-    let r = session::Entity::update_many()
+    session::Entity::update_many()
         .col_expr(session::Column::MfaPending, Expr::value(false))
         .filter(session::Column::Id.eq(session_id))
         .filter(session::Column::MfaPending.eq(true))
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 pub async fn set_org_requirement(
@@ -153,10 +149,7 @@ pub async fn set_org_requirement(
     organization::Entity::update_many()
         .col_expr(organization::Column::RequireMfa, Expr::value(required))
         .col_expr(organization::Column::UpdatedAt, Expr::value(now))
-        .col_expr(
-            organization::Column::Version,
-            Expr::col(organization::Column::Version).add(1),
-        )
+        .incr(organization::Column::Version)
         .filter(organization::Column::Id.eq(org_id))
         .exec(c)
         .await?;

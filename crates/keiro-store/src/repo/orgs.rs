@@ -66,15 +66,13 @@ pub async fn approved_providers(
 /// write to the organization row takes its row lock on PostgreSQL (SQLite's single writer
 /// already serialises). Used where an invariant spans rows, like "one global admin remains".
 pub async fn lock(c: &impl ConnectionTrait, id: &str) -> Result<(), StoreError> {
-    let r = organization::Entity::update_many()
-        .col_expr(
-            organization::Column::Version,
-            Expr::col(organization::Column::Version).add(1),
-        )
-        .filter(organization::Column::Id.eq(id))
-        .exec(c)
-        .await?;
-    one_or_stale(r.rows_affected)
+    one_or_stale(
+        organization::Entity::update_many()
+            .incr(organization::Column::Version)
+            .filter(organization::Column::Id.eq(id))
+            .changed_one(c)
+            .await?,
+    )
 }
 
 /// A partner's standing in the program: its status (enrolling, approved, rejected) and, on

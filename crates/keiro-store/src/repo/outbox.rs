@@ -38,17 +38,15 @@ pub async fn claim_due(
         .await?;
     let mut claimed = Vec::new();
     for id in candidates {
-        let r = outbox_message::Entity::update_many()
+        let changed = outbox_message::Entity::update_many()
             .col_expr(C::State, Expr::value("sending"))
             .col_expr(C::ClaimedBy, Expr::value(Some(node.to_string())))
             .col_expr(C::ClaimedUntil, Expr::value(Some(lease_until)))
             .filter(C::Id.eq(id.as_str()))
             .filter(due())
-            .exec(c)
+            .changed_one(c)
             .await?;
-        if r.rows_affected == 1
-            && let Some(m) = outbox_message::Entity::find_by_id(id).one(c).await?
-        {
+        if changed && let Some(m) = outbox_message::Entity::find_by_id(id).one(c).await? {
             claimed.push(m);
         }
     }
@@ -62,18 +60,17 @@ pub async fn mark_sent(
     node: &str,
     now: Ts,
 ) -> Result<bool, StoreError> {
-    let r = outbox_message::Entity::update_many()
+    outbox_message::Entity::update_many()
         .col_expr(C::State, Expr::value("sent"))
         .col_expr(C::SentAt, Expr::value(Some(now)))
-        .col_expr(C::Attempts, Expr::col(C::Attempts).add(1))
+        .incr(C::Attempts)
         .col_expr(C::ClaimedUntil, Expr::value(Option::<Ts>::None))
         .col_expr(C::LastError, Expr::value(Option::<String>::None))
         .filter(C::Id.eq(id))
         .filter(C::State.eq("sending"))
         .filter(C::ClaimedBy.eq(node))
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 /// Records a failed attempt: back to pending at `retry_at`, or failed for good when `give_up`.
@@ -85,13 +82,13 @@ pub async fn mark_attempt_failed(
     retry_at: Ts,
     give_up: bool,
 ) -> Result<bool, StoreError> {
-    let r = outbox_message::Entity::update_many()
+    outbox_message::Entity::update_many()
         .col_expr(
             C::State,
             Expr::value(if give_up { "failed" } else { "pending" }),
         )
         .col_expr(C::NextAttemptAt, Expr::value(retry_at))
-        .col_expr(C::Attempts, Expr::col(C::Attempts).add(1))
+        .incr(C::Attempts)
         .col_expr(C::ClaimedUntil, Expr::value(Option::<Ts>::None))
         .col_expr(
             C::LastError,
@@ -100,9 +97,8 @@ pub async fn mark_attempt_failed(
         .filter(C::Id.eq(id))
         .filter(C::State.eq("sending"))
         .filter(C::ClaimedBy.eq(node))
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 pub async fn list(

@@ -55,37 +55,12 @@ pub async fn list(
             .to_owned();
         sel = sel.filter(Expr::col(other).in_subquery(matching));
     }
-    if let Some(cur) = cursor {
-        sel = sel.filter(C::Id.gt(cur));
-    }
-    let rows = sel.order_by_asc(C::Id).limit(limit + 1).all(c).await?;
-    let p = page(rows, limit, |r| r.id.clone());
-    let ids: Vec<String> = p
-        .items
-        .iter()
-        .map(|r| match side {
-            Side::Provider => r.reseller_org_id.clone(),
-            Side::Reseller => r.provider_org_id.clone(),
-        })
-        .collect();
-    let orgs = organization::Entity::find()
-        .filter(organization::Column::Id.is_in(ids))
-        .all(c)
-        .await?;
-    let mut items = Vec::with_capacity(p.items.len());
-    for r in p.items {
-        let other_id = match side {
-            Side::Provider => &r.reseller_org_id,
-            Side::Reseller => &r.provider_org_id,
-        };
-        if let Some(o) = orgs.iter().find(|o| &o.id == other_id) {
-            items.push((r.clone(), o.clone()));
-        }
-    }
-    Ok(Page {
-        items,
-        next_cursor: p.next_cursor,
+    let p = keyset(c, sel, C::Id, cursor, limit, Order::Asc, |r| r.id.clone()).await?;
+    with_orgs(c, p, |r| match side {
+        Side::Provider => &r.reseller_org_id,
+        Side::Reseller => &r.provider_org_id,
     })
+    .await
 }
 
 /// Ends an active partnership; false if it was not active any more.
@@ -96,14 +71,13 @@ pub async fn remove(
     by_user: &str,
     now: Ts,
 ) -> Result<bool, StoreError> {
-    let r = partnership::Entity::update_many()
+    partnership::Entity::update_many()
         .col_expr(C::State, Expr::value("removed"))
         .col_expr(C::RemovedAt, Expr::value(Some(now)))
         .col_expr(C::RemovedByOrg, Expr::value(Some(by_org.to_string())))
         .col_expr(C::RemovedByUser, Expr::value(Some(by_user.to_string())))
         .filter(C::Id.eq(id))
         .filter(C::State.eq("active"))
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }

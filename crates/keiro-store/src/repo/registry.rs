@@ -41,22 +41,23 @@ pub async fn update(
     m: &membership_record::Model,
     now: Ts,
 ) -> Result<(), StoreError> {
-    let r = membership_record::Entity::update_many()
-        .col_expr(
-            C::OrganizationName,
-            Expr::value(m.organization_name.clone()),
-        )
-        .col_expr(C::Country, Expr::value(m.country.clone()))
-        .col_expr(C::Level, Expr::value(m.level.clone()))
-        .col_expr(C::Status, Expr::value(m.status.clone()))
-        .col_expr(C::ExpiresOn, Expr::value(m.expires_on))
-        .col_expr(C::UpdatedAt, Expr::value(now))
-        .col_expr(C::Version, Expr::col(C::Version).add(1))
-        .filter(C::Id.eq(m.id.as_str()))
-        .filter(C::Version.eq(m.version))
-        .exec(c)
-        .await?;
-    one_or_stale(r.rows_affected)
+    one_or_stale(
+        membership_record::Entity::update_many()
+            .col_expr(
+                C::OrganizationName,
+                Expr::value(m.organization_name.clone()),
+            )
+            .col_expr(C::Country, Expr::value(m.country.clone()))
+            .col_expr(C::Level, Expr::value(m.level.clone()))
+            .col_expr(C::Status, Expr::value(m.status.clone()))
+            .col_expr(C::ExpiresOn, Expr::value(m.expires_on))
+            .col_expr(C::UpdatedAt, Expr::value(now))
+            .incr(C::Version)
+            .filter(C::Id.eq(m.id.as_str()))
+            .filter(C::Version.eq(m.version))
+            .changed_one(c)
+            .await?,
+    )
 }
 
 pub async fn set_secret(
@@ -65,14 +66,13 @@ pub async fn set_secret(
     hash: &str,
     now: Ts,
 ) -> Result<bool, StoreError> {
-    let r = membership_record::Entity::update_many()
+    membership_record::Entity::update_many()
         .col_expr(C::ClaimSecretHash, Expr::value(hash))
         .col_expr(C::UpdatedAt, Expr::value(now))
-        .col_expr(C::Version, Expr::col(C::Version).add(1))
+        .incr(C::Version)
         .filter(C::Id.eq(id))
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 /// Claims the record for `org_id` unless another organization holds it (guarded write).
@@ -82,7 +82,7 @@ pub async fn claim(
     org_id: &str,
     now: Ts,
 ) -> Result<bool, StoreError> {
-    let r = membership_record::Entity::update_many()
+    membership_record::Entity::update_many()
         .col_expr(C::ClaimedByOrgId, Expr::value(Some(org_id.to_string())))
         .col_expr(C::UpdatedAt, Expr::value(now))
         .filter(C::Id.eq(id))
@@ -91,9 +91,8 @@ pub async fn claim(
                 .add(C::ClaimedByOrgId.is_null())
                 .add(C::ClaimedByOrgId.eq(org_id)),
         )
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 /// Frees a claim held by `org_id` (when an application moves to another record).

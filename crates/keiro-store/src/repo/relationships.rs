@@ -33,15 +33,14 @@ pub async fn end(
     customer: &str,
     now: Ts,
 ) -> Result<bool, StoreError> {
-    let r = customer_relationship::Entity::update_many()
+    customer_relationship::Entity::update_many()
         .col_expr(C::State, Expr::value("ended"))
         .col_expr(C::EndedAt, Expr::value(Some(now)))
         .filter(C::PartnerOrgId.eq(partner))
         .filter(C::CustomerOrgId.eq(customer))
         .filter(C::State.eq("active"))
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 /// How a partner's Customers page is ordered (R-REL-10).
@@ -256,31 +255,11 @@ pub async fn partners(
     cursor: Option<&str>,
     limit: u64,
 ) -> Result<Page<(customer_relationship::Model, organization::Model)>, StoreError> {
-    let mut sel = customer_relationship::Entity::find()
+    let sel = customer_relationship::Entity::find()
         .filter(C::CustomerOrgId.eq(customer))
         .filter(C::State.eq("active"));
-    if let Some(cur) = cursor {
-        sel = sel.filter(C::Id.gt(cur));
-    }
-    let rows = sel.order_by_asc(C::Id).limit(limit + 1).all(c).await?;
-    let p = page(rows, limit, |r| r.id.clone());
-    let ids: Vec<String> = p.items.iter().map(|r| r.partner_org_id.clone()).collect();
-    let orgs = organization::Entity::find()
-        .filter(organization::Column::Id.is_in(ids))
-        .all(c)
-        .await?;
-    let items = p
-        .items
-        .into_iter()
-        .filter_map(|r| {
-            let o = orgs.iter().find(|o| o.id == r.partner_org_id)?.clone();
-            Some((r, o))
-        })
-        .collect();
-    Ok(Page {
-        items,
-        next_cursor: p.next_cursor,
-    })
+    let p = keyset(c, sel, C::Id, cursor, limit, Order::Asc, |r| r.id.clone()).await?;
+    with_orgs(c, p, |r| &r.partner_org_id).await
 }
 
 /// Customers with an active relationship to both `a` and `b` (R-PRT-3): what a provider and

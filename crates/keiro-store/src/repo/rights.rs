@@ -28,14 +28,13 @@ pub async fn revoke(
     by: &str,
     now: Ts,
 ) -> Result<bool, StoreError> {
-    let r = delegated_right::Entity::update_many()
+    delegated_right::Entity::update_many()
         .col_expr(C::RevokedAt, Expr::value(Some(now)))
         .col_expr(C::RevokedBy, Expr::value(Some(by.to_string())))
         .filter(C::OwnerOrgId.eq(owner))
         .filter(C::GranteeOrgId.eq(grantee))
         .filter(C::Kind.eq(kind))
         .filter(C::RevokedAt.is_null())
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }

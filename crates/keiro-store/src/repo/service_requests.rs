@@ -35,22 +35,23 @@ pub async fn set_status(
     to: &str,
     now: Ts,
 ) -> Result<(), StoreError> {
-    let r = service_request::Entity::update_many()
-        .col_expr(C::Status, Expr::value(to))
-        .col_expr(C::UpdatedAt, Expr::value(now))
-        .col_expr(C::Version, Expr::col(C::Version).add(1))
-        .filter(C::Id.eq(id))
-        .filter(C::Version.eq(version))
-        .filter(C::Status.eq(from))
-        .exec(c)
-        .await?;
-    one_or_stale(r.rows_affected)
+    one_or_stale(
+        service_request::Entity::update_many()
+            .col_expr(C::Status, Expr::value(to))
+            .col_expr(C::UpdatedAt, Expr::value(now))
+            .incr(C::Version)
+            .filter(C::Id.eq(id))
+            .filter(C::Version.eq(version))
+            .filter(C::Status.eq(from))
+            .changed_one(c)
+            .await?,
+    )
 }
 
 pub async fn touch(c: &impl ConnectionTrait, id: &str, now: Ts) -> Result<(), StoreError> {
     service_request::Entity::update_many()
         .col_expr(C::UpdatedAt, Expr::value(now))
-        .col_expr(C::Version, Expr::col(C::Version).add(1))
+        .incr(C::Version)
         .filter(C::Id.eq(id))
         .exec(c)
         .await?;

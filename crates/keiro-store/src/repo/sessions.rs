@@ -24,13 +24,12 @@ pub async fn touch(c: &impl ConnectionTrait, id: &str, now: Ts) -> Result<(), St
 }
 
 pub async fn revoke(c: &impl ConnectionTrait, id: &str, now: Ts) -> Result<bool, StoreError> {
-    let r = session::Entity::update_many()
+    session::Entity::update_many()
         .col_expr(session::Column::RevokedAt, Expr::value(Some(now)))
         .filter(session::Column::Id.eq(id))
         .filter(session::Column::RevokedAt.is_null())
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 /// Ends every session of a user except `keep` (after a password change).

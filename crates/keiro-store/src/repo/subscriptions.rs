@@ -105,7 +105,7 @@ pub async fn save(
     m: &subscription::Model,
     version: i64,
 ) -> Result<bool, StoreError> {
-    let r = subscription::Entity::update_many()
+    subscription::Entity::update_many()
         .col_expr(C::ResellerOrgId, Expr::value(m.reseller_org_id.clone()))
         .col_expr(
             C::SupportContactOrgId,
@@ -126,9 +126,8 @@ pub async fn save(
         .col_expr(C::Version, Expr::value(version + 1))
         .filter(C::Id.eq(m.id.clone()))
         .filter(C::Version.eq(version))
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 /// Live subscriptions whose term (or trial) has ended by `now`, for the scheduler.
@@ -161,15 +160,7 @@ pub async fn history(
     after: Option<&str>,
     limit: u64,
 ) -> Result<Page<subscription_event::Model>, StoreError> {
-    let mut q = subscription_event::Entity::find()
-        .filter(subscription_event::Column::SubscriptionId.eq(id));
-    if let Some(a) = after {
-        q = q.filter(subscription_event::Column::Id.gt(a));
-    }
-    let rows = q
-        .order_by_asc(subscription_event::Column::Id)
-        .limit(limit + 1)
-        .all(c)
-        .await?;
-    Ok(super::page(rows, limit, |m| m.id.clone()))
+    use subscription_event::Column as E;
+    let sel = subscription_event::Entity::find().filter(E::SubscriptionId.eq(id));
+    keyset(c, sel, E::Id, after, limit, Order::Asc, |m| m.id.clone()).await
 }

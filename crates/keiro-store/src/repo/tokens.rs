@@ -18,16 +18,9 @@ pub async fn list_for_user(
     cursor: Option<&str>,
     limit: u64,
 ) -> Result<Page<api_token::Model>, StoreError> {
-    let mut q = api_token::Entity::find().filter(api_token::Column::UserId.eq(user_id));
-    if let Some(cur) = cursor {
-        q = q.filter(api_token::Column::Id.lt(cur));
-    }
-    let rows = q
-        .order_by_desc(api_token::Column::Id)
-        .limit(limit + 1)
-        .all(c)
-        .await?;
-    Ok(page(rows, limit, |t| t.id.clone()))
+    let sel = api_token::Entity::find().filter(api_token::Column::UserId.eq(user_id));
+    let id = api_token::Column::Id;
+    keyset(c, sel, id, cursor, limit, Order::Desc, |t| t.id.clone()).await
 }
 
 /// A token of this user (tenant scope: another user's id finds nothing).
@@ -46,14 +39,13 @@ pub async fn revoke(
     id: &str,
     now: Ts,
 ) -> Result<bool, StoreError> {
-    let r = api_token::Entity::update_many()
+    api_token::Entity::update_many()
         .col_expr(api_token::Column::RevokedAt, Expr::value(Some(now)))
         .filter(api_token::Column::Id.eq(id))
         .filter(api_token::Column::UserId.eq(user_id))
         .filter(api_token::Column::RevokedAt.is_null())
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 pub async fn touch(c: &impl ConnectionTrait, id: &str, now: Ts) -> Result<(), StoreError> {

@@ -81,16 +81,11 @@ pub async fn list_in_org(
     cursor: Option<&str>,
     limit: u64,
 ) -> Result<Page<user::Model>, StoreError> {
-    let mut q = user::Entity::find().filter(user::Column::OrgId.eq(org_id));
-    if let Some(cur) = cursor {
-        q = q.filter(user::Column::Id.gt(cur));
-    }
-    let rows = q
-        .order_by_asc(user::Column::Id)
-        .limit(limit + 1)
-        .all(c)
-        .await?;
-    Ok(page(rows, limit, |u| u.id.clone()))
+    let sel = user::Entity::find().filter(user::Column::OrgId.eq(org_id));
+    keyset(c, sel, user::Column::Id, cursor, limit, Order::Asc, |u| {
+        u.id.clone()
+    })
+    .await
 }
 
 /// Users of `org_id` whose name or email contains `q` (case-insensitive on both backends:
@@ -110,15 +105,10 @@ pub async fn search_in_org(
                 .add(contains_ci(user::Column::Email, q)),
         );
     }
-    if let Some(cur) = cursor {
-        sel = sel.filter(user::Column::Id.gt(cur));
-    }
-    let rows = sel
-        .order_by_asc(user::Column::Id)
-        .limit(limit + 1)
-        .all(c)
-        .await?;
-    Ok(page(rows, limit, |u| u.id.clone()))
+    keyset(c, sel, user::Column::Id, cursor, limit, Order::Asc, |u| {
+        u.id.clone()
+    })
+    .await
 }
 
 /// Guarded update of what an administrator edits about a user.
@@ -131,20 +121,18 @@ pub async fn update_admin_fields(
     delegated_access: &str,
     now: Ts,
 ) -> Result<(), StoreError> {
-    let r = user::Entity::update_many()
-        .col_expr(user::Column::FullName, Expr::value(full_name))
-        .col_expr(user::Column::DelegatedAccess, Expr::value(delegated_access))
-        .col_expr(user::Column::UpdatedAt, Expr::value(now))
-        .col_expr(
-            user::Column::Version,
-            Expr::col(user::Column::Version).add(1),
-        )
-        .filter(user::Column::Id.eq(id))
-        .filter(user::Column::OrgId.eq(org_id))
-        .filter(user::Column::Version.eq(version))
-        .exec(c)
-        .await?;
-    one_or_stale(r.rows_affected)
+    one_or_stale(
+        user::Entity::update_many()
+            .col_expr(user::Column::FullName, Expr::value(full_name))
+            .col_expr(user::Column::DelegatedAccess, Expr::value(delegated_access))
+            .col_expr(user::Column::UpdatedAt, Expr::value(now))
+            .incr(user::Column::Version)
+            .filter(user::Column::Id.eq(id))
+            .filter(user::Column::OrgId.eq(org_id))
+            .filter(user::Column::Version.eq(version))
+            .changed_one(c)
+            .await?,
+    )
 }
 
 pub async fn set_active(
@@ -154,29 +142,24 @@ pub async fn set_active(
     active: bool,
     now: Ts,
 ) -> Result<bool, StoreError> {
-    let r = user::Entity::update_many()
+    user::Entity::update_many()
         .col_expr(user::Column::Active, Expr::value(active))
         .col_expr(user::Column::UpdatedAt, Expr::value(now))
-        .col_expr(
-            user::Column::Version,
-            Expr::col(user::Column::Version).add(1),
-        )
+        .incr(user::Column::Version)
         .filter(user::Column::Id.eq(id))
         .filter(user::Column::OrgId.eq(org_id))
         .filter(user::Column::Active.eq(!active))
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 /// Deletes a user of `org_id`; sessions, tokens and roles go with it (foreign keys).
 pub async fn delete(c: &impl ConnectionTrait, org_id: &str, id: &str) -> Result<bool, StoreError> {
-    let r = user::Entity::delete_many()
+    user::Entity::delete_many()
         .filter(user::Column::Id.eq(id))
         .filter(user::Column::OrgId.eq(org_id))
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 /// Active users of `org_id` holding `role`.
@@ -212,24 +195,13 @@ pub async fn set_password(
     must_change: bool,
     now: Ts,
 ) -> Result<(), StoreError> {
-    let res = user::Entity::update_many()
+    let upd = user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(hash))
         .col_expr(user::Column::MustChangePassword, Expr::value(must_change))
         .col_expr(user::Column::PasswordChangedAt, Expr::value(now))
-        .col_expr(user::Column::UpdatedAt, Expr::value(now))
-        .col_expr(
-            user::Column::Version,
-            Expr::col(user::Column::Version).add(1),
-        )
-        .filter(user::Column::Id.eq(id))
-        .filter(user::Column::Version.eq(version))
-        .exec(c)
-        .await?;
-    if res.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Stale)
-    }
+        .col_expr(user::Column::UpdatedAt, Expr::value(now));
+    let ids = (user::Column::Id, id);
+    one_or_stale(at_version(c, upd, ids, (user::Column::Version, version)).await?)
 }
 
 /// Guarded update of the profile fields a user edits about themselves.
@@ -241,24 +213,13 @@ pub async fn set_preferences(
     language: Option<&str>,
     now: Ts,
 ) -> Result<(), StoreError> {
-    let res = user::Entity::update_many()
+    let upd = user::Entity::update_many()
         .col_expr(user::Column::FullName, Expr::value(full_name))
         .col_expr(
             user::Column::Language,
             Expr::value(language.map(str::to_string)),
         )
-        .col_expr(user::Column::UpdatedAt, Expr::value(now))
-        .col_expr(
-            user::Column::Version,
-            Expr::col(user::Column::Version).add(1),
-        )
-        .filter(user::Column::Id.eq(id))
-        .filter(user::Column::Version.eq(version))
-        .exec(c)
-        .await?;
-    if res.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Stale)
-    }
+        .col_expr(user::Column::UpdatedAt, Expr::value(now));
+    let ids = (user::Column::Id, id);
+    one_or_stale(at_version(c, upd, ids, (user::Column::Version, version)).await?)
 }

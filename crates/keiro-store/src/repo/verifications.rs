@@ -15,14 +15,13 @@ pub async fn find(
 
 /// Uses the link once: true for exactly one caller, however many click at the same moment.
 pub async fn use_once(c: &impl ConnectionTrait, id: &str, now: Ts) -> Result<bool, StoreError> {
-    let r = email_verification::Entity::update_many()
+    email_verification::Entity::update_many()
         .col_expr(C::UsedAt, Expr::value(Some(now)))
         .filter(C::Id.eq(id))
         .filter(C::UsedAt.is_null())
         .filter(C::ExpiresAt.gt(now))
-        .exec(c)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .changed_one(c)
+        .await
 }
 
 /// Retires the unused links of a subject (a new link replaces them).
