@@ -2,7 +2,7 @@
 
 use crate::audit::{self, Event};
 use crate::secrets::{ct_eq, hash_password, new_token, sha256_hex, verify_password};
-use crate::{App, AppError, AppResult, Ctx, CurrentUser, outbox};
+use crate::{App, AppError, AppResult, Ctx, CurrentUser, outbox, throttle};
 use keiro_domain::{Email, Language, password::check_new_password};
 use keiro_store::entities::session;
 use keiro_store::repo;
@@ -17,6 +17,29 @@ pub struct NewSession {
     pub expires_at: OffsetDateTime,
 }
 
+/// What sign-in counts, under which keys.
+struct SignInKeys {
+    /// Attempts from one client address.
+    address: String,
+    /// Attempts on one account, from anywhere (paced).
+    account: String,
+    /// Failures on one account from one address (refused for the window).
+    pair: String,
+    /// The owner signed in from this address: it skips the account's pace.
+    known: String,
+}
+
+impl SignInKeys {
+    fn new(email: &str, ip: &str) -> Self {
+        SignInKeys {
+            address: format!("signin-address:{ip}"),
+            account: format!("signin-account:{email}"),
+            pair: format!("signin-pair:{email}|{ip}"),
+            known: format!("signin-known:{email}|{ip}"),
+        }
+    }
+}
+
 /// Email + password sign-in, limited per client address and per account.
 pub async fn sign_in(
     app: &App,
@@ -26,19 +49,26 @@ pub async fn sign_in(
     user_agent: &str,
 ) -> AppResult<NewSession> {
     let now = app.now();
-    if let Some(wait) = app.throttle.signin_ip.hit(&ctx.client_ip, now) {
-        return Err(AppError::RateLimited {
-            retry_after_secs: wait,
-            code: "too_many_sign_ins_from_address",
-        });
-    }
+    let limits = &app.throttle;
     let email = Email::parse(email).map_err(|_| AppError::InvalidCredentials)?;
-    let account_key = email.as_str().to_string();
-    if let Some(wait) = app.throttle.signin_account.blocked_for(&account_key, now) {
-        return Err(AppError::RateLimited {
-            retry_after_secs: wait,
-            code: "account_temporarily_locked",
-        });
+    let keys = SignInKeys::new(email.as_str(), &ctx.client_ip);
+    {
+        // One short transaction counts the attempt where every node sees it.
+        let tx = app.db.begin().await?;
+        let r = async {
+            let wait = throttle::hit(&tx, &limits.signin_ip, &keys.address, now).await?;
+            throttle::limited(wait, "too_many_sign_ins_from_address")?;
+            let wait = throttle::refused(&tx, &limits.signin_pair, &keys.pair, now).await?;
+            throttle::limited(wait, "too_many_sign_in_failures")?;
+            if !throttle::seen_within(&tx, &keys.known, limits.known_address, now).await? {
+                let wait = throttle::hit(&tx, &limits.signin_account, &keys.account, now).await?;
+                throttle::limited(wait, "sign_in_slowed")?;
+            }
+            Ok::<_, AppError>(())
+        }
+        .await;
+        tx.commit().await?;
+        r?;
     }
     let found = repo::users::find_by_email(app.db.reader(), email.as_str()).await?;
     let stored = found
@@ -49,9 +79,9 @@ pub async fn sign_in(
     let user = match found {
         Some(u) if ok && u.active => u,
         other => {
-            app.throttle.signin_account.hit(&account_key, now);
+            let tx = app.db.begin().await?;
+            throttle::hit(&tx, &limits.signin_pair, &keys.pair, now).await?;
             if let Some(u) = other {
-                let tx = app.db.begin().await?;
                 audit::record(
                     &tx,
                     ctx,
@@ -61,12 +91,11 @@ pub async fn sign_in(
                         .details(json!({ "client_ip": ctx.client_ip })),
                 )
                 .await?;
-                tx.commit().await?;
             }
+            tx.commit().await?;
             return Err(AppError::InvalidCredentials);
         }
     };
-    app.throttle.signin_account.reset(&account_key);
     let current = CurrentUser::load(app.db.reader(), &user.id)
         .await?
         .ok_or(AppError::InvalidCredentials)?;
@@ -89,6 +118,9 @@ pub async fn sign_in(
         },
     )
     .await?;
+    throttle::reset(&tx, &keys.account).await?;
+    throttle::reset(&tx, &keys.pair).await?;
+    throttle::mark(&tx, &keys.known, limits.known_address, now).await?;
     audit::record_as(
         &tx,
         Some(&current),
@@ -181,12 +213,12 @@ pub async fn change_password(
     let me = ctx.user_allowing_temporary()?;
     let now = app.now();
     let key = format!("pw:{}", me.user.id);
-    if let Some(wait) = app.throttle.signin_account.blocked_for(&key, now) {
-        return Err(AppError::RateLimited {
-            retry_after_secs: wait,
-            code: "too_many_password_attempts",
-        });
-    }
+    app.count(
+        &app.throttle.secret_attempts,
+        &key,
+        "too_many_password_attempts",
+    )
+    .await?;
     if !verify_password(
         current.to_string(),
         Some(me.user.password_hash.clone()),
@@ -194,7 +226,6 @@ pub async fn change_password(
     )
     .await?
     {
-        app.throttle.signin_account.hit(&key, now);
         return Err(AppError::validation(
             "current_password",
             "wrong_current_password",
@@ -237,8 +268,8 @@ pub async fn change_password(
         ],
     )
     .await?;
+    throttle::reset(&tx, &key).await?;
     tx.commit().await?;
-    app.throttle.signin_account.reset(&key);
     Ok(())
 }
 

@@ -86,16 +86,13 @@ async fn create_account_once(
     key: Option<&Key>,
 ) -> AppResult<String> {
     let now = app.now();
-    if let Some(wait) = app
-        .throttle
-        .signin_ip
-        .hit(&format!("enroll:{}", ctx.client_ip), now)
-    {
-        return Err(AppError::RateLimited {
-            retry_after_secs: wait,
-            code: "too_many_sign_ins_from_address",
-        });
-    }
+    let per_address = format!("enroll:{}", ctx.client_ip);
+    app.count(
+        &app.throttle.signin_ip,
+        &per_address,
+        "too_many_sign_ins_from_address",
+    )
+    .await?;
     let role = program_role(&a.program_role)?;
     keiro_domain::password::check_new_password(&a.password, &a.email)?;
     let tx = app.db.begin().await?;
@@ -356,21 +353,15 @@ pub async fn link_membership(
     let me = ctx.user()?;
     let key = format!("claim:{}", me.org.id);
     let now = app.now();
-    if let Some(wait) = app.throttle.signin_account.blocked_for(&key, now) {
-        return Err(AppError::RateLimited {
-            retry_after_secs: wait,
-            code: "too_many_claim_attempts",
-        });
-    }
+    let rule = &app.throttle.secret_attempts;
+    app.count(rule, &key, "too_many_claim_attempts").await?;
     let secret = claim_secret.trim().to_string();
-    let throttle = app.throttle.clone();
     let result = edit(app, ctx, "membership", if_version, move |tx, e, me| {
         Box::pin(async move {
             let refuse = |code: &'static str, m: &str| AppError::validation("partner_id", code, m);
             let rec = repo::registry::by_partner_id(tx, &partner_id).await?;
             let Some(rec) = rec.filter(|r| ct_eq(&r.claim_secret_hash, &sha256_hex(&secret))) else {
                 // One message for "no such ID" and "wrong secret": no probing for valid IDs.
-                throttle.signin_account.hit(&format!("claim:{}", me.org.id), now);
                 return Err(refuse("membership_claim_failed", "the partner ID and claim secret do not match a membership record"));
             };
             if MembershipStatus::parse(&rec.status) != Some(MembershipStatus::Active) || rec.expires_on.is_some_and(|d| d < now.date()) {
@@ -394,7 +385,7 @@ pub async fn link_membership(
     })
     .await;
     if result.is_ok() {
-        app.throttle.signin_account.reset(&key);
+        app.forget(&key).await?;
     }
     result
 }

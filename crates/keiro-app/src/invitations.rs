@@ -7,7 +7,7 @@
 use crate::audit::{self, Event};
 use crate::idempotency::{self, Key};
 use crate::secrets::{new_token, sha256_hex};
-use crate::{App, AppError, AppResult, Ctx, CurrentUser, mail, outbox};
+use crate::{App, AppError, AppResult, Ctx, CurrentUser, mail, outbox, throttle};
 use keiro_domain::invitation::{InvitationKind, InvitationState, LinkStatus, Usage, keep_link};
 use keiro_domain::{Action, Email, Language};
 use keiro_store::entities::invitation;
@@ -499,16 +499,10 @@ async fn email_link(
             "the message has at most 10000 characters",
         ));
     }
-    if let Some(wait) = app
-        .throttle
-        .invitation_emails
-        .hit(&format!("org:{}", me.org.id), app.now())
-    {
-        return Err(AppError::RateLimited {
-            retry_after_secs: wait,
-            code: "too_many_invitations",
-        });
-    }
+    let per_org = format!("invitations:{}", me.org.id);
+    let rule = &app.throttle.invitation_emails;
+    let wait = throttle::hit(tx, rule, &per_org, app.now()).await?;
+    throttle::limited(wait, "too_many_invitations")?;
     outbox::enqueue_email(
         tx,
         app,

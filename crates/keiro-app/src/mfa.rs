@@ -5,7 +5,7 @@
 
 use crate::audit::{self, Event};
 use crate::secrets::{random_bytes, sha256_hex};
-use crate::{App, AppError, AppResult, Ctx, CurrentUser};
+use crate::{App, AppError, AppResult, Ctx, CurrentUser, throttle};
 use keiro_domain::Action;
 use keiro_store::repo;
 use serde_json::json;
@@ -178,12 +178,8 @@ pub async fn verify_sign_in(app: &App, ctx: &Ctx, session_id: &str, code: &str) 
     let me = ctx.user_allowing_temporary()?;
     let now = app.now();
     let key = format!("mfa:{}", me.user.id);
-    if let Some(wait) = app.throttle.signin_account.blocked_for(&key, now) {
-        return Err(AppError::RateLimited {
-            retry_after_secs: wait,
-            code: "too_many_mfa_attempts",
-        });
-    }
+    let rule = &app.throttle.secret_attempts;
+    app.count(rule, &key, "too_many_mfa_attempts").await?;
     let secret = me.user.mfa_secret.clone().ok_or(AppError::Conflict {
         code: "mfa_not_enabled",
         message: "MFA is not set up".into(),
@@ -202,8 +198,6 @@ pub async fn verify_sign_in(app: &App, ctx: &Ctx, session_id: &str, code: &str) 
         ""
     };
     if how.is_empty() {
-        drop(tx);
-        app.throttle.signin_account.hit(&key, now);
         return Err(bad_code());
     }
     repo::mfa::complete_session(&tx, session_id).await?;
@@ -216,8 +210,8 @@ pub async fn verify_sign_in(app: &App, ctx: &Ctx, session_id: &str, code: &str) 
             .details(json!({ "method": how })),
     )
     .await?;
+    throttle::reset(&tx, &key).await?;
     tx.commit().await?;
-    app.throttle.signin_account.reset(&key);
     Ok(())
 }
 

@@ -350,16 +350,13 @@ async fn sign_up_once(
     key: Option<&Key>,
 ) -> AppResult<String> {
     let now = app.now();
-    if let Some(wait) = app
-        .throttle
-        .signin_ip
-        .hit(&format!("signup:{}", ctx.client_ip), now)
-    {
-        return Err(AppError::RateLimited {
-            retry_after_secs: wait,
-            code: "too_many_sign_ins_from_address",
-        });
-    }
+    let per_address = format!("signup:{}", ctx.client_ip);
+    app.count(
+        &app.throttle.signin_ip,
+        &per_address,
+        "too_many_sign_ins_from_address",
+    )
+    .await?;
     keiro_domain::password::check_new_password(&n.password, &n.email)?;
     let tx = app.db.begin().await?;
     let link = invitations::find(&tx, token).await?;

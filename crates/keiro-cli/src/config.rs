@@ -81,4 +81,30 @@ mod tests {
             Ok(())
         });
     }
+
+    #[test]
+    fn trusted_proxies_from_file_and_env_and_a_clear_error() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "keiro.toml",
+                "trusted_proxies = [\"10.0.0.5\", \"10.0.1.0/24\"]\nmail_dir = \"/srv/outbox\"\n",
+            )?;
+            let c = load(None, &DbArgs::default(), None).unwrap();
+            let p: Vec<String> = c
+                .server
+                .trusted_proxies
+                .iter()
+                .map(|n| n.to_string())
+                .collect();
+            assert_eq!(p, ["10.0.0.5/32", "10.0.1.0/24"]);
+            assert_eq!(c.server.outbox_dir(), std::path::Path::new("/srv/outbox"));
+            jail.set_env("KEIRO_TRUSTED_PROXIES", "[\"::1\"]");
+            let c = load(None, &DbArgs::default(), None).unwrap();
+            assert_eq!(c.server.trusted_proxies[0].to_string(), "::1/128");
+            jail.set_env("KEIRO_TRUSTED_PROXIES", "[\"proxy.example\"]");
+            let e = format!("{:#}", load(None, &DbArgs::default(), None).unwrap_err());
+            assert!(e.contains("not an IP address or a CIDR range"), "{e}");
+            Ok(())
+        });
+    }
 }

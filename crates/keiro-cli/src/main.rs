@@ -259,6 +259,10 @@ async fn serve(app: App, server: ServerConfig, started: Instant) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", server.listen))?;
     let addr = listener.local_addr()?;
+    for w in keiro_server::config::several_node_warnings(&server, &app.config) {
+        tracing::warn!("{w}");
+        eprintln!("warning: {w}");
+    }
     let state = AppState::new(app, server.clone());
     let workers = if server.run_workers {
         let transport = keiro_server::mailer::from_config(&server).map_err(anyhow::Error::msg)?;

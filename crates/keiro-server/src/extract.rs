@@ -3,14 +3,11 @@
 
 use crate::problem::ApiError;
 use crate::state::AppState;
-use axum::extract::{
-    ConnectInfo, FromRequest, FromRequestParts, Request, rejection::JsonRejection,
-};
+use axum::extract::{FromRequest, FromRequestParts, Request, rejection::JsonRejection};
 use axum::http::{StatusCode, header, request::Parts};
 use base64::Engine;
-use keiro_app::{AppError, Ctx};
+use keiro_app::Ctx;
 use serde::de::DeserializeOwned;
-use std::net::SocketAddr;
 
 /// The request id set by the request-id layer (also echoed in the response).
 pub fn request_id(parts: &Parts) -> Option<String> {
@@ -21,13 +18,10 @@ pub fn request_id(parts: &Parts) -> Option<String> {
         .map(|s| s.chars().take(100).collect())
 }
 
-/// The peer address. Forwarded-for headers are not trusted: behind a proxy, configure it to
-/// connect from a distinct address per client or accept per-proxy limits.
-pub fn client_ip(parts: &Parts) -> String {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(a)| a.ip().to_string())
+/// The client's address: the peer, or what a trusted proxy says it is (see `proxy`).
+pub fn client_ip(parts: &Parts, state: &AppState) -> String {
+    crate::proxy::client_addr(parts, &state.config.trusted_proxies)
+        .map(|ip| ip.to_string())
         .unwrap_or_else(|| "unknown".into())
 }
 
@@ -42,7 +36,7 @@ impl FromRequestParts<AppState> for ApiCtx {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let app = &state.app;
-        let ip = client_ip(parts);
+        let ip = client_ip(parts, state);
         let auth = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -51,13 +45,7 @@ impl FromRequestParts<AppState> for ApiCtx {
             a.strip_prefix("Bearer ")
                 .or_else(|| a.strip_prefix("bearer "))
         }) else {
-            if let Some(wait) = app.throttle.api.hit(&format!("ip:{ip}"), app.now()) {
-                return Err(AppError::RateLimited {
-                    retry_after_secs: wait,
-                    code: "rate_limited",
-                }
-                .into());
-            }
+            app.api_request(&format!("api-address:{ip}")).await?;
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
@@ -65,14 +53,8 @@ impl FromRequestParts<AppState> for ApiCtx {
             ));
         };
         let bearer = bearer.trim();
-        let key = format!("tok:{}", keiro_app::secrets::sha256_hex(bearer));
-        if let Some(wait) = app.throttle.api.hit(&key, app.now()) {
-            return Err(AppError::RateLimited {
-                retry_after_secs: wait,
-                code: "rate_limited",
-            }
-            .into());
-        }
+        let key = format!("api-token:{}", keiro_app::secrets::sha256_hex(bearer));
+        app.api_request(&key).await?;
         let (user, _) = keiro_app::auth::authenticate_token(app, bearer).await?;
         Ok(ApiCtx(Ctx {
             user: Some(user),
@@ -94,14 +76,8 @@ impl FromRequestParts<AppState> for AnonCtx {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let app = &state.app;
-        let ip = client_ip(parts);
-        if let Some(wait) = app.throttle.api.hit(&format!("ip:{ip}"), app.now()) {
-            return Err(AppError::RateLimited {
-                retry_after_secs: wait,
-                code: "rate_limited",
-            }
-            .into());
-        }
+        let ip = client_ip(parts, state);
+        app.api_request(&format!("api-address:{ip}")).await?;
         Ok(AnonCtx(Ctx::anonymous(request_id(parts), ip)))
     }
 }

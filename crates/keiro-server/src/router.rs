@@ -20,6 +20,13 @@ use utoipa_swagger_ui::SwaggerUi;
 pub fn router(state: AppState) -> Router {
     let (api_routes, openapi) = api::routes();
     let max_body = state.config.max_body_bytes;
+    // Served over https (the public URL says so): browsers keep to https for a year.
+    let hsts = state
+        .app
+        .config
+        .public_url
+        .starts_with("https://")
+        .then(|| HeaderValue::from_static("max-age=31536000"));
     Router::new()
         .merge(api_routes)
         .merge(SwaggerUi::new("/docs").external_url_unchecked("/openapi.json", openapi))
@@ -37,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(guard::security_headers))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::STRICT_TRANSPORT_SECURITY, hsts))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");

@@ -72,3 +72,5 @@ pub mod order;
 pub mod subscription;
 
 pub mod subscription_event;
+
+pub mod rate_counter;

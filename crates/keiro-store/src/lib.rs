@@ -41,6 +41,7 @@
 //! | `gdap`, `groups` | gdap_relationships, gdap_assignments, security_groups, security_group_members | names unique per partner; `live_assignments` grants nothing past `ends_at`, whether or not the scheduler ran; transitions guarded on the state |
 //! | `service_requests` | service_requests, service_request_notes | read only within the customer they concern |
 //! | `catalog` | products, offers, offer_countries | codes and SKUs unique; `update` guarded on the version |
+//! | `throttle` | rate_counters | a counter moves by a guarded write on the values it was read with: two nodes counting one key never lose an event |
 //! | `subscriptions` | orders, subscriptions, subscription_history | `save` guarded on the version; `due` lists what the scheduler must move; history append only |
 //!
 //! [`db::Db`] is the connection handle (SQLite: one writer and a reader pool, WAL, IMMEDIATE

@@ -229,3 +229,4 @@ pub mod service_requests;
 
 pub mod catalog;
 pub mod subscriptions;
+pub mod throttle;

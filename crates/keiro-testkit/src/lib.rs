@@ -138,6 +138,8 @@ impl TestApp {
         };
         let server_config = ServerConfig {
             run_workers: false,
+            // Tests play the proxy: `X-Forwarded-For` from loopback names the client's address.
+            trusted_proxies: vec!["127.0.0.1".parse().expect("loopback")],
             ..ServerConfig::default()
         };
         TestAppBuilder {

@@ -5,7 +5,7 @@ use super::{Base, PageResult, Portal, TokenField, render, safe_next, session_coo
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use axum_extra::extract::{Form, FormRejection};
@@ -73,31 +73,17 @@ pub async fn signin(
         }
         Err(e) => {
             let status = crate::problem::status_of(&e);
-            let retry = match &e {
-                AppError::RateLimited {
-                    retry_after_secs, ..
-                } => Some(*retry_after_secs),
-                _ => None,
-            };
             if matches!(e, AppError::Internal(_) | AppError::Unavailable(_)) {
                 return Err(p.app_error(e));
             }
             let mut b = p.base("signin-title");
             b.error = Some(p.message_for(&e));
-            let mut res = (
-                status,
-                render(&SigninPage {
-                    b,
-                    email: f.email,
-                    next: f.next,
-                }),
-            )
-                .into_response();
-            if let Some(r) = retry {
-                res.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(r));
-            }
-            Ok(res)
+            let page = SigninPage {
+                b,
+                email: f.email,
+                next: f.next,
+            };
+            Ok((status, render(&page)).into_response())
         }
     }
 }

@@ -4,12 +4,15 @@
 
 use super::{Portal, i18n, pages, render, t};
 use axum::extract::Request;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::Redirect;
 use axum::response::{Html, IntoResponse, Response};
 use keiro_app::AppError;
 use keiro_domain::Action;
 use keiro_domain::Language;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub fn not_found_page(req: &Request) -> Response {
     plain_page(req, StatusCode::NOT_FOUND, "error-not_found")
@@ -38,6 +41,34 @@ pub fn plain_page(req: &Request, status: StatusCode, key: &str) -> Response {
         .into_response()
 }
 
+/// Seconds a refused request must wait, noted by [`Portal::message_for`] while the page that
+/// says so is written, and sent as `Retry-After` by [`retry_after`]: every 429 page carries
+/// it, whichever handler wrote the page.
+#[derive(Clone, Default)]
+pub struct Wait(Arc<AtomicU64>);
+
+impl Wait {
+    fn note(&self, secs: u64) {
+        self.0.store(secs, Ordering::Relaxed);
+    }
+}
+
+/// Gives each portal request a [`Wait`], and a 429 answer its `Retry-After`.
+pub async fn retry_after(mut req: Request, next: Next) -> Response {
+    let wait = Wait::default();
+    req.extensions_mut().insert(wait.clone());
+    let mut res = next.run(req).await;
+    let secs = wait.0.load(Ordering::Relaxed);
+    if res.status() == StatusCode::TOO_MANY_REQUESTS
+        && secs > 0
+        && !res.headers().contains_key(header::RETRY_AFTER)
+    {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    res
+}
+
 /// Errors of a signed-in page: why an action is closed, a use case's refusal, in the reader's
 /// language and in the page layout.
 impl Portal {
@@ -64,7 +95,12 @@ impl Portal {
             )],
             AppError::RateLimited {
                 retry_after_secs, ..
-            } => vec![("secs", retry_after_secs.to_string())],
+            } => {
+                if let Some(w) = &self.wait {
+                    w.note(*retry_after_secs);
+                }
+                vec![("secs", retry_after_secs.to_string())]
+            }
             AppError::Internal(_) => {
                 vec![("request_id", self.request_id.clone().unwrap_or_default())]
             }

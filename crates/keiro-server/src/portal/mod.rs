@@ -53,9 +53,17 @@ use axum::routing::{get, post};
 use keiro_domain::Language;
 use tower_http::csrf::CsrfLayer;
 
+/// `https://partners.example.com` of `https://partners.example.com/some/path`.
+fn public_origin(url: &str) -> Option<String> {
+    let u = url::Url::parse(url).ok()?;
+    Some(u.origin().ascii_serialization()).filter(|o| o != "null")
+}
+
 pub fn routes(state: &AppState) -> Router<AppState> {
     let mut csrf = CsrfLayer::new();
-    for o in &state.config.trusted_origins {
+    // Behind a proxy that passes its own Host, the browser's Origin is the public URL's.
+    let public = public_origin(&state.app.config.public_url);
+    for o in state.config.trusted_origins.iter().chain(public.as_ref()) {
         match csrf.clone().add_trusted_origin(o) {
             Ok(c) => csrf = c,
             Err(e) => tracing::warn!(origin = %o, error = ?e, "ignoring invalid trusted origin"),
@@ -282,4 +290,5 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/lang/{code}", get(pages::set_language))
         .route("/static/{*path}", get(pages::asset))
         .layer(csrf)
+        .layer(axum::middleware::from_fn(errors::retry_after))
 }

@@ -25,6 +25,8 @@ pub struct Portal {
     pub client_ip: String,
     pub path: String,
     pub user_agent: String,
+    /// Where a refusal to wait is noted for `Retry-After` (see `errors::retry_after`).
+    pub(super) wait: Option<super::errors::Wait>,
 }
 
 impl FromRequestParts<AppState> for Portal {
@@ -61,7 +63,7 @@ impl FromRequestParts<AppState> for Portal {
             session_token: session.as_ref().and(token),
             session,
             request_id: request_id(parts),
-            client_ip: client_ip(parts),
+            client_ip: client_ip(parts, state),
             path: parts
                 .uri
                 .path_and_query()
@@ -73,6 +75,7 @@ impl FromRequestParts<AppState> for Portal {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("")
                 .to_string(),
+            wait: parts.extensions.get::<super::errors::Wait>().cloned(),
         })
     }
 }

@@ -110,7 +110,8 @@ async fn signin_rate_limited_per_account_and_address(app: TestApp) {
                 .contains("The email or password is wrong.")
         );
     }
-    // The account is held back, even with the right password, with a clear message.
+    // This address is held back on this account, even with the right password, with a clear
+    // message (the owner elsewhere is not: see throttle.rs).
     let r = c.sign_in(&u.email, TEST_PASSWORD).await;
     assert_eq!(r.status(), 429);
     assert!(
@@ -125,7 +126,7 @@ async fn signin_rate_limited_per_account_and_address(app: TestApp) {
         r.text()
             .await
             .unwrap()
-            .contains("Too many failed sign-ins for this account")
+            .contains("Too many failed sign-ins to this account from this connection")
     );
     app.clock.advance(time::Duration::minutes(16));
     assert_eq!(c.sign_in(&u.email, TEST_PASSWORD).await.status(), 303);

@@ -13,6 +13,7 @@ mod m0006_service_requests;
 mod m0007_customer_list;
 mod m0008_org_search;
 mod m0009_commerce;
+mod m0010_rate_counters;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_customer_list::Migration),
             Box::new(m0008_org_search::Migration),
             Box::new(m0009_commerce::Migration),
+            Box::new(m0010_rate_counters::Migration),
         ]
     }
 }
