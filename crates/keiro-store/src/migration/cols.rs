@@ -34,6 +34,10 @@ pub(super) fn ts_null(name: &'static str) -> ColumnDef {
         .null()
         .to_owned()
 }
+/// A 64-bit integer (amounts in minor units, counts, Unix milliseconds).
+pub(super) fn big(name: &'static str) -> ColumnDef {
+    ColumnDef::new(name).big_integer().not_null().to_owned()
+}
 pub(super) fn boolean(name: &'static str) -> ColumnDef {
     ColumnDef::new(name).boolean().not_null().to_owned()
 }

@@ -9,10 +9,6 @@ use super::cols::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn big(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).big_integer().not_null().to_owned()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {

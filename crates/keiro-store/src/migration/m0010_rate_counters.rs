@@ -10,10 +10,6 @@ use super::cols::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn millis(name: &'static str) -> ColumnDef {
-    ColumnDef::new(name).big_integer().not_null().to_owned()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -26,10 +22,10 @@ impl MigrationTrait for Migration {
                         .not_null()
                         .primary_key(),
                 )
-                .col(millis("window_start"))
-                .col(millis("count"))
-                .col(millis("next_at"))
-                .col(millis("expires_at"))
+                .col(big("window_start"))
+                .col(big("count"))
+                .col(big("next_at"))
+                .col(big("expires_at"))
                 .to_owned(),
         )
         .await?;
