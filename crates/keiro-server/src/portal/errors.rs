@@ -99,7 +99,7 @@ impl Portal {
                 if let Some(w) = &self.wait {
                     w.note(*retry_after_secs);
                 }
-                vec![("secs", retry_after_secs.to_string())]
+                vec![("wait", super::format::wait(self.lang, *retry_after_secs))]
             }
             AppError::Internal(_) => {
                 vec![("request_id", self.request_id.clone().unwrap_or_default())]
