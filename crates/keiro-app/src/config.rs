@@ -78,7 +78,9 @@ pub struct AppConfig {
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
     pub password_cost: PasswordCost,
-    /// Failed sign-ins allowed per account per window before it is held back.
+    /// Sign-in failures per account and client address before that address is refused for
+    /// the window; also the attempts per account before each next one is paced (ADR 0002),
+    /// and the wrong MFA codes, current passwords and claim secrets allowed per window.
     pub signin_failures_per_account: u32,
     pub signin_account_window_minutes: i64,
     /// Sign-in attempts allowed per client address per minute.
