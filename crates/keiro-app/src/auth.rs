@@ -232,6 +232,8 @@ pub async fn change_password(
             "the current password is wrong",
         ));
     }
+    // The current password was right: only wrong ones count (a weak new password does not).
+    app.forget(&key).await?;
     check_new_password(new, &me.user.email)?;
     if new == current {
         return Err(AppError::validation(
@@ -268,7 +270,6 @@ pub async fn change_password(
         ],
     )
     .await?;
-    throttle::reset(&tx, &key).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -12,6 +12,7 @@ both_backends!(
     security_brute_force_is_paced_and_the_owner_is_not_locked_out,
     security_wrong_mfa_codes_count_on_every_node_and_429_says_when,
     security_api_limit_holds_across_nodes,
+    security_only_wrong_current_passwords_count_on_a_password_change,
 );
 
 struct Answer {
@@ -282,4 +283,30 @@ async fn security_api_limit_holds_across_nodes(app: TestApp) {
         ok >= limit - limit / 10,
         "leases strand little: {ok} of {limit}"
     );
+}
+
+async fn security_only_wrong_current_passwords_count_on_a_password_change(app: TestApp) {
+    let u = app.customer_admin("Contoso").await;
+    let mut c = PortalClient::new(&app);
+    c.sign_in(&u.email, TEST_PASSWORD).await;
+    let csrf = c.csrf().await;
+    let mut change = async |current: &str, new: &str| {
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("current_password", current),
+            ("new_password", new),
+            ("confirm_password", new),
+        ];
+        c.post("/password/change", &form).await.status().as_u16()
+    };
+    // Seven too-short new passwords with the right current one: each is explained, none held back.
+    for _ in 0..7 {
+        assert_eq!(change(TEST_PASSWORD, "short").await, 422);
+    }
+    // Wrong current passwords are limited: five, then a wait.
+    let mut statuses = vec![];
+    for _ in 0..6 {
+        statuses.push(change("wrong current password", "a long enough new one").await);
+    }
+    assert_eq!(statuses, [422, 422, 422, 422, 422, 429]);
 }
