@@ -99,6 +99,9 @@ pub struct AppConfig {
     pub invitation_valid_days: i64,
     /// Invitation emails Keiro sends per organization per hour; more wait (no spam relay).
     pub invitation_emails_per_hour: u32,
+    /// Seconds a node holds a background job without a heartbeat before another node takes
+    /// it over (ADR 0008); the running node renews it every second.
+    pub job_lease_secs: i64,
 }
 
 impl Default for AppConfig {
@@ -121,6 +124,7 @@ impl Default for AppConfig {
             verification_link_hours: 72,
             invitation_valid_days: keiro_domain::invitation::DEFAULT_VALID_DAYS,
             invitation_emails_per_hour: 50,
+            job_lease_secs: 60,
         }
     }
 }

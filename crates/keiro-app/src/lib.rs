@@ -20,6 +20,7 @@ pub mod gdap;
 pub mod housekeeping;
 pub mod idempotency;
 pub mod invitations;
+pub mod jobs;
 pub mod mail;
 pub mod me;
 pub mod mfa;
@@ -48,14 +49,16 @@ pub use keiro_store::repo::Page;
 
 pub type AppResult<T> = Result<T, AppError>;
 
-/// Everything a use case needs: the database, the clock, configuration and the node-local
-/// throttles (safe to lose: they only slow attackers down).
+/// Everything a use case needs: the database, the clock, configuration, and this node's
+/// own share of the throttles (API leases) and of the jobs it runs; both are safe to lose.
 #[derive(Clone)]
 pub struct App {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<AppConfig>,
     pub throttle: Arc<throttle::Throttles>,
+    /// This node's view of the background jobs it runs (their rows are shared).
+    pub jobs: Arc<jobs::Local>,
 }
 
 impl App {
@@ -66,6 +69,7 @@ impl App {
             clock,
             config: Arc::new(config),
             throttle,
+            jobs: Arc::default(),
         }
     }
 

@@ -10,6 +10,7 @@ use keiro_domain::enrollment::{MembershipLevel, MembershipStatus, parse_partner_
 use keiro_domain::{Action, ValidationError};
 use keiro_store::entities::membership_record;
 use keiro_store::repo::{self, Page};
+use keiro_store::sea_orm::DatabaseTransaction;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::Date;
@@ -343,6 +344,27 @@ pub async fn import_csv(
     csv: &str,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> AppResult<ImportReport> {
+    let tx = app.db.begin().await?;
+    let report = import_in(app, ctx, &tx, csv, progress).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Who may import: the registry's keepers (checked when the job is queued and again when it
+/// runs, as that user is then).
+pub fn may_import(ctx: &Ctx) -> AppResult<()> {
+    require(ctx).map(|_| ())
+}
+
+/// [`import_csv`] inside the caller's transaction (a background job commits it together with
+/// the job's outcome).
+pub async fn import_in(
+    app: &App,
+    ctx: &Ctx,
+    tx: &DatabaseTransaction,
+    csv: &str,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> AppResult<ImportReport> {
     let me = require(ctx)?;
     let table = read_table(csv, &CSV_COLUMNS[..5], &CSV_COLUMNS)?;
     let body = &table.body;
@@ -354,7 +376,6 @@ pub async fn import_csv(
         secrets: vec![],
     };
     let now = app.now();
-    let tx = app.db.begin().await?;
     let mut seen = std::collections::HashSet::new();
     for (n, (line, fields)) in body.iter().enumerate() {
         progress(n, body.len());
@@ -388,19 +409,19 @@ pub async fn import_csv(
             });
             continue;
         }
-        match repo::registry::by_partner_id(&tx, &v.partner_id).await? {
+        match repo::registry::by_partner_id(tx, &v.partner_id).await? {
             Some(mut m) => {
                 m.organization_name = v.organization_name;
                 m.country = v.country;
                 m.level = v.level.code().into();
                 m.status = v.status.code().into();
                 m.expires_on = v.expires_on;
-                repo::registry::update(&tx, &m, now).await?;
+                repo::registry::update(tx, &m, now).await?;
                 report.updated += 1;
             }
             None => {
                 let secret = new_token("kc_");
-                repo::insert(&tx, new_model(&v, sha256_hex(&secret), now)).await?;
+                repo::insert(tx, new_model(&v, sha256_hex(&secret), now)).await?;
                 report.secrets.push((v.partner_id.clone(), secret));
                 report.created += 1;
             }
@@ -408,7 +429,7 @@ pub async fn import_csv(
     }
     progress(body.len(), body.len());
     audit::record(
-        &tx,
+        tx,
         ctx,
         now,
         Event::new("membership_records.imported", "membership_registry", "csv")
@@ -416,7 +437,6 @@ pub async fn import_csv(
             .details(json!({ "rows": report.rows, "created": report.created, "updated": report.updated, "errors": report.errors.len() })),
     )
     .await?;
-    tx.commit().await?;
     Ok(report)
 }
 

@@ -11,6 +11,7 @@ pub mod error;
 pub mod gdap;
 pub mod ids;
 pub mod invitation;
+pub mod job;
 pub mod lang;
 pub mod org;
 pub mod partnership;

@@ -7,7 +7,6 @@ pub mod api;
 pub mod config;
 pub mod extract;
 pub mod guard;
-pub mod imports;
 pub mod mailer;
 pub mod portal;
 pub mod problem;

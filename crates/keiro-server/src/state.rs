@@ -7,8 +7,6 @@ use std::sync::Arc;
 pub struct AppState {
     pub app: App,
     pub config: Arc<ServerConfig>,
-    /// Node-local progress of CSV imports.
-    pub imports: Arc<crate::imports::ImportJobs>,
 }
 
 impl AppState {
@@ -16,7 +14,6 @@ impl AppState {
         AppState {
             app,
             config: Arc::new(config),
-            imports: Arc::default(),
         }
     }
 }

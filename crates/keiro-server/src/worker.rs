@@ -1,6 +1,6 @@
-//! Background work inside `keiro serve`: outbox delivery, subscription terms, GDAP transitions
-//! and clean-up of ended sessions. Safe on
-//! several nodes at once: delivery claims rows with guarded updates, clean-up is idempotent.
+//! Background work inside `keiro serve`: background jobs (CSV imports), outbox delivery,
+//! subscription terms, GDAP transitions and clean-up of ended sessions. Safe on several nodes
+//! at once: jobs and delivery claim rows with guarded updates, clean-up is idempotent.
 
 use crate::state::AppState;
 use keiro_app::mail::MailTransport;
@@ -18,9 +18,35 @@ pub fn node_id() -> String {
     )
 }
 
+/// The background-job worker (ADR 0008): wakes when a job is submitted on this node, and
+/// every second for jobs submitted elsewhere or left by a node that stopped; runs one job at a
+/// time.
+pub fn spawn_jobs(state: &AppState, node: String) -> JoinHandle<()> {
+    let app = state.app.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = app.jobs.wake.notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            }
+            loop {
+                match keiro_app::jobs::run_next(&app, &node).await {
+                    Ok(Some(id)) => tracing::info!(job = %id, "job ended"),
+                    Ok(None) => break,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "job pass failed");
+                        break;
+                    }
+                }
+            }
+        }
+    })
+}
+
 pub fn spawn(state: AppState, transport: Arc<dyn MailTransport>) -> Vec<JoinHandle<()>> {
     let node = node_id();
     tracing::info!(node = %node, transport = %transport.describe(), "outbox worker started");
+    let jobs = spawn_jobs(&state, node.clone());
     let every = Duration::from_secs(state.config.outbox_interval_secs.max(1));
     let s1 = state.clone();
     let outbox = tokio::spawn(async move {
@@ -98,5 +124,5 @@ pub fn spawn(state: AppState, transport: Arc<dyn MailTransport>) -> Vec<JoinHand
             }
         }
     });
-    vec![outbox, sweeper, gdap]
+    vec![jobs, outbox, sweeper, gdap]
 }

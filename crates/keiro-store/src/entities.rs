@@ -74,3 +74,7 @@ pub mod subscription;
 pub mod subscription_event;
 
 pub mod rate_counter;
+
+pub mod job;
+
+pub mod job_line;

@@ -43,6 +43,7 @@
 //! | `catalog` | products, offers, offer_countries | codes and SKUs unique; `update` guarded on the version |
 //! | `throttle` | rate_counters | a counter moves by a guarded write on the values it was read with: two nodes counting one key never lose an event |
 //! | `subscriptions` | orders, subscriptions, subscription_history | `save` guarded on the version; `due` lists what the scheduler must move; history append only |
+//! | `jobs` | jobs, job_lines | `claim` is one guarded UPDATE per candidate (queued, or running past its lease); `beat`, `finish`, `fail` are guarded on the claim (node and attempt); `take_secrets` clears once |
 //!
 //! [`db::Db`] is the connection handle (SQLite: one writer and a reader pool, WAL, IMMEDIATE
 //! write transactions; PostgreSQL: one pool); [`migration`] is the one migration set.

@@ -228,5 +228,6 @@ pub mod groups;
 pub mod service_requests;
 
 pub mod catalog;
+pub mod jobs;
 pub mod subscriptions;
 pub mod throttle;

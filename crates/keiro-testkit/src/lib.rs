@@ -64,6 +64,7 @@ pub struct TestAppBuilder {
     backend: Backend,
     app_config: AppConfig,
     server_config: ServerConfig,
+    job_worker: bool,
 }
 
 impl TestAppBuilder {
@@ -76,10 +77,24 @@ impl TestAppBuilder {
         self
     }
 
+    /// Without the background-job worker (which every node runs otherwise, even when the
+    /// other workers are off): a test then runs jobs itself, on the node it chooses.
+    pub fn without_job_worker(mut self) -> Self {
+        self.job_worker = false;
+        self
+    }
+
     /// Starts the app, or `None` if the backend is unavailable (and not strict).
     pub async fn spawn(self) -> Option<TestApp> {
         let db = TestDb::create(self.backend).await?;
-        Some(TestApp::start_on(db, self.app_config, self.server_config).await)
+        let mut app = TestApp::start_on(db, self.app_config, self.server_config).await;
+        if self.job_worker {
+            app.job_worker = Some(keiro_server::worker::spawn_jobs(
+                &app.state,
+                "node-1".into(),
+            ));
+        }
+        Some(app)
     }
 }
 
@@ -93,18 +108,25 @@ pub struct TestApp {
     pub data_dir: tempfile::TempDir,
     pub db: TestDb,
     server: tokio::task::JoinHandle<()>,
+    job_worker: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.server.abort();
+        if let Some(w) = &self.job_worker {
+            w.abort();
+        }
     }
 }
 
 /// Another server node on a test's database (see [`TestApp::peer`]).
 pub struct Peer {
     pub base_url: String,
+    /// Its use cases (its own pool and node-local state).
+    pub app: App,
     server: tokio::task::JoinHandle<()>,
+    job_worker: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Peer {
@@ -116,6 +138,9 @@ impl Peer {
 impl Drop for Peer {
     fn drop(&mut self) {
         self.server.abort();
+        if let Some(w) = &self.job_worker {
+            w.abort();
+        }
     }
 }
 
@@ -146,6 +171,7 @@ impl TestApp {
             backend,
             app_config,
             server_config,
+            job_worker: true,
         }
     }
 
@@ -196,6 +222,7 @@ impl TestApp {
             data_dir,
             db,
             server,
+            job_worker: None,
         }
     }
 
@@ -316,13 +343,20 @@ impl TestApp {
             .await
             .expect("connect peer");
         let app = App::new(store, self.clock.clone(), (*self.app.config).clone());
-        let state = AppState::new(app, (*self.state.config).clone());
+        let state = AppState::new(app.clone(), (*self.state.config).clone());
+        // A peer runs jobs as its first node does.
+        let job_worker = self
+            .job_worker
+            .is_some()
+            .then(|| keiro_server::worker::spawn_jobs(&state, format!("peer-{addr}")));
         let server = tokio::spawn(async move {
             let _ = keiro_server::serve(listener, state, std::future::pending()).await;
         });
         Peer {
             base_url: format!("http://{addr}"),
+            app,
             server,
+            job_worker,
         }
     }
 

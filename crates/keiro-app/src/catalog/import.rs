@@ -73,6 +73,27 @@ pub async fn import_csv(
     csv: &str,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> AppResult<CatalogImportReport> {
+    let tx = app.db.begin().await?;
+    let report = import_in(app, ctx, &tx, csv, progress).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Who may import: operator staff who keep the catalog (checked when the job is queued and
+/// again when it runs).
+pub fn may_import(ctx: &Ctx) -> AppResult<()> {
+    operator(ctx).map(|_| ())
+}
+
+/// [`import_csv`] inside the caller's transaction (a background job commits it together with
+/// the job's outcome).
+pub async fn import_in(
+    app: &App,
+    ctx: &Ctx,
+    tx: &keiro_store::sea_orm::DatabaseTransaction,
+    csv: &str,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> AppResult<CatalogImportReport> {
     let me = operator(ctx)?;
     let table = read_table(csv, &CSV_COLUMNS[..9], &CSV_COLUMNS)?;
     let mut report = CatalogImportReport {
@@ -83,7 +104,6 @@ pub async fn import_csv(
         errors: vec![],
     };
     let now = app.now();
-    let tx = app.db.begin().await?;
     let mut seen = std::collections::HashSet::new();
     for (n, (line, fields)) in table.body.iter().enumerate() {
         progress(n, table.body.len());
@@ -162,7 +182,7 @@ pub async fn import_csv(
         }
         let prereq = get("prerequisite_sku").trim().to_ascii_uppercase();
         if !prereq.is_empty() {
-            match offers::by_sku(&tx, &prereq).await? {
+            match offers::by_sku(tx, &prereq).await? {
                 Some(p) if p.sku != spec.sku => spec.prerequisite_offer_id = Some(p.id),
                 _ => {
                     report.errors.push(RowError {
@@ -175,12 +195,12 @@ pub async fn import_csv(
                 }
             }
         }
-        let product_id = match products::by_code(&tx, &product.code).await? {
+        let product_id = match products::by_code(tx, &product.code).await? {
             Some(p) => p.id,
             None => {
                 let id = Uuid::now_v7().to_string();
                 repo::insert(
-                    &tx,
+                    tx,
                     product::Model {
                         id: id.clone(),
                         code: product.code,
@@ -200,23 +220,23 @@ pub async fn import_csv(
         };
         let countries = spec.countries.clone();
         let input = OfferInput { product_id, spec };
-        match offers::by_sku(&tx, &input.spec.sku).await? {
+        match offers::by_sku(tx, &input.spec.sku).await? {
             Some(old) => {
                 let mut m = offer_model(old.id.clone(), input, state, now);
                 m.created_at = old.created_at;
-                offers::update(&tx, &m, old.version, &countries).await?;
+                offers::update(tx, &m, old.version, &countries).await?;
                 report.offers_updated += 1;
             }
             None => {
                 let m = offer_model(Uuid::now_v7().to_string(), input, state, now);
-                offers::insert(&tx, m, &countries).await?;
+                offers::insert(tx, m, &countries).await?;
                 report.offers_created += 1;
             }
         }
     }
     progress(table.body.len(), table.body.len());
     audit::record(
-        &tx,
+        tx,
         ctx,
         now,
         Event::new("catalog.imported", "catalog", "csv")
@@ -230,6 +250,5 @@ pub async fn import_csv(
             })),
     )
     .await?;
-    tx.commit().await?;
     Ok(report)
 }

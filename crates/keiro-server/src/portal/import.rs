@@ -1,15 +1,15 @@
 //! CSV imports in the portal (the membership registry, the catalog): the upload form's reading,
-//! the job started in the background, and its progress page, then its per-row report.
+//! the job queued in the database (ADR 0008: any node runs it), and its progress page, then its
+//! per-row report, on whichever node answers.
 
-use super::{Base, PageResult, Portal, no_store, render, t, t_args};
-use crate::imports::{Job, Report};
+use super::{Base, PageResult, Portal, i18n, no_store, render, t, t_args};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::Multipart;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use std::future::Future;
-use std::sync::Arc;
+use keiro_app::jobs::JobView;
+use keiro_domain::job::{JobKind, JobState};
 
 /// Reads an uploaded CSV import (`csrf` and `file` fields, UTF-8), checking the form token;
 /// a readable error page otherwise. Shared by the registry and the catalog imports.
@@ -41,90 +41,97 @@ pub async fn csv_upload(p: &Portal, mut mp: Multipart) -> Result<String, Respons
 #[template(path = "import.html")]
 pub struct ImportPage {
     pub b: Base,
+    /// Still to finish: the page refreshes itself.
     pub running: Option<String>,
+    pub restarted: Option<String>,
     pub summary: Option<String>,
     pub failed: Option<String>,
     pub errors: Vec<keiro_app::registry::RowError>,
     /// Claim secrets of new registry records, shown once.
     pub secrets: Vec<(String, String)>,
+    /// Said instead of the secrets when they were shown before.
+    pub secrets_shown: Option<String>,
     /// Where the page leads back to: (path, label).
     pub back: (String, String),
 }
 
+/// The message that sums up a finished job of `kind`; its arguments are the job's counts.
+fn done_key(kind: JobKind) -> &'static str {
+    match kind {
+        JobKind::RegistryImport => "import-done",
+        JobKind::CatalogImport => "catalog-import-done",
+    }
+}
+
 /// The progress page of an import, then its report (shared by the registry and the catalog).
-pub fn import_page(p: &Portal, job: &crate::imports::Job, back: (&str, &str)) -> Response {
+fn import_page(p: &Portal, job: JobView, back: (&str, &str)) -> Response {
+    let lang = p.lang;
     let mut page = ImportPage {
         b: p.base("import-title"),
         running: None,
+        restarted: job.restarted.then(|| t(lang, "import-restarted")),
         summary: None,
         failed: None,
         errors: vec![],
         secrets: vec![],
-        back: (back.0.to_string(), t(p.lang, back.1)),
+        secrets_shown: None,
+        back: (back.0.to_string(), t(lang, back.1)),
     };
-    match job.take_report() {
-        None => {
-            let (done, total) = crate::imports::progress(job);
+    match job.state {
+        JobState::Queued => page.running = Some(t(lang, "import-queued")),
+        JobState::Running => {
             page.running = Some(t_args(
-                p.lang,
+                lang,
                 "import-running",
-                &[("done", done.to_string()), ("total", total.to_string())],
-            ));
-        }
-        Some(Err(m)) => page.failed = Some(t_args(p.lang, "import-failed", &[("message", m)])),
-        Some(Ok(Report::Registry(r))) => {
-            page.summary = Some(t_args(
-                p.lang,
-                "import-done",
                 &[
-                    ("rows", r.rows.to_string()),
-                    ("created", r.created.to_string()),
-                    ("updated", r.updated.to_string()),
-                    ("errors", r.errors.len().to_string()),
+                    ("done", job.done.to_string()),
+                    ("total", job.total.to_string()),
                 ],
-            ));
-            page.errors = r.errors;
-            page.secrets = r.secrets;
+            ))
         }
-        Some(Ok(Report::Catalog(r))) => {
-            page.summary = Some(t_args(
-                p.lang,
-                "catalog-import-done",
-                &[
-                    ("rows", r.rows.to_string()),
-                    ("products", r.products_created.to_string()),
-                    ("created", r.offers_created.to_string()),
-                    ("updated", r.offers_updated.to_string()),
-                    ("errors", r.errors.len().to_string()),
-                ],
-            ));
-            page.errors = r.errors;
+        JobState::Failed => {
+            let (code, message) = job.error.unwrap_or_default();
+            let args = [("request_id", format!("job-{}", job.id))];
+            let message = i18n::try_t(lang, &format!("error-{code}"), &args).unwrap_or(message);
+            page.failed = Some(t_args(lang, "import-failed", &[("message", message)]));
+        }
+        JobState::Done => {
+            let args: Vec<(&str, String)> = job
+                .summary
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.to_string()))
+                .collect();
+            page.summary = Some(t_args(lang, done_key(job.kind), &args));
+            page.errors = job.lines;
+            let created = job.summary.get("created").copied().unwrap_or(0);
+            if job.secrets.is_empty() && job.kind == JobKind::RegistryImport && created > 0 {
+                page.secrets_shown = Some(t(lang, "import-secrets-shown"));
+            }
+            page.secrets = job.secrets;
         }
     }
     no_store(render(&page))
 }
 
-/// Runs an import of the uploaded CSV in the background (`run` gets the app, the user's context,
-/// the text and a progress callback's job) and sends the browser to its progress page,
-/// `{at}/{id}`.
-pub async fn start<F, Fut>(s: &AppState, p: &Portal, mp: Multipart, at: &str, run: F) -> PageResult
-where
-    F: FnOnce(keiro_app::App, keiro_app::Ctx, String, Arc<Job>) -> Fut + Send + 'static,
-    Fut: Future<Output = ()> + Send + 'static,
-{
+/// Queues an import of the uploaded CSV as a job of `kind` and sends the browser to its
+/// progress page, `{at}/{id}`.
+pub async fn start(s: &AppState, p: &Portal, mp: Multipart, kind: JobKind, at: &str) -> PageResult {
     let csv = csv_upload(p, mp).await?;
-    let me = p.user()?;
-    let (id, job) = s.imports.start(&me.user.id);
-    tokio::spawn(run(s.app.clone(), p.ctx(), csv, job));
+    let id = keiro_app::jobs::submit(&s.app, &p.ctx(), kind, csv)
+        .await
+        .map_err(|e| p.app_error(e))?;
     Ok(Redirect::to(&format!("{at}/{id}")).into_response())
 }
 
 /// The progress page of one of the user's imports (404 for anyone else's), leading back to
 /// `back`: (path, label key).
-pub fn status(s: &AppState, p: &Portal, id: &str, back: (&str, &str)) -> PageResult {
-    let me = p.user()?;
-    let Some(job) = s.imports.get(id, &me.user.id) else {
-        return Err(p.error_page(StatusCode::NOT_FOUND, &t(p.lang, "error-not_found")));
-    };
-    Ok(import_page(p, &job, back))
+pub async fn status(s: &AppState, p: &Portal, id: &str, back: (&str, &str)) -> PageResult {
+    p.user()?;
+    match keiro_app::jobs::view(&s.app, &p.ctx(), id).await {
+        Ok(job) => Ok(import_page(p, job, back)),
+        Err(keiro_app::AppError::NotFound(_)) => {
+            Err(p.error_page(StatusCode::NOT_FOUND, &t(p.lang, "error-not_found")))
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
 }

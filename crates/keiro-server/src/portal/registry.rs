@@ -3,7 +3,6 @@
 
 use super::paging::SearchQuery;
 use super::{Base, DoneQuery, NoFields, PageResult, Portal, SignedForm, no_store, render, t};
-use crate::imports::Report;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -241,19 +240,15 @@ pub async fn new_secret(
     record_page(&s, &p, &id, None, Some(secret), None).await
 }
 
-/// Starts an import in the background and sends the browser to its progress page.
+/// Queues an import (a job any node runs) and sends the browser to its progress page.
 pub async fn import(State(s): State<AppState>, p: Portal, mp: Multipart) -> PageResult {
     require(&p)?;
     super::import::start(
         &s,
         &p,
         mp,
+        keiro_domain::job::JobKind::RegistryImport,
         "/operator/registry/imports",
-        |app, ctx, csv, job| async move {
-            let r =
-                keiro_app::registry::import_csv(&app, &ctx, &csv, &|d, t| job.progress(d, t)).await;
-            job.finish(r.map(Report::Registry).map_err(|e| e.to_string()));
-        },
     )
     .await
 }
@@ -264,5 +259,5 @@ pub async fn import_status(
     Path(id): Path<String>,
 ) -> PageResult {
     require(&p)?;
-    super::import::status(&s, &p, &id, ("/operator/registry", "registry-title"))
+    super::import::status(&s, &p, &id, ("/operator/registry", "registry-title")).await
 }

@@ -12,6 +12,7 @@ mod enrollment;
 mod gdap;
 mod helpers;
 mod isolation;
+mod jobs;
 mod mfa;
 mod orders;
 mod partnerships;

@@ -14,6 +14,7 @@ mod m0007_customer_list;
 mod m0008_org_search;
 mod m0009_commerce;
 mod m0010_rate_counters;
+mod m0011_jobs;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_org_search::Migration),
             Box::new(m0009_commerce::Migration),
             Box::new(m0010_rate_counters::Migration),
+            Box::new(m0011_jobs::Migration),
         ]
     }
 }

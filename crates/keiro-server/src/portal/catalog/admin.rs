@@ -3,7 +3,6 @@
 //! import with a progress page.
 
 use super::{OfferRow, offer_row};
-use crate::imports::Report;
 use crate::portal::{Base, PageResult, Portal, SignedForm, render};
 use crate::state::AppState;
 use askama::Template;
@@ -463,19 +462,15 @@ pub async fn set_state(
     }
 }
 
-/// Starts an import in the background and sends the browser to its progress page.
+/// Queues an import (a job any node runs) and sends the browser to its progress page.
 pub async fn import(State(s): State<AppState>, p: Portal, mp: Multipart) -> PageResult {
     require(&p)?;
     crate::portal::import::start(
         &s,
         &p,
         mp,
+        keiro_domain::job::JobKind::CatalogImport,
         "/operator/catalog/imports",
-        |app, ctx, csv, job| async move {
-            let r =
-                keiro_app::catalog::import_csv(&app, &ctx, &csv, &|d, t| job.progress(d, t)).await;
-            job.finish(r.map(Report::Catalog).map_err(|e| e.to_string()));
-        },
     )
     .await
 }
@@ -486,5 +481,5 @@ pub async fn import_status(
     Path(id): Path<String>,
 ) -> PageResult {
     require(&p)?;
-    crate::portal::import::status(&s, &p, &id, ("/operator/catalog", "catalog-admin-title"))
+    crate::portal::import::status(&s, &p, &id, ("/operator/catalog", "catalog-admin-title")).await
 }
