@@ -596,6 +596,12 @@ async fn two_nodes_behind_nginx_serve_every_journey_and_survive_a_killed_import(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let j = running.expect("the import runs on a node");
+    // Its progress is a row: both nodes show it while one of them runs it.
+    for _ in 0..2 {
+        let p = o.get(&up.location).await.body;
+        assert!(p.contains("of 10000 rows"), "{p}");
+    }
+    o.served_by_both("the progress of a running import");
     let holder = j.claimed_by.clone().unwrap();
     let victim = c
         .nodes
