@@ -33,6 +33,7 @@ pub async fn insert_org(
     let p = CompanyProfile::parse(o.profile)?;
     let now = app.now();
     let m = organization::Model {
+        search_text: String::new(),
         id: Uuid::now_v7().to_string(),
         kind: o.kind.code().into(),
         legal_name: p.legal_name,
@@ -133,6 +134,7 @@ pub async fn insert_user(
     };
     let now = app.now();
     let m = user::Model {
+        search_text: String::new(),
         id: Uuid::now_v7().to_string(),
         org_id: org.id.clone(),
         email: email.as_str().to_string(),

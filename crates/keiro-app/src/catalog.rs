@@ -192,6 +192,7 @@ async fn create_product_once(
     let p = ProductSpec::parse(spec)?;
     let now = app.now();
     let m = product::Model {
+        search_text: String::new(),
         id: Uuid::now_v7().to_string(),
         code: p.code,
         name_en: p.name_en,
@@ -328,6 +329,7 @@ fn offer_model(
 ) -> offer::Model {
     let s = input.spec;
     offer::Model {
+        search_text: String::new(),
         id,
         product_id: input.product_id,
         sku: s.sku,

@@ -598,6 +598,7 @@ async fn seed_catalog(
         repo::insert(
             tx,
             product::Model {
+                search_text: String::new(),
                 id: pid.clone(),
                 code: code.into(),
                 name_en: en.into(),
@@ -629,6 +630,7 @@ async fn seed_catalog(
             offers::insert(
                 tx,
                 offer::Model {
+                    search_text: String::new(),
                     id: oid.clone(),
                     product_id: pid.clone(),
                     sku: sku.into(),

@@ -371,6 +371,7 @@ async fn check_new(
         // The customer does not exist yet: its lines are checked against its country, with no
         // subscriptions held.
         let draft = organization::Model {
+            search_text: String::new(),
             id: String::new(),
             country: p.country.clone(),
             ..reseller.clone()

@@ -416,6 +416,18 @@ pub async fn set_admin_access(
 
 /// A provider's view of a partnered reseller's users, through its admin access (R-PRT-4): the
 /// rights row is read with the query, so removed access is refused on the very next request.
+/// Whether this user may use the admin access a reseller gave the provider (R-PRT-4): the
+/// access is the organization's, acting with it needs the user's own roles and delegated
+/// access. The Indirect resellers page links to a reseller's users only for such users.
+pub fn may_use_admin_access(me: &CurrentUser) -> bool {
+    let target = keiro_domain::Target {
+        owner: uuid::Uuid::nil().into(),
+        owner_kind: keiro_domain::OrgKind::Partner,
+        grants: vec![keiro_domain::Grant::DelegatedAdmin],
+    };
+    keiro_domain::decide(&me.actor, Action::ViewUsers, &target).is_allowed()
+}
+
 pub async fn reseller_users(
     app: &App,
     ctx: &Ctx,

@@ -152,6 +152,7 @@ fn new_model(
     now: time::OffsetDateTime,
 ) -> membership_record::Model {
     membership_record::Model {
+        search_text: String::new(),
         id: Uuid::now_v7().to_string(),
         partner_id: v.partner_id.clone(),
         organization_name: v.organization_name.clone(),

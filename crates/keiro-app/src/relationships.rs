@@ -3,6 +3,9 @@
 //! admin, sign-up of a new customer through the link, the partner's Customers page and the
 //! customer's view of its partners with their contact details (R-ORG-2).
 
+mod record;
+pub use record::{Account, Closed, CustomerRecord, Part, record};
+
 use crate::admin::{NewOrg, NewUser, insert_org, insert_user};
 use crate::audit::{self, Event};
 use crate::idempotency::{self, Key, Outcome};

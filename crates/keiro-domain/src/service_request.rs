@@ -69,6 +69,10 @@ impl Status {
                 )
             })
     }
+    /// Still waiting for someone: open or in progress (a resolved or closed request is not).
+    pub fn is_open(self) -> bool {
+        matches!(self, Status::Open | Status::InProgress)
+    }
     /// A closed request is final; anything else may move to any other status (a resolved
     /// request reopens when the problem comes back).
     pub fn may_become(self, to: Status) -> bool {
@@ -99,6 +103,7 @@ mod tests {
         assert!(Status::Resolved.may_become(Status::Open), "reopen");
         assert!(!Status::Closed.may_become(Status::Open), "closed is final");
         assert!(!Status::Open.may_become(Status::Open));
+        assert!(Status::InProgress.is_open() && !Status::Resolved.is_open());
         assert_eq!(
             Severity::parse("urgent").unwrap_err().code,
             "invalid_severity"

@@ -243,3 +243,39 @@ mod tests {
         assert_eq!(check_text_bytes(&[0x93, 0x8c, 0x8b, 0x9e]), Ok(()));
     }
 }
+
+/// Text in the form every search compares (R-REL-10; issue 14): Unicode NFKC, then lower case.
+/// Half-width katakana meets full-width (ｺﾝﾄｿ → コントソ), full-width Latin meets ASCII
+/// (ＣＯＮＴＯＳＯ → contoso), and case does not matter. The stored search text and the query
+/// both pass through here, so both backends compare the same strings.
+pub fn search_form(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfkc().flat_map(char::to_lowercase).collect()
+}
+
+/// The search text of a row: the search form of each searched field, joined by a separator
+/// that no query can contain (a control character, refused in every request), so a match
+/// never spans two fields.
+pub fn search_text(fields: &[&str]) -> String {
+    fields
+        .iter()
+        .map(|f| search_form(f))
+        .collect::<Vec<_>>()
+        .join("\u{1f}")
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::*;
+
+    #[test]
+    fn half_width_katakana_full_width_latin_and_case_meet() {
+        assert_eq!(search_form("ｺﾝﾄｿ"), "コントソ");
+        assert_eq!(search_form("株式会社ｺﾝﾄｿ"), "株式会社コントソ");
+        assert_eq!(search_form("ＣＯＮＴＯＳＯ Trading"), "contoso trading");
+        assert_eq!(search_form("ｶﾞｲﾄﾞ"), "ガイド", "a voiced mark joins its kana");
+        assert!(search_form("株式会社コントソ").contains(&search_form("ｺﾝﾄｿ")));
+        assert_eq!(search_text(&["Ａ", "b"]), "a\u{1f}b");
+        assert!(is_refused('\u{1f}'), "no request can carry the separator");
+    }
+}

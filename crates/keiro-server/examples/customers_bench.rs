@@ -76,7 +76,9 @@ async fn main() {
         for k in i..i + n {
             let id = uuid::Uuid::now_v7().to_string();
             let p = profile(&format!("Customer {k:07} KK"), &format!("c{k:07}.example"));
+            let search = keiro_domain::text::search_text(&[&p.legal_name, &p.primary_domain, ""]);
             orgs.push(organization::ActiveModel::from(organization::Model {
+                search_text: search,
                 id: id.clone(),
                 kind: "customer".into(),
                 legal_name: p.legal_name,

@@ -41,3 +41,24 @@
   else init();
   document.addEventListener("htmx:afterSettle", init);
 })();
+
+// Tables on phones (keiro.css stacks their rows): each cell carries its column's header in
+// data-label, which the stacked layout shows above the value.
+(function () {
+  function label() {
+    document.querySelectorAll("main table").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      if (!heads.length) return;
+      table.querySelectorAll("tbody tr").forEach(function (tr) {
+        Array.prototype.forEach.call(tr.children, function (td, i) {
+          if (heads[i] && !td.hasAttribute("data-label")) td.setAttribute("data-label", heads[i]);
+        });
+      });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", label);
+  else label();
+  document.addEventListener("htmx:afterSettle", label);
+})();

@@ -13,6 +13,75 @@ macro_rules! no_relations {
     };
 }
 
+/// What a searched table shares (migration m0012): `search_text` follows its searched fields,
+/// on every insert (the `before_save` hook, which `repo::insert` runs) and after every update
+/// that changes one of them (`repo::reindex`), so searches compare one normalised text.
+macro_rules! searched_by {
+    ($($field:ident),+) => {
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl Model {
+            /// The search form of the searched fields, as `search_text` must hold it.
+            pub fn fresh_search_text(&self) -> String {
+                keiro_domain::text::search_text(&[$(crate::entities::field_text(&self.$field)),+])
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl ActiveModelBehavior for ActiveModel {
+            async fn before_save<C>(mut self, _db: &C, _insert: bool) -> Result<Self, DbErr>
+            where
+                C: ConnectionTrait,
+            {
+                let fields = [$(self.$field.try_as_ref().map(|v| crate::entities::field_text(v))),+];
+                if let Some(f) = fields.into_iter().collect::<Option<Vec<&str>>>() {
+                    let text = keiro_domain::text::search_text(&f);
+                    self.search_text = sea_orm::ActiveValue::Set(text);
+                }
+                Ok(self)
+            }
+        }
+
+        impl crate::entities::Searched for Entity {
+            fn search_col() -> Column {
+                Column::SearchText
+            }
+            fn id_col() -> Column {
+                Column::Id
+            }
+            fn fresh(m: &Model) -> String {
+                m.fresh_search_text()
+            }
+        }
+    };
+}
+
+/// A searched table: where its search text is and how it is made from a row.
+pub trait Searched: sea_orm::EntityTrait {
+    fn search_col() -> Self::Column;
+    fn id_col() -> Self::Column;
+    fn fresh(m: &Self::Model) -> String;
+}
+
+/// A searched field's text (an absent optional field searches as empty).
+pub trait FieldText {
+    fn text(&self) -> &str;
+}
+impl FieldText for String {
+    fn text(&self) -> &str {
+        self
+    }
+}
+impl FieldText for Option<String> {
+    fn text(&self) -> &str {
+        self.as_deref().unwrap_or("")
+    }
+}
+pub fn field_text<T: FieldText>(v: &T) -> &str {
+    v.text()
+}
+
 pub mod organization;
 
 pub mod user;

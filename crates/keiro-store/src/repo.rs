@@ -44,10 +44,46 @@ where
     M: ModelTrait + IntoActiveModel<A>,
     A: ActiveModelTrait<Entity = M::Entity> + sea_orm::ActiveModelBehavior + Send,
 {
-    M::Entity::insert(m.into_active_model())
-        .exec_without_returning(c)
-        .await?;
+    // The entity's own `before_save` runs first (a searched table fills its search text).
+    let am = A::before_save(m.into_active_model(), c, true).await?;
+    M::Entity::insert(am).exec_without_returning(c).await?;
     Ok(())
+}
+
+/// Rewrites the search text of row `id` of a searched table from its fields, after an update
+/// that changed one of them (the search form is made here, not in SQL: SQLite has no NFKC).
+async fn reindex<E>(c: &impl ConnectionTrait, id: &str) -> Result<(), StoreError>
+where
+    E: Searched,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<String>,
+{
+    if let Some(m) = E::find_by_id(id.to_string()).one(c).await? {
+        E::update_many()
+            .col_expr(E::search_col(), Expr::value(E::fresh(&m)))
+            .filter(E::id_col().eq(id))
+            .exec(c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The rows whose search text contains the search form of `q` (NFKC, lower case; `%`, `_`
+/// and `\\` taken literally): one comparison on both backends, over one indexed column.
+fn search(col: impl sea_orm::sea_query::IntoColumnRef, q: &str) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::LikeExpr;
+    Expr::col(col).like(
+        LikeExpr::new(format!(
+            "%{}%",
+            like_escaped(&keiro_domain::text::search_form(q))
+        ))
+        .escape('\\'),
+    )
+}
+
+fn like_escaped(q: &str) -> String {
+    q.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// The row with this id, if there is one.
@@ -181,11 +217,7 @@ fn one_or_stale(changed_one: bool) -> Result<(), StoreError> {
 /// LOWER on both sides and an explicit ESCAPE behave the same on SQLite and PostgreSQL.
 fn contains_ci<C: sea_orm::ColumnTrait>(col: C, q: &str) -> sea_orm::sea_query::SimpleExpr {
     use sea_orm::sea_query::{Func, LikeExpr};
-    let escaped = q
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
+    let escaped = like_escaped(&q.to_lowercase());
     Expr::expr(Func::lower(Expr::col(col))).like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
 }
 

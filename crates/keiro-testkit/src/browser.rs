@@ -1,5 +1,7 @@
 //! Headless Chromium through chromedriver (Debian's chromium-driver), driven by fantoccini.
-//! Screenshots of failures go to `target/test-artifacts/`.
+//! Screenshots of failures go to `target/test-artifacts/`. [`Browser::audit`] checks the page
+//! shown against the portal's rules for every page (contrast of every control, no sideways
+//! scrolling, no error status).
 
 use fantoccini::{Client, ClientBuilder};
 use std::path::PathBuf;
@@ -16,9 +18,48 @@ fn which(cands: &[&str]) -> Option<PathBuf> {
     cands.iter().map(PathBuf::from).find(|p| p.exists())
 }
 
+/// What an audit of a page found wrong, one line each (empty: nothing).
+const AUDIT_JS: &str = include_str!("audit.js");
+
 impl Browser {
-    /// Starts chromedriver and a headless Chromium with `lang` as its UI/Accept-Language.
+    /// Starts chromedriver and a headless Chromium with `lang` as its UI/Accept-Language, at
+    /// desktop size (1280×900).
     pub async fn start(lang: &str) -> Option<Browser> {
+        Self::launch(lang, None).await
+    }
+
+    /// The same at a phone's size: a 390×844 viewport (device emulation; a headless window
+    /// cannot be made narrower than 500 px).
+    pub async fn start_phone(lang: &str) -> Option<Browser> {
+        Self::launch(lang, Some((390, 844))).await
+    }
+
+    /// What is wrong with the page shown, one line per problem: a control whose text has less
+    /// than WCAG AA contrast with what is behind it (4.5:1, 3:1 for large text), a document
+    /// wider than the viewport, an HTTP error status. Disabled controls are exempt (WCAG 1.4.3).
+    pub async fn audit(&self) -> Vec<String> {
+        let v = self
+            .client
+            .execute(AUDIT_JS, vec![])
+            .await
+            .expect("run the page audit");
+        let url = self
+            .client
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|p| p.as_str())
+                    .map(|p| format!("{url}: {p}"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    async fn launch(lang: &str, phone: Option<(u32, u32)>) -> Option<Browser> {
         let driver_bin = std::env::var("KEIRO_TEST_CHROMEDRIVER")
             .ok()
             .map(PathBuf::from)
@@ -58,6 +99,12 @@ impl Browser {
                 "prefs": { "intl.accept_languages": lang }
             }
         });
+        let mut caps = caps;
+        if let Some((w, h)) = phone {
+            caps["goog:chromeOptions"]["mobileEmulation"] = serde_json::json!({
+                "deviceMetrics": { "width": w, "height": h, "pixelRatio": 1.0, "touch": true }
+            });
+        }
         let serde_json::Value::Object(caps) = caps else {
             unreachable!()
         };

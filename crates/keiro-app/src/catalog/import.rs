@@ -202,6 +202,7 @@ pub async fn import_in(
                 repo::insert(
                     tx,
                     product::Model {
+                        search_text: String::new(),
                         id: id.clone(),
                         code: product.code,
                         name_en: product.name_en,

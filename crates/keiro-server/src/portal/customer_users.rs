@@ -131,7 +131,7 @@ pub async fn customer_roles(
     SignedForm(p, f): SignedForm<RolesForm>,
 ) -> PageResult {
     match keiro_app::customer_users::set_roles(&s.app, &p.ctx(), &id, &user, &f.roles, None).await {
-        Ok(_) => Ok(Redirect::to(&format!("/customers/{id}")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/customers/{id}/users")).into_response()),
         Err(
             e @ (AppError::Forbidden { .. } | AppError::Validation(_) | AppError::Conflict { .. }),
         ) => {

@@ -6,6 +6,40 @@ pub fn time(t: time::OffsetDateTime) -> String {
     keiro_app::auth::fmt_time(t)
 }
 
+/// A postal address in its country's order. Japan: 〒 and the postal code, then prefecture,
+/// city and street, from the largest to the smallest, with no separators (〒100-0001
+/// 東京都千代田区千代田1-1). Elsewhere: street, city, region and postal code, then the country,
+/// comma-separated. Empty parts are left out.
+pub fn address(
+    _lang: keiro_domain::Language,
+    country: &str,
+    postal: &str,
+    region: &str,
+    city: &str,
+    line1: &str,
+    line2: &str,
+) -> String {
+    let parts = |v: &[&str], sep: &str| {
+        v.iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    if country.eq_ignore_ascii_case("JP") {
+        let postal = postal.trim();
+        let postal = if postal.is_empty() {
+            String::new()
+        } else {
+            format!("〒{postal}")
+        };
+        parts(&[&postal, &parts(&[region, city, line1], ""), line2], " ")
+    } else {
+        let region_postal = parts(&[region, postal], " ");
+        parts(&[line1, line2, city, &region_postal, country], ", ")
+    }
+}
+
 /// Role codes as their names in the reader's language, comma-separated.
 pub fn roles_text(p: &super::Portal, codes: &[String]) -> String {
     codes
@@ -31,7 +65,34 @@ pub fn wait(lang: keiro_domain::Language, secs: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::wait;
+    use super::{address, wait};
+
+    #[test]
+    fn addresses_read_in_their_countrys_order() {
+        use keiro_domain::Language::{En, Ja};
+        assert_eq!(
+            address(
+                Ja,
+                "JP",
+                "100-0001",
+                "東京都",
+                "千代田区",
+                "千代田1-1",
+                "丸の内ビル 3F"
+            ),
+            "〒100-0001 東京都千代田区千代田1-1 丸の内ビル 3F"
+        );
+        assert_eq!(
+            address(En, "JP", "", "大阪府", "大阪市", "北区1-2", ""),
+            "大阪府大阪市北区1-2",
+            "a Japanese address keeps its order in either language"
+        );
+        assert_eq!(
+            address(En, "US", "98052", "WA", "Redmond", "1 Microsoft Way", ""),
+            "1 Microsoft Way, Redmond, WA 98052, US"
+        );
+        assert_eq!(address(Ja, "JP", "", "", "", "", ""), "");
+    }
     use keiro_domain::Language::{En, Ja};
 
     #[test]

@@ -149,10 +149,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/customers/{id}/remove",
             get(relationships::remove_form).post(relationships::remove),
         )
-        .route("/customers/{id}", get(customer_users::customer))
+        .route("/customers/{id}", get(relationships::record::record))
         .route(
             "/customers/{id}/users",
-            post(customer_users::customer_add_user),
+            get(customer_users::customer).post(customer_users::customer_add_user),
         )
         .route(
             "/customers/{id}/users/{user}/resetpassword",

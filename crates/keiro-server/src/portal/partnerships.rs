@@ -70,6 +70,8 @@ pub struct PartnersPage {
     /// "indirect-resellers" or "indirect-providers".
     pub page: &'static str,
     pub provider_side: bool,
+    /// This user may act with a reseller's admin access (not only the organization).
+    pub may_use_access: bool,
     pub rows: Vec<PartnerRow>,
     pub q: String,
     pub next: Option<String>,
@@ -141,6 +143,9 @@ async fn list(
     Ok(render(&PartnersPage {
         page,
         provider_side,
+        may_use_access: p
+            .user()
+            .is_ok_and(keiro_app::partnerships::may_use_admin_access),
         rows: found.items.iter().map(partner_row).collect(),
         next: paging::next_link(&format!("/{page}"), &query, found.next_cursor),
         q: query,

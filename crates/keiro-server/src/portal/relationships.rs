@@ -2,6 +2,8 @@
 //! its relationship requests (alone, or three-way from the Indirect providers page), a new
 //! customer's sign-up through a link, and a customer's own Partners page.
 
+pub mod record;
+
 use super::confirm::ConfirmPage;
 use super::draft::draft_page;
 use super::{Base, NoFields, PageResult, Portal, SignedForm, render, session_cookie, t};
@@ -38,7 +40,6 @@ pub struct CustomersPage {
     pub resellers: Vec<(String, String)>,
     pub next: Option<String>,
     pub request_reason: Option<String>,
-    pub remove_reason: Option<String>,
     /// The operator authorized this partner for delegated admin (R-REL-7).
     pub can_offer_dap: bool,
 }
@@ -134,7 +135,6 @@ pub async fn list(State(s): State<AppState>, p: Portal, Query(q): Query<ListQuer
             .map(|r| (r.org_id, r.legal_name))
             .collect(),
         request_reason: p.reason(Action::RequestCustomerRelationship),
-        remove_reason: p.reason(Action::RemoveCustomerRelationship),
         can_offer_dap: p
             .session
             .as_ref()

@@ -111,14 +111,16 @@ async fn orders_journey(lang: &str, w: Words) {
             .unwrap();
         assert_eq!(crate::helpers::location(&res), "/password/change");
 
-        // An existing customer: its subscriptions page, "add subscription", then the count.
+        // An existing customer: its record, its subscriptions page, "add subscription", then
+        // the count.
         c.goto(&app.url("/customers")).await?;
         let link = format!(
-            "tr[data-customer='{}'] a.customer-subscriptions",
+            "tr[data-customer='{}'] a.open-customer",
             world.customer.org_id
         );
         c.wait().for_element(Locator::Css(&link)).await?;
         click_and_wait(c, Locator::Css(&link)).await?;
+        click_and_wait(c, Locator::Id("record-subscriptions")).await?;
         c.wait()
             .for_element(Locator::Id("offer_id"))
             .await?

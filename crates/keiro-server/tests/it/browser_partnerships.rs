@@ -531,7 +531,7 @@ async fn gdap_journey(lang: &str, active: &str) {
         click_and_wait(c, Locator::Id("signout")).await?;
 
         // The helper, through the group, resets the customer user's password.
-        c.goto(&app.url(&format!("/signin?next=/customers/{}", cust.org_id)))
+        c.goto(&app.url(&format!("/signin?next=/customers/{}/users", cust.org_id)))
             .await?;
         sign_in(c, &helper.email).await?;
         c.wait()

@@ -434,12 +434,12 @@ async fn r_cus_1_portal_service_requests_customer_and_partner(app: TestApp) {
     assert!(html.contains("解決済み"));
     // Limited delegated admin: the customer's users are shown, a role change is refused with
     // the reason.
-    let page = format!("/customers/{}", cust.org_id);
+    let page = format!("/customers/{}/users", cust.org_id);
     let html = pc.get(&page).await.text().await.unwrap();
     assert!(html.contains("class=\"set-roles\"") && html.contains(&cust.email));
     let res = pc
         .post(
-            &format!("{page}/users/{}/roles", cust.id),
+            &format!("{page}/{}/roles", cust.id),
             &[("csrf", &pcsrf), ("roles", "user")],
         )
         .await;

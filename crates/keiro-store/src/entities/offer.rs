@@ -25,6 +25,8 @@ pub struct Model {
     pub version: i64,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
+    /// The search form of the searched fields (kept by the store; migration m0012).
+    pub search_text: String,
 }
 
-no_relations!();
+searched_by!(sku, name_en, name_ja);

@@ -25,6 +25,8 @@ pub struct Model {
     pub mfa_enabled: bool,
     /// The last accepted TOTP time step: a code is accepted once (no replay).
     pub mfa_last_step: Option<i64>,
+    /// The search form of the searched fields (kept by the store; migration m0012).
+    pub search_text: String,
 }
 
-no_relations!();
+searched_by!(full_name, email);

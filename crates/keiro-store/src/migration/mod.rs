@@ -15,6 +15,7 @@ mod m0008_org_search;
 mod m0009_commerce;
 mod m0010_rate_counters;
 mod m0011_jobs;
+mod m0012_search_text;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_commerce::Migration),
             Box::new(m0010_rate_counters::Migration),
             Box::new(m0011_jobs::Migration),
+            Box::new(m0012_search_text::Migration),
         ]
     }
 }

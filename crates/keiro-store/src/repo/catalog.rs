@@ -40,12 +40,7 @@ pub mod products {
     ) -> Result<Page<product::Model>, StoreError> {
         let mut sel = product::Entity::find();
         if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-            sel = sel.filter(
-                Condition::any()
-                    .add(contains_ci(C::Code, q))
-                    .add(contains_ci(C::NameEn, q))
-                    .add(contains_ci(C::NameJa, q)),
-            );
+            sel = sel.filter(search(C::SearchText, q));
         }
         keyset(c, sel, C::Id, cursor, limit, Order::Asc, |r| r.id.clone()).await
     }
@@ -68,6 +63,9 @@ pub mod products {
             (C::Version, version),
         )
         .await?;
+        if changed {
+            reindex::<product::Entity>(c, &m.id).await?;
+        }
         Ok(changed)
     }
 }
@@ -168,12 +166,7 @@ pub mod offers {
     ) -> Result<Page<offer::Model>, StoreError> {
         let mut sel = offer::Entity::find();
         if let Some(q) = f.q.map(str::trim).filter(|q| !q.is_empty()) {
-            sel = sel.filter(
-                Condition::any()
-                    .add(contains_ci(C::Sku, q))
-                    .add(contains_ci(C::NameEn, q))
-                    .add(contains_ci(C::NameJa, q)),
-            );
+            sel = sel.filter(search(C::SearchText, q));
         }
         if let Some(country) = f.country {
             let sold_in = sea_orm::sea_query::Query::select()
@@ -229,6 +222,7 @@ pub mod offers {
         if !changed {
             return Ok(false);
         }
+        reindex::<offer::Entity>(c, &m.id).await?;
         set_countries(c, &m.id, countries).await?;
         Ok(true)
     }

@@ -121,7 +121,7 @@ pub async fn search(
                 Query::select()
                     .column(O::Id)
                     .from(organization::Entity)
-                    .cond_where(contains_ci(O::LegalName, q))
+                    .cond_where(super::search(O::SearchText, q))
                     .to_owned(),
             ),
         );

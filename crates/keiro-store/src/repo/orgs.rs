@@ -57,7 +57,7 @@ pub async fn approved_providers(
         .filter(O::PartnerStatus.eq("approved"))
         .filter(contains_ci(O::ProgramRoles, "indirect_provider"));
     if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-        sel = sel.filter(contains_ci(O::LegalName, q));
+        sel = sel.filter(search(O::SearchText, q));
     }
     keyset(c, sel, O::Id, cursor, limit, Order::Asc, |r| r.id.clone()).await
 }
@@ -97,7 +97,7 @@ pub async fn set_partner_standing(
         q = q.col_expr(C::ProgramRoles, Expr::value(r));
     }
     q.filter(C::Id.eq(id)).exec(c).await?;
-    Ok(())
+    reindex::<organization::Entity>(c, id).await
 }
 
 /// Guarded profile update: applies only at `version`.
@@ -128,9 +128,6 @@ pub async fn update_profile(
         (C::Version, version),
     )
     .await?;
-    if changed {
-        Ok(())
-    } else {
-        Err(StoreError::Stale)
-    }
+    one_or_stale(changed)?;
+    reindex::<organization::Entity>(c, id).await
 }

@@ -47,11 +47,7 @@ pub async fn list(
         let matching = sea_orm::sea_query::Query::select()
             .column(O::Id)
             .from(organization::Entity)
-            .cond_where(
-                Condition::any()
-                    .add(contains_ci(O::LegalName, q))
-                    .add(contains_ci(O::PartnerId, q)),
-            )
+            .cond_where(search(O::SearchText, q))
             .to_owned();
         sel = sel.filter(Expr::col(other).in_subquery(matching));
     }

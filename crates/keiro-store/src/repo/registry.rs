@@ -26,11 +26,7 @@ pub async fn list(
 ) -> Result<Page<membership_record::Model>, StoreError> {
     let mut sel = membership_record::Entity::find();
     if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-        sel = sel.filter(
-            Condition::any()
-                .add(contains_ci(C::OrganizationName, q))
-                .add(contains_ci(C::PartnerId, q)),
-        );
+        sel = sel.filter(search(C::SearchText, q));
     }
     keyset(c, sel, C::Id, cursor, limit, Order::Asc, |r| r.id.clone()).await
 }
@@ -57,7 +53,8 @@ pub async fn update(
             .filter(C::Version.eq(m.version))
             .changed_one(c)
             .await?,
-    )
+    )?;
+    reindex::<membership_record::Entity>(c, &m.id).await
 }
 
 pub async fn set_secret(

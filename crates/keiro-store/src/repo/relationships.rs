@@ -134,11 +134,15 @@ pub async fn customers(
     }
     q.and_where(Expr::col((r.clone(), C::PartnerOrgId)).eq(partner))
         .and_where(Expr::col((r.clone(), C::State)).eq("active"));
-    let text = f.q.map(str::trim).filter(|t| !t.is_empty());
+    // Searched in its search form (NFKC, lower case), as the rows' search text is kept.
+    let text =
+        f.q.map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(keiro_domain::text::search_form);
     // SQLite: three characters or more go through the trigram index (a phrase query is a
-    // literal, case-insensitive substring match); shorter ones scan, like PostgreSQL's
-    // LIKE, which pg_trgm indexes.
-    let fts = text.filter(|t| {
+    // literal substring match); shorter ones scan, like PostgreSQL's LIKE, which pg_trgm
+    // indexes.
+    let fts = text.as_deref().filter(|t| {
         c.get_database_backend() == sea_orm::DbBackend::Sqlite && t.chars().count() >= 3
     });
     if let Some(t) = fts {
@@ -152,22 +156,8 @@ pub async fn customers(
                     .to_owned(),
             ),
         );
-    } else if let Some(text) = text {
-        let like = |col: O| {
-            use sea_orm::sea_query::{Func, LikeExpr};
-            let escaped = text
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            Expr::expr(Func::lower(Expr::col((o.clone(), col))))
-                .like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
-        };
-        q.cond_where(
-            Condition::any()
-                .add(like(O::LegalName))
-                .add(like(O::PrimaryDomain)),
-        );
+    } else if let Some(text) = &text {
+        q.cond_where(search((o.clone(), O::SearchText), text));
     }
     if let Some(other) = f.shared_with {
         q.and_where(Expr::col((r.clone(), C::CustomerOrgId)).in_subquery(customers_of(other)));
@@ -279,11 +269,7 @@ pub async fn shared_customers(
         .filter(Expr::col(O::Id).in_subquery(customers_of(a)))
         .filter(Expr::col(O::Id).in_subquery(customers_of(b)));
     if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-        sel = sel.filter(
-            Condition::any()
-                .add(contains_ci(O::LegalName, q))
-                .add(contains_ci(O::PrimaryDomain, q)),
-        );
+        sel = sel.filter(search(O::SearchText, q));
     }
     keyset(c, sel, O::Id, cursor, limit, Order::Asc, |r| r.id.clone()).await
 }

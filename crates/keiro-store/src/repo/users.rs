@@ -99,11 +99,7 @@ pub async fn search_in_org(
 ) -> Result<Page<user::Model>, StoreError> {
     let mut sel = user::Entity::find().filter(user::Column::OrgId.eq(org_id));
     if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-        sel = sel.filter(
-            Condition::any()
-                .add(contains_ci(user::Column::FullName, q))
-                .add(contains_ci(user::Column::Email, q)),
-        );
+        sel = sel.filter(search(user::Column::SearchText, q));
     }
     keyset(c, sel, user::Column::Id, cursor, limit, Order::Asc, |u| {
         u.id.clone()
@@ -132,7 +128,8 @@ pub async fn update_admin_fields(
             .filter(user::Column::Version.eq(version))
             .changed_one(c)
             .await?,
-    )
+    )?;
+    reindex::<user::Entity>(c, id).await
 }
 
 pub async fn set_active(
@@ -221,5 +218,6 @@ pub async fn set_preferences(
         )
         .col_expr(user::Column::UpdatedAt, Expr::value(now));
     let ids = (user::Column::Id, id);
-    one_or_stale(at_version(c, upd, ids, (user::Column::Version, version)).await?)
+    one_or_stale(at_version(c, upd, ids, (user::Column::Version, version)).await?)?;
+    reindex::<user::Entity>(c, id).await
 }

@@ -1,0 +1,220 @@
+//! Every page a demo user reaches, at a phone's width, in Japanese and English (issue 14,
+//! points 1 and 3). Each kind of demo user signs in, and the tour follows the navigation and
+//! every link on those pages. On each page there must be no control with less than WCAG AA
+//! contrast, no document wider than the phone, and no error status from a link the portal
+//! showed. The navigation opens behind its menu button without JavaScript's help.
+
+use fantoccini::Locator;
+use keiro_testkit::browser::Browser;
+use keiro_testkit::{Backend, TestApp};
+use std::collections::{BTreeSet, VecDeque};
+
+/// One of each kind of user, from the demo world.
+const USERS: [&str; 6] = [
+    "admin@operator.keiro.example",
+    "admin@sakura-dist.example",
+    "sales@sakura-dist.example",
+    "admin@fuji-reseller.example",
+    "admin@contoso.example",
+    "user@contoso.example",
+];
+
+/// Pages a tour visits per user at most (the navigation, then the links on those pages).
+const PAGES_PER_USER: usize = 40;
+
+/// Links the tour does not follow: leaving the portal, changing the session, raw files.
+fn followed(href: &str) -> bool {
+    href.starts_with('/')
+        && !href.starts_with("//")
+        && ![
+            "/signout",
+            "/lang/",
+            "/static/",
+            "/v1",
+            "/openapi",
+            "/docs",
+            "/api-docs",
+        ]
+        .iter()
+        .any(|p| href.starts_with(p))
+        && !href.contains("export")
+        && !href.ends_with(".csv")
+}
+
+const LINKS_JS: &str = "return Array.from(document.querySelectorAll('nav.side a[href], main a[href]')).map(a => a.getAttribute('href').split('#')[0]);";
+
+async fn tour(lang: &str) {
+    let Some(app) = TestApp::builder(Backend::Sqlite)
+        .app_config(|c| c.signin_attempts_per_ip_per_minute = 1000)
+        .spawn()
+        .await
+    else {
+        return;
+    };
+    let logins = keiro_app::demo::seed(&app.app).await.expect("demo world");
+    let mut problems = Vec::new();
+    let mut visited = 0;
+    for email in USERS {
+        let login = logins
+            .iter()
+            .find(|l| l.email == email)
+            .expect("a demo user");
+        let Some(browser) = Browser::start_phone(lang).await else {
+            return;
+        };
+        let c = &browser.client;
+        c.goto(&app.url("/signin")).await.unwrap();
+        problems.extend(browser.audit().await);
+        c.find(Locator::Id("email"))
+            .await
+            .unwrap()
+            .send_keys(email)
+            .await
+            .unwrap();
+        c.find(Locator::Id("password"))
+            .await
+            .unwrap()
+            .send_keys(&login.password)
+            .await
+            .unwrap();
+        c.find(Locator::Id("signin-submit"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        // The navigation waits behind the menu button until it is pressed.
+        let nav = c.wait().for_element(Locator::Id("side-nav")).await.unwrap();
+        assert!(
+            !nav.is_displayed().await.unwrap(),
+            "{email}: the navigation is folded on a phone"
+        );
+        c.find(Locator::Id("menu-button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        assert!(
+            nav.is_displayed().await.unwrap(),
+            "{email}: the menu button opens it"
+        );
+        problems.extend(browser.audit().await);
+        let mut seen = BTreeSet::from(["/dashboard".to_string()]);
+        let mut queue: VecDeque<(String, u8)> = VecDeque::new();
+        let first = c.execute(LINKS_JS, vec![]).await.unwrap();
+        for h in first
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|h| h.as_str())
+        {
+            if followed(h) && seen.insert(h.to_string()) {
+                queue.push_back((h.to_string(), 1));
+            }
+        }
+        let mut pages = 0;
+        while let Some((path, depth)) = queue.pop_front() {
+            if pages == PAGES_PER_USER {
+                break;
+            }
+            pages += 1;
+            c.goto(&app.url(&path)).await.unwrap();
+            problems.extend(
+                browser
+                    .audit()
+                    .await
+                    .into_iter()
+                    .map(|p| format!("{email} {p}")),
+            );
+            if depth < 2 {
+                let links = c.execute(LINKS_JS, vec![]).await.unwrap();
+                for h in links
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|h| h.as_str())
+                {
+                    if followed(h) && seen.insert(h.to_string()) {
+                        queue.push_back((h.to_string(), depth + 1));
+                    }
+                }
+            }
+        }
+        visited += pages;
+        browser.close().await;
+    }
+    eprintln!("tour ({lang}): {visited} pages over {} users", USERS.len());
+    assert!(
+        visited > 60,
+        "the tour reached the portal's pages ({visited})"
+    );
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_x_3_every_page_fits_a_phone_and_every_control_is_legible_japanese() {
+    tour("ja").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_x_3_every_page_fits_a_phone_and_every_control_is_legible_english() {
+    tour("en").await;
+}
+
+/// The audit itself: it finds white text on white, a page wider than the phone, and passes the
+/// portal's own link-styled button (which drew white on white before issue 14).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_audit_finds_illegible_controls_and_sideways_scrolling() {
+    let Some(app) = TestApp::builder(Backend::Sqlite).spawn().await else {
+        return;
+    };
+    let Some(browser) = Browser::start_phone("en").await else {
+        return;
+    };
+    let bad = "<!doctype html><meta name=viewport content='width=device-width,initial-scale=1'><main><button style='color:#fff;background:#fff'>Invisible</button>\
+               <div style='width:900px'>wide</div></main>";
+    let url = format!("data:text/html,{}", urlencode(bad));
+    browser.client.goto(&url).await.unwrap();
+    let found = browser.audit().await;
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("contrast 1.00:1") && p.contains("Invisible")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("px wide in a 390 px viewport")),
+        "{found:?}"
+    );
+    // The portal's own style sheet, on one of its pages, with the controls that drew white on
+    // white before, and a table with a long unbroken value.
+    browser.client.goto(&app.url("/signin")).await.unwrap();
+    let add = "document.querySelector('main').insertAdjacentHTML('beforeend', arguments[0]);";
+    let html = format!(
+        "<form><button type=submit class=link>Reset password</button></form><table><thead><tr>\
+         <th>A</th><th>B</th></tr></thead><tbody><tr><td>{}</td><td>x</td></tr></tbody></table>",
+        "unbrokentext".repeat(30)
+    );
+    browser
+        .client
+        .execute(add, vec![serde_json::Value::String(html)])
+        .await
+        .unwrap();
+    let found = browser.audit().await;
+    assert!(found.is_empty(), "{found:?}");
+    browser.close().await;
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}

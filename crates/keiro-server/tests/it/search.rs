@@ -1,0 +1,152 @@
+//! Search as people type (issue 14, point 10; R-REL-10). Every search box compares the NFKC,
+//! lower-cased form of the query with the same form of the stored text, on both backends.
+//! Half-width katakana finds full-width (ｺﾝﾄｿ → 株式会社コントソ), full-width Latin finds ASCII,
+//! and the search text follows a renamed row.
+
+use crate::helpers::{json_of, post};
+use keiro_testkit::{TestApp, both_backends, world::world};
+use serde_json::{Value, json};
+
+both_backends!(r_rel_10_every_search_box_matches_what_people_type);
+
+/// The names a list answered with, by `field`.
+fn names(list: &Value, field: &str) -> Vec<String> {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i[field].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+async fn r_rel_10_every_search_box_matches_what_people_type(app: TestApp) {
+    let w = world(&app).await;
+    // Customers: half-width katakana, long (SQLite's trigram index) and short (a scan).
+    let kana = app.customer_admin("株式会社コントソ").await;
+    app.db_relate(&w.reseller.org_id, &kana.org_id).await;
+    for q in ["%EF%BD%BA%EF%BE%9D%EF%BE%84%EF%BD%BF", "%EF%BD%BA%EF%BE%9D"] {
+        // ｺﾝﾄｿ and ｺﾝ, percent-encoded.
+        let found = json_of(app.get(&format!("/v1/customers?q={q}"), &w.rt).await, 200).await;
+        assert_eq!(
+            names(&found, "legal_name"),
+            ["株式会社コントソ"],
+            "{q}: {found}"
+        );
+    }
+    // Full-width Latin finds ASCII, in any case: ＣＯＮＴＯＳＯ finds Contoso.
+    let found = json_of(
+        app.get(
+            "/v1/customers?q=%EF%BC%A3%EF%BC%AF%EF%BC%AE%EF%BC%B4%EF%BC%AF%EF%BC%B3%EF%BC%AF",
+            &w.rt,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert!(
+        names(&found, "legal_name")
+            .iter()
+            .any(|n| n.contains("Contoso")),
+        "{found}"
+    );
+    // Users: found by a half-width name, then by the new name after a rename.
+    let r = post(
+        &app,
+        &w.rt,
+        "/v1/users",
+        json!({"email": "yamada@reseller.example", "full_name": "ヤマダ タロウ", "roles": ["sales_agent"]}),
+    )
+    .await;
+    let user = json_of(r, 201).await;
+    let id = user["user"]["id"].as_str().unwrap();
+    let by_kana = json_of(
+        app.get("/v1/users?q=%EF%BE%94%EF%BE%8F%EF%BE%80%EF%BE%9E", &w.rt)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        names(&by_kana, "full_name"),
+        ["ヤマダ タロウ"],
+        "ﾔﾏﾀﾞ: {by_kana}"
+    );
+    let r = app
+        .http
+        .patch(app.url(&format!("/v1/users/{id}")))
+        .bearer_auth(&w.rt)
+        .json(&json!({"full_name": "サトウ ハナコ"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let by_new = json_of(
+        app.get("/v1/users?q=%EF%BD%BB%EF%BE%84%EF%BD%B3", &w.rt)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        names(&by_new, "full_name"),
+        ["サトウ ハナコ"],
+        "ｻﾄｳ after the rename"
+    );
+    let by_old = json_of(
+        app.get("/v1/users?q=%EF%BE%94%EF%BE%8F%EF%BE%80%EF%BE%9E", &w.rt)
+            .await,
+        200,
+    )
+    .await;
+    assert!(
+        names(&by_old, "full_name").is_empty(),
+        "the old name is no longer found"
+    );
+    // The registry: a record typed in half-width, found in full-width.
+    let r = post(
+        &app,
+        &w.op,
+        "/v1/membershiprecords",
+        json!({"partner_id": "5550001", "organization_name": "ｼﾝｼﾞｭｸ商事", "country": "JP", "level": "silver", "status": "active"}),
+    )
+    .await;
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    let rec = json_of(
+        app.get(
+            "/v1/membershiprecords?q=%E3%82%B7%E3%83%B3%E3%82%B8%E3%83%A5%E3%82%AF",
+            &w.op,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        names(&rec, "organization_name"),
+        ["ｼﾝｼﾞｭｸ商事"],
+        "シンジュク: {rec}"
+    );
+    // The catalog: ﾌﾟﾚﾐｱﾑ finds ビジネス プレミアム; full-width digits and letters find a SKU.
+    let prod = json_of(
+        app.get(
+            "/v1/products?q=%EF%BE%8C%EF%BE%9F%EF%BE%9A%EF%BE%90%EF%BD%B1%EF%BE%91",
+            &w.rt,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(names(&prod, "name_ja"), ["ビジネス プレミアム"], "{prod}");
+    let base = json_of(app.get(&format!("/v1/offers/{}", w.base), &w.rt).await, 200).await;
+    let sku = base["sku"].as_str().unwrap().to_string();
+    let wide: String = sku
+        .chars()
+        .map(|c| match c {
+            '!'..='~' => char::from_u32(c as u32 + 0xFEE0).unwrap(),
+            c => c,
+        })
+        .collect();
+    let q: String = url::form_urlencoded::byte_serialize(wide.as_bytes()).collect();
+    let offers = json_of(app.get(&format!("/v1/offers?q={q}"), &w.rt).await, 200).await;
+    assert!(
+        names(&offers, "sku").contains(&sku),
+        "{wide} finds {sku}: {offers}"
+    );
+}
