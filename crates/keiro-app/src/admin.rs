@@ -134,6 +134,7 @@ pub async fn insert_user(
     };
     let now = app.now();
     let m = user::Model {
+        time_zone: None,
         search_text: String::new(),
         id: Uuid::now_v7().to_string(),
         org_id: org.id.clone(),

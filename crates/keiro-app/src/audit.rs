@@ -52,6 +52,12 @@ impl<'a> Event<'a> {
 }
 
 /// Writes one audit row, attributed to the request's user (or to no one, for system actions).
+/// A moment in an audit row's details: RFC 3339, in UTC (rows are read by machines too).
+pub fn moment(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 pub async fn record(
     c: &impl ConnectionTrait,
     ctx: &Ctx,

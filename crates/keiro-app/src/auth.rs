@@ -266,7 +266,10 @@ pub async fn change_password(
         &[
             ("name", me.user.full_name.clone()),
             ("email", me.user.email.clone()),
-            ("time", fmt_time(now)),
+            (
+                "time",
+                crate::mail::time(app, now, lang, me.user.time_zone.as_deref()),
+            ),
         ],
     )
     .await?;
@@ -304,9 +307,4 @@ pub async fn authenticate_token(app: &App, bearer: &str) -> AppResult<(CurrentUs
         tx.commit().await?;
     }
     Ok((user, t.id))
-}
-
-pub fn fmt_time(t: OffsetDateTime) -> String {
-    let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
-    t.format(&f).unwrap_or_default()
 }

@@ -102,6 +102,9 @@ pub struct AppConfig {
     /// Seconds a node holds a background job without a heartbeat before another node takes
     /// it over (ADR 0008); the running node renews it every second.
     pub job_lease_secs: i64,
+    /// The time zone times are shown in for a user who chose none and does not read Japanese
+    /// (Japanese readers default to Asia/Tokyo), an IANA name.
+    pub time_zone: String,
 }
 
 impl Default for AppConfig {
@@ -125,6 +128,7 @@ impl Default for AppConfig {
             invitation_valid_days: keiro_domain::invitation::DEFAULT_VALID_DAYS,
             invitation_emails_per_hour: 50,
             job_lease_secs: 60,
+            time_zone: "UTC".into(),
         }
     }
 }

@@ -69,6 +69,12 @@ impl CurrentUser {
         self.user.language.as_deref().and_then(Language::parse)
     }
 
+    /// The time zone this user reads times in, when reading `lang` (issue 14): their choice,
+    /// else Asia/Tokyo in Japanese, else the deployment's `configured` zone.
+    pub fn zone(&self, lang: Language, configured: &str) -> keiro_domain::display::Zone {
+        keiro_domain::display::Zone::for_reader(self.user.time_zone.as_deref(), lang, configured)
+    }
+
     /// May this user do `action` in their own organization?
     pub fn may(&self, action: Action) -> bool {
         decide(&self.actor, action, &Target::own(&self.actor)).is_allowed()

@@ -186,7 +186,7 @@ async fn event(
             "display_name": m.display_name,
             "roles": m.roles,
             "state": m.state,
-            "ends_at": m.ends_at.map(crate::auth::fmt_time),
+            "ends_at": m.ends_at.map(crate::audit::moment),
             "by": if ctx.user.is_some() { "user" } else { "scheduler" },
         }));
     audit::record(c, ctx, now, e).await?;
@@ -208,7 +208,7 @@ async fn event(
             "customer": m.customer_org_id,
             "state": m.state,
             "roles": m.roles,
-            "ends_at": m.ends_at.map(crate::auth::fmt_time),
+            "ends_at": m.ends_at.map(crate::audit::moment),
         }),
     )
     .await
@@ -370,8 +370,8 @@ pub(crate) async fn approve_link(
         &[
             ("customer", me.org.legal_name.clone()),
             ("relationship", m.display_name.clone()),
-            ("ends", crate::auth::fmt_time(ends)),
         ],
+        &[("ends", ends)],
     )
     .await?;
     let v = view(tx, m).await?;

@@ -376,7 +376,7 @@ fn draft(
             ("company", me.org.legal_name.clone()),
             ("partner_id", me.org.partner_id.clone().unwrap_or_default()),
             ("link", url.to_string()),
-            ("expires", crate::auth::fmt_time(expires)),
+            ("expires", crate::mail::time(app, expires, lang, None)),
             ("sender", me.user.full_name.clone()),
             ("provider", provider.to_string()),
         ],
@@ -441,7 +441,7 @@ pub(crate) async fn issue(
         Event::new("invitation.created", "invitation", &m.id)
             .in_org(&me.org.id)
             .details(
-                json!({ "kind": kind.code(), "expires_at": crate::auth::fmt_time(m.expires_at) }),
+                json!({ "kind": kind.code(), "expires_at": crate::audit::moment(m.expires_at) }),
             ),
     )
     .await?;
@@ -571,6 +571,7 @@ pub(crate) async fn notify_creator(
     org_id: &str,
     template: &str,
     args: &[(&str, String)],
+    times: &[(&str, OffsetDateTime)],
 ) -> AppResult<()> {
     let Some(creator) = link.created_by.as_deref() else {
         return Ok(());
@@ -588,6 +589,9 @@ pub(crate) async fn notify_creator(
         .unwrap_or(Language::En);
     let mut all = vec![("name", u.full_name.clone())];
     all.extend(args.iter().cloned());
+    for (k, t) in times {
+        all.push((k, crate::mail::time(app, *t, lang, u.time_zone.as_deref())));
+    }
     outbox::enqueue_email(tx, app, Some(org_id), template, &u.email, lang, &all).await
 }
 

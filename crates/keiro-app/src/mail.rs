@@ -78,6 +78,23 @@ pub fn render_draft(
 
 /// A `mailto:` URL (RFC 6068): everything but unreserved characters percent-encoded, so a
 /// space is %20 (mail apps do not read `+` as a space).
+/// A moment in an email, as its recipient reads it: in their time zone (`zone`, their choice if
+/// they are a user who chose one; else their language's) and their language's format, with the
+/// zone named (an email has no account page to say it): `2026/12/01 09:30 (Asia/Tokyo)`.
+pub fn time(
+    app: &crate::App,
+    t: time::OffsetDateTime,
+    lang: Language,
+    zone: Option<&str>,
+) -> String {
+    let z = keiro_domain::display::Zone::for_reader(zone, lang, &app.config.time_zone);
+    format!(
+        "{} ({})",
+        keiro_domain::display::date_time(t, lang, z),
+        z.name()
+    )
+}
+
 pub fn mailto(to: &str, subject: &str, body: &str) -> String {
     fn enc(s: &str) -> String {
         let mut out = String::with_capacity(s.len() * 3);

@@ -15,6 +15,8 @@ pub struct Preferences<'a> {
     pub full_name: Option<&'a str>,
     /// `Some(None)` clears the choice (back to the browser's language).
     pub language: Option<Option<&'a str>>,
+    /// An IANA time zone; `Some(None)` clears the choice (back to the language's default).
+    pub time_zone: Option<Option<&'a str>>,
 }
 
 /// Updates preferences; with `if_version`, only if the user row is still at that version
@@ -64,6 +66,21 @@ pub async fn update(
         Some(None) => None,
         None => me.user.language.clone(),
     };
+    let time_zone = match p.time_zone {
+        Some(Some(z)) => Some(
+            keiro_domain::display::Zone::parse(z)
+                .ok_or_else(|| {
+                    AppError::validation(
+                        "time_zone",
+                        "invalid_time_zone",
+                        "time_zone is an IANA time zone such as Asia/Tokyo",
+                    )
+                })
+                .map(|_| z.trim().to_string())?,
+        ),
+        Some(None) => None,
+        None => me.user.time_zone.clone(),
+    };
     // Input is checked before the precondition: a bad request is bad at any version.
     if if_version.is_some_and(|v| v != me.user.version) {
         return Err(AppError::PreconditionFailed);
@@ -75,7 +92,7 @@ pub async fn update(
         &me.user.id,
         me.user.version,
         &full_name,
-        language.as_deref(),
+        (language.as_deref(), time_zone.as_deref()),
         now,
     )
     .await?;
@@ -85,7 +102,9 @@ pub async fn update(
         now,
         Event::new("user.preferences_updated", "user", &me.user.id)
             .in_org(&me.org.id)
-            .details(json!({ "full_name": full_name, "language": language })),
+            .details(
+                json!({ "full_name": full_name, "language": language, "time_zone": time_zone }),
+            ),
     )
     .await?;
     tx.commit().await?;

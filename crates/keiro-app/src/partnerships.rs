@@ -169,6 +169,7 @@ pub(crate) async fn accept_link(
             ("reseller", me.org.legal_name.clone()),
             ("company", provider.legal_name.clone()),
         ],
+        &[],
     )
     .await?;
     let v = partner_view(tx, &p, &provider).await?;

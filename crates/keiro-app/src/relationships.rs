@@ -301,6 +301,7 @@ pub(crate) async fn accept_link(
             ("customer", me.org.legal_name.clone()),
             ("company", reseller.legal_name.clone()),
         ],
+        &[],
     )
     .await?;
     let mut out = Vec::with_capacity(partners.len());

@@ -186,7 +186,15 @@ pub async fn issue(
             ("name", me.user.full_name.clone()),
             ("email", me.user.email.clone()),
             ("token_name", info.name.clone()),
-            ("expires", crate::auth::fmt_time(info.expires_at)),
+            (
+                "expires",
+                crate::mail::time(
+                    app,
+                    info.expires_at,
+                    me.language().unwrap_or(Language::En),
+                    me.user.time_zone.as_deref(),
+                ),
+            ),
         ],
     )
     .await?;

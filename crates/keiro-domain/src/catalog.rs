@@ -252,34 +252,6 @@ pub fn minor_digits(currency: &str) -> u32 {
     }
 }
 
-/// An amount in minor units for people: `1,874 JPY`, `12.50 USD`.
-pub fn format_amount(minor: i64, currency: &str) -> String {
-    let digits = minor_digits(currency);
-    let scale = 10i64.pow(digits);
-    let (sign, abs) = if minor < 0 {
-        ("-", -(minor as i128))
-    } else {
-        ("", minor as i128)
-    };
-    let whole = (abs / scale as i128).to_string();
-    let mut grouped = String::new();
-    for (i, ch) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    if digits == 0 {
-        format!("{sign}{grouped} {currency}")
-    } else {
-        let frac = abs % scale as i128;
-        format!(
-            "{sign}{grouped}.{frac:0width$} {currency}",
-            width = digits as usize
-        )
-    }
-}
-
 /// What an order line needs to know about its offer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OfferFacts {
@@ -456,15 +428,6 @@ mod tests {
             prerequisite_offer_id: Some("base".into()),
             countries: vec!["JP".into()],
         }
-    }
-
-    #[test]
-    fn amounts_in_minor_units() {
-        assert_eq!(format_amount(1874, "JPY"), "1,874 JPY");
-        assert_eq!(format_amount(1_234_567, "JPY"), "1,234,567 JPY");
-        assert_eq!(format_amount(1250, "USD"), "12.50 USD");
-        assert_eq!(format_amount(5, "USD"), "0.05 USD");
-        assert_eq!(format_amount(0, "EUR"), "0.00 EUR");
     }
 
     #[test]

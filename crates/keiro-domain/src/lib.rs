@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod code;
 pub mod directory;
+pub mod display;
 pub mod email;
 pub mod enrollment;
 pub mod error;

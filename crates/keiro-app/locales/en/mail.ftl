@@ -4,7 +4,7 @@ password-changed-subject = Your { $brand } password was changed
 password-changed-body =
     Hello { $name },
 
-    The password of your { $brand } account { $email } was changed at { $time } (UTC).
+    The password of your { $brand } account { $email } was changed at { $time }.
 
     If you did not do this, contact your administrator at once.
 
@@ -13,7 +13,7 @@ api-token-created-body =
     Hello { $name },
 
     An API token named "{ $token_name }" was created for your account { $email }.
-    It expires at { $expires } (UTC).
+    It expires at { $expires }.
 
     If you did not create it, revoke it under Account > API tokens and change your password.
 
@@ -26,7 +26,7 @@ enrollment-verify-body =
 
     { $link }
 
-    The link works once and expires at { $expires } (UTC). If you did not expect this email, ignore it.
+    The link works once and expires at { $expires }. If you did not expect this email, ignore it.
 
 enrollment-in-review-subject = Your { $brand } enrollment is in review
 enrollment-in-review-body =
@@ -70,7 +70,7 @@ partnership-draft-body =
 
     { $link }
 
-    The link works once and expires at { $expires } (UTC).
+    The link works once and expires at { $expires }.
 
     Best regards,
     { $sender }
@@ -97,7 +97,7 @@ relationship-draft-body =
 
     { $link }
 
-    The link expires at { $expires } (UTC).
+    The link expires at { $expires }.
 
     Best regards,
     { $sender }
@@ -112,7 +112,7 @@ three-way-draft-body =
 
     { $link }
 
-    The link expires at { $expires } (UTC).
+    The link expires at { $expires }.
 
     Best regards,
     { $sender }
@@ -139,7 +139,7 @@ dap-draft-body =
 
     { $link }
 
-    The link expires at { $expires } (UTC).
+    The link expires at { $expires }.
 
     Best regards,
     { $sender }
@@ -154,7 +154,7 @@ gdap-draft-body =
 
     { $link }
 
-    The link works once and expires at { $expires } (UTC).
+    The link works once and expires at { $expires }.
 
     Best regards,
     { $sender }
@@ -163,4 +163,4 @@ gdap-approved-subject = { $customer } approved the GDAP relationship "{ $relatio
 gdap-approved-body =
     Hello { $name },
 
-    { $customer } approved the granular delegated admin relationship "{ $relationship }". It is active until { $ends } (UTC). Assign its roles to your security groups to use it.
+    { $customer } approved the granular delegated admin relationship "{ $relationship }". It is active until { $ends }. Assign its roles to your security groups to use it.

@@ -4,7 +4,7 @@ password-changed-subject = { $brand } のパスワードが変更されました
 password-changed-body =
     { $name } 様
 
-    { $brand } アカウント { $email } のパスワードが { $time } (UTC) に変更されました。
+    { $brand } アカウント { $email } のパスワードが { $time } に変更されました。
 
     お心当たりがない場合は、直ちに管理者にご連絡ください。
 
@@ -13,7 +13,7 @@ api-token-created-body =
     { $name } 様
 
     アカウント { $email } に API トークン「{ $token_name }」が作成されました。
-    有効期限は { $expires } (UTC) です。
+    有効期限は { $expires } です。
 
     お心当たりがない場合は、[アカウント] > [API トークン] で失効させ、パスワードを変更してください。
 
@@ -26,7 +26,7 @@ enrollment-verify-body =
 
     { $link }
 
-    このリンクは 1 回だけ使用でき、{ $expires } (UTC) に期限が切れます。心当たりがない場合は、このメールを無視してください。
+    このリンクは 1 回だけ使用でき、{ $expires } に期限が切れます。心当たりがない場合は、このメールを無視してください。
 
 enrollment-in-review-subject = { $brand } への登録は審査中です
 enrollment-in-review-body =
@@ -70,7 +70,7 @@ partnership-draft-body =
 
     { $link }
 
-    このリンクは 1 回だけ使用でき、{ $expires } (UTC) に有効期限が切れます。
+    このリンクは 1 回だけ使用でき、{ $expires } に有効期限が切れます。
 
     よろしくお願いいたします。
     { $sender }
@@ -97,7 +97,7 @@ relationship-draft-body =
 
     { $link }
 
-    このリンクは { $expires } (UTC) に有効期限が切れます。
+    このリンクは { $expires } に有効期限が切れます。
 
     よろしくお願いいたします。
     { $sender }
@@ -112,7 +112,7 @@ three-way-draft-body =
 
     { $link }
 
-    このリンクは { $expires } (UTC) に有効期限が切れます。
+    このリンクは { $expires } に有効期限が切れます。
 
     よろしくお願いいたします。
     { $sender }
@@ -139,7 +139,7 @@ dap-draft-body =
 
     { $link }
 
-    このリンクは { $expires } (UTC) に有効期限が切れます。
+    このリンクは { $expires } に有効期限が切れます。
 
     よろしくお願いいたします。
     { $sender }
@@ -154,7 +154,7 @@ gdap-draft-body =
 
     { $link }
 
-    このリンクは 1 回だけ使用でき、{ $expires } (UTC) に有効期限が切れます。
+    このリンクは 1 回だけ使用でき、{ $expires } に有効期限が切れます。
 
     よろしくお願いいたします。
     { $sender }
@@ -163,4 +163,4 @@ gdap-approved-subject = { $customer } が GDAP 関係「{ $relationship }」を�
 gdap-approved-body =
     { $name } 様
 
-    { $customer } が詳細な委任された管理者特権の関係「{ $relationship }」を承認しました。{ $ends } (UTC) まで有効です。使用するには、そのロールをセキュリティ グループに割り当ててください。
+    { $customer } が詳細な委任された管理者特権の関係「{ $relationship }」を承認しました。{ $ends } まで有効です。使用するには、そのロールをセキュリティ グループに割り当ててください。

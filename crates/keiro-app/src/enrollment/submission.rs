@@ -57,7 +57,10 @@ pub async fn submit(app: &App, ctx: &Ctx) -> AppResult<EnrollmentView> {
             &org.legal_name,
             lang,
             "enrollment-verify",
-            &[("link", link), ("expires", crate::auth::fmt_time(expires))],
+            &[
+                ("link", link),
+                ("expires", crate::mail::time(app, expires, lang, None)),
+            ],
         )
         .await?;
     } else {

@@ -39,6 +39,7 @@ pub async fn update_me(
     let prefs = keiro_app::me::Preferences {
         full_name: body.full_name.as_deref(),
         language: body.language.as_ref().map(|l| l.as_deref()),
+        time_zone: None,
     };
     let u = keiro_app::me::update(&s.app, &ctx, prefs, version).await?;
     Ok(with_etag(&u))

@@ -128,7 +128,7 @@ async fn invite_page(
         partner_id: preview.from_partner_id.unwrap_or_default(),
         country: preview.from_country,
         invited_by: preview.invited_by,
-        expires: keiro_app::auth::fmt_time(preview.expires_at),
+        expires: p.time(preview.expires_at),
         grants: preview
             .kind
             .grants()

@@ -1,6 +1,6 @@
 //! `/audit`: the audit log (app `audit`), filtered by action, actor and time, newest first.
 
-use super::{Base, PageResult, Portal, format, render};
+use super::{Base, PageResult, Portal, render};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -37,18 +37,22 @@ pub struct AuditQuery {
     cursor: Option<String>,
 }
 
-fn parse_input_time(s: Option<&str>) -> Result<Option<time::OffsetDateTime>, AppError> {
+fn parse_input_time(
+    s: Option<&str>,
+    zone: keiro_domain::display::Zone,
+) -> Result<Option<time::OffsetDateTime>, AppError> {
     match s.map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => {
-            // Accept both RFC 3339 and the `datetime-local` format browsers send (taken as UTC).
+            // Accept both RFC 3339 and the `datetime-local` format browsers send (read in the
+            // reader's time zone, as the page shows times).
             let rfc = time::format_description::well_known::Rfc3339;
             if let Ok(t) = time::OffsetDateTime::parse(v, &rfc) {
                 return Ok(Some(t));
             }
             let local = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
             time::PrimitiveDateTime::parse(v, &local)
-                .map(|p| Some(p.assume_utc()))
+                .map(|p| Some(zone.moment(p)))
                 .map_err(|_| AppError::validation("from", "invalid_time", "not a time"))
         }
     }
@@ -62,8 +66,8 @@ pub async fn audit(
     p.user()?;
     let bad = |e: AppError| -> Response { p.app_error(e) };
     let filter = Filter {
-        from: parse_input_time(q.from.as_deref()).map_err(bad)?,
-        to: parse_input_time(q.to.as_deref()).map_err(bad)?,
+        from: parse_input_time(q.from.as_deref(), p.zone).map_err(bad)?,
+        to: parse_input_time(q.to.as_deref(), p.zone).map_err(bad)?,
         action: q.action.clone().filter(|a| !a.trim().is_empty()),
         target_org_id: None,
     };
@@ -78,7 +82,7 @@ pub async fn audit(
         .items
         .into_iter()
         .map(|r: keiro_app::audit::Record| AuditRow {
-            time: format::time(r.occurred_at),
+            time: p.time(r.occurred_at),
             actor: r.actor_user_id.unwrap_or_else(|| "system".into()),
             behalf: r.on_behalf_of_org_id.unwrap_or_default(),
             action: r.action,

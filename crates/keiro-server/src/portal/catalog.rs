@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use keiro_app::AppError;
 use keiro_app::catalog::{OfferFilter, OfferView};
-use keiro_domain::catalog::format_amount;
+use keiro_domain::display::money;
 use serde::Deserialize;
 
 pub mod admin;
@@ -33,11 +33,11 @@ pub fn offer_row(p: &Portal, o: &OfferView) -> OfferRow {
         label: format!(
             "{} — {} / {}",
             o.name(p.lang),
-            format_amount(o.unit_price_minor, &o.currency),
+            money(o.unit_price_minor, &o.currency),
             t(p.lang, &format!("cycle-{}", o.billing_cycle))
         ),
         sku: o.sku.clone(),
-        price: format_amount(o.unit_price_minor, &o.currency),
+        price: money(o.unit_price_minor, &o.currency),
         cycle: t(p.lang, &format!("cycle-{}", o.billing_cycle)),
         term: t_args(
             p.lang,

@@ -43,6 +43,6 @@ pub fn draft_page(
         subject: draft.subject,
         body: draft.body,
         mailto: draft.mailto,
-        expires: keiro_app::auth::fmt_time(r.link.expires_at),
+        expires: p.time(r.link.expires_at),
     })))
 }

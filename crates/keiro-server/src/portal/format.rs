@@ -1,9 +1,17 @@
 //! How the portal shows values. One place, so that dates, times and amounts read the same on
 //! every page.
 
-/// A moment, as the portal shows it.
-pub fn time(t: time::OffsetDateTime) -> String {
-    keiro_app::auth::fmt_time(t)
+impl super::Portal {
+    /// A moment as this reader sees it: in their time zone, in their language's format
+    /// (2026/12/01 09:30 in Japanese).
+    pub fn time(&self, t: time::OffsetDateTime) -> String {
+        keiro_domain::display::date_time(t, self.lang, self.zone)
+    }
+
+    /// The day of a moment as this reader sees it (2026/12/01).
+    pub fn date(&self, t: time::OffsetDateTime) -> String {
+        keiro_domain::display::date(t, self.lang, self.zone)
+    }
 }
 
 /// A postal address in its country's order. Japan: 〒 and the postal code, then prefecture,
@@ -33,20 +41,40 @@ pub fn address(
         } else {
             format!("〒{postal}")
         };
-        parts(&[&postal, &parts(&[region, city, line1], ""), line2], " ")
+        // Japanese parts run together; romanised ones keep a space between words.
+        let mut street = String::new();
+        for part in [region, city, line1]
+            .map(str::trim)
+            .into_iter()
+            .filter(|p| !p.is_empty())
+        {
+            let ascii_join = street
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_ascii_alphanumeric())
+                || part
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric());
+            if !street.is_empty() && ascii_join {
+                street.push(' ');
+            }
+            street.push_str(part);
+        }
+        parts(&[&postal, &street, line2], " ")
     } else {
         let region_postal = parts(&[region, postal], " ");
         parts(&[line1, line2, city, &region_postal, country], ", ")
     }
 }
 
-/// Role codes as their names in the reader's language, comma-separated.
+/// Role codes as their names in the reader's language, listed as the language lists them.
 pub fn roles_text(p: &super::Portal, codes: &[String]) -> String {
-    codes
+    let names: Vec<String> = codes
         .iter()
         .map(|r| super::t(p.lang, &format!("role-{r}")))
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect();
+    keiro_domain::display::list(&names, p.lang)
 }
 
 /// A wait before trying again, as people say it: seconds under two minutes, else whole minutes
@@ -92,6 +120,19 @@ mod tests {
             "1 Microsoft Way, Redmond, WA 98052, US"
         );
         assert_eq!(address(Ja, "JP", "", "", "", "", ""), "");
+        assert_eq!(
+            address(
+                En,
+                "JP",
+                "100-0001",
+                "Tokyo",
+                "Chiyoda-ku",
+                "1-1 Chiyoda",
+                ""
+            ),
+            "〒100-0001 Tokyo Chiyoda-ku 1-1 Chiyoda",
+            "a romanised Japanese address keeps its words apart"
+        );
     }
     use keiro_domain::Language::{En, Ja};
 

@@ -41,7 +41,7 @@ pub fn gdap_row(p: &Portal, v: &GdapView, customer_side: bool) -> GdapRow {
         roles: format::roles_text(p, &v.roles),
         state_code: v.state.clone(),
         state: t(p.lang, &format!("gdap-state-{}", v.state)),
-        ends: v.ends_at.map(keiro_app::auth::fmt_time).unwrap_or_default(),
+        ends: v.ends_at.map(|t| p.time(t)).unwrap_or_default(),
         terminable: state.is_some_and(|s| s.terminable()),
     }
 }

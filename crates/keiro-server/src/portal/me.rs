@@ -1,9 +1,7 @@
 //! `/account`: the signed-in user's own page (app `me` and `tokens`): language and time zone,
 //! API tokens (the secret shown once), the second factor's state.
 
-use super::{
-    Base, DoneQuery, NoFields, PageResult, Portal, SignedForm, format, render, safe_next, t,
-};
+use super::{Base, DoneQuery, NoFields, PageResult, Portal, SignedForm, render, safe_next, t};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -31,6 +29,10 @@ pub struct AccountPage {
     pub email: String,
     pub full_name: String,
     pub language: String,
+    /// The zone the user chose ("" for the default), the zones offered, and the one in use.
+    pub time_zone: String,
+    pub zones: Vec<&'static str>,
+    pub zone_now: String,
     pub roles: Vec<String>,
     pub tokens: Vec<TokenRow>,
     pub new_secret: Option<String>,
@@ -60,6 +62,18 @@ async fn account_page(
         email: u.user.email.clone(),
         full_name: u.user.full_name.clone(),
         language: u.user.language.clone().unwrap_or_default(),
+        time_zone: u.user.time_zone.clone().unwrap_or_default(),
+        zones: keiro_domain::display::Zone::OFFERED
+            .into_iter()
+            .chain(u.user.time_zone.as_deref().and_then(|z| {
+                keiro_domain::display::Zone::OFFERED
+                    .iter()
+                    .all(|o| o != &z)
+                    .then(|| keiro_domain::display::Zone::parse(z).map(|z| z.name()))
+                    .flatten()
+            }))
+            .collect(),
+        zone_now: p.zone.name().to_string(),
         roles: u
             .actor
             .roles
@@ -81,11 +95,11 @@ async fn account_page(
                     id: tk.id,
                     name: tk.name,
                     prefix: tk.prefix,
-                    created: format::time(tk.created_at),
-                    expires: format::time(tk.expires_at),
+                    created: p.time(tk.created_at),
+                    expires: p.time(tk.expires_at),
                     last_used: tk
                         .last_used_at
-                        .map(format::time)
+                        .map(|t| p.time(t))
                         .unwrap_or_else(|| "—".into()),
                     status,
                     live,
@@ -122,6 +136,7 @@ pub struct PreferencesForm {
     csrf: String,
     full_name: Option<String>,
     language: Option<String>,
+    time_zone: Option<String>,
     /// Where to go afterwards (the language switch in the header posts here too).
     next: Option<String>,
 }
@@ -134,13 +149,13 @@ pub async fn save_preferences(
     let f = p.form(f)?;
     p.user_allowing_temporary()?;
     p.check_csrf(&f.csrf)?;
-    let language = f
-        .language
-        .as_deref()
-        .map(|l| if l.is_empty() { None } else { Some(l) });
+    // "auto" clears a choice (an empty field reads as absent: unchanged).
+    let language = choice(f.language.as_deref());
+    let time_zone = choice(f.time_zone.as_deref());
     let prefs = keiro_app::me::Preferences {
         full_name: f.full_name.as_deref(),
         language,
+        time_zone,
     };
     keiro_app::me::update(&s.app, &p.ctx(), prefs, None)
         .await
@@ -150,6 +165,11 @@ pub async fn save_preferences(
         None => "/account?done=saved".to_string(),
     };
     Ok(Redirect::to(&to).into_response())
+}
+
+/// A preference from a form: "auto" clears the choice; an empty field is absent (unchanged).
+fn choice(v: Option<&str>) -> Option<Option<&str>> {
+    v.map(|v| if v == "auto" { None } else { Some(v) })
 }
 
 #[derive(Deserialize)]

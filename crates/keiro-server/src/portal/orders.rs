@@ -17,7 +17,7 @@ use axum_extra::extract::{Form, FormRejection};
 use keiro_app::AppError;
 use keiro_app::orders::{Line, NewCustomerOrder};
 use keiro_domain::Action;
-use keiro_domain::catalog::format_amount;
+use keiro_domain::display::money;
 use serde::Deserialize;
 
 mod new_customer;

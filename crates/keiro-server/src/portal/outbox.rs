@@ -1,11 +1,10 @@
 //! `/operator/outbox`: operator staff see every email and held event (app `outbox`) and its
 //! delivery state.
 
-use super::{Base, PageResult, Portal, format, render, t};
+use super::{Base, PageResult, Portal, render, t};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use keiro_domain::Language;
 use serde::Deserialize;
 
 pub struct OutboxRow {
@@ -19,9 +18,10 @@ pub struct OutboxRow {
     pub last_error: String,
 }
 
-fn outbox_row(lang: Language, m: keiro_app::outbox::Message) -> OutboxRow {
+fn outbox_row(p: &Portal, m: keiro_app::outbox::Message) -> OutboxRow {
+    let lang = p.lang;
     OutboxRow {
-        created: format::time(m.created_at),
+        created: p.time(m.created_at),
         state: t(lang, &format!("state-{}", m.state)),
         state_code: m.state,
         id: m.id,
@@ -70,11 +70,7 @@ pub async fn outbox(
     Ok(render(&OutboxPage {
         b: p.base("outbox-title"),
         state: state.unwrap_or_default(),
-        rows: page
-            .items
-            .into_iter()
-            .map(|m| outbox_row(p.lang, m))
-            .collect(),
+        rows: page.items.into_iter().map(|m| outbox_row(&p, m)).collect(),
         next,
     }))
 }
@@ -99,7 +95,7 @@ pub async fn outbox_message(
     let body = m.body_text.clone();
     Ok(render(&OutboxMessagePage {
         b: p.base("outbox-title"),
-        m: outbox_row(p.lang, m),
+        m: outbox_row(&p, m),
         body,
     }))
 }

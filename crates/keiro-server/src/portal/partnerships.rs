@@ -37,7 +37,7 @@ pub struct PartnerRow {
     pub admin_access: bool,
 }
 
-fn partner_row(v: &PartnerView) -> PartnerRow {
+fn partner_row(p: &Portal, v: &PartnerView) -> PartnerRow {
     PartnerRow {
         id: v.org_id.clone(),
         name: v.legal_name.clone(),
@@ -48,7 +48,7 @@ fn partner_row(v: &PartnerView) -> PartnerRow {
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join(" · "),
-        since: keiro_app::auth::fmt_time(v.since),
+        since: p.time(v.since),
         admin_access: v.admin_access,
     }
 }
@@ -125,8 +125,8 @@ async fn list(
                 id: l.id,
                 created_by: l.created_by_name,
                 recipient: l.recipient_email.unwrap_or_default(),
-                created: keiro_app::auth::fmt_time(l.created_at),
-                expires: keiro_app::auth::fmt_time(l.expires_at),
+                created: p.time(l.created_at),
+                expires: p.time(l.expires_at),
             })
             .collect()
     } else {
@@ -146,7 +146,7 @@ async fn list(
         may_use_access: p
             .user()
             .is_ok_and(keiro_app::partnerships::may_use_admin_access),
-        rows: found.items.iter().map(partner_row).collect(),
+        rows: found.items.iter().map(|v| partner_row(&p, v)).collect(),
         next: paging::next_link(&format!("/{page}"), &query, found.next_cursor),
         q: query,
         request_reason: p.reason(Action::RequestPartnership),
@@ -266,7 +266,7 @@ async fn customers(
     );
     Ok(render(&CustomersPage {
         page,
-        partner: partner_row(&partner),
+        partner: partner_row(&p, &partner),
         rows: found
             .items
             .into_iter()

@@ -122,7 +122,7 @@ pub async fn list(State(s): State<AppState>, p: Portal, Query(q): Query<ListQuer
                 name: c.legal_name,
                 domain: c.primary_domain,
                 country: c.country,
-                since: keiro_app::auth::fmt_time(c.since),
+                since: p.time(c.since),
             })
             .collect(),
         q: query,
@@ -244,7 +244,7 @@ pub async fn partners(
                 email: c.email,
                 phone: c.phone,
                 website: c.website,
-                since: keiro_app::auth::fmt_time(c.since),
+                since: p.time(c.since),
             })
             .collect(),
         manage_reason: p.reason(Action::ManagePartnerAccess),

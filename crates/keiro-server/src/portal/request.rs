@@ -19,6 +19,8 @@ use keiro_domain::Language;
 pub struct Portal {
     pub state: AppState,
     pub lang: Language,
+    /// The time zone the reader sees times in (their choice, else by language).
+    pub zone: keiro_domain::display::Zone,
     pub session: Option<LiveSession>,
     pub(super) session_token: Option<String>,
     pub request_id: Option<String>,
@@ -57,9 +59,16 @@ impl FromRequestParts<AppState> for Portal {
                     .and_then(|c| Language::parse(c.value()))
             })
             .unwrap_or_else(|| Language::from_accept_language(accept));
+        let zone = match &session {
+            Some(s) => s.user.zone(lang, &state.app.config.time_zone),
+            None => {
+                keiro_domain::display::Zone::for_reader(None, lang, &state.app.config.time_zone)
+            }
+        };
         Ok(Portal {
             state: state.clone(),
             lang,
+            zone,
             session_token: session.as_ref().and(token),
             session,
             request_id: request_id(parts),

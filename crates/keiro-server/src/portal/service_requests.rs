@@ -43,7 +43,7 @@ fn row(p: &Portal, v: RequestView) -> Row {
         title: v.title,
         severity: t(p.lang, &format!("sr-severity-{}", v.severity)),
         status: t(p.lang, &format!("sr-status-{}", v.status)),
-        updated: keiro_app::auth::fmt_time(v.updated_at),
+        updated: p.time(v.updated_at),
     }
 }
 
@@ -189,7 +189,7 @@ async fn one_page(
             .map(|n| NoteRow {
                 author: n.author_name.clone(),
                 body: n.body.clone(),
-                at: keiro_app::auth::fmt_time(n.created_at),
+                at: p.time(n.created_at),
             })
             .collect(),
         statuses: Status::ALL

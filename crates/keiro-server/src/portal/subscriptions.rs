@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use keiro_app::AppError;
 use keiro_app::subscriptions::{HistoryEntry, Request, SubscriptionView};
-use keiro_domain::catalog::format_amount;
+use keiro_domain::display::money;
 use keiro_domain::subscription::SuspensionReason;
 use serde::Deserialize;
 
@@ -30,10 +30,6 @@ pub struct SubscriptionRow {
     pub trial: bool,
 }
 
-fn when(t: time::OffsetDateTime) -> String {
-    t.date().to_string()
-}
-
 pub(super) fn row(p: &Portal, v: &SubscriptionView) -> SubscriptionRow {
     SubscriptionRow {
         id: v.id.clone(),
@@ -47,7 +43,7 @@ pub(super) fn row(p: &Portal, v: &SubscriptionView) -> SubscriptionRow {
             .as_ref()
             .map(|r| r.legal_name.clone())
             .unwrap_or_default(),
-        ends: when(v.term_ends_at),
+        ends: p.date(v.term_ends_at),
         trial: v.trial,
     }
 }
@@ -108,6 +104,8 @@ pub struct SubscriptionPage {
     pub v: SubscriptionView,
     pub state: String,
     pub price: String,
+    /// The price times the licenses, per billing period.
+    pub total: String,
     pub reasons: Vec<(String, String)>,
     pub all_reasons: Vec<(String, String)>,
     pub history: Vec<HistoryRow>,
@@ -155,7 +153,8 @@ async fn subscription_page(
     b.notice = notice;
     let page = SubscriptionPage {
         state: t(p.lang, &format!("sub-state-{}", v.state)),
-        price: format_amount(v.unit_price_minor, &v.currency),
+        price: money(v.unit_price_minor, &v.currency),
+        total: money(v.unit_price_minor.saturating_mul(v.quantity), &v.currency),
         reasons: v
             .suspension_reasons
             .iter()
@@ -174,7 +173,7 @@ async fn subscription_page(
         history: history
             .iter()
             .map(|h| HistoryRow {
-                when: keiro_app::auth::fmt_time(h.occurred_at),
+                when: p.time(h.occurred_at),
                 change: t(p.lang, &format!("sub-change-{}", h.change)),
                 by: actor_name(p, &v, h),
             })

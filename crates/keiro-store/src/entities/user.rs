@@ -25,6 +25,8 @@ pub struct Model {
     pub mfa_enabled: bool,
     /// The last accepted TOTP time step: a code is accepted once (no replay).
     pub mfa_last_step: Option<i64>,
+    /// The IANA time zone the user reads times in, if they chose one.
+    pub time_zone: Option<String>,
     /// The search form of the searched fields (kept by the store; migration m0012).
     pub search_text: String,
 }

@@ -16,6 +16,7 @@ mod m0009_commerce;
 mod m0010_rate_counters;
 mod m0011_jobs;
 mod m0012_search_text;
+mod m0013_user_time_zone;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_rate_counters::Migration),
             Box::new(m0011_jobs::Migration),
             Box::new(m0012_search_text::Migration),
+            Box::new(m0013_user_time_zone::Migration),
         ]
     }
 }

@@ -207,7 +207,7 @@ pub async fn set_preferences(
     id: &str,
     version: i64,
     full_name: &str,
-    language: Option<&str>,
+    (language, time_zone): (Option<&str>, Option<&str>),
     now: Ts,
 ) -> Result<(), StoreError> {
     let upd = user::Entity::update_many()
@@ -215,6 +215,10 @@ pub async fn set_preferences(
         .col_expr(
             user::Column::Language,
             Expr::value(language.map(str::to_string)),
+        )
+        .col_expr(
+            user::Column::TimeZone,
+            Expr::value(time_zone.map(str::to_string)),
         )
         .col_expr(user::Column::UpdatedAt, Expr::value(now));
     let ids = (user::Column::Id, id);

@@ -145,7 +145,7 @@ async fn wizard_page(
                 (
                     o.name(p.lang).to_string(),
                     l.quantity,
-                    format_amount(o.unit_price_minor.saturating_mul(l.quantity), &o.currency),
+                    money(o.unit_price_minor.saturating_mul(l.quantity), &o.currency),
                 )
             })
         })

@@ -99,7 +99,7 @@ pub async fn record(State(s): State<AppState>, p: Portal, Path(id): Path<String>
         ),
         (t(lang, "profile-phone"), a.phone.clone()),
         (t(lang, "profile-email"), a.email.clone()),
-        (t(lang, "partners-since"), format::time(a.view.since)),
+        (t(lang, "partners-since"), p.time(a.view.since)),
         (t(lang, "customers-dap"), yes_no(a.view.delegated_admin)),
     ];
     facts.retain(|(_, v)| !v.trim().is_empty());
@@ -149,7 +149,7 @@ pub async fn record(State(s): State<AppState>, p: Portal, Path(id): Path<String>
                 id: g.id.clone(),
                 name: g.display_name.clone(),
                 state: t(lang, &format!("gdap-state-{}", g.state)),
-                ends: g.ends_at.map(format::time).unwrap_or_default(),
+                ends: g.ends_at.map(|t| p.time(t)).unwrap_or_default(),
             })
             .collect()),
         Err(c) => Err(reason(&p, c)),
