@@ -12,6 +12,7 @@ pub mod clock;
 pub mod config;
 pub mod context;
 pub mod customer_users;
+pub mod dashboard;
 pub mod demo;
 pub mod directory;
 pub mod enrollment;

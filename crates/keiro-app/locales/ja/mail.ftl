@@ -87,11 +87,11 @@ partnership-accepted-body =
 
     { $reseller } がパートナーシップの要求を承諾しました。[間接リセラー] ページに表示され、リセラーが削除するまで { $company } はその組織への管理者アクセス権を持ちます。
 
-relationship-draft-subject = { $company } から再販業者関係への招待
+relationship-draft-subject = { $company } からリセラー関係への招待
 relationship-draft-body =
     ご担当者様
 
-    { $company } は、{ $brand } プログラムにおいて貴社の再販業者として、サブスクリプションとサービスをご提供・管理したいと考えています。
+    { $company } は、{ $brand } プログラムにおいて貴社のリセラーとして、サブスクリプションとサービスをご提供・管理したいと考えています。
 
     承諾するには、次のリンクを開き、貴社組織の全体管理者としてサインインしてください。まだアカウントをお持ちでない場合は、同じリンクから作成できます。
 
@@ -102,11 +102,11 @@ relationship-draft-body =
     よろしくお願いいたします。
     { $sender }
 
-three-way-draft-subject = { $company } と { $provider } から再販業者関係への招待
+three-way-draft-subject = { $company } と { $provider } からリセラー関係への招待
 three-way-draft-body =
     ご担当者様
 
-    { $company } は、間接プロバイダーの { $provider } とともに、{ $brand } プログラムにおける貴社の再販業者になりたいと考えています。{ $company } が貴社のサブスクリプション、ライセンス、ユーザーを管理し、{ $provider } が貴社に代わって注文を送信します。
+    { $company } は、間接プロバイダーの { $provider } とともに、{ $brand } プログラムにおける貴社のリセラーになりたいと考えています。{ $company } が貴社のサブスクリプション、ライセンス、ユーザーを管理し、{ $provider } が貴社に代わって注文を送信します。
 
     両方の関係を一度に承諾するには、次のリンクを開き、貴社組織の全体管理者としてサインインしてください。まだアカウントをお持ちでない場合は、同じリンクから作成できます。
 
@@ -117,13 +117,13 @@ three-way-draft-body =
     よろしくお願いいたします。
     { $sender }
 
-relationship-request-subject = { $company } から再販業者関係への招待
+relationship-request-subject = { $company } からリセラー関係への招待
 relationship-request-body =
     { $message }
 
     (このメールは { $company } の { $sender } に代わって { $brand } から送信されました。)
 
-relationship-accepted-subject = { $customer } が { $company } との再販業者関係を承諾しました
+relationship-accepted-subject = { $customer } が { $company } とのリセラー関係を承諾しました
 relationship-accepted-body =
     { $name } 様
 

@@ -37,3 +37,67 @@ pub fn try_t(lang: Language, key: &str, args: &[(&str, String)]) -> Option<Strin
         .collect();
     PORTAL.try_lookup_with_args(&id(lang), key, &map)
 }
+
+#[cfg(test)]
+mod glossary {
+    //! The Japanese texts keep one term per concept (docs/GLOSSARY.md, issue 14).
+
+    const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+
+    fn japanese_texts() -> Vec<(String, String)> {
+        [
+            "crates/keiro-server/locales/ja",
+            "crates/keiro-app/locales/ja",
+        ]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(format!("{ROOT}/{dir}")).expect("a locale folder"))
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+        .map(|p| {
+            (
+                p.display().to_string(),
+                std::fs::read_to_string(&p).expect("readable"),
+            )
+        })
+        .collect()
+    }
+
+    /// (日本語, never) of each row of the glossary's table.
+    fn rows() -> Vec<(String, Vec<String>)> {
+        let doc = std::fs::read_to_string(format!("{ROOT}/docs/GLOSSARY.md")).expect("GLOSSARY.md");
+        doc.lines()
+            .filter(|l| l.starts_with('|') && !l.starts_with("|---") && !l.starts_with("| concept"))
+            .map(|l| {
+                let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+                let never = cells[3]
+                    .split(" / ")
+                    .map(str::to_string)
+                    .filter(|s| !s.is_empty());
+                (cells[2].to_string(), never.collect())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn glossary_terms_are_used_and_their_rivals_never() {
+        let texts = japanese_texts();
+        let rows = rows();
+        assert!(rows.len() >= 8, "the glossary has its rows");
+        let mut problems = Vec::new();
+        for (term, never) in &rows {
+            if !texts.iter().any(|(_, t)| t.contains(term.as_str())) {
+                problems.push(format!("{term}: no Japanese text uses it"));
+            }
+            for bad in never {
+                for (file, text) in &texts {
+                    for (n, line) in text.lines().enumerate() {
+                        if line.contains(bad.as_str()) {
+                            problems.push(format!("{file}:{}: {bad} (use {term}): {line}", n + 1));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+}

@@ -4,8 +4,9 @@
 //! calls keiro-app, and renders or redirects (post/redirect/get).
 
 use super::{Base, DoneQuery, LANG_COOKIE, PageResult, Portal, render, t};
+use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
@@ -50,13 +51,39 @@ pub struct DashboardPage {
     pub authorizations: Vec<String>,
     pub roles: Vec<String>,
     pub cards: Vec<Card>,
+    /// What waits for this user (keiro-app `dashboard::work`).
+    pub work: Vec<WorkCard>,
 }
 
-pub async fn dashboard(p: Portal, Query(q): Query<DoneQuery>) -> PageResult {
+pub struct WorkCard {
+    pub id: &'static str,
+    pub label: String,
+    pub href: String,
+}
+
+pub async fn dashboard(
+    State(s): State<AppState>,
+    p: Portal,
+    Query(q): Query<DoneQuery>,
+) -> PageResult {
     let u = p.user()?;
     if !u.actor.org_approved {
         return Ok(Redirect::to("/enroll/wizard").into_response());
     }
+    let work = keiro_app::dashboard::work(&s.app, &p.ctx())
+        .await
+        .map_err(|e| p.app_error(e))?
+        .into_iter()
+        .map(|w| WorkCard {
+            id: w.kind,
+            label: super::t_args(
+                p.lang,
+                &format!("work-{}", w.kind),
+                &[("count", w.count.to_string())],
+            ),
+            href: w.href,
+        })
+        .collect();
     let mut b = p.base("dashboard-title");
     if q.done.as_deref() == Some("password_changed") {
         b.notice = Some(t(p.lang, "pwchange-done"));
@@ -103,6 +130,7 @@ pub async fn dashboard(p: Portal, Query(q): Query<DoneQuery>) -> PageResult {
             .map(|r| t(p.lang, &format!("role-{}", r.code())))
             .collect(),
         cards,
+        work,
         b,
     }))
 }

@@ -9,6 +9,7 @@ mod browser_partnerships;
 mod browser_tour;
 mod catalog;
 mod contract;
+mod dashboard;
 mod display;
 mod enrollment;
 mod gdap;
