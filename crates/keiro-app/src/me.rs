@@ -96,17 +96,22 @@ pub async fn update(
         now,
     )
     .await?;
-    audit::record(
-        &tx,
-        ctx,
-        now,
-        Event::new("user.preferences_updated", "user", &me.user.id)
-            .in_org(&me.org.id)
-            .details(
-                json!({ "full_name": full_name, "language": language, "time_zone": time_zone }),
-            ),
-    )
-    .await?;
+    // Switching the language is the reader's own comfort, not a change others must trace
+    // (issue 14): only a name or a time zone makes an audit row.
+    let audited = full_name != me.user.full_name || time_zone != me.user.time_zone;
+    if audited {
+        audit::record(
+            &tx,
+            ctx,
+            now,
+            Event::new("user.preferences_updated", "user", &me.user.id)
+                .in_org(&me.org.id)
+                .details(
+                    json!({ "full_name": full_name, "language": language, "time_zone": time_zone }),
+                ),
+        )
+        .await?;
+    }
     tx.commit().await?;
     CurrentUser::load(app.db.reader(), &me.user.id)
         .await?

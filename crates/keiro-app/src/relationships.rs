@@ -436,6 +436,10 @@ pub struct CustomerView {
     pub primary_domain: String,
     pub country: String,
     pub since: OffsetDateTime,
+    /// The customer's live subscriptions the caller takes part in (the list only).
+    pub subscriptions: usize,
+    /// The resellers those subscriptions are attributed to, by name (the list only).
+    pub resellers: Vec<String>,
 }
 
 pub use keiro_store::repo::relationships::Sort as CustomerSort;
@@ -482,17 +486,36 @@ pub async fn customers(
         },
     )
     .await?;
+    // One query for the page's subscriptions, one for the names of their resellers.
+    let ids: Vec<String> = page.items.iter().map(|(o, _, _)| o.id.clone()).collect();
+    let subs = repo::subscriptions::summary_for(c, &me.org.id, &ids).await?;
+    let mut reseller_ids: Vec<String> = subs.iter().filter_map(|(_, r)| r.clone()).collect();
+    reseller_ids.sort();
+    reseller_ids.dedup();
+    let names = repo::orgs::names(c, &reseller_ids).await?;
     Ok(Page {
         items: page
             .items
             .into_iter()
-            .map(|(o, r, dap)| CustomerView {
-                delegated_admin: dap,
-                id: o.id,
-                legal_name: o.legal_name,
-                primary_domain: o.primary_domain,
-                country: o.country,
-                since: r.created_at,
+            .map(|(o, r, dap)| {
+                let mine: Vec<_> = subs.iter().filter(|(cu, _)| *cu == o.id).collect();
+                let mut resellers: Vec<String> = mine
+                    .iter()
+                    .filter_map(|(_, r)| r.as_ref())
+                    .filter_map(|r| names.iter().find(|(id, _)| id == r).map(|(_, n)| n.clone()))
+                    .collect();
+                resellers.sort();
+                resellers.dedup();
+                CustomerView {
+                    delegated_admin: dap,
+                    id: o.id,
+                    legal_name: o.legal_name,
+                    primary_domain: o.primary_domain,
+                    country: o.country,
+                    since: r.created_at,
+                    subscriptions: mine.len(),
+                    resellers,
+                }
             })
             .collect(),
         next_cursor: page.next_cursor,
@@ -517,6 +540,8 @@ pub async fn customer(app: &App, ctx: &Ctx, id: &str) -> AppResult<CustomerView>
         primary_domain: o.primary_domain,
         country: o.country,
         since: rel.created_at,
+        subscriptions: 0,
+        resellers: vec![],
     })
 }
 

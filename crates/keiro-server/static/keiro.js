@@ -62,3 +62,26 @@
   else label();
   document.addEventListener("htmx:afterSettle", label);
 })();
+
+// A form sent back with an error: the field it names is marked invalid and described by the
+// message, and the focus moves to it (else to the message), so a keyboard or screen reader
+// user lands where the fix is.
+(function () {
+  function mark() {
+    var err = document.getElementById("form-error");
+    if (!err) return;
+    var name = err.getAttribute("data-field");
+    var field = name ? document.querySelector("main [name='" + name.replace(/'/g, "") + "']") : null;
+    if (field) {
+      field.setAttribute("aria-invalid", "true");
+      field.setAttribute("aria-describedby", "form-error");
+      field.focus();
+    } else {
+      err.setAttribute("tabindex", "-1");
+      err.focus();
+    }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mark);
+  else mark();
+  document.addEventListener("htmx:afterSettle", mark);
+})();

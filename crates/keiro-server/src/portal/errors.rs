@@ -83,6 +83,9 @@ impl Portal {
 
     /// A use-case error, in the user's language.
     pub fn message_for(&self, e: &AppError) -> String {
+        if let AppError::Validation(v) = e {
+            self.invalid.note(v.field);
+        }
         let key = format!("error-{}", e.code());
         let args: Vec<(&str, String)> = match e {
             AppError::Forbidden { required_roles, .. } => vec![(

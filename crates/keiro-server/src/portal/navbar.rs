@@ -33,6 +33,7 @@ pub struct Base {
     pub notice: Option<String>,
     pub error: Option<String>,
     pub path: String,
+    pub(super) invalid: super::request::InvalidField,
 }
 
 impl Base {
@@ -41,6 +42,10 @@ impl Base {
     }
     pub fn ta(&self, key: &str, name: &str, value: &str) -> String {
         t_args(self.lang, key, &[(name, value.to_string())])
+    }
+    /// The form field the page's error is about, if a validation error named one.
+    pub fn invalid_field(&self) -> Option<&'static str> {
+        self.error.as_ref().and(self.invalid.get())
     }
     pub fn code(&self) -> &'static str {
         self.lang.code()
@@ -178,6 +183,7 @@ impl Portal {
             notice: None,
             error: None,
             path: self.path.clone(),
+            invalid: self.invalid.clone(),
         }
     }
 }

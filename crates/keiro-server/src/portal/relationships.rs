@@ -25,6 +25,9 @@ pub struct CustomerRow {
     pub domain: String,
     pub country: String,
     pub since: String,
+    /// Live subscriptions the partner takes part in, and their attributed resellers.
+    pub subscriptions: usize,
+    pub resellers: String,
 }
 
 #[derive(Template)]
@@ -123,6 +126,8 @@ pub async fn list(State(s): State<AppState>, p: Portal, Query(q): Query<ListQuer
                 domain: c.primary_domain,
                 country: c.country,
                 since: p.time(c.since),
+                subscriptions: c.subscriptions,
+                resellers: keiro_domain::display::list(&c.resellers, p.lang),
             })
             .collect(),
         q: query,

@@ -29,6 +29,8 @@ pub struct Portal {
     pub user_agent: String,
     /// Where a refusal to wait is noted for `Retry-After` (see `errors::retry_after`).
     pub(super) wait: Option<super::errors::Wait>,
+    /// The form field a validation error named (noted by `message_for`), for the page to mark.
+    pub(super) invalid: InvalidField,
 }
 
 impl FromRequestParts<AppState> for Portal {
@@ -85,6 +87,7 @@ impl FromRequestParts<AppState> for Portal {
                 .unwrap_or("")
                 .to_string(),
             wait: parts.extensions.get::<super::errors::Wait>().cloned(),
+            invalid: InvalidField::default(),
         })
     }
 }
@@ -195,5 +198,19 @@ mod tests {
         );
         assert_eq!(safe_next(None), "/dashboard");
         assert_eq!(local_path(Some("/signin")), Some("/signin"));
+    }
+}
+
+/// The field of the form a page's validation error is about: noted when the error is put into
+/// words, read when the page is drawn, whichever comes first in the handler.
+#[derive(Clone, Default)]
+pub struct InvalidField(std::sync::Arc<std::sync::Mutex<Option<&'static str>>>);
+
+impl InvalidField {
+    pub fn note(&self, field: &'static str) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(field);
+    }
+    pub fn get(&self) -> Option<&'static str> {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

@@ -218,3 +218,79 @@ fn urlencode(s: &str) -> String {
         .collect::<String>()
         .replace('+', "%20")
 }
+
+/// A form sent back with an error marks the field it names and moves the focus there
+/// (issue 14, point 9).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_usr_1_an_invalid_field_is_marked_and_focused() {
+    use keiro_domain::{OrgKind, Role};
+    let Some(app) = TestApp::builder(Backend::Sqlite).spawn().await else {
+        return;
+    };
+    let Some(browser) = Browser::start("ja").await else {
+        return;
+    };
+    let admin = app
+        .org_with_user(OrgKind::Partner, "Sakura", &[Role::GlobalAdmin])
+        .await;
+    let c = &browser.client;
+    c.goto(&app.url("/signin")).await.unwrap();
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(&admin.email)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(keiro_testkit::TEST_PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Id("signin-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("side-nav")).await.unwrap();
+    c.goto(&app.url("/users/new")).await.unwrap();
+    // Spaces pass the browser's `required`; the server refuses a blank name.
+    c.find(Locator::Id("full_name"))
+        .await
+        .unwrap()
+        .send_keys("   ")
+        .await
+        .unwrap();
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys("new@sakura.example")
+        .await
+        .unwrap();
+    let role = Locator::Css("input[name='roles'][value='sales_agent']");
+    c.find(role).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("new-user-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Id("form-error"))
+        .await
+        .unwrap();
+    let state = c
+        .execute(
+            "return [document.activeElement.name, document.activeElement.getAttribute('aria-invalid'), \
+             document.activeElement.getAttribute('aria-describedby')]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let msg = c.find(Locator::Id("form-error")).await.unwrap();
+    let msg = msg.text().await.unwrap();
+    let want = serde_json::json!(["full_name", "true", "form-error"]);
+    assert_eq!(state, want, "{msg}");
+    browser.close().await;
+}

@@ -53,3 +53,41 @@ async fn dashboard_shows_the_work_waiting_for_each_user(app: TestApp) {
         "a customer's own work"
     );
 }
+
+both_backends!(r_rel_10_the_customer_list_shows_subscriptions_and_resellers);
+
+async fn r_rel_10_the_customer_list_shows_subscriptions_and_resellers(app: TestApp) {
+    let w = world(&app).await;
+    app.db_set_partner_id(&w.reseller.org_id, "7000001").await;
+    let line = json!({"offer_id": w.base, "quantity": 3, "reseller_partner_id": "7000001"});
+    buy(&app, &w.pt, &w.customer.org_id, line).await;
+    buy(
+        &app,
+        &w.pt,
+        &w.customer.org_id,
+        json!({"offer_id": w.base, "quantity": 2}),
+    )
+    .await;
+    let mut c = PortalClient::new(&app);
+    c.sign_in(&w.provider.email, TEST_PASSWORD).await;
+    let page = c.get("/customers").await.text().await.unwrap();
+    let row = page
+        .split(&format!("data-customer=\"{}\"", w.customer.org_id))
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .expect("the customer's row")
+        .to_string();
+    assert!(
+        row.contains("<td class=\"customer-subscription-count\">2</td>"),
+        "{row}"
+    );
+    let reseller = keiro_store::repo::orgs::get(app.app.db.reader(), &w.reseller.org_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .legal_name;
+    assert!(
+        row.contains(&format!("<td class=\"customer-resellers\">{reseller}</td>")),
+        "{row}"
+    );
+}

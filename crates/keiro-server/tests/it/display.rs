@@ -82,6 +82,30 @@ async fn r_x_3_times_read_in_each_users_zone_and_language(app: TestApp) {
         page.contains("2026-12-01 00:30") && page.contains("Times are shown in Etc/UTC."),
         "{page}"
     );
+    // Switching the language (the header's switch) is not an audited change; a new name is.
+    let before = app.count("audit_records").await;
+    let r = c
+        .post(
+            "/account/preferences",
+            &[("csrf", &csrf), ("language", "ja"), ("next", "/account")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        app.count("audit_records").await,
+        before,
+        "a language switch leaves no row"
+    );
+    c.post(
+        "/account/preferences",
+        &[
+            ("csrf", &csrf),
+            ("language", "en"),
+            ("full_name", "Hanako Sato"),
+        ],
+    )
+    .await;
+    assert_eq!(app.count("audit_records").await, before + 1);
     // A zone that is not one is refused with its reason, and nothing changes.
     let r = c
         .post(

@@ -131,3 +131,21 @@ pub async fn update_profile(
     one_or_stale(changed)?;
     reindex::<organization::Entity>(c, id).await
 }
+
+/// The names of these organizations: (id, legal name), in no particular order.
+pub async fn names(
+    c: &impl ConnectionTrait,
+    ids: &[String],
+) -> Result<Vec<(String, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .column(organization::Column::LegalName)
+        .filter(organization::Column::Id.is_in(ids.iter().cloned()))
+        .into_tuple::<(String, String)>()
+        .all(c)
+        .await?)
+}

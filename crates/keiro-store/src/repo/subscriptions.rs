@@ -89,6 +89,29 @@ pub async fn list(
     keyset(c, sel, C::Id, cursor, limit, Order::Asc, |r| r.id.clone()).await
 }
 
+/// For the customers of one page of a partner's Customers list: each customer's live
+/// subscriptions the partner takes part in (active or suspended), and the resellers they are
+/// attributed to. One query for the page.
+pub async fn summary_for(
+    c: &impl ConnectionTrait,
+    partner: &str,
+    customers: &[String],
+) -> Result<Vec<(String, Option<String>)>, StoreError> {
+    if customers.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(subscription::Entity::find()
+        .select_only()
+        .column(C::CustomerOrgId)
+        .column(C::ResellerOrgId)
+        .filter(involves(partner))
+        .filter(C::CustomerOrgId.is_in(customers.iter().cloned()))
+        .filter(C::State.is_in(["active", "suspended"]))
+        .into_tuple::<(String, Option<String>)>()
+        .all(c)
+        .await?)
+}
+
 /// The partner sold the subscription, is its attributed reseller or its support contact (the
 /// list form of keiro-app's `subscriptions::involves`: change both together).
 pub fn involves(org: &str) -> Condition {
