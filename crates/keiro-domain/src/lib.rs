@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod code;
+pub mod country;
 pub mod directory;
 pub mod display;
 pub mod email;

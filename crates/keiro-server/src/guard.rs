@@ -137,6 +137,7 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
+    let too_large = res.status() == StatusCode::PAYLOAD_TOO_LARGE;
     let h = res.headers_mut();
     if html || docs {
         h.entry(header::CONTENT_SECURITY_POLICY)
@@ -144,5 +145,10 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     }
     h.entry(header::X_FRAME_OPTIONS)
         .or_insert(HeaderValue::from_static("DENY"));
+    // A body refused as too large was not read to its end: the connection cannot carry another
+    // request, so say so, or a client reusing it sees its next request cut off.
+    if too_large {
+        h.insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     res
 }

@@ -865,3 +865,5 @@ work-service-requests-open = Open service requests: { $count }
 work-subscriptions-ending = Subscriptions and trials ending within 30 days: { $count }
 work-applications-to-review = Enrollment applications to review: { $count }
 work-partnership-requests-open = Partnership requests not yet accepted: { $count }
+country-any = All countries
+country-choose = Choose a country

@@ -865,3 +865,5 @@ work-service-requests-open = 未解決のサービス リクエスト: { $count 
 work-subscriptions-ending = 30 日以内に終了するサブスクリプションと試用版: { $count } 件
 work-applications-to-review = 審査待ちの登録申請: { $count } 件
 work-partnership-requests-open = 承諾待ちのパートナーシップの要求: { $count } 件
+country-any = すべての国/地域
+country-choose = 国/地域を選択してください

@@ -43,6 +43,10 @@ impl Base {
     pub fn ta(&self, key: &str, name: &str, value: &str) -> String {
         t_args(self.lang, key, &[(name, value.to_string())])
     }
+    /// The choices of a country list, `value` chosen (see `keiro_domain::country`).
+    pub fn countries(&self, value: &str) -> Vec<(String, String, bool)> {
+        keiro_domain::country::choices(value, self.lang)
+    }
     /// The form field the page's error is about, if a validation error named one.
     pub fn invalid_field(&self) -> Option<&'static str> {
         self.error.as_ref().and(self.invalid.get())
