@@ -14,8 +14,11 @@
 //!   what a lost race means. Two nodes never both apply one change.
 //! - **Keyset pages.** Lists return a [`repo::Page`] keyed on the id (UUIDv7, so id order is
 //!   creation order); `limit + 1` rows are read to know whether another page follows.
-//! - **Text search** is case-insensitive with `%`, `_` and `\` taken literally
-//!   (`repo::contains_ci`), the same on both backends.
+//! - **Text search** compares search forms: a searched table keeps `search_text`, the NFKC,
+//!   lower-cased form of its searched fields (`keiro_domain::text::search_text`), written with
+//!   the row (the entity's `before_save`, which `repo::insert` runs) and after an update
+//!   (`repo::reindex`). A query is searched in the same form, with `%`, `_` and `\` taken
+//!   literally (`repo::search`), so ｺﾝﾄｿ finds コントソ on both backends.
 //! - **Transactions** belong to the caller: every function takes `&impl ConnectionTrait`, so a
 //!   use case composes several of them, its audit row and its outbox rows in one transaction.
 //! - **Times** are UTC; ids are UUIDv7 text; secrets are stored only as SHA-256.
