@@ -524,6 +524,15 @@ pub async fn customers(
 
 /// One of the caller's customers (an active relationship), else 404.
 pub async fn customer(app: &App, ctx: &Ctx, id: &str) -> AppResult<CustomerView> {
+    Ok(customer_row(app, ctx, id).await?.0)
+}
+
+/// [`customer`], with the customer's row (the record shows more of it): one read of each.
+async fn customer_row(
+    app: &App,
+    ctx: &Ctx,
+    id: &str,
+) -> AppResult<(CustomerView, organization::Model)> {
     let me = ctx.user()?;
     me.require(Action::ViewCustomers, "customer")?;
     let c = app.db.reader();
@@ -533,16 +542,17 @@ pub async fn customer(app: &App, ctx: &Ctx, id: &str) -> AppResult<CustomerView>
     let o = repo::orgs::get(c, id)
         .await?
         .ok_or(AppError::NotFound("customer"))?;
-    Ok(CustomerView {
+    let view = CustomerView {
         delegated_admin: has_dap(c, &o.id, &me.org.id).await?,
-        id: o.id,
-        legal_name: o.legal_name,
-        primary_domain: o.primary_domain,
-        country: o.country,
+        id: o.id.clone(),
+        legal_name: o.legal_name.clone(),
+        primary_domain: o.primary_domain.clone(),
+        country: o.country.clone(),
         since: rel.created_at,
         subscriptions: 0,
         resellers: vec![],
-    })
+    };
+    Ok((view, o))
 }
 
 /// Whether the caller may offer delegated admin (R-REL-7), for greying the action.

@@ -68,11 +68,8 @@ pub struct CustomerRecord {
 
 /// The customer record of one of the caller's customers (an active relationship), else 404.
 pub async fn record(app: &App, ctx: &Ctx, id: &str) -> AppResult<CustomerRecord> {
-    let view = customer(app, ctx, id).await?;
+    let (view, o) = customer_row(app, ctx, id).await?;
     let me = ctx.user()?;
-    let o = repo::orgs::get(app.db.reader(), id)
-        .await?
-        .ok_or(AppError::NotFound("customer"))?;
     let account = Account {
         view,
         address_line1: o.address_line1,

@@ -41,6 +41,16 @@ fn followed(href: &str) -> bool {
         && !href.ends_with(".csv")
 }
 
+/// Fills the sign-in form shown and sends it.
+async fn submit_sign_in(c: &fantoccini::Client, email: &str, password: &str) {
+    for (id, v) in [("email", email), ("password", password)] {
+        let field = c.find(Locator::Id(id)).await.unwrap();
+        field.send_keys(v).await.unwrap();
+    }
+    let submit = c.find(Locator::Id("signin-submit")).await.unwrap();
+    submit.click().await.unwrap();
+}
+
 const LINKS_JS: &str = "return Array.from(document.querySelectorAll('nav.side a[href], main a[href]')).map(a => a.getAttribute('href').split('#')[0]);";
 
 async fn tour(lang: &str) {
@@ -65,24 +75,7 @@ async fn tour(lang: &str) {
         let c = &browser.client;
         c.goto(&app.url("/signin")).await.unwrap();
         problems.extend(browser.audit().await);
-        c.find(Locator::Id("email"))
-            .await
-            .unwrap()
-            .send_keys(email)
-            .await
-            .unwrap();
-        c.find(Locator::Id("password"))
-            .await
-            .unwrap()
-            .send_keys(&login.password)
-            .await
-            .unwrap();
-        c.find(Locator::Id("signin-submit"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        submit_sign_in(c, email, &login.password).await;
         // The navigation waits behind the menu button until it is pressed.
         let nav = c.wait().for_element(Locator::Id("side-nav")).await.unwrap();
         assert!(
@@ -235,24 +228,7 @@ async fn r_usr_1_an_invalid_field_is_marked_and_focused() {
         .await;
     let c = &browser.client;
     c.goto(&app.url("/signin")).await.unwrap();
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys(&admin.email)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(keiro_testkit::TEST_PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Id("signin-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    submit_sign_in(c, &admin.email, keiro_testkit::TEST_PASSWORD).await;
     c.wait().for_element(Locator::Id("side-nav")).await.unwrap();
     c.goto(&app.url("/users/new")).await.unwrap();
     // Spaces pass the browser's `required`; the server refuses a blank name.
