@@ -97,6 +97,11 @@ pub struct NewEnrollmentAccount {
     pub password: String,
     /// indirect_reseller or indirect_provider.
     pub program_role: String,
+    /// `ja` or `en`: the language of the applicant's emails (the verification link first) and
+    /// pages. Without it, English until the applicant chooses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Language>, nullable = false)]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -57,6 +57,9 @@ pub struct UserInfo {
     pub full_name: String,
     /// "ja", "en", or null when the browser's language applies.
     pub language: Option<String>,
+    /// The IANA time zone the portal and emails show times in; null: Asia/Tokyo when reading
+    /// Japanese, else the deployment's zone.
+    pub time_zone: Option<String>,
     pub must_change_password: bool,
     /// none, limited or full administration of supported customers (R-USR-4).
     pub delegated_access: String,
@@ -92,6 +95,10 @@ pub struct UpdateMe {
     #[serde(default, with = "double_option")]
     #[schema(value_type = Option<Language>)]
     pub language: Option<Option<String>>,
+    /// An IANA time zone such as "Asia/Tokyo"; null to follow the language's default.
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64, example = "Asia/Tokyo")]
+    pub time_zone: Option<Option<String>>,
 }
 
 code_schema!(Language, keiro_domain::Language, Some("A portal language."));

@@ -15,6 +15,97 @@ pub use keiro_store::entities::audit_record::Model as Record;
 /// What the audit log may be filtered by.
 pub use keiro_store::repo::audit::Filter;
 
+/// Every action the audit log records, so readers can choose one from a list and each has a
+/// name in both languages (the portal's `action-…` keys, checked by a test). Writing an action
+/// not listed here fails in debug builds: every test that reaches it says so.
+pub const ACTIONS: &[&str] = &[
+    "api_token.created",
+    "api_token.revoked",
+    "catalog.imported",
+    "delegated_admin.granted",
+    "delegated_admin.revoked",
+    "delegated_right.granted",
+    "delegated_right.revoked",
+    "directory.entry_deleted",
+    "directory.entry_created",
+    "directory.entry_updated",
+    "enrollment.account_created",
+    "enrollment.program_role_saved",
+    "enrollment.membership_saved",
+    "enrollment.profile_saved",
+    "enrollment.contacts_saved",
+    "enrollment.draft_saved",
+    "enrollment.submitted",
+    "enrollment.contact_verified",
+    "enrollment.approved",
+    "enrollment.rejected",
+    "enrollment.more_info_requested",
+    "enrollment.reseller_account_created",
+    "gdap.created",
+    "gdap.approval_requested",
+    "gdap.activated",
+    "gdap.terminated",
+    "gdap.expiring",
+    "gdap.extended",
+    "gdap.expired",
+    "gdap.access_assigned",
+    "gdap.access_removed",
+    "invitation.created",
+    "invitation.sent",
+    "invitation.revoked",
+    "job.submitted",
+    "membership_record.created",
+    "membership_record.updated",
+    "membership_record.secret_replaced",
+    "membership_records.imported",
+    "offer.created",
+    "offer.updated",
+    "offer.retired",
+    "offer.made_available",
+    "order.placed",
+    "organization.created",
+    "organization.profile_updated",
+    "organization.mfa_requirement_set",
+    "partnership.accepted",
+    "partnership.removed",
+    "product.created",
+    "product.updated",
+    "relationship.accepted",
+    "relationship.removed",
+    "security_group.created",
+    "security_group.member_added",
+    "security_group.member_removed",
+    "service_request.opened",
+    "service_request.note_added",
+    "service_request.status_changed",
+    "session.created",
+    "session.ended",
+    "session.mfa_verified",
+    "subscription.created",
+    "subscription.quantity_changed",
+    "subscription.auto_renew_changed",
+    "subscription.suspended",
+    "subscription.suspension_lifted",
+    "subscription.reactivated",
+    "subscription.cancelled",
+    "subscription.converted",
+    "subscription.renewed",
+    "subscription.expired",
+    "subscription.reseller_changed",
+    "subscription.support_contact_changed",
+    "user.created",
+    "user.updated",
+    "user.deleted",
+    "user.deactivated",
+    "user.reactivated",
+    "user.password_changed",
+    "user.password_reset",
+    "user.preferences_updated",
+    "user.sign_in_failed",
+    "user.mfa_enabled",
+    "user.mfa_reset",
+];
+
 /// What happened and to what.
 pub struct Event<'a> {
     pub action: &'a str,
@@ -74,6 +165,11 @@ pub async fn record_as(
     now: OffsetDateTime,
     e: Event<'_>,
 ) -> AppResult<()> {
+    debug_assert!(
+        ACTIONS.contains(&e.action),
+        "audit action {} is not in audit::ACTIONS",
+        e.action
+    );
     repo::insert(
         c,
         audit_record::Model {
@@ -124,4 +220,77 @@ pub async fn list(
         ));
     }
     Ok(repo::audit::list(app.db.reader(), &vis, filter, cursor, limit).await?)
+}
+
+/// An audit row with the names its ids stand for, as people read it.
+#[derive(Debug, Clone)]
+pub struct Named {
+    pub record: Record,
+    /// "Full name <email>", or `None` for the system.
+    pub actor: Option<String>,
+    pub actor_org: Option<String>,
+    pub on_behalf_of: Option<String>,
+    /// The target's name when it is a user or an organization.
+    pub target_name: Option<String>,
+    pub target_org: Option<String>,
+}
+
+/// [`list`], with names of people and organizations looked up once per page.
+pub async fn list_named(
+    app: &crate::App,
+    ctx: &Ctx,
+    filter: &repo::audit::Filter,
+    cursor: Option<&str>,
+    limit: u64,
+) -> AppResult<Page<Named>> {
+    let page = list(app, ctx, filter, cursor, limit).await?;
+    let c = app.db.reader();
+    let mut user_ids: Vec<String> = Vec::new();
+    let mut org_ids: Vec<String> = Vec::new();
+    for r in &page.items {
+        user_ids.extend(r.actor_user_id.clone());
+        org_ids.extend(r.actor_org_id.clone());
+        org_ids.extend(r.on_behalf_of_org_id.clone());
+        org_ids.extend(r.target_org_id.clone());
+        match r.target_type.as_str() {
+            "user" => user_ids.push(r.target_id.clone()),
+            "organization" => org_ids.push(r.target_id.clone()),
+            _ => {}
+        }
+    }
+    for v in [&mut user_ids, &mut org_ids] {
+        v.sort();
+        v.dedup();
+    }
+    let users: std::collections::HashMap<String, String> = repo::users::names(c, &user_ids)
+        .await?
+        .into_iter()
+        .map(|(id, name, email)| (id, format!("{name} <{email}>")))
+        .collect();
+    let orgs: std::collections::HashMap<String, String> =
+        repo::orgs::names(c, &org_ids).await?.into_iter().collect();
+    let org = |id: &Option<String>| id.as_ref().and_then(|i| orgs.get(i).cloned());
+    let items = page
+        .items
+        .into_iter()
+        .map(|r| Named {
+            actor: r
+                .actor_user_id
+                .as_ref()
+                .map(|u| users.get(u).cloned().unwrap_or_else(|| u.clone())),
+            actor_org: org(&r.actor_org_id),
+            on_behalf_of: org(&r.on_behalf_of_org_id),
+            target_name: match r.target_type.as_str() {
+                "user" => users.get(&r.target_id).cloned(),
+                "organization" => orgs.get(&r.target_id).cloned(),
+                _ => None,
+            },
+            target_org: org(&r.target_org_id),
+            record: r,
+        })
+        .collect();
+    Ok(Page {
+        items,
+        next_cursor: page.next_cursor,
+    })
 }

@@ -12,6 +12,16 @@ use keiro_domain::{
 use keiro_store::repo;
 use serde_json::json;
 
+mod enrollment;
+pub use enrollment::DemoClaim;
+
+/// What `keiro serve --demo` prints once: the sign-ins, and the record a newcomer enrolls with.
+#[derive(Debug, Clone)]
+pub struct Demo {
+    pub logins: Vec<DemoLogin>,
+    pub claims: Vec<DemoClaim>,
+}
+
 /// A demo sign-in, printed for the person running the demo.
 #[derive(Debug, Clone)]
 pub struct DemoLogin {
@@ -201,7 +211,7 @@ const WORLD: &[OrgSpec] = &[
 
 /// Seeds (or refreshes) the demo world. Demo users get one shared fresh password, except the
 /// `newhire@` user, who gets a temporary one to show the forced password change.
-pub async fn seed(app: &App) -> AppResult<Vec<DemoLogin>> {
+pub async fn seed(app: &App) -> AppResult<Demo> {
     let shared = temporary_password();
     let mut logins = Vec::new();
     let tx = app.db.begin().await?;
@@ -356,7 +366,12 @@ pub async fn seed(app: &App) -> AppResult<Vec<DemoLogin>> {
     seed_partnerships(&tx, app, &ids).await?;
     seed_catalog(&tx, app, &ids).await?;
     tx.commit().await?;
-    Ok(logins)
+    let (applicant, claim) = enrollment::seed(app, &shared).await?;
+    logins.push(applicant);
+    Ok(Demo {
+        logins,
+        claims: vec![claim],
+    })
 }
 
 /// The demo's channel: Sakura Distribution is Fuji Reseller's indirect provider (with admin

@@ -30,6 +30,9 @@ use uuid::Uuid;
 mod review;
 pub use review::*;
 
+mod draft;
+pub use draft::*;
+
 mod submission;
 pub use submission::*;
 
@@ -45,6 +48,8 @@ pub struct NewAccount {
     pub email: String,
     pub password: String,
     pub program_role: String,
+    /// The language the applicant enrolled in: their emails (verification first) use it.
+    pub language: Option<Language>,
 }
 
 fn program_role(s: &str) -> AppResult<ProgramRole> {
@@ -71,7 +76,8 @@ pub async fn create_account(
         "enrollment_accounts",
         idem,
         &json!({ "company_name": a.company_name, "country": a.country, "primary_domain": a.primary_domain,
-            "full_name": a.full_name, "email": a.email, "program_role": a.program_role }),
+            "full_name": a.full_name, "email": a.email, "program_role": a.program_role,
+            "language": a.language.map(Language::code) }),
     )?;
     crate::admin::once_for_new_user(app, key, async |key| {
         create_account_once(app, ctx, a, key).await
@@ -134,6 +140,22 @@ async fn create_account_once(
         },
     )
     .await?;
+    if let Some(l) = a.language {
+        repo::users::set_preferences(
+            &tx,
+            &u.id,
+            u.version,
+            &u.full_name,
+            (Some(l.code()), None),
+            now,
+        )
+        .await?;
+    }
+    // The applicant is the first primary contact, unless theirs is a web-mail address.
+    let contact_email = match primary_email(app, &u.email) {
+        Ok(e) => e.to_string(),
+        Err(_) => String::new(),
+    };
     let e = enrollment::Model {
         id: Uuid::now_v7().to_string(),
         org_id: org.id.clone(),
@@ -142,7 +164,7 @@ async fn create_account_once(
         state: EnrollmentState::Draft.code().into(),
         membership_record_id: None,
         primary_contact_name: u.full_name.clone(),
-        primary_contact_email: String::new(),
+        primary_contact_email: contact_email,
         primary_contact_phone: String::new(),
         support_email: String::new(),
         support_phone: String::new(),
@@ -206,7 +228,10 @@ fn missing(e: &enrollment::Model, org: &organization::Model) -> Vec<&'static str
     {
         m.push("profile");
     }
-    if e.primary_contact_email.is_empty() || e.primary_contact_phone.is_empty() {
+    if e.primary_contact_name.trim().is_empty()
+        || e.primary_contact_email.is_empty()
+        || e.primary_contact_phone.is_empty()
+    {
         m.push("primary_contact");
     }
     if e.support_email.is_empty() && e.support_phone.is_empty() {
@@ -277,253 +302,6 @@ fn not_editable(e: &enrollment::Model) -> AppError {
 pub async fn get_mine(app: &App, ctx: &Ctx) -> AppResult<EnrollmentView> {
     let (e, _) = mine(app.db.reader(), ctx).await?;
     view(app.db.reader(), &e).await
-}
-
-/// Applies `change` to the caller's editable application in one transaction, then audits it;
-/// with `if_version`, only if the application is still at that version (If-Match).
-async fn edit<F>(
-    app: &App,
-    ctx: &Ctx,
-    step: &str,
-    if_version: Option<i64>,
-    change: F,
-) -> AppResult<EnrollmentView>
-where
-    F: for<'a> FnOnce(
-        &'a DatabaseTransaction,
-        &'a mut enrollment::Model,
-        &'a CurrentUser,
-    ) -> std::pin::Pin<
-        Box<dyn std::future::Future<Output = AppResult<serde_json::Value>> + Send + 'a>,
-    >,
-{
-    let tx = app.db.begin().await?;
-    let (mut e, me) = mine(&tx, ctx).await?;
-    if if_version.is_some_and(|v| v != e.version) {
-        return Err(AppError::PreconditionFailed);
-    }
-    if !state_of(&e)?.editable() {
-        return Err(not_editable(&e));
-    }
-    let from = e.state.clone();
-    let details = change(&tx, &mut e, &me).await?;
-    repo::enrollments::save(&tx, &e, &from, app.now()).await?;
-    audit::record(
-        &tx,
-        ctx,
-        app.now(),
-        Event::new(&format!("enrollment.{step}_saved"), "enrollment", &e.id)
-            .in_org(&e.org_id)
-            .details(details),
-    )
-    .await?;
-    let e = repo::enrollments::get(&tx, &e.id)
-        .await?
-        .ok_or(AppError::NotFound("enrollment"))?;
-    let v = view(&tx, &e).await?;
-    tx.commit().await?;
-    Ok(v)
-}
-
-pub async fn set_program_role(
-    app: &App,
-    ctx: &Ctx,
-    role: &str,
-    if_version: Option<i64>,
-) -> AppResult<EnrollmentView> {
-    let role = program_role(role)?;
-    edit(app, ctx, "program_role", if_version, move |_, e, _| {
-        Box::pin(async move {
-            e.program_role = role.code().into();
-            Ok(json!({ "program_role": e.program_role }))
-        })
-    })
-    .await
-}
-
-/// Links a membership record, proving control with its claim secret (R-ENR-2).
-pub async fn link_membership(
-    app: &App,
-    ctx: &Ctx,
-    partner_id: &str,
-    claim_secret: &str,
-    if_version: Option<i64>,
-) -> AppResult<EnrollmentView> {
-    let partner_id = parse_partner_id(partner_id)?;
-    let me = ctx.user()?;
-    let key = format!("claim:{}", me.org.id);
-    let now = app.now();
-    let rule = &app.throttle.secret_attempts;
-    app.count(rule, &key, "too_many_claim_attempts").await?;
-    let secret = claim_secret.trim().to_string();
-    let result = edit(app, ctx, "membership", if_version, move |tx, e, me| {
-        Box::pin(async move {
-            let refuse = |code: &'static str, m: &str| AppError::validation("partner_id", code, m);
-            let rec = repo::registry::by_partner_id(tx, &partner_id).await?;
-            let Some(rec) = rec.filter(|r| ct_eq(&r.claim_secret_hash, &sha256_hex(&secret))) else {
-                // One message for "no such ID" and "wrong secret": no probing for valid IDs.
-                return Err(refuse("membership_claim_failed", "the partner ID and claim secret do not match a membership record"));
-            };
-            if MembershipStatus::parse(&rec.status) != Some(MembershipStatus::Active) || rec.expires_on.is_some_and(|d| d < now.date()) {
-                return Err(refuse("membership_not_active", "this membership record is not active; renew it with the operator first"));
-            }
-            if rec.country != me.org.country {
-                return Err(refuse(
-                    "membership_country_mismatch",
-                    &format!("this membership record is in {}, your organization in {}: they must be the same", rec.country, me.org.country),
-                ));
-            }
-            if !repo::registry::claim(tx, &rec.id, &me.org.id, now).await? {
-                return Err(AppError::Conflict { code: "membership_already_claimed", message: "another organization has already linked this membership record".into() });
-            }
-            if let Some(old) = e.membership_record_id.as_deref().filter(|o| *o != rec.id) {
-                repo::registry::release(tx, old, &me.org.id).await?;
-            }
-            e.membership_record_id = Some(rec.id.clone());
-            Ok(json!({ "partner_id": rec.partner_id }))
-        })
-    })
-    .await;
-    if result.is_ok() {
-        app.forget(&key).await?;
-    }
-    result
-}
-
-/// The legal business profile (R-ENR-1). The country is fixed once a membership record is linked.
-pub async fn set_profile(
-    app: &App,
-    ctx: &Ctx,
-    p: CompanyProfile,
-    if_version: Option<i64>,
-) -> AppResult<EnrollmentView> {
-    let p = CompanyProfile::parse(p)?;
-    for (field, v) in [
-        ("address_line1", &p.address_line1),
-        ("city", &p.city),
-        ("postal_code", &p.postal_code),
-        ("phone", &p.phone),
-    ] {
-        if v.is_empty() {
-            return Err(AppError::validation(
-                field,
-                "required",
-                format!("{field} is required for enrollment"),
-            ));
-        }
-    }
-    let now = app.now();
-    edit(app, ctx, "profile", if_version, move |tx, e, me| {
-        Box::pin(async move {
-            if e.membership_record_id.is_some() && p.country != me.org.country {
-                return Err(AppError::validation(
-                    "country",
-                    "membership_country_mismatch",
-                    "the country must stay that of the linked membership record",
-                ));
-            }
-            let org = repo::orgs::get(tx, &me.org.id)
-                .await?
-                .ok_or(AppError::NotFound("organization"))?;
-            repo::orgs::update_profile(tx, &org.id, org.version, &p, now).await?;
-            Ok(json!({ "legal_name": p.legal_name, "country": p.country }))
-        })
-    })
-    .await
-}
-
-#[derive(Debug, Clone)]
-pub struct Contacts {
-    pub primary_contact_name: String,
-    pub primary_contact_email: String,
-    pub primary_contact_phone: String,
-    pub support_email: String,
-    pub support_phone: String,
-    pub support_website: String,
-}
-
-fn webmail_list(app: &App) -> Vec<String> {
-    DEFAULT_WEBMAIL_DOMAINS
-        .iter()
-        .map(|s| s.to_string())
-        .chain(app.config.webmail_domains.iter().cloned())
-        .collect()
-}
-
-/// Primary and customer-support contacts (R-ENR-1, R-ENR-3). A changed primary email must be
-/// verified again.
-pub async fn set_contacts(
-    app: &App,
-    ctx: &Ctx,
-    c: Contacts,
-    if_version: Option<i64>,
-) -> AppResult<EnrollmentView> {
-    let name = c.primary_contact_name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(AppError::validation(
-            "primary_contact_name",
-            "invalid_full_name",
-            "a name of 1 to 200 characters is required",
-        ));
-    }
-    let email = Email::parse(&c.primary_contact_email).map_err(|mut e| {
-        e.field = "primary_contact_email";
-        AppError::Validation(e)
-    })?;
-    if is_webmail(email.domain(), &webmail_list(app)) {
-        return Err(AppError::validation(
-            "primary_contact_email",
-            "webmail_not_allowed",
-            "use an address of your organization's own domain, not a web-mail service such as Gmail or Outlook.com",
-        ));
-    }
-    let phone = c.primary_contact_phone.trim().to_string();
-    if phone.is_empty()
-        || phone
-            .chars()
-            .any(|ch| !(ch.is_ascii_digit() || " +-().".contains(ch)))
-    {
-        return Err(AppError::validation(
-            "primary_contact_phone",
-            "invalid_phone",
-            "a phone number may contain digits, spaces and + - ( ) .",
-        ));
-    }
-    let support_email = match c.support_email.trim() {
-        "" => String::new(),
-        s => Email::parse(s)
-            .map_err(|mut e| {
-                e.field = "support_email";
-                AppError::Validation(e)
-            })?
-            .to_string(),
-    };
-    if support_email.is_empty() && c.support_phone.trim().is_empty() {
-        return Err(AppError::validation(
-            "support_email",
-            "support_contact_required",
-            "give a support email or phone for your customers",
-        ));
-    }
-    let (sp, sw) = (
-        c.support_phone.trim().to_string(),
-        c.support_website.trim().to_string(),
-    );
-    edit(app, ctx, "contacts", if_version, move |_, e, _| {
-        Box::pin(async move {
-            if e.primary_contact_email != email.as_str() {
-                e.contact_verified_at = None;
-            }
-            e.primary_contact_name = name;
-            e.primary_contact_email = email.to_string();
-            e.primary_contact_phone = phone;
-            e.support_email = support_email;
-            e.support_phone = sp;
-            e.support_website = sw;
-            Ok(json!({ "primary_contact_email": e.primary_contact_email }))
-        })
-    })
-    .await
 }
 
 fn lang_of(me: &CurrentUser) -> Language {

@@ -19,6 +19,17 @@ pub struct Preferences<'a> {
     pub time_zone: Option<Option<&'a str>>,
 }
 
+/// A language as the API and forms send it: exactly "ja" or "en".
+pub fn language(l: &str) -> AppResult<Language> {
+    Language::parse(l).filter(|x| x.code() == l).ok_or_else(|| {
+        AppError::validation(
+            "language",
+            "invalid_language",
+            "language is \"ja\" or \"en\"",
+        )
+    })
+}
+
 /// Updates preferences; with `if_version`, only if the user row is still at that version
 /// (ETag/If-Match).
 pub async fn update(
@@ -50,19 +61,7 @@ pub async fn update(
         None => me.user.full_name.clone(),
     };
     let language = match p.language {
-        Some(Some(l)) => Some(
-            Language::parse(l)
-                .filter(|x| x.code() == l)
-                .ok_or_else(|| {
-                    AppError::validation(
-                        "language",
-                        "invalid_language",
-                        "language is \"ja\" or \"en\"",
-                    )
-                })?
-                .code()
-                .to_string(),
-        ),
+        Some(Some(l)) => Some(language(l)?.code().to_string()),
         Some(None) => None,
         None => me.user.language.clone(),
     };

@@ -155,16 +155,26 @@ pub async fn deliver_due(
     Ok(report)
 }
 
-/// Operator staff: the outbox and its delivery state.
+/// Operator staff: the outbox and its delivery state; `kind` "email" or "event" (emails are
+/// for people, events for webhooks), `None` for both.
 pub async fn list(
     app: &App,
     ctx: &Ctx,
-    state: Option<&str>,
+    (kind, state): (Option<&str>, Option<&str>),
     cursor: Option<&str>,
     limit: u64,
 ) -> AppResult<Page<outbox_message::Model>> {
     let me = ctx.user()?;
     me.require(Action::ViewOutbox, "outbox")?;
+    if let Some(k) = kind
+        && !["email", "event"].contains(&k)
+    {
+        return Err(crate::AppError::validation(
+            "kind",
+            "invalid_kind",
+            "kind is email or event",
+        ));
+    }
     if let Some(s) = state
         && !["pending", "sending", "sent", "failed", "held"].contains(&s)
     {
@@ -174,7 +184,23 @@ pub async fn list(
             "state is one of pending, sending, sent, failed, held",
         ));
     }
-    Ok(repo::outbox::list(app.db.reader(), state, cursor, limit).await?)
+    Ok(repo::outbox::list(app.db.reader(), (kind, state), cursor, limit).await?)
+}
+
+/// Operator staff: the names of the organizations events are recorded for (id → name).
+pub async fn org_names(
+    app: &App,
+    ctx: &Ctx,
+    ids: &[String],
+) -> AppResult<std::collections::HashMap<String, String>> {
+    ctx.user()?.require(Action::ViewOutbox, "outbox")?;
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    Ok(repo::orgs::names(app.db.reader(), &ids)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 pub async fn get(app: &App, ctx: &Ctx, id: &str) -> AppResult<outbox_message::Model> {

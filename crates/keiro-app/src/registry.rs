@@ -168,6 +168,15 @@ fn new_model(
     }
 }
 
+/// A new record from checked input, with its secret's hash (the demo world seeds through it).
+pub(crate) fn record_for(
+    input: &RecordInput,
+    secret_hash: String,
+    now: time::OffsetDateTime,
+) -> AppResult<membership_record::Model> {
+    Ok(new_model(&validate(input)?, secret_hash, now))
+}
+
 /// Creates a record; returns it with its claim secret (shown once).
 pub async fn create(
     app: &App,

@@ -153,7 +153,8 @@ async fn open(cfg: &config::Config, migrate: bool) -> Result<App> {
     Ok(App::new(db, Arc::new(SystemClock), cfg.app.clone()))
 }
 
-fn print_demo(logins: &[keiro_app::demo::DemoLogin]) {
+fn print_demo(demo: &keiro_app::demo::Demo) {
+    let logins = &demo.logins;
     tracing::info!(sign_ins = logins.len(), "demo world seeded");
     println!("\nDemo sign-ins (passwords are shown only now):");
     println!(
@@ -170,6 +171,21 @@ fn print_demo(logins: &[keiro_app::demo::DemoLogin]) {
             "{:<32} {:<36} {:<32} {}",
             l.organization, l.email, l.roles, pw
         );
+    }
+    println!("\nTo try enrollment, open /enroll (or \"Enroll as a partner\" on the sign-in page)");
+    println!("with country Japan and this membership record:");
+    for c in &demo.claims {
+        match &c.claim_secret {
+            Some(secret) => println!(
+                "  partner ID {}  claim secret {secret}  ({}; shown only now)",
+                c.partner_id, c.organization
+            ),
+            None => println!(
+                "  partner ID {} ({}) is linked to an application already: operator staff \
+                 create another under Membership registry.",
+                c.partner_id, c.organization
+            ),
+        }
     }
     println!();
 }

@@ -36,7 +36,13 @@ pub async fn create_account(
     ApiJson(b): ApiJson<NewEnrollmentAccount>,
 ) -> ApiResult<Response> {
     let key = crate::api::idempotency_key(&headers)?;
+    let language = b
+        .language
+        .as_deref()
+        .map(keiro_app::me::language)
+        .transpose()?;
     let a = NewAccount {
+        language,
         company_name: b.company_name,
         country: b.country,
         primary_domain: b.primary_domain,

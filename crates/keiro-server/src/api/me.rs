@@ -24,7 +24,7 @@ pub async fn get_me(ApiCtx(ctx): ApiCtx) -> ApiResult<Response> {
     Ok(with_etag(keiro_app::me::get(&ctx)?))
 }
 
-/// Updates the caller's name or language. With `If-Match`, only if unchanged since read.
+/// Updates the caller's name, language or time zone. With `If-Match`, only if unchanged since read.
 #[utoipa::path(patch, path = "/v1/me", tag = "account", security(("bearer" = [])), request_body = UpdateMe,
     params(("If-Match" = Option<String>, Header, nullable = false, description = "ETag from GET /v1/me", pattern = r#"^(\*|(W/)?"u[0-9]+")$"#)),
     responses((status = 200, body = Me), (status = 412, body = keiro_api_types::Problem),
@@ -39,7 +39,7 @@ pub async fn update_me(
     let prefs = keiro_app::me::Preferences {
         full_name: body.full_name.as_deref(),
         language: body.language.as_ref().map(|l| l.as_deref()),
-        time_zone: None,
+        time_zone: body.time_zone.as_ref().map(|z| z.as_deref()),
     };
     let u = keiro_app::me::update(&s.app, &ctx, prefs, version).await?;
     Ok(with_etag(&u))

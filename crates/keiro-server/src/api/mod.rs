@@ -45,7 +45,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
             `If-Match` with the ETag of the resource."
     ),
     modifiers(&BearerAuth),
-    components(schemas(keiro_api_types::Problem, keiro_api_types::FieldError, outbox::OutboxState,
+    components(schemas(keiro_api_types::Problem, keiro_api_types::FieldError, outbox::OutboxState, outbox::OutboxKind,
         relationships::CustomerSortParam, relationships::CustomerKindParam)),
     tags(
         (name = "account", description = "The signed-in user"),

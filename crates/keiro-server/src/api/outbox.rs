@@ -22,6 +22,17 @@ pub struct OutboxParams {
     pub cursor: Option<String>,
     #[param(value_type = Option<OutboxState>)]
     pub state: Option<String>,
+    /// Only emails, or only events (for webhooks); both without it.
+    #[param(value_type = Option<OutboxKind>)]
+    pub kind: Option<String>,
+}
+
+/// What an outbox message is.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum OutboxKind {
+    Email,
+    Event,
 }
 
 /// Delivery state of an outbox message.
@@ -45,8 +56,8 @@ pub async fn list_outbox(
     ApiQuery(q): ApiQuery<OutboxParams>,
 ) -> ApiResult<Json<OutboxMessageList>> {
     let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
-    let state = q.state.as_deref();
-    let page = keiro_app::outbox::list(&s.app, &ctx, state, p.cursor.as_deref(), p.limit).await?;
+    let filter = (q.kind.as_deref(), q.state.as_deref());
+    let page = keiro_app::outbox::list(&s.app, &ctx, filter, p.cursor.as_deref(), p.limit).await?;
     let (items, next_cursor) = listed(page, message_body);
     Ok(Json(OutboxMessageList { items, next_cursor }))
 }

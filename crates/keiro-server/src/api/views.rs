@@ -152,6 +152,7 @@ pub fn me_body(u: &CurrentUser) -> Me {
             email: u.user.email.clone(),
             full_name: u.user.full_name.clone(),
             language: u.user.language.clone(),
+            time_zone: u.user.time_zone.clone(),
             must_change_password: u.user.must_change_password,
             delegated_access: u.user.delegated_access.clone(),
         },

@@ -1,7 +1,7 @@
 //! Portal pages for partner enrollment (the applicant's wizard and the verification link) and
 //! for the operator's review queue. Rules live in keiro-app's `enrollment` module.
 
-use super::{Base, DoneQuery, NoFields, PageResult, Portal, SignedForm, render, session_cookie, t};
+use super::{Base, DoneQuery, PageResult, Portal, SignedForm, render, session_cookie, t};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use axum_extra::extract::{Form, FormRejection};
 use keiro_app::AppError;
-use keiro_app::enrollment::{Contacts, Decision, EnrollmentView, NewAccount};
+use keiro_app::enrollment::{Claim, Contacts, Decision, Draft, EnrollmentView, NewAccount};
 use keiro_domain::CompanyProfile;
 use serde::Deserialize;
 
@@ -75,6 +75,7 @@ pub async fn create_account(
         email: f.email.clone(),
         password: f.password.clone(),
         program_role: f.program_role.clone(),
+        language: Some(p.lang),
     };
     match keiro_app::enrollment::create_account(&s.app, &p.ctx(), a, None).await {
         Ok(_) => {
@@ -114,6 +115,8 @@ pub struct WizardPage {
     pub state_label: String,
     pub editable: bool,
     pub missing: Vec<String>,
+    /// The linked record's partner ID, or the one just typed.
+    pub partner_id: String,
 }
 
 async fn wizard_page(
@@ -121,9 +124,10 @@ async fn wizard_page(
     p: &Portal,
     notice: Option<String>,
     error: Option<(StatusCode, String)>,
+    typed: Option<WizardForm>,
 ) -> PageResult {
     p.user()?;
-    let e = keiro_app::enrollment::get_mine(&s.app, &p.ctx())
+    let mut e = keiro_app::enrollment::get_mine(&s.app, &p.ctx())
         .await
         .map_err(|e| p.app_error(e))?;
     let mut b = p.base("wizard-title");
@@ -131,6 +135,23 @@ async fn wizard_page(
     let status = error.as_ref().map(|x| x.0).unwrap_or(StatusCode::OK);
     b.error = error.map(|x| x.1);
     let editable = matches!(e.state.as_str(), "draft" | "more_info_requested");
+    let mut partner_id = e
+        .membership
+        .as_ref()
+        .map(|m| m.partner_id.clone())
+        .unwrap_or_default();
+    // A refused save shows what was typed, not what is stored: nothing typed is lost.
+    if let Some(f) = typed {
+        e.program_role = f.program_role;
+        e.company = CompanyProfile::from(f.fields);
+        e.primary_contact_name = f.primary_contact_name;
+        e.primary_contact_email = f.primary_contact_email;
+        e.primary_contact_phone = f.primary_contact_phone;
+        e.support_email = f.support_email;
+        e.support_phone = f.support_phone;
+        e.support_website = f.support_website;
+        partner_id = f.partner_id;
+    }
     let page = WizardPage {
         state_label: t(p.lang, &format!("state-{}", e.state)),
         missing: e
@@ -139,6 +160,7 @@ async fn wizard_page(
             .map(|m| t(p.lang, &format!("missing-{m}")))
             .collect(),
         editable,
+        partner_id,
         e,
         b,
     };
@@ -155,91 +177,26 @@ pub async fn wizard(
         Some("submitted") => Some(t(p.lang, "wizard-submitted")),
         _ => None,
     };
-    wizard_page(&s, &p, notice, None).await
+    wizard_page(&s, &p, notice, None, None).await
 }
 
-/// Runs one step; a fixable error re-renders the wizard with the message.
-async fn step(
-    s: &AppState,
-    p: &Portal,
-    done: &str,
-    r: impl std::future::Future<Output = Result<EnrollmentView, AppError>>,
-) -> PageResult {
-    match r.await {
-        Ok(_) => Ok(Redirect::to(&format!("/enroll/wizard?done={done}")).into_response()),
-        Err(e) if fixable(&e) => {
-            let msg = p.message_for(&e);
-            wizard_page(s, p, None, Some((crate::problem::status_of(&e), msg))).await
-        }
-        Err(e) => Err(p.app_error(e)),
-    }
-}
-
+/// The whole wizard in one form: every section is saved together, so nothing typed in one is
+/// lost by saving another.
 #[derive(Deserialize)]
-pub struct ProgramForm {
+pub struct WizardForm {
     program_role: String,
-}
-
-pub async fn save_program(
-    State(s): State<AppState>,
-    SignedForm(p, f): SignedForm<ProgramForm>,
-) -> PageResult {
-    let ctx = p.ctx();
-    step(
-        &s,
-        &p,
-        "saved",
-        keiro_app::enrollment::set_program_role(&s.app, &ctx, &f.program_role, None),
-    )
-    .await
-}
-
-#[derive(Deserialize)]
-pub struct MembershipForm {
+    #[serde(default)]
     partner_id: String,
+    #[serde(default)]
     claim_secret: String,
-}
-
-pub async fn save_membership(
-    State(s): State<AppState>,
-    SignedForm(p, f): SignedForm<MembershipForm>,
-) -> PageResult {
-    let ctx = p.ctx();
-    step(
-        &s,
-        &p,
-        "saved",
-        keiro_app::enrollment::link_membership(&s.app, &ctx, &f.partner_id, &f.claim_secret, None),
-    )
-    .await
-}
-
-#[derive(Deserialize)]
-pub struct ProfileForm {
     /// All string fields, so flattening is safe with form encoding.
     #[serde(flatten)]
     fields: super::ProfileFields,
-}
-
-pub async fn save_profile(
-    State(s): State<AppState>,
-    SignedForm(p, f): SignedForm<ProfileForm>,
-) -> PageResult {
-    let prof = CompanyProfile::from(f.fields);
-    let ctx = p.ctx();
-    step(
-        &s,
-        &p,
-        "saved",
-        keiro_app::enrollment::set_profile(&s.app, &ctx, prof, None),
-    )
-    .await
-}
-
-#[derive(Deserialize)]
-pub struct ContactsForm {
+    #[serde(default)]
     primary_contact_name: String,
+    #[serde(default)]
     primary_contact_email: String,
+    #[serde(default)]
     primary_contact_phone: String,
     #[serde(default)]
     support_email: String,
@@ -247,42 +204,64 @@ pub struct ContactsForm {
     support_phone: String,
     #[serde(default)]
     support_website: String,
+    /// "submit" (the second button) submits after saving.
+    #[serde(default)]
+    then: String,
 }
 
-pub async fn save_contacts(
-    State(s): State<AppState>,
-    SignedForm(p, f): SignedForm<ContactsForm>,
-) -> PageResult {
-    let c = Contacts {
-        primary_contact_name: f.primary_contact_name,
-        primary_contact_email: f.primary_contact_email,
-        primary_contact_phone: f.primary_contact_phone,
-        support_email: f.support_email,
-        support_phone: f.support_phone,
-        support_website: f.support_website,
-    };
-    let ctx = p.ctx();
-    step(
-        &s,
-        &p,
-        "saved",
-        keiro_app::enrollment::set_contacts(&s.app, &ctx, c, None),
-    )
-    .await
+impl WizardForm {
+    fn draft(&self, linked: Option<&str>) -> Draft {
+        let pid = self.partner_id.trim();
+        // A record is linked anew when a secret is typed, or when another ID is (the secret is
+        // then missing, and the save says so).
+        let claim = (!self.claim_secret.trim().is_empty()
+            || (!pid.is_empty() && linked != Some(pid)))
+        .then(|| Claim {
+            partner_id: self.partner_id.clone(),
+            claim_secret: self.claim_secret.clone(),
+        });
+        Draft {
+            program_role: self.program_role.clone(),
+            claim,
+            profile: CompanyProfile::from(self.fields.clone()),
+            contacts: Contacts {
+                primary_contact_name: self.primary_contact_name.clone(),
+                primary_contact_email: self.primary_contact_email.clone(),
+                primary_contact_phone: self.primary_contact_phone.clone(),
+                support_email: self.support_email.clone(),
+                support_phone: self.support_phone.clone(),
+                support_website: self.support_website.clone(),
+            },
+        }
+    }
 }
 
-pub async fn submit(
+pub async fn save(
     State(s): State<AppState>,
-    SignedForm(p, NoFields {}): SignedForm<NoFields>,
+    SignedForm(p, f): SignedForm<WizardForm>,
 ) -> PageResult {
     let ctx = p.ctx();
-    step(
-        &s,
-        &p,
-        "submitted",
-        keiro_app::enrollment::submit(&s.app, &ctx),
-    )
-    .await
+    let mine = keiro_app::enrollment::get_mine(&s.app, &ctx)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    let linked = mine.membership.as_ref().map(|m| m.partner_id.as_str());
+    let submit = f.then == "submit";
+    let mut r = keiro_app::enrollment::save_draft(&s.app, &ctx, f.draft(linked), None).await;
+    if submit && r.is_ok() {
+        r = keiro_app::enrollment::submit(&s.app, &ctx).await;
+    }
+    match r {
+        Ok(_) => {
+            let done = if submit { "submitted" } else { "saved" };
+            Ok(Redirect::to(&format!("/enroll/wizard?done={done}")).into_response())
+        }
+        Err(e) if fixable(&e) => {
+            let msg = p.message_for(&e);
+            let err = Some((crate::problem::status_of(&e), msg));
+            wizard_page(&s, &p, None, err, Some(f)).await
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
 }
 
 #[derive(Template)]

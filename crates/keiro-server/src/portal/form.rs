@@ -69,7 +69,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for SignedForm<T> {
 }
 
 /// The company profile fields of a portal form (profile page and enrollment wizard).
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ProfileFields {
     pub legal_name: String,
     #[serde(default)]

@@ -40,7 +40,7 @@ pub use cookies::{LANG_COOKIE, SESSION_COOKIE, session_cookie};
 pub use csrf::{NoFields, TokenField};
 pub use errors::{not_found_page, plain_page};
 pub use form::{Choice, ProfileFields, SignedForm};
-pub use i18n::{t, t_args};
+pub use i18n::{t, t_args, try_t};
 pub use navbar::{Base, Chrome, NAV, NavItem, nav_applies};
 pub use page::{DoneQuery, PageResult, no_store, render};
 pub use request::{Portal, local_path, safe_next};
@@ -218,12 +218,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/enroll",
             get(enrollment::start).post(enrollment::create_account),
         )
-        .route("/enroll/wizard", get(enrollment::wizard))
-        .route("/enroll/program", post(enrollment::save_program))
-        .route("/enroll/membership", post(enrollment::save_membership))
-        .route("/enroll/profile", post(enrollment::save_profile))
-        .route("/enroll/contacts", post(enrollment::save_contacts))
-        .route("/enroll/submit", post(enrollment::submit))
+        .route(
+            "/enroll/wizard",
+            get(enrollment::wizard).post(enrollment::save),
+        )
         .route(
             "/enroll/verify",
             get(enrollment::verify_form).post(enrollment::verify),

@@ -1,5 +1,5 @@
-//! `/operator/outbox`: operator staff see every email and held event (app `outbox`) and its
-//! delivery state.
+//! `/operator/outbox`: operator staff see the emails (app `outbox`) and their delivery state;
+//! `?kind=event` shows the events kept for webhooks, each under its organization's name.
 
 use super::{Base, PageResult, Portal, render, t};
 use crate::state::AppState;
@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 pub struct OutboxRow {
     pub id: String,
+    /// For an event: the organization's name (its recipient is the organization).
     pub created: String,
     pub recipient: String,
     pub subject: String,
@@ -36,6 +37,9 @@ fn outbox_row(p: &Portal, m: keiro_app::outbox::Message) -> OutboxRow {
 #[template(path = "outbox/list.html")]
 pub struct OutboxPage {
     pub b: Base,
+    /// "email" or "event".
+    pub kind: String,
+    pub states: Vec<&'static str>,
     pub state: String,
     pub rows: Vec<OutboxRow>,
     pub next: Option<String>,
@@ -43,6 +47,7 @@ pub struct OutboxPage {
 
 #[derive(Deserialize)]
 pub struct OutboxQuery {
+    kind: Option<String>,
     state: Option<String>,
     cursor: Option<String>,
 }
@@ -53,24 +58,47 @@ pub async fn outbox(
     Query(q): Query<OutboxQuery>,
 ) -> PageResult {
     p.user()?;
+    let kind = match q.kind.as_deref() {
+        Some("event") => "event",
+        _ => "email",
+    };
     let state = q.state.clone().filter(|x| !x.is_empty());
     let cursor = q
         .cursor
         .as_deref()
         .filter(|c| uuid::Uuid::parse_str(c).is_ok());
-    let page = keiro_app::outbox::list(&s.app, &p.ctx(), state.as_deref(), cursor, 50)
+    let filter = (Some(kind), state.as_deref());
+    let page = keiro_app::outbox::list(&s.app, &p.ctx(), filter, cursor, 50)
         .await
         .map_err(|e| p.app_error(e))?;
     let next = page.next_cursor.map(|c| {
         format!(
-            "/operator/outbox?state={}&cursor={c}",
+            "/operator/outbox?kind={kind}&state={}&cursor={c}",
             state.clone().unwrap_or_default()
         )
     });
+    let mut rows: Vec<OutboxRow> = page.items.into_iter().map(|m| outbox_row(&p, m)).collect();
+    if kind == "event" {
+        let ids: Vec<String> = rows.iter().map(|r| r.recipient.clone()).collect();
+        let names = keiro_app::outbox::org_names(&s.app, &p.ctx(), &ids)
+            .await
+            .map_err(|e| p.app_error(e))?;
+        for r in &mut rows {
+            if let Some(n) = names.get(&r.recipient) {
+                r.recipient = n.clone();
+            }
+        }
+    }
     Ok(render(&OutboxPage {
         b: p.base("outbox-title"),
+        kind: kind.into(),
+        states: if kind == "event" {
+            vec!["held"]
+        } else {
+            vec!["pending", "sending", "sent", "failed"]
+        },
         state: state.unwrap_or_default(),
-        rows: page.items.into_iter().map(|m| outbox_row(&p, m)).collect(),
+        rows,
         next,
     }))
 }

@@ -291,35 +291,28 @@ async fn whole_enrollment(lang: &str, expect_in_review: &str, expect_approved: &
         fill("email", "kaede@kaede.example".into()).await?;
         fill("password", "a long enough passphrase".into()).await?;
         click_and_wait(c, Locator::Id("enroll-create")).await?;
-        c.wait().for_element(Locator::Id("membership-form")).await?;
-        fill("partner_id", "4440001".into()).await?;
-        fill("claim_secret", secret.clone()).await?;
-        c.find(Locator::Id("membership-save"))
+        // One form: every section is filled, then saved and submitted at once.
+        c.wait().for_element(Locator::Id("wizard-form")).await?;
+        let prefilled = c
+            .find(Locator::Id("primary_contact_email"))
             .await?
-            .click()
+            .prop("value")
             .await?;
-        c.wait()
-            .for_element(Locator::Id("membership-linked"))
-            .await?;
+        assert_eq!(prefilled.as_deref(), Some("kaede@kaede.example"));
         for (id, v) in [
-            ("address_line1", "2-2-2 Shibuya"),
-            ("city", "Shibuya-ku"),
+            ("partner_id", "4440001"),
+            ("claim_secret", secret.as_str()),
             ("postal_code", "150-0002"),
+            ("city", "Shibuya-ku"),
+            ("address_line1", "2-2-2 Shibuya"),
             ("phone", "+81 3-5555-0000"),
+            ("primary_contact_email", "kaede.kimura@kaede.example"),
+            ("primary_contact_phone", "+81 90 0000 0000"),
+            ("support_email", "support@kaede.example"),
         ] {
             fill(id, v.into()).await?;
         }
-        click_and_wait(c, Locator::Id("profile-save")).await?;
-        c.wait().for_element(Locator::Id("contacts-form")).await?;
-        fill("primary_contact_email", "kaede.kimura@kaede.example".into()).await?;
-        fill("primary_contact_phone", "+81 90 0000 0000".into()).await?;
-        fill("support_email", "support@kaede.example".into()).await?;
-        click_and_wait(c, Locator::Id("contacts-save")).await?;
-        c.wait()
-            .for_element(Locator::Css("#enroll-submit:not([disabled])"))
-            .await?
-            .click()
-            .await?;
+        click_and_wait(c, Locator::Id("enroll-submit")).await?;
         c.wait()
             .for_element(Locator::Css(
                 "#enrollment-state[data-state=pending_verification]",

@@ -61,7 +61,10 @@ async fn tour(lang: &str) {
     else {
         return;
     };
-    let logins = keiro_app::demo::seed(&app.app).await.expect("demo world");
+    let logins = keiro_app::demo::seed(&app.app)
+        .await
+        .expect("demo world")
+        .logins;
     let mut problems = Vec::new();
     let mut visited = 0;
     for email in USERS {

@@ -587,9 +587,10 @@ async fn r_rel_8_scheduler_marks_expiring_extends_and_expires(app: TestApp) {
         "the scheduler's changes are events too"
     );
     // Each change is also an outbox event for both sides, held for webhooks (never emailed).
-    let events = keiro_store::repo::outbox::list(app.app.db.reader(), Some("held"), None, 200)
-        .await
-        .unwrap();
+    let events =
+        keiro_store::repo::outbox::list(app.app.db.reader(), (None, Some("held")), None, 200)
+            .await
+            .unwrap();
     let names: Vec<&str> = events
         .items
         .iter()

@@ -121,7 +121,7 @@ pub fn between(html: &str, start: &str, end: &str) -> String {
 
 /// Emails queued to `to`, oldest first: (template, subject, body).
 pub async fn mails_to(app: &TestApp, to: &str) -> Vec<(String, String, String)> {
-    let page = keiro_store::repo::outbox::list(app.app.db.reader(), None, None, 200)
+    let page = keiro_store::repo::outbox::list(app.app.db.reader(), (None, None), None, 200)
         .await
         .unwrap();
     let mut v: Vec<_> = page
@@ -141,7 +141,7 @@ pub fn link_token(body: &str) -> String {
 
 /// How many emails (not held events) the outbox holds: "no notice is sent" checks count these.
 pub async fn emails_queued(app: &TestApp) -> usize {
-    keiro_store::repo::outbox::list(app.app.db.reader(), None, None, 1000)
+    keiro_store::repo::outbox::list(app.app.db.reader(), (None, None), None, 1000)
         .await
         .unwrap()
         .items

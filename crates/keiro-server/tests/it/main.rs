@@ -20,6 +20,7 @@ mod mfa;
 mod orders;
 mod partnerships;
 mod portal;
+mod portal_enrollment;
 mod portal_orders;
 mod portal_partners;
 mod preconditions;

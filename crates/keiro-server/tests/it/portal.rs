@@ -9,6 +9,7 @@ both_backends!(
     csrf_refuses_foreign_and_tokenless_posts,
     r_x_3_language_from_browser_then_user_setting,
     r_usr_3_navigation_follows_roles,
+    operator_pages_name_people_and_translate_what_happened,
 );
 
 async fn r_usr_2_temporary_password_forces_change_first(app: TestApp) {
@@ -307,7 +308,7 @@ async fn r_usr_3_navigation_follows_roles(app: TestApp) {
         .await
         .unwrap();
     assert!(
-        !filtered.contains("session.created"),
+        !filtered.contains("data-action=\"session.created\""),
         "the action filter applies"
     );
     let mut s = PortalClient::new(&app);
@@ -350,4 +351,102 @@ async fn r_x_2_brand_and_variant_are_configuration() {
             .unwrap()
             .contains("ソブリン パートナー ハブ")
     );
+}
+
+/// Issue 14, point 6: the outbox shows emails, with events on their own tab under their
+/// organization's name and a translated state; the audit log names people and organizations,
+/// translates actions, reads details as pairs and offers the actions in a drop-down.
+async fn operator_pages_name_people_and_translate_what_happened(app: TestApp) {
+    let op = app
+        .org_with_user(OrgKind::Operator, "Operator", &[Role::OperatorAdmin])
+        .await;
+    let partner = app
+        .org_with_user(OrgKind::Partner, "さくら商事", &[Role::GlobalAdmin])
+        .await;
+    let tx = app.app.db.begin().await.unwrap();
+    keiro_app::outbox::enqueue_event(
+        &tx,
+        &app.app,
+        &[&partner.org_id],
+        "relationship.accepted",
+        serde_json::json!({ "customer": "c" }),
+    )
+    .await
+    .unwrap();
+    keiro_app::outbox::enqueue_email(
+        &tx,
+        &app.app,
+        Some(&partner.org_id),
+        "enrollment-verify",
+        "someone@sakura.example",
+        keiro_domain::Language::Ja,
+        &[
+            ("name", "X".into()),
+            ("company", "Y".into()),
+            ("link", "https://k/".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mut c = PortalClient::new(&app);
+    c.lang = "ja";
+    c.sign_in(&op.email, TEST_PASSWORD).await;
+    // A partner's sign-in, so the log has someone else's row.
+    PortalClient::new(&app)
+        .sign_in(&partner.email, TEST_PASSWORD)
+        .await;
+
+    let emails = c.get("/operator/outbox").await.text().await.unwrap();
+    assert!(emails.contains("someone@sakura.example"));
+    assert!(
+        !emails.contains("relationship.accepted"),
+        "no events among the emails"
+    );
+    let events = c
+        .get("/operator/outbox?kind=event")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        events.contains("<code>relationship.accepted</code>"),
+        "{events}"
+    );
+    assert!(events.contains("さくら商事"), "the organization by name");
+    assert!(events.contains("配信先の設定待ち"), "the state in Japanese");
+    assert!(!events.contains("someone@sakura.example"));
+    for page in [&emails, &events] {
+        assert!(!page.contains("Unknown localization key"), "{page}");
+    }
+
+    let audit = c.get("/audit").await.text().await.unwrap();
+    assert!(!audit.contains("Unknown localization key"));
+    let row = audit
+        .split("<tr data-action=\"session.created\">")
+        .find(|r| r.contains(&partner.email))
+        .expect("the partner's sign-in");
+    assert!(
+        row.contains("<td>サインイン</td>"),
+        "the action in Japanese: {row}"
+    );
+    assert!(
+        row.contains("さくら商事"),
+        "the actor's organization: {row}"
+    );
+    assert!(audit.contains("<option value=\"user.password_changed\">パスワードを変更</option>"));
+    let filtered = c
+        .get("/audit?action=session.created")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(filtered.contains("<option value=\"session.created\" selected>"));
+    assert_eq!(
+        filtered.matches("<tr data-action=").count(),
+        filtered
+            .matches("<tr data-action=\"session.created\">")
+            .count()
+    );
+    assert!(filtered.matches("<tr data-action=").count() >= 2);
 }

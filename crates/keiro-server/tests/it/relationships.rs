@@ -594,9 +594,10 @@ async fn r_rel_6_removal_removes_dap_keeps_other_rights_and_sends_nothing(app: T
         (409, "no_delegated_admin")
     );
     // Relationship and DAP changes are outbox events too (held for webhooks).
-    let events = keiro_store::repo::outbox::list(app.app.db.reader(), Some("held"), None, 200)
-        .await
-        .unwrap();
+    let events =
+        keiro_store::repo::outbox::list(app.app.db.reader(), (None, Some("held")), None, 200)
+            .await
+            .unwrap();
     let names: Vec<&str> = events.items.iter().map(|m| m.template.as_str()).collect();
     for name in [
         "relationship.accepted",

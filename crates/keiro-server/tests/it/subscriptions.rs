@@ -314,10 +314,11 @@ async fn r_ord_6_lifecycle_changes_are_guarded_recorded_and_audited(app: TestApp
     )
     .await;
     assert_eq!(audit["items"][0]["target_id"], id.as_str());
-    let events = keiro_store::repo::outbox::list(app.app.db.reader(), Some("held"), None, 500)
-        .await
-        .unwrap()
-        .items;
+    let events =
+        keiro_store::repo::outbox::list(app.app.db.reader(), (None, Some("held")), None, 500)
+            .await
+            .unwrap()
+            .items;
     let cancelled: Vec<_> = events
         .iter()
         .filter(|e| e.template == "subscription.cancelled")

@@ -101,13 +101,17 @@ pub async fn mark_attempt_failed(
         .await
 }
 
+/// Newest first; `kind` is "email" or "event", `None` for both.
 pub async fn list(
     c: &impl ConnectionTrait,
-    state: Option<&str>,
+    (kind, state): (Option<&str>, Option<&str>),
     cursor: Option<&str>,
     limit: u64,
 ) -> Result<Page<outbox_message::Model>, StoreError> {
     let mut q = outbox_message::Entity::find();
+    if let Some(k) = kind {
+        q = q.filter(C::Kind.eq(k));
+    }
     if let Some(s) = state {
         q = q.filter(C::State.eq(s));
     }

@@ -3,6 +3,25 @@
 
 use super::*;
 
+/// (id, full name, email) of the users among `ids` (deleted ones are left out).
+pub async fn names(
+    c: &impl ConnectionTrait,
+    ids: &[String],
+) -> Result<Vec<(String, String, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::FullName)
+        .column(user::Column::Email)
+        .filter(user::Column::Id.is_in(ids.iter().cloned()))
+        .into_tuple::<(String, String, String)>()
+        .all(c)
+        .await?)
+}
+
 pub async fn insert(
     c: &impl ConnectionTrait,
     m: user::Model,
