@@ -298,7 +298,12 @@ pub struct CreateCustomerForReseller {
     #[serde(default)]
     pub address_line1: String,
     #[serde(default)]
+    pub address_line2: String,
+    #[serde(default)]
     pub city: String,
+    /// The prefecture or state (東京都, CA).
+    #[serde(default)]
+    pub region: String,
     #[serde(default)]
     pub postal_code: String,
     /// ISO 3166-1 alpha-2.

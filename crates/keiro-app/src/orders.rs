@@ -277,7 +277,10 @@ pub struct NewCustomerOrder {
     pub legal_name: String,
     pub primary_domain: String,
     pub address_line1: String,
+    pub address_line2: String,
     pub city: String,
+    /// The prefecture or state.
+    pub region: String,
     pub postal_code: String,
     pub country: String,
     pub phone: String,
@@ -293,9 +296,9 @@ impl NewCustomerOrder {
         CompanyProfile {
             legal_name: self.legal_name.clone(),
             address_line1: self.address_line1.clone(),
-            address_line2: String::new(),
+            address_line2: self.address_line2.clone(),
             city: self.city.clone(),
-            region: String::new(),
+            region: self.region.clone(),
             postal_code: self.postal_code.clone(),
             country: self.country.clone(),
             phone: self.phone.clone(),

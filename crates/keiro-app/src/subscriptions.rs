@@ -191,6 +191,15 @@ async fn require_manager(
     if !visible(me, s) {
         return Err(AppError::NotFound("subscription"));
     }
+    // A customer sees its subscriptions; its partner changes them (issue 14: say so, rather
+    // than name roles no customer user can hold).
+    if me.actor.org_kind == OrgKind::Customer {
+        return Err(AppError::Forbidden {
+            code: "managed_by_partner",
+            message: "your partner manages this subscription: ask them to change it".into(),
+            required_roles: vec![],
+        });
+    }
     me.require(Action::ManageSubscriptions, "subscription")?;
     let mine = s.seller_org_id == me.org.id || s.reseller_org_id.as_deref() == Some(&me.org.id);
     if !mine {

@@ -54,6 +54,21 @@ for (const el of controls) {
   const need = large ? 3 : 4.5;
   if (ratio < need) problems.push("contrast " + ratio.toFixed(2) + ":1 < " + need + ":1 for " + describe(el));
 }
+// A select box wide enough for its options (issue 14: a cut reseller name hid its partner ID).
+const canvas = document.createElement("canvas").getContext("2d");
+for (const el of document.querySelectorAll("select")) {
+  if (!el.getClientRects().length || !el.options.length) continue;
+  const st = getComputedStyle(el);
+  canvas.font = st.fontWeight + " " + st.fontSize + " " + st.fontFamily;
+  let widest = null;
+  for (const o of el.options) {
+    const w = canvas.measureText(o.text).width;
+    if (!widest || w > widest.w) widest = { w, text: o.text };
+  }
+  // The closed box shows the text between its padding and the arrow (about 1.2em).
+  const room = el.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight) - 1.2 * parseFloat(st.fontSize);
+  if (widest.w > room + 1) problems.push("select " + describe(el).split(" ")[0] + " cuts \"" + widest.text.slice(0, 60) + "\": needs " + Math.ceil(widest.w) + " px, has " + Math.floor(room));
+}
 // The layout viewport's width (a phone widens window.innerWidth to fit a too-wide page, so
 // that would never see it).
 const doc = document.documentElement;

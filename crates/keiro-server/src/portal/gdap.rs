@@ -245,13 +245,7 @@ pub async fn request_approval(
 ) -> PageResult {
     let r =
         keiro_app::gdap::request_approval(&s.app, &p.ctx(), &id, Some(p.lang), None, None).await;
-    draft_page(
-        &p,
-        r,
-        "gdap-draft-title",
-        "gdap-draft-intro",
-        &format!("/gdap/{id}"),
-    )
+    draft_page(&p, r, &format!("/gdap/{id}"))
 }
 
 #[derive(Deserialize)]

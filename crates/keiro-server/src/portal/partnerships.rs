@@ -165,7 +165,7 @@ pub async fn request(
     SignedForm(p, NoFields {}): SignedForm<NoFields>,
 ) -> PageResult {
     let r = keiro_app::partnerships::request(&s.app, &p.ctx(), Some(p.lang), None, None).await;
-    draft_page(&p, r, "draft-title", "draft-intro", "/indirect-resellers")
+    draft_page(&p, r, "/indirect-resellers")
 }
 
 #[derive(Deserialize)]

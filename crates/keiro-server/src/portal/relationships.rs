@@ -154,13 +154,7 @@ pub async fn request(
     SignedForm(p, NoFields {}): SignedForm<NoFields>,
 ) -> PageResult {
     let r = keiro_app::relationships::request(&s.app, &p.ctx(), Some(p.lang), None, None).await;
-    draft_page(
-        &p,
-        r,
-        "relationship-draft-title",
-        "relationship-draft-intro",
-        "/customers",
-    )
+    draft_page(&p, r, "/customers")
 }
 
 /// "Offer delegated admin": a link a customer's global admin accepts (R-REL-7).
@@ -171,7 +165,7 @@ pub async fn offer_dap(
     let r =
         keiro_app::relationships::offer_delegated_admin(&s.app, &p.ctx(), Some(p.lang), None, None)
             .await;
-    draft_page(&p, r, "dap-draft-title", "dap-draft-intro", "/customers")
+    draft_page(&p, r, "/customers")
 }
 
 /// "Invite a new customer" with one of the reseller's providers: one link, one acceptance
@@ -190,13 +184,7 @@ pub async fn three_way(
         None,
     )
     .await;
-    draft_page(
-        &p,
-        r,
-        "three-way-draft-title",
-        "three-way-draft-intro",
-        "/indirect-providers",
-    )
+    draft_page(&p, r, "/indirect-providers")
 }
 
 pub struct PartnerRow {
@@ -389,7 +377,7 @@ fn confirm(p: &Portal, status: StatusCode, action: String, removal: bool, name: 
             },
             &args,
         ),
-        attestation: removal.then(|| t(p.lang, "remove-partnership-attestation")),
+        attestation: removal.then(|| t(p.lang, "remove-relationship-attestation")),
         note: t(
             p.lang,
             if removal {

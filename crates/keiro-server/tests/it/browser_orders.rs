@@ -32,7 +32,10 @@ struct Words {
 async fn details(c: &Client, name: &str, admin: &str) -> R<()> {
     fill(c, "legal_name", name).await?;
     fill(c, "primary_domain", "northwind.example").await?;
-    fill(c, "city", "大阪").await?;
+    fill(c, "postal_code", "530-0001").await?;
+    fill(c, "region", "大阪府").await?;
+    fill(c, "city", "大阪市北区").await?;
+    fill(c, "address_line1", "梅田 2-2").await?;
     fill(c, "admin_full_name", "北風 太郎").await?;
     fill(c, "admin_email", admin).await?;
     click_and_wait(c, Locator::Id("newcust-next")).await
@@ -87,6 +90,11 @@ async fn orders_journey(lang: &str, w: Words) {
         fill(c, &qty, "20").await?;
         fill(c, &format!("qty-{}", world.addon), "5").await?;
         click_and_wait(c, Locator::Id("newcust-next")).await?;
+        // The review shows the address in Japanese order, prefecture included.
+        assert_eq!(
+            text_of(c, "#newcust-address").await?,
+            "〒530-0001 大阪府大阪市北区梅田 2-2"
+        );
         browser.screenshot(&format!("wizard-review-{lang}")).await;
         click_and_wait(c, Locator::Id("newcust-submit")).await?;
         // The confirmation shows the admin account and the temporary password once.

@@ -163,7 +163,8 @@ async fn r_x_3_every_page_fits_a_phone_and_every_control_is_legible_english() {
     tour("en").await;
 }
 
-/// The audit itself: it finds white text on white, a page wider than the phone, and passes the
+/// The audit itself: it finds white text on white, a page wider than the phone, a select box
+/// that cuts its option, and passes the
 /// portal's own link-styled button (which drew white on white before issue 14).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_audit_finds_illegible_controls_and_sideways_scrolling() {
@@ -174,7 +175,7 @@ async fn the_page_audit_finds_illegible_controls_and_sideways_scrolling() {
         return;
     };
     let bad = "<!doctype html><meta name=viewport content='width=device-width,initial-scale=1'><main><button style='color:#fff;background:#fff'>Invisible</button>\
-               <div style='width:900px'>wide</div></main>";
+               <div style='width:900px'>wide</div><select id=narrow style='width:8em'><option>Fuji Reseller GK (2000001)</option></select></main>";
     let url = format!("data:text/html,{}", urlencode(bad));
     browser.client.goto(&url).await.unwrap();
     let found = browser.audit().await;
@@ -188,6 +189,12 @@ async fn the_page_audit_finds_illegible_controls_and_sideways_scrolling() {
         found
             .iter()
             .any(|p| p.contains("px wide in a 390 px viewport")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("select#narrow cuts \"Fuji Reseller GK (2000001)\"")),
         "{found:?}"
     );
     // The portal's own style sheet, on one of its pages, with the controls that drew white on

@@ -23,6 +23,7 @@ mod portal;
 mod portal_enrollment;
 mod portal_orders;
 mod portal_partners;
+mod portal_texts;
 mod preconditions;
 mod proxy;
 mod relationships;

@@ -296,7 +296,9 @@ async fn r_ord_2_new_customer_for_a_reseller_in_one_transaction(app: TestApp) {
             "legal_name": "Northwind Foods",
             "primary_domain": "northwind.example",
             "address_line1": "2-2 Umeda",
+            "address_line2": "梅田ビル 5F",
             "city": "Osaka",
+            "region": "大阪府",
             "postal_code": "530-0001",
             "country": "JP",
             "phone": "+81 6 0000 0000",
@@ -382,6 +384,15 @@ async fn r_ord_2_new_customer_for_a_reseller_in_one_transaction(app: TestApp) {
     let customer = v["customer_id"].as_str().unwrap().to_string();
     let temp = v["temporary_password"].as_str().unwrap().to_string();
     assert_eq!(v["admin_email"], "admin@northwind.example");
+    // The address keeps its prefecture and second line (issue 14, point 4).
+    let org = keiro_store::repo::orgs::get(app.app.db.reader(), &customer)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (org.region.as_str(), org.address_line2.as_str()),
+        ("大阪府", "梅田ビル 5F")
+    );
     assert_eq!(v["order"]["subscriptions"].as_array().unwrap().len(), 2);
     assert_eq!(
         v["order"]["subscriptions"][0]["reseller"]["id"],

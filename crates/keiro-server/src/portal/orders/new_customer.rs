@@ -32,7 +32,11 @@ pub struct WizardFields {
     #[serde(default)]
     pub address_line1: String,
     #[serde(default)]
+    pub address_line2: String,
+    #[serde(default)]
     pub city: String,
+    #[serde(default)]
+    pub region: String,
     #[serde(default)]
     pub postal_code: String,
     #[serde(default)]
@@ -57,7 +61,9 @@ impl WizardFields {
             legal_name: self.legal_name.clone(),
             primary_domain: self.primary_domain.clone(),
             address_line1: self.address_line1.clone(),
+            address_line2: self.address_line2.clone(),
             city: self.city.clone(),
+            region: self.region.clone(),
             postal_code: self.postal_code.clone(),
             country: self.country.clone(),
             phone: self.phone.clone(),
@@ -68,13 +74,28 @@ impl WizardFields {
         }
     }
 
+    /// The address as the review shows it, in its country's order.
+    pub fn address(&self, lang: &keiro_domain::Language) -> String {
+        crate::portal::format::address(
+            *lang,
+            &self.country,
+            &self.postal_code,
+            &self.region,
+            &self.city,
+            &self.address_line1,
+            &self.address_line2,
+        )
+    }
+
     /// The details, carried through the later steps as hidden fields.
     pub fn carried(&self) -> Vec<(&'static str, String)> {
         vec![
             ("legal_name", self.legal_name.clone()),
             ("primary_domain", self.primary_domain.clone()),
             ("address_line1", self.address_line1.clone()),
+            ("address_line2", self.address_line2.clone()),
             ("city", self.city.clone()),
+            ("region", self.region.clone()),
             ("postal_code", self.postal_code.clone()),
             ("country", self.country.clone()),
             ("phone", self.phone.clone()),
@@ -211,7 +232,9 @@ pub async fn new_customer_step(
         legal_name: get("legal_name"),
         primary_domain: get("primary_domain"),
         address_line1: get("address_line1"),
+        address_line2: get("address_line2"),
         city: get("city"),
+        region: get("region"),
         postal_code: get("postal_code"),
         country: get("country"),
         phone: get("phone"),
