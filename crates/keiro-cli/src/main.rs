@@ -153,6 +153,16 @@ async fn open(cfg: &config::Config, migrate: bool) -> Result<App> {
     Ok(App::new(db, Arc::new(SystemClock), cfg.app.clone()))
 }
 
+/// `s` padded to `width` terminal columns (CJK characters take two), so Japanese names line up.
+fn pad(s: &str, width: usize) -> String {
+    let wide = |c: char| {
+        matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
+    };
+    let cols: usize = s.chars().map(|c| if wide(c) { 2 } else { 1 }).sum();
+    format!("{s}{}", " ".repeat(width.saturating_sub(cols)))
+}
+
 fn print_demo(demo: &keiro_app::demo::Demo) {
     let logins = &demo.logins;
     tracing::info!(sign_ins = logins.len(), "demo world seeded");
@@ -168,8 +178,11 @@ fn print_demo(demo: &keiro_app::demo::Demo) {
             l.password.clone()
         };
         println!(
-            "{:<32} {:<36} {:<32} {}",
-            l.organization, l.email, l.roles, pw
+            "{} {:<36} {:<32} {}",
+            pad(&l.organization, 32),
+            l.email,
+            l.roles,
+            pw
         );
     }
     println!("\nTo try enrollment, open /enroll (or \"Enroll as a partner\" on the sign-in page)");

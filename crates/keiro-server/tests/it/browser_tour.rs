@@ -140,6 +140,51 @@ async fn tour(lang: &str) {
         visited += pages;
         browser.close().await;
     }
+    // A newcomer: the enrollment page and the wizard's one form (issue 14, point 8).
+    if let Some(browser) = Browser::start_phone(lang).await {
+        let c = &browser.client;
+        c.goto(&app.url("/enroll")).await.unwrap();
+        problems.extend(
+            browser
+                .audit()
+                .await
+                .into_iter()
+                .map(|p| format!("newcomer {p}")),
+        );
+        for (id, v) in [
+            ("company_name", "神田ソフトウェア株式会社"),
+            ("primary_domain", "kanda-soft.example"),
+            ("full_name", "神田 一郎"),
+            ("email", "ichiro@kanda-soft.example"),
+            ("password", "a long enough passphrase"),
+        ] {
+            c.find(Locator::Id(id))
+                .await
+                .unwrap()
+                .send_keys(v)
+                .await
+                .unwrap();
+        }
+        c.find(Locator::Id("enroll-create"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.wait()
+            .for_element(Locator::Id("wizard-form"))
+            .await
+            .unwrap();
+        problems.extend(
+            browser
+                .audit()
+                .await
+                .into_iter()
+                .map(|p| format!("newcomer {p}")),
+        );
+        visited += 2;
+        browser.close().await;
+    }
     eprintln!("tour ({lang}): {visited} pages over {} users", USERS.len());
     assert!(
         visited > 60,
