@@ -7,11 +7,10 @@ pub async fn find_live(
     id: &str,
     now: Ts,
 ) -> Result<Option<session::Model>, StoreError> {
-    Ok(session::Entity::find_by_id(id.to_string())
+    let sel = session::Entity::find_by_id(id.to_string())
         .filter(session::Column::RevokedAt.is_null())
-        .filter(session::Column::ExpiresAt.gt(now))
-        .one(c)
-        .await?)
+        .filter(session::Column::ExpiresAt.gt(now));
+    unique(c, sel).await
 }
 
 pub async fn touch(c: &impl ConnectionTrait, id: &str, now: Ts) -> Result<(), StoreError> {

@@ -6,10 +6,11 @@ pub async fn find_by_hash(
     c: &impl ConnectionTrait,
     hash: &str,
 ) -> Result<Option<api_token::Model>, StoreError> {
-    Ok(api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(hash))
-        .one(c)
-        .await?)
+    unique(
+        c,
+        api_token::Entity::find().filter(api_token::Column::TokenHash.eq(hash)),
+    )
+    .await
 }
 
 pub async fn list_for_user(

@@ -71,10 +71,11 @@ pub async fn find_by_email(
     c: &impl ConnectionTrait,
     email: &str,
 ) -> Result<Option<user::Model>, StoreError> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(c)
-        .await?)
+    unique(
+        c,
+        user::Entity::find().filter(user::Column::Email.eq(email)),
+    )
+    .await
 }
 
 /// A user by id, only if it belongs to `org_id` (tenant scope).
