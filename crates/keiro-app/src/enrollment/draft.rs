@@ -342,12 +342,26 @@ pub async fn set_contacts(
     .await
 }
 
+/// Whether `c` names the record already linked, with no secret: the link stays as it is.
+async fn kept_link(tx: &DatabaseTransaction, e: &enrollment::Model, c: &Claim) -> AppResult<bool> {
+    if !c.claim_secret.trim().is_empty() {
+        return Ok(false);
+    }
+    let Some(id) = &e.membership_record_id else {
+        return Ok(false);
+    };
+    let linked = repo::registry::get(tx, id).await?;
+    let typed = parse_partner_id(&c.partner_id).ok();
+    Ok(linked.is_some_and(|r| typed.as_deref() == Some(r.partner_id.as_str())))
+}
+
 /// The whole wizard as the applicant left it (issue 14): nothing typed in one section is lost
 /// by saving another.
 #[derive(Debug, Clone)]
 pub struct Draft {
     pub program_role: String,
-    /// When the applicant links (or replaces) a membership record.
+    /// The partner ID and claim secret as typed. The linked record's own ID with no secret
+    /// keeps the link; another ID, or a secret, links anew.
     pub claim: Option<Claim>,
     pub profile: CompanyProfile,
     pub contacts: Contacts,
@@ -364,18 +378,23 @@ pub async fn save_draft(
     let role = program_role(&d.program_role)?;
     let profile = CompanyProfile::parse(d.profile)?;
     let contacts = checked_contacts(app, d.contacts, false)?;
-    let key = match &d.claim {
-        Some(_) => Some(count_claim(app, ctx).await?),
-        None => None,
+    // Only a typed secret is a guess worth counting; an empty one never matches.
+    let claim = d
+        .claim
+        .filter(|c| !(c.partner_id.trim().is_empty() && c.claim_secret.trim().is_empty()));
+    let key = match &claim {
+        Some(c) if !c.claim_secret.trim().is_empty() => Some(count_claim(app, ctx).await?),
+        _ => None,
     };
     let now = app.now();
-    let claim = d.claim;
     let result = edit(app, ctx, "draft", if_version, move |tx, e, me| {
         Box::pin(async move {
             e.program_role = role.code().into();
             let linked = match &claim {
-                Some(c) => Some(apply_claim(tx, e, &me.org.id, &profile.country, c, now).await?),
-                None => None,
+                Some(c) if !kept_link(tx, e, c).await? => {
+                    Some(apply_claim(tx, e, &me.org.id, &profile.country, c, now).await?)
+                }
+                _ => None,
             };
             apply_profile(tx, e, &me.org.id, &profile, now).await?;
             apply_contacts(e, contacts);

@@ -210,13 +210,8 @@ pub struct WizardForm {
 }
 
 impl WizardForm {
-    fn draft(&self, linked: Option<&str>) -> Draft {
-        let pid = self.partner_id.trim();
-        // A record is linked anew when a secret is typed, or when another ID is (the secret is
-        // then missing, and the save says so).
-        let claim = (!self.claim_secret.trim().is_empty()
-            || (!pid.is_empty() && linked != Some(pid)))
-        .then(|| Claim {
+    fn draft(&self) -> Draft {
+        let claim = Some(Claim {
             partner_id: self.partner_id.clone(),
             claim_secret: self.claim_secret.clone(),
         });
@@ -241,12 +236,8 @@ pub async fn save(
     SignedForm(p, f): SignedForm<WizardForm>,
 ) -> PageResult {
     let ctx = p.ctx();
-    let mine = keiro_app::enrollment::get_mine(&s.app, &ctx)
-        .await
-        .map_err(|e| p.app_error(e))?;
-    let linked = mine.membership.as_ref().map(|m| m.partner_id.as_str());
     let submit = f.then == "submit";
-    let mut r = keiro_app::enrollment::save_draft(&s.app, &ctx, f.draft(linked), None).await;
+    let mut r = keiro_app::enrollment::save_draft(&s.app, &ctx, f.draft(), None).await;
     if submit && r.is_ok() {
         r = keiro_app::enrollment::submit(&s.app, &ctx).await;
     }

@@ -311,6 +311,25 @@ async fn demo_world_has_a_record_to_enroll_with_and_an_application_to_review(app
     assert_eq!(r.status(), 303);
     let html = c.get("/enroll/wizard").await.text().await.unwrap();
     assert!(html.contains("id=\"membership-linked\""), "{html}");
+    // Saved again with the linked record's ID and no secret (as the form shows it), the link
+    // stays and no claim is attempted.
+    let r = c
+        .post(
+            "/enroll/wizard",
+            &wizard_form(&csrf, "save", &[("partner_id", pid)]),
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let html = c.get("/enroll/wizard").await.text().await.unwrap();
+    assert!(html.contains("id=\"membership-linked\""), "{html}");
+    // Another ID without its secret is refused on the field.
+    let r = c
+        .post(
+            "/enroll/wizard",
+            &wizard_form(&csrf, "save", &[("partner_id", "3000002")]),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
     // Once linked, a new demo run says so instead of printing a spent secret.
     let demo = keiro_app::demo::seed(&app.app).await.unwrap();
     assert_eq!(demo.claims[0].claim_secret, None);
