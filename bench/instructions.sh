@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Instructions per request (issue 15; figures for notes, never assertions), counted by callgrind,
 # which is deterministic where wall-clock time on a shared machine is not. Each server runs a
-# release build under callgrind; after a warm-up, the counters are zeroed, N requests sent and
+# release build under callgrind; after a warm-up of 100 requests (enough for every pooled
+# connection to have prepared its statements once), the counters are zeroed, N requests sent and
 # the counts dumped (A), then zeroed again, 2N requests sent and dumped (B): (B − A) / N is the
 # cost of one request without start-up or dump overhead. Only the server's process is counted.
 # Targets: GET /v1/me, the portal's Customers page signed in, GET /v1/customers and one API order,
@@ -41,7 +42,7 @@ dumped() {
 # connection set-up.
 measure() {
   local label=$1; shift
-  "$@" 10
+  "$@" 100
   callgrind_control -z "$PID" >/dev/null 2>&1
   "$@" "$N"
   local a; a=$(dumped)

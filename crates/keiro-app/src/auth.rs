@@ -156,7 +156,7 @@ pub async fn resolve_session(app: &App, token: &str) -> AppResult<Option<LiveSes
     }
     let now = app.now();
     let id = sha256_hex(token);
-    let Some(s) = repo::sessions::find_live(app.db.reader(), &id, now).await? else {
+    let Some((s, p)) = repo::caller::by_session(app.db.reader(), &id, now).await? else {
         return Ok(None);
     };
     if !ct_eq(&s.id, &id) {
@@ -168,7 +168,7 @@ pub async fn resolve_session(app: &App, token: &str) -> AppResult<Option<LiveSes
         tx.commit().await?;
         return Ok(None);
     }
-    let Some(user) = CurrentUser::load(app.db.reader(), &s.user_id).await? else {
+    let Some(user) = CurrentUser::of(p)? else {
         return Ok(None);
     };
     if now - s.last_seen_at >= Duration::minutes(1) {
@@ -277,17 +277,20 @@ pub async fn change_password(
     Ok(())
 }
 
-/// Authenticates `Authorization: Bearer kt_…`. Returns the user and the token's id.
-pub async fn authenticate_token(app: &App, bearer: &str) -> AppResult<(CurrentUser, String)> {
-    if !bearer.starts_with("kt_") || bearer.len() > 100 {
-        return Err(AppError::Unauthenticated);
-    }
+/// What an API request's bearer is known by: the SHA-256 of a well-formed `kt_…` token, or
+/// `None` for anything else. Computed once per request, for its rate limit and its lookup.
+pub fn token_hash(bearer: &str) -> Option<String> {
+    (bearer.starts_with("kt_") && bearer.len() <= 100).then(|| sha256_hex(bearer))
+}
+
+/// Authenticates the API token whose hash is `hash` (see `token_hash`), in one read of the
+/// token, its user, their organization, roles and groups. Returns the user and the token's id.
+pub async fn authenticate_token(app: &App, hash: &str) -> AppResult<(CurrentUser, String)> {
     let now = app.now();
-    let hash = sha256_hex(bearer);
-    let Some(t) = repo::tokens::find_by_hash(app.db.reader(), &hash).await? else {
+    let Some((t, p)) = repo::caller::by_token(app.db.reader(), hash).await? else {
         return Err(AppError::Unauthenticated);
     };
-    if !ct_eq(&t.token_hash, &hash) {
+    if !ct_eq(&t.token_hash, hash) {
         return Err(AppError::Unauthenticated);
     }
     if t.revoked_at.is_some() {
@@ -296,9 +299,7 @@ pub async fn authenticate_token(app: &App, bearer: &str) -> AppResult<(CurrentUs
     if t.expires_at <= now {
         return Err(AppError::TokenRejected("this API token has expired".into()));
     }
-    let user = CurrentUser::load(app.db.reader(), &t.user_id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let user = CurrentUser::of(p)?.ok_or(AppError::Unauthenticated)?;
     if t.last_used_at
         .is_none_or(|l| now - l >= Duration::minutes(1))
     {

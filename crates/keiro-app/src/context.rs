@@ -18,23 +18,27 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// The user with this id as an actor, or `None` if there is none or they are deactivated.
     pub async fn load(c: &impl ConnectionTrait, user_id: &str) -> AppResult<Option<CurrentUser>> {
-        let Some(user) = repo::users::get_for_auth(c, user_id).await? else {
-            return Ok(None);
-        };
+        match repo::caller::by_user(c, user_id).await? {
+            Some(p) => CurrentUser::of(p),
+            None => Ok(None),
+        }
+    }
+
+    /// The actor a principal read by `repo::caller` is, or `None` if the user is deactivated.
+    pub fn of(p: repo::caller::Principal) -> AppResult<Option<CurrentUser>> {
+        let repo::caller::Principal {
+            user,
+            org,
+            roles,
+            groups,
+        } = p;
         if !user.active {
             return Ok(None);
         }
-        let org = repo::orgs::get(c, &user.org_id)
-            .await?
-            .ok_or(AppError::Internal("user without organization".into()))?;
         let kind = OrgKind::parse(&org.kind)
             .ok_or(AppError::Internal(format!("unknown org kind {}", org.kind)))?;
-        let roles: Vec<Role> = repo::users::roles_of(c, &user.id)
-            .await?
-            .iter()
-            .filter_map(|r| Role::parse(r))
-            .collect();
         let actor = Actor {
             user_id: user
                 .id
@@ -45,14 +49,11 @@ impl CurrentUser {
                 .parse()
                 .map_err(|e: uuid::Error| AppError::Internal(e.to_string()))?,
             org_kind: kind,
-            roles,
+            roles: roles.iter().filter_map(|r| Role::parse(r)).collect(),
             delegated_access: DelegatedAccess::parse(&user.delegated_access).unwrap_or_default(),
+            // Security groups are a partner's (R-GDAP); elsewhere they grant nothing.
             groups: if kind == OrgKind::Partner {
-                repo::groups::of_user(c, &user.id)
-                    .await?
-                    .iter()
-                    .filter_map(|g| g.parse().ok())
-                    .collect()
+                groups.iter().filter_map(|g| g.parse().ok()).collect()
             } else {
                 Vec::new()
             },

@@ -1,7 +1,11 @@
 //! A minimal axum server answering GET /v1/me with a small JSON body: the ceiling that
-//! `bench/run.sh` compares Keiro's /v1/me against, measured in the same run.
+//! `bench/run.sh` and `bench/instructions.sh` compare Keiro's /v1/me against, measured in the same run.
 
 use axum::{Json, Router, routing::get};
+
+/// The allocator `keiro` itself uses, so that the two compare like for like.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() {

@@ -53,9 +53,14 @@ impl FromRequestParts<AppState> for ApiCtx {
             ));
         };
         let bearer = bearer.trim();
-        let key = format!("api-token:{}", keiro_app::secrets::sha256_hex(bearer));
-        app.api_request(&key).await?;
-        let (user, _) = keiro_app::auth::authenticate_token(app, bearer).await?;
+        // The token is hashed once: its hash is both the rate key and what is looked up.
+        let Some(hash) = keiro_app::auth::token_hash(bearer) else {
+            let key = format!("api-token:{}", keiro_app::secrets::sha256_hex(bearer));
+            app.api_request(&key).await?;
+            return Err(keiro_app::AppError::Unauthenticated.into());
+        };
+        app.api_request(&format!("api-token:{hash}")).await?;
+        let (user, _) = keiro_app::auth::authenticate_token(app, &hash).await?;
         Ok(ApiCtx(Ctx {
             user: Some(user),
             request_id: request_id(parts),

@@ -25,7 +25,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let header_timeout = Duration::from_secs(state.config.header_read_timeout_secs.max(1));
-    let app = router(state);
+    let app = router::service(state);
     let (closing_tx, closing_rx) = tokio::sync::watch::channel(false);
     let mut shutdown = pin!(shutdown);
     loop {

@@ -30,6 +30,7 @@
 //! | `orgs` | organizations | `lock` takes the organization's row lock, for invariants over several rows (one active global admin) |
 //! | `users` | users, user_roles | an email belongs to one user of the deployment; roles replaced as a set; `count_active_with_role` under the org lock |
 //! | `sessions`, `tokens` | sessions, api_tokens | found only by hash, only while live (not ended, not expired, not revoked) |
+//! | `caller` | (api_tokens, sessions, users, organizations, user_roles, security_group_members) | who calls, in ONE statement per request: the token's or live session's row with its user, organization, roles and groups, decoded by position; nothing cached, so a change counts from the next request on every node (ADR 0009) |
 //! | `mfa` | (users), mfa_recovery_codes | a TOTP step accepted once (`accept_step` guarded on the last step); a recovery code used once |
 //! | `audit` | audit_records | append only: database triggers refuse UPDATE and DELETE on both backends |
 //! | `outbox` | outbox_messages | `claim_due` is one guarded UPDATE per row: two nodes never send a message twice |

@@ -57,7 +57,7 @@ where
     E: Searched,
     <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<String>,
 {
-    if let Some(m) = E::find_by_id(id.to_string()).one(c).await? {
+    if let Some(m) = row_by_id::<E>(c, id).await? {
         E::update_many()
             .col_expr(E::search_col(), Expr::value(E::fresh(&m)))
             .filter(E::id_col().eq(id))
@@ -94,6 +94,27 @@ async fn unique<E: EntityTrait>(
     sel: sea_orm::Select<E>,
 ) -> Result<Option<E::Model>, StoreError> {
     Ok(sel.all(c).await?.into_iter().next())
+}
+
+/// The first `n` rows of `sel` (which ends with its ORDER BY), with `LIMIT n` written into the
+/// SQL text instead of bound: SQLite re-prepares a statement with a bound LIMIT on every
+/// execution (see `unique`), and a list's limit takes few values, so each stays prepared.
+async fn first_n<E: EntityTrait>(
+    c: &impl ConnectionTrait,
+    sel: sea_orm::Select<E>,
+    n: u64,
+) -> Result<Vec<E::Model>, StoreError> {
+    let stmt = limited(
+        sea_orm::QueryTrait::build(&sel, c.get_database_backend()),
+        n,
+    );
+    Ok(E::find().from_raw_sql(stmt).all(c).await?)
+}
+
+/// `stmt` (ending with its ORDER BY) limited to `n` rows, the number written into the text.
+fn limited(mut stmt: sea_orm::Statement, n: u64) -> sea_orm::Statement {
+    stmt.sql = format!("{} LIMIT {n}", stmt.sql);
+    stmt
 }
 
 /// The row with this id, if there is one.
@@ -136,7 +157,7 @@ async fn keyset<E: EntityTrait>(
         Some(cur) => sel.filter(id.lt(cur)),
         None => sel,
     };
-    let rows = sel.order_by(id, order).limit(limit + 1).all(c).await?;
+    let rows = first_n(c, sel.order_by(id, order), limit + 1).await?;
     Ok(page(rows, limit, id_of))
 }
 
@@ -231,6 +252,8 @@ fn contains_ci<C: sea_orm::ColumnTrait>(col: C, q: &str) -> sea_orm::sea_query::
 pub mod orgs;
 
 pub mod users;
+
+pub mod caller;
 
 pub mod sessions;
 

@@ -16,17 +16,17 @@ both_backends!(
     r_rel_8_named_customer_approves_or_declines_in_its_admin_center,
 );
 
-struct World {
-    partner: TestUser,
-    pt: String,
-    helper: TestUser,
-    ht: String,
-    customer: TestUser,
-    ct: String,
-    worker: TestUser,
+pub(crate) struct World {
+    pub partner: TestUser,
+    pub pt: String,
+    pub helper: TestUser,
+    pub ht: String,
+    pub customer: TestUser,
+    pub ct: String,
+    pub worker: TestUser,
 }
 
-async fn world(app: &TestApp) -> World {
+pub(crate) async fn world(app: &TestApp) -> World {
     let partner = app
         .partner(
             "Distri",
@@ -66,7 +66,7 @@ async fn world(app: &TestApp) -> World {
 }
 
 /// Creates, asks approval for and approves a relationship; returns its id.
-async fn active_gdap(
+pub(crate) async fn active_gdap(
     app: &TestApp,
     w: &World,
     name: &str,
@@ -108,7 +108,13 @@ async fn active_gdap(
 }
 
 /// A security group with the helper in it, assigned `roles` in relationship `id`.
-async fn group_with_helper(app: &TestApp, w: &World, name: &str, id: &str, roles: Value) -> String {
+pub(crate) async fn group_with_helper(
+    app: &TestApp,
+    w: &World,
+    name: &str,
+    id: &str,
+    roles: Value,
+) -> String {
     let g = json_of(
         post(app, &w.pt, "/v1/securitygroups", json!({"name": name})).await,
         201,
@@ -140,7 +146,7 @@ async fn group_with_helper(app: &TestApp, w: &World, name: &str, id: &str, roles
     gid
 }
 
-async fn reset_worker(app: &TestApp, w: &World) -> reqwest::Response {
+pub(crate) async fn reset_worker(app: &TestApp, w: &World) -> reqwest::Response {
     post(
         app,
         &w.ht,

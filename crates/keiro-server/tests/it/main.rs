@@ -7,6 +7,7 @@ mod browser;
 mod browser_orders;
 mod browser_partnerships;
 mod browser_tour;
+mod caller;
 mod catalog;
 mod contract;
 mod dashboard;

@@ -15,10 +15,7 @@ pub mod products {
         c: &impl ConnectionTrait,
         code: &str,
     ) -> Result<Option<product::Model>, StoreError> {
-        Ok(product::Entity::find()
-            .filter(C::Code.eq(code))
-            .one(c)
-            .await?)
+        unique(c, product::Entity::find().filter(C::Code.eq(code))).await
     }
 
     pub async fn by_ids(
@@ -115,7 +112,7 @@ pub mod offers {
         c: &impl ConnectionTrait,
         sku: &str,
     ) -> Result<Option<offer::Model>, StoreError> {
-        Ok(offer::Entity::find().filter(C::Sku.eq(sku)).one(c).await?)
+        unique(c, offer::Entity::find().filter(C::Sku.eq(sku))).await
     }
 
     pub async fn by_ids(

@@ -8,10 +8,11 @@ pub async fn get_for_provider(
     c: &impl ConnectionTrait,
     provider: &str,
 ) -> Result<Option<directory_entry::Model>, StoreError> {
-    Ok(directory_entry::Entity::find()
-        .filter(C::ProviderOrgId.eq(provider))
-        .one(c)
-        .await?)
+    unique(
+        c,
+        directory_entry::Entity::find().filter(C::ProviderOrgId.eq(provider)),
+    )
+    .await
 }
 
 pub async fn countries(

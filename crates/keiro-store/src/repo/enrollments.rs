@@ -8,10 +8,7 @@ pub async fn for_org(
     c: &impl ConnectionTrait,
     org_id: &str,
 ) -> Result<Option<enrollment::Model>, StoreError> {
-    Ok(enrollment::Entity::find()
-        .filter(C::OrgId.eq(org_id))
-        .one(c)
-        .await?)
+    unique(c, enrollment::Entity::find().filter(C::OrgId.eq(org_id))).await
 }
 
 pub async fn get(c: &impl ConnectionTrait, id: &str) -> Found<enrollment::Model> {

@@ -123,13 +123,11 @@ pub async fn due(
     until: Ts,
     limit: u64,
 ) -> Result<Vec<gdap_relationship::Model>, StoreError> {
-    Ok(gdap_relationship::Entity::find()
+    let sel = gdap_relationship::Entity::find()
         .filter(C::State.is_in(["active", "expiring"]))
         .filter(C::EndsAt.lte(until))
-        .order_by_asc(C::EndsAt)
-        .limit(limit)
-        .all(c)
-        .await?)
+        .order_by_asc(C::EndsAt);
+    first_n(c, sel, limit).await
 }
 
 /// The live access assignments `customer` gave `partner` through GDAP at `now`: the

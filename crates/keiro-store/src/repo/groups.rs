@@ -18,12 +18,8 @@ pub async fn list(
                 .add(Condition::all().add(C::NameKey.eq(key)).add(C::Id.gt(id))),
         );
     }
-    let rows = q
-        .order_by_asc(C::NameKey)
-        .order_by_asc(C::Id)
-        .limit(limit + 1)
-        .all(c)
-        .await?;
+    let q = q.order_by_asc(C::NameKey).order_by_asc(C::Id);
+    let rows = first_n(c, q, limit + 1).await?;
     Ok(page(rows, limit, |m| format!("{}\t{}", m.name_key, m.id)))
 }
 
@@ -69,15 +65,4 @@ pub async fn remove_member(
         .filter(security_group_member::Column::UserId.eq(user))
         .changed_one(c)
         .await
-}
-
-/// The groups a user belongs to (loaded with the user on every request).
-pub async fn of_user(c: &impl ConnectionTrait, user: &str) -> Result<Vec<String>, StoreError> {
-    Ok(security_group_member::Entity::find()
-        .filter(security_group_member::Column::UserId.eq(user))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|m| m.group_id)
-        .collect())
 }

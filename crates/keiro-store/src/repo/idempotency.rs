@@ -7,11 +7,13 @@ pub async fn find(
     scope: &str,
     key: &str,
 ) -> Result<Option<idempotency_record::Model>, StoreError> {
-    Ok(idempotency_record::Entity::find()
-        .filter(idempotency_record::Column::Scope.eq(scope))
-        .filter(idempotency_record::Column::Key.eq(key))
-        .one(c)
-        .await?)
+    unique(
+        c,
+        idempotency_record::Entity::find()
+            .filter(idempotency_record::Column::Scope.eq(scope))
+            .filter(idempotency_record::Column::Key.eq(key)),
+    )
+    .await
 }
 
 /// Forgets answers recorded before `before` (keys are remembered for 7 days).

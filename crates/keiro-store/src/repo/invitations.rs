@@ -8,10 +8,7 @@ pub async fn by_token_hash(
     c: &impl ConnectionTrait,
     hash: &str,
 ) -> Result<Option<invitation::Model>, StoreError> {
-    Ok(invitation::Entity::find()
-        .filter(C::TokenHash.eq(hash))
-        .one(c)
-        .await?)
+    unique(c, invitation::Entity::find().filter(C::TokenHash.eq(hash))).await
 }
 
 pub async fn get_in_org(

@@ -22,21 +22,20 @@ pub async fn by_partner_id(
     c: &impl ConnectionTrait,
     partner_id: &str,
 ) -> Result<Option<organization::Model>, StoreError> {
-    Ok(organization::Entity::find()
+    let sel = organization::Entity::find()
         .filter(organization::Column::PartnerId.eq(partner_id))
-        .filter(organization::Column::Kind.eq("partner"))
-        .one(c)
-        .await?)
+        .filter(organization::Column::Kind.eq("partner"));
+    unique(c, sel).await
 }
 
 pub async fn find_operator(
     c: &impl ConnectionTrait,
 ) -> Result<Option<organization::Model>, StoreError> {
-    Ok(organization::Entity::find()
+    // A deployment has one operator organization: read without a bound LIMIT (see `unique`).
+    let sel = organization::Entity::find()
         .filter(organization::Column::Kind.eq("operator"))
-        .order_by_asc(organization::Column::Id)
-        .one(c)
-        .await?)
+        .order_by_asc(organization::Column::Id);
+    unique(c, sel).await
 }
 
 pub async fn count(c: &impl ConnectionTrait) -> Result<u64, StoreError> {

@@ -46,7 +46,7 @@ pub async fn claim_due(
             .filter(due())
             .changed_one(c)
             .await?;
-        if changed && let Some(m) = outbox_message::Entity::find_by_id(id).one(c).await? {
+        if changed && let Some(m) = row_by_id::<outbox_message::Entity>(c, &id).await? {
             claimed.push(m);
         }
     }

@@ -8,12 +8,14 @@ pub async fn active_between(
     provider: &str,
     reseller: &str,
 ) -> Result<Option<partnership::Model>, StoreError> {
-    Ok(partnership::Entity::find()
-        .filter(C::ProviderOrgId.eq(provider))
-        .filter(C::ResellerOrgId.eq(reseller))
-        .filter(C::State.eq("active"))
-        .one(c)
-        .await?)
+    unique(
+        c,
+        partnership::Entity::find()
+            .filter(C::ProviderOrgId.eq(provider))
+            .filter(C::ResellerOrgId.eq(reseller))
+            .filter(C::State.eq("active")),
+    )
+    .await
 }
 
 /// Which side of the partnership the listing organization is on.

@@ -12,10 +12,11 @@ pub async fn by_partner_id(
     c: &impl ConnectionTrait,
     partner_id: &str,
 ) -> Result<Option<membership_record::Model>, StoreError> {
-    Ok(membership_record::Entity::find()
-        .filter(C::PartnerId.eq(partner_id))
-        .one(c)
-        .await?)
+    unique(
+        c,
+        membership_record::Entity::find().filter(C::PartnerId.eq(partner_id)),
+    )
+    .await
 }
 
 pub async fn list(

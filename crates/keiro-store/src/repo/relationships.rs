@@ -18,12 +18,14 @@ pub async fn active_between(
     partner: &str,
     customer: &str,
 ) -> Result<Option<customer_relationship::Model>, StoreError> {
-    Ok(customer_relationship::Entity::find()
-        .filter(C::PartnerOrgId.eq(partner))
-        .filter(C::CustomerOrgId.eq(customer))
-        .filter(C::State.eq("active"))
-        .one(c)
-        .await?)
+    unique(
+        c,
+        customer_relationship::Entity::find()
+            .filter(C::PartnerOrgId.eq(partner))
+            .filter(C::CustomerOrgId.eq(customer))
+            .filter(C::State.eq("active")),
+    )
+    .await
 }
 
 /// Ends an active relationship; false if there was none.
@@ -198,8 +200,9 @@ pub async fn customers(
                 .order_by((o.clone(), O::Id), sea_orm::Order::Asc);
         }
     }
-    q.limit(f.limit + 1);
-    let rows = c.query_all(&q).await?;
+    let rows = c
+        .query_all_raw(limited(c.get_database_backend().build(&q), f.limit + 1))
+        .await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
         let org = <organization::Model as sea_orm::FromQueryResult>::from_query_result(&row, "")?;

@@ -1,17 +1,7 @@
-//! Portal sessions: found by the hash of the cookie, only while live; ended ones purged.
+//! Portal sessions: touched, revoked, ended ones purged. A live session and its user are read
+//! by `caller::by_session`.
 
 use super::*;
-
-pub async fn find_live(
-    c: &impl ConnectionTrait,
-    id: &str,
-    now: Ts,
-) -> Result<Option<session::Model>, StoreError> {
-    let sel = session::Entity::find_by_id(id.to_string())
-        .filter(session::Column::RevokedAt.is_null())
-        .filter(session::Column::ExpiresAt.gt(now));
-    unique(c, sel).await
-}
 
 pub async fn touch(c: &impl ConnectionTrait, id: &str, now: Ts) -> Result<(), StoreError> {
     session::Entity::update_many()

@@ -159,13 +159,11 @@ pub async fn due(
     now: Ts,
     limit: u64,
 ) -> Result<Vec<subscription::Model>, StoreError> {
-    Ok(subscription::Entity::find()
+    let sel = subscription::Entity::find()
         .filter(C::State.is_in(["active", "suspended"]))
         .filter(C::TermEndsAt.lte(now))
-        .order_by_asc(C::TermEndsAt)
-        .limit(limit)
-        .all(c)
-        .await?)
+        .order_by_asc(C::TermEndsAt);
+    first_n(c, sel, limit).await
 }
 
 pub async fn insert_event(

@@ -1,17 +1,7 @@
-//! API tokens: found by hash while live; listed and revoked within the user's own.
+//! API tokens: listed, touched and revoked within the user's own. A token and its holder are
+//! read by `caller::by_token`.
 
 use super::*;
-
-pub async fn find_by_hash(
-    c: &impl ConnectionTrait,
-    hash: &str,
-) -> Result<Option<api_token::Model>, StoreError> {
-    unique(
-        c,
-        api_token::Entity::find().filter(api_token::Column::TokenHash.eq(hash)),
-    )
-    .await
-}
 
 pub async fn list_for_user(
     c: &impl ConnectionTrait,

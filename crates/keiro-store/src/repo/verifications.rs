@@ -7,10 +7,11 @@ pub async fn find(
     c: &impl ConnectionTrait,
     hash: &str,
 ) -> Result<Option<email_verification::Model>, StoreError> {
-    Ok(email_verification::Entity::find()
-        .filter(C::TokenHash.eq(hash))
-        .one(c)
-        .await?)
+    unique(
+        c,
+        email_verification::Entity::find().filter(C::TokenHash.eq(hash)),
+    )
+    .await
 }
 
 /// Uses the link once: true for exactly one caller, however many click at the same moment.
