@@ -96,6 +96,22 @@ async fn unique<E: EntityTrait>(
     Ok(sel.all(c).await?.into_iter().next())
 }
 
+/// `col = 'code'`, with the code written into the SQL text rather than bound, for a state that
+/// a partial index's WHERE names (`state = 'active'`). SQLite decides from a bound value whether
+/// such an index applies, and then re-prepares the statement on every execution: two of those
+/// were a quarter of the Customers page (issue 15). `code` is a constant of the code, never
+/// input.
+fn is_code(
+    col: impl sea_orm::sea_query::IntoColumnRef,
+    code: &'static str,
+) -> sea_orm::sea_query::SimpleExpr {
+    assert!(
+        code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+        "a state code, not {code:?}"
+    );
+    Expr::col(col).eq(Expr::cust(format!("'{code}'")))
+}
+
 /// The first `n` rows of `sel` (which ends with its ORDER BY), with `LIMIT n` written into the
 /// SQL text instead of bound: SQLite re-prepares a statement with a bound LIMIT on every
 /// execution (see `unique`), and a list's limit takes few values, so each stays prepared.

@@ -13,7 +13,7 @@ pub async fn active_between(
         partnership::Entity::find()
             .filter(C::ProviderOrgId.eq(provider))
             .filter(C::ResellerOrgId.eq(reseller))
-            .filter(C::State.eq("active")),
+            .filter(is_code((partnership::Entity, C::State), "active")),
     )
     .await
 }
@@ -43,7 +43,7 @@ pub async fn list(
     };
     let mut sel = partnership::Entity::find()
         .filter(mine.eq(org_id))
-        .filter(C::State.eq("active"));
+        .filter(is_code((partnership::Entity, C::State), "active"));
     if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
         use organization::Column as O;
         let matching = sea_orm::sea_query::Query::select()
@@ -75,7 +75,7 @@ pub async fn remove(
         .col_expr(C::RemovedByOrg, Expr::value(Some(by_org.to_string())))
         .col_expr(C::RemovedByUser, Expr::value(Some(by_user.to_string())))
         .filter(C::Id.eq(id))
-        .filter(C::State.eq("active"))
+        .filter(is_code((partnership::Entity, C::State), "active"))
         .changed_one(c)
         .await
 }

@@ -9,7 +9,7 @@ fn customers_of(partner: &str) -> sea_orm::sea_query::SelectStatement {
         .column(C::CustomerOrgId)
         .from(customer_relationship::Entity)
         .and_where(Expr::col(C::PartnerOrgId).eq(partner))
-        .and_where(Expr::col(C::State).eq("active"))
+        .and_where(is_code(C::State, "active"))
         .to_owned()
 }
 
@@ -23,7 +23,7 @@ pub async fn active_between(
         customer_relationship::Entity::find()
             .filter(C::PartnerOrgId.eq(partner))
             .filter(C::CustomerOrgId.eq(customer))
-            .filter(C::State.eq("active")),
+            .filter(is_code((customer_relationship::Entity, C::State), "active")),
     )
     .await
 }
@@ -40,7 +40,7 @@ pub async fn end(
         .col_expr(C::EndedAt, Expr::value(Some(now)))
         .filter(C::PartnerOrgId.eq(partner))
         .filter(C::CustomerOrgId.eq(customer))
-        .filter(C::State.eq("active"))
+        .filter(is_code((customer_relationship::Entity, C::State), "active"))
         .changed_one(c)
         .await
 }
@@ -135,7 +135,7 @@ pub async fn customers(
         );
     }
     q.and_where(Expr::col((r.clone(), C::PartnerOrgId)).eq(partner))
-        .and_where(Expr::col((r.clone(), C::State)).eq("active"));
+        .and_where(is_code((r.clone(), C::State), "active"));
     // Searched in its search form (NFKC, lower case), as the rows' search text is kept.
     let text =
         f.q.map(str::trim)
@@ -250,7 +250,7 @@ pub async fn partners(
 ) -> Result<Page<(customer_relationship::Model, organization::Model)>, StoreError> {
     let sel = customer_relationship::Entity::find()
         .filter(C::CustomerOrgId.eq(customer))
-        .filter(C::State.eq("active"));
+        .filter(is_code((customer_relationship::Entity, C::State), "active"));
     let p = keyset(c, sel, C::Id, cursor, limit, Order::Asc, |r| r.id.clone()).await?;
     with_orgs(c, p, |r| &r.partner_org_id).await
 }
