@@ -126,9 +126,12 @@ async fn write_order(
     app: &App,
     ctx: &Ctx,
     me: &CurrentUser,
-    customer: &str,
+    customer: &organization::Model,
     lines: Vec<Checked>,
 ) -> AppResult<OrderView> {
+    let offers: Vec<offer::Model> = lines.iter().map(|c| c.offer.clone()).collect();
+    let customer_org = customer.clone();
+    let customer = customer.id.as_str();
     let now = app.now();
     let o = order::Model {
         id: Uuid::now_v7().to_string(),
@@ -189,7 +192,14 @@ async fn write_order(
         customer_org_id: o.customer_org_id,
         placed_by_org_id: o.placed_by_org_id,
         created_at: o.created_at,
-        subscriptions: subscriptions::views(tx, rows).await?,
+        // The offers and parties are at hand (a reseller line's organization is read).
+        subscriptions: subscriptions::views_knowing(
+            tx,
+            rows,
+            offers,
+            vec![customer_org, me.org.clone()],
+        )
+        .await?,
     })
 }
 
@@ -233,15 +243,8 @@ pub async fn place(
     // The lines are checked on a reader, so the write transaction (SQLite's single writer)
     // holds only the writes; the relationship is checked again inside it (R-REL-1).
     let c = app.db.reader();
-    if repo::relationships::active_between(c, &me.org.id, customer_id)
+    let customer = repo::relationships::related_customer(c, &me.org.id, customer_id)
         .await?
-        .is_none()
-    {
-        return Err(AppError::NotFound("customer"));
-    }
-    let customer = repo::orgs::get(c, customer_id)
-        .await?
-        .filter(|o| o.kind == OrgKind::Customer.code())
         .ok_or(AppError::NotFound("customer"))?;
     let checked = check_lines(c, me, &customer, &lines, None).await?;
     let result = async {
@@ -252,7 +255,7 @@ pub async fn place(
         {
             return Err(AppError::NotFound("customer"));
         }
-        let v = write_order(&tx, app, ctx, me, &customer.id, checked).await?;
+        let v = write_order(&tx, app, ctx, me, &customer, checked).await?;
         if let Some(k) = &key {
             idempotency::store(
                 &tx,
@@ -499,7 +502,7 @@ pub async fn create_customer(
                 .details(json!({ "owner": org.id, "grantee": n.reseller_org_id, "via": "new_customer_for_reseller" })),
         )
         .await?;
-        let order = write_order(&tx, app, ctx, me, &org.id, checked).await?;
+        let order = write_order(&tx, app, ctx, me, &org, checked).await?;
         let v = NewCustomerCreated {
             customer_org_id: org.id.clone(),
             legal_name: org.legal_name.clone(),

@@ -90,14 +90,35 @@ pub async fn views(
     c: &impl ConnectionTrait,
     rows: Vec<subscription::Model>,
 ) -> AppResult<Vec<SubscriptionView>> {
-    let mut offer_ids: Vec<String> = rows.iter().map(|s| s.offer_id.clone()).collect();
-    offer_ids.sort();
-    offer_ids.dedup();
-    let offers: HashMap<String, offer::Model> = repo::catalog::offers::by_ids(c, offer_ids)
-        .await?
+    views_knowing(c, rows, Vec::new(), Vec::new()).await
+}
+
+/// `views`, when the caller already holds some of the offers and organizations (an order just
+/// placed holds them all): only the missing ones are read.
+pub async fn views_knowing(
+    c: &impl ConnectionTrait,
+    rows: Vec<subscription::Model>,
+    known_offers: Vec<offer::Model>,
+    known_orgs: Vec<organization::Model>,
+) -> AppResult<Vec<SubscriptionView>> {
+    let mut offers: HashMap<String, offer::Model> = known_offers
         .into_iter()
         .map(|o| (o.id.clone(), o))
         .collect();
+    let mut offer_ids: Vec<String> = rows
+        .iter()
+        .map(|s| s.offer_id.clone())
+        .filter(|id| !offers.contains_key(id))
+        .collect();
+    offer_ids.sort();
+    offer_ids.dedup();
+    if !offer_ids.is_empty() {
+        for o in repo::catalog::offers::by_ids(c, offer_ids).await? {
+            offers.insert(o.id.clone(), o);
+        }
+    }
+    let mut orgs: HashMap<String, organization::Model> =
+        known_orgs.into_iter().map(|o| (o.id.clone(), o)).collect();
     let mut org_ids: Vec<String> = rows
         .iter()
         .flat_map(|s| {
@@ -109,14 +130,15 @@ pub async fn views(
             ]
         })
         .flatten()
+        .filter(|id| !orgs.contains_key(id))
         .collect();
     org_ids.sort();
     org_ids.dedup();
-    let orgs: HashMap<String, organization::Model> = repo::orgs::by_ids(c, org_ids)
-        .await?
-        .into_iter()
-        .map(|o| (o.id.clone(), o))
-        .collect();
+    if !org_ids.is_empty() {
+        for o in repo::orgs::by_ids(c, org_ids).await? {
+            orgs.insert(o.id.clone(), o);
+        }
+    }
     Ok(rows
         .into_iter()
         .map(|s| {

@@ -28,6 +28,26 @@ pub async fn active_between(
     .await
 }
 
+/// The customer organization `customer`, only if `partner` has an active relationship with it:
+/// the relationship's check and the customer's row in one statement (an order needs both).
+pub async fn related_customer(
+    c: &impl ConnectionTrait,
+    partner: &str,
+    customer: &str,
+) -> Found<organization::Model> {
+    let related = sea_orm::sea_query::Query::select()
+        .column(C::CustomerOrgId)
+        .from(customer_relationship::Entity)
+        .and_where(Expr::col(C::PartnerOrgId).eq(partner))
+        .and_where(Expr::col(C::CustomerOrgId).eq(customer))
+        .and_where(is_code(C::State, "active"))
+        .to_owned();
+    let sel = organization::Entity::find_by_id(customer.to_string())
+        .filter(organization::Column::Kind.eq("customer"))
+        .filter(organization::Column::Id.in_subquery(related));
+    unique(c, sel).await
+}
+
 /// Ends an active relationship; false if there was none.
 pub async fn end(
     c: &impl ConnectionTrait,
