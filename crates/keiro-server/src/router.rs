@@ -65,9 +65,7 @@ pub fn service(
             tracing::error!("handler panicked");
             ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side").into_response()
         }))
-        .map_response(IntoResponse::into_response)
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
-        .map_response(IntoResponse::into_response)
         .layer(CompressionLayer::new())
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::text))
