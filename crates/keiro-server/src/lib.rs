@@ -11,6 +11,7 @@ pub mod mailer;
 pub mod portal;
 pub mod problem;
 pub mod proxy;
+pub mod request_id;
 pub mod router;
 pub mod serve;
 pub mod state;

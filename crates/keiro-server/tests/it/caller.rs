@@ -6,6 +6,7 @@
 use crate::gdap;
 use crate::helpers::{PortalClient, json_of, post};
 use keiro_domain::Role;
+use keiro_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use keiro_testkit::{TEST_PASSWORD, TestApp, both_backends};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -207,10 +208,23 @@ async fn the_one_statement_reads_what_the_tables_hold(app: TestApp) {
     // By token hash and by session: the same principal, and the row that found it.
     let hash = keiro_app::auth::token_hash(&w.ht).unwrap();
     let (t, by_token) = repo::caller::by_token(c, &hash).await.unwrap().unwrap();
+    let row = keiro_store::entities::api_token::Entity::find()
+        .filter(keiro_store::entities::api_token::Column::TokenHash.eq(hash.as_str()))
+        .one(c)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
-        (t.token_hash.as_str(), t.user_id.as_str()),
-        (hash.as_str(), w.helper.id.as_str())
+        t,
+        repo::caller::TokenState {
+            id: row.id,
+            token_hash: hash.clone(),
+            expires_at: row.expires_at,
+            revoked_at: row.revoked_at,
+            last_used_at: row.last_used_at,
+        }
     );
+    assert_eq!(row.user_id, w.helper.id);
     assert_eq!(by_token.user, user);
     let mut portal = PortalClient::new(&app);
     portal.sign_in(&w.helper.email, TEST_PASSWORD).await;
@@ -220,8 +234,21 @@ async fn the_one_statement_reads_what_the_tables_hold(app: TestApp) {
         .await
         .unwrap()
         .unwrap();
+    let row = keiro_store::entities::session::Entity::find_by_id(sid.clone())
+        .one(c)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
-        (s.user_id.as_str(), s.revoked_at),
+        s,
+        repo::caller::SessionState {
+            id: sid.clone(),
+            last_seen_at: row.last_seen_at,
+            mfa_pending: row.mfa_pending,
+        }
+    );
+    assert_eq!(
+        (row.user_id.as_str(), row.revoked_at),
         (w.helper.id.as_str(), None)
     );
     assert_eq!(by_session.org, org);

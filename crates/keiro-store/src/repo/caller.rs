@@ -7,9 +7,10 @@
 
 use super::Ts;
 use crate::StoreError;
-use crate::entities::{api_token, organization, session, user};
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, QueryResult, Statement, Value};
-use std::sync::OnceLock;
+use crate::entities::{organization, user};
+use sea_orm::sqlx::{self, Row, postgres::PgRow, sqlite::SqliteRow};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, RuntimeErr, Statement};
+use std::sync::{Arc, OnceLock};
 
 /// A user with their organization, role codes (sorted) and security group ids, as stored.
 #[derive(Debug, Clone)]
@@ -20,62 +21,192 @@ pub struct Principal {
     pub groups: Vec<String>,
 }
 
-/// The token with this hash, and who holds it.
+/// What authenticating needs of an API token row (the rest of it is never read per request).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenState {
+    pub id: String,
+    pub token_hash: String,
+    pub expires_at: Ts,
+    pub revoked_at: Option<Ts>,
+    pub last_used_at: Option<Ts>,
+}
+
+/// What resolving a session needs of its row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionState {
+    pub id: String,
+    pub last_seen_at: Ts,
+    pub mfa_pending: bool,
+}
+
+/// The token with this hash, and who holds it. Read straight through the pool's driver, not
+/// the ORM's query path (issue 15: its futures and value wrappers were a fifth of a request).
 pub async fn by_token(
-    c: &impl ConnectionTrait,
+    c: &DatabaseConnection,
     token_hash: &str,
-) -> Result<Option<(api_token::Model, Principal)>, StoreError> {
+) -> Result<Option<(TokenState, Principal)>, StoreError> {
     let sql = &sql(c.get_database_backend()).token;
-    let row = one(c, sql, vec![token_hash.into()]).await?;
-    row.map(|r| {
+    fetch(c, sql, token_hash, None, |r| {
         let at = &mut 0;
-        Ok((token(&r, at)?, principal(&r, at)?))
+        Ok((token(r, at)?, principal(r, at)?))
     })
-    .transpose()
+    .await
 }
 
 /// The live (not revoked, not expired at `now`) session with this id, and whose it is.
 pub async fn by_session(
-    c: &impl ConnectionTrait,
+    c: &DatabaseConnection,
     id: &str,
     now: Ts,
-) -> Result<Option<(session::Model, Principal)>, StoreError> {
+) -> Result<Option<(SessionState, Principal)>, StoreError> {
     let sql = &sql(c.get_database_backend()).session;
-    let row = one(c, sql, vec![id.into(), now.into()]).await?;
-    row.map(|r| {
+    fetch(c, sql, id, Some(now), |r| {
         let at = &mut 0;
-        Ok((session(&r, at)?, principal(&r, at)?))
+        Ok((session(r, at)?, principal(r, at)?))
     })
-    .transpose()
+    .await
 }
 
-/// The user with this id, with their organization, roles and groups.
+/// The user with this id, with their organization, roles and groups, on any connection (a
+/// transaction too).
 pub async fn by_user(c: &impl ConnectionTrait, id: &str) -> Result<Option<Principal>, StoreError> {
-    let sql = &sql(c.get_database_backend()).user;
-    let row = one(c, sql, vec![id.into()]).await?;
-    row.map(|r| principal(&r, &mut 0)).transpose()
+    let backend = c.get_database_backend();
+    let stmt = Statement::from_sql_and_values(backend, &sql(backend).user, [id.into()]);
+    let Some(r) = c.query_one_raw(stmt).await? else {
+        return Ok(None);
+    };
+    let at = &mut 0;
+    let p = if let Some(row) = r.try_as_sqlite_row() {
+        principal(row, at)
+    } else if let Some(row) = r.try_as_pg_row() {
+        principal(row, at)
+    } else {
+        return Err(unsupported(backend));
+    };
+    Ok(Some(p.map_err(query_err)?))
 }
 
-async fn one(
-    c: &impl ConnectionTrait,
-    sql: &str,
-    values: Vec<Value>,
-) -> Result<Option<QueryResult>, StoreError> {
-    let stmt = Statement::from_sql_and_values(c.get_database_backend(), sql, values);
-    Ok(c.query_one_raw(stmt).await?)
+/// One row of `sql` bound to `id` (and `now`), read from the pool and decoded.
+async fn fetch<T>(
+    c: &DatabaseConnection,
+    sql: &'static str,
+    id: &str,
+    now: Option<Ts>,
+    decode: impl Fn(&dyn Cells) -> Result<T, sqlx::Error>,
+) -> Result<Option<T>, StoreError> {
+    let decoded = match c.get_database_backend() {
+        DbBackend::Sqlite => {
+            let mut q = sqlx::query(sql).bind(id);
+            if let Some(now) = now {
+                q = q.bind(now);
+            }
+            let row = q.fetch_optional(c.get_sqlite_connection_pool()).await;
+            row.map_err(driver_err)?.map(|r| decode(&r))
+        }
+        DbBackend::Postgres => {
+            let mut q = sqlx::query(sql).bind(id);
+            if let Some(now) = now {
+                q = q.bind(now);
+            }
+            let row = q.fetch_optional(c.get_postgres_connection_pool()).await;
+            row.map_err(driver_err)?.map(|r| decode(&r))
+        }
+        b => return Err(unsupported(b)),
+    };
+    decoded.transpose().map_err(query_err)
 }
 
-/// Decodes a model from consecutive columns of a row by position: no column name is formatted
-/// or looked up (by name, decoding was a sixth of a request). The fields are named once, and
-/// that one list makes both the SELECT's columns and the struct literal, so the compiler sees
-/// every field is there and the order cannot drift.
+/// The driver's error as the ORM would have reported it: no connection to be had is
+/// `ConnectionAcquire` (the API's 503), anything else a query error.
+fn driver_err(e: sqlx::Error) -> StoreError {
+    match e {
+        sqlx::Error::PoolTimedOut => DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout),
+        sqlx::Error::PoolClosed => {
+            DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::ConnectionClosed)
+        }
+        sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::Protocol(_) => {
+            DbErr::Conn(RuntimeErr::SqlxError(Arc::new(e)))
+        }
+        e => return query_err(e),
+    }
+    .into()
+}
+
+fn query_err(e: sqlx::Error) -> StoreError {
+    DbErr::Query(RuntimeErr::SqlxError(Arc::new(e))).into()
+}
+
+fn unsupported(b: DbBackend) -> StoreError {
+    DbErr::Custom(format!("the caller's statement has no {b:?} form")).into()
+}
+
+/// A row of either backend, read by column position.
+trait Cells {
+    fn text(&self, i: usize) -> Result<Option<String>, sqlx::Error>;
+    fn int(&self, i: usize) -> Result<Option<i64>, sqlx::Error>;
+    fn flag(&self, i: usize) -> Result<Option<bool>, sqlx::Error>;
+    fn time(&self, i: usize) -> Result<Option<Ts>, sqlx::Error>;
+}
+
+macro_rules! cells {
+    ($($row:ty),+) => {$(
+        impl Cells for $row {
+            fn text(&self, i: usize) -> Result<Option<String>, sqlx::Error> {
+                self.try_get(i)
+            }
+            fn int(&self, i: usize) -> Result<Option<i64>, sqlx::Error> {
+                self.try_get(i)
+            }
+            fn flag(&self, i: usize) -> Result<Option<bool>, sqlx::Error> {
+                self.try_get(i)
+            }
+            fn time(&self, i: usize) -> Result<Option<Ts>, sqlx::Error> {
+                self.try_get(i)
+            }
+        }
+    )+};
+}
+cells!(SqliteRow, PgRow);
+
+/// A field type, read from a cell.
+trait Cell: Sized {
+    fn read(r: &dyn Cells, i: usize) -> Result<Self, sqlx::Error>;
+}
+
+fn present<T>(v: Option<T>, i: usize) -> Result<T, sqlx::Error> {
+    v.ok_or_else(|| sqlx::Error::ColumnDecode {
+        index: i.to_string(),
+        source: "NULL in a column that holds a value".into(),
+    })
+}
+
+macro_rules! cell {
+    ($($t:ty => $get:ident),+) => {$(
+        impl Cell for $t {
+            fn read(r: &dyn Cells, i: usize) -> Result<Self, sqlx::Error> {
+                present(r.$get(i)?, i)
+            }
+        }
+        impl Cell for Option<$t> {
+            fn read(r: &dyn Cells, i: usize) -> Result<Self, sqlx::Error> {
+                r.$get(i)
+            }
+        }
+    )+};
+}
+cell!(String => text, i64 => int, bool => flag, Ts => time);
+
+/// Decodes a struct from consecutive columns of a row by position: no column name is
+/// formatted or looked up (by name, decoding was a sixth of a request). The fields are named
+/// once, and that one list makes both the SELECT's columns and the struct literal, so the
+/// compiler sees every field is there and the order cannot drift.
 macro_rules! positional {
     ($decode:ident, $columns:ident, $($model:ident)::+ { $($f:ident),+ $(,)? }) => {
         const $columns: &[&str] = &[$(stringify!($f)),+];
-        fn $decode(r: &QueryResult, at: &mut usize) -> Result<$($model)::+, DbErr> {
+        fn $decode(r: &dyn Cells, at: &mut usize) -> Result<$($model)::+, sqlx::Error> {
             Ok($($model)::+ {
                 $($f: {
-                    let v = r.try_get_by_index(*at)?;
+                    let v = Cell::read(r, *at)?;
                     *at += 1;
                     v
                 }),+
@@ -140,14 +271,9 @@ positional!(
 positional!(
     token,
     TOKEN,
-    api_token::Model {
+    TokenState {
         id,
-        user_id,
-        org_id,
-        name,
         token_hash,
-        prefix,
-        created_at,
         expires_at,
         revoked_at,
         last_used_at,
@@ -156,25 +282,19 @@ positional!(
 positional!(
     session,
     SESSION,
-    session::Model {
+    SessionState {
         id,
-        user_id,
-        created_at,
         last_seen_at,
-        expires_at,
-        revoked_at,
-        client_ip,
-        user_agent,
         mfa_pending,
     }
 );
 
 /// The user, organization, roles and groups from column `at` on.
-fn principal(r: &QueryResult, at: &mut usize) -> Result<Principal, StoreError> {
+fn principal(r: &dyn Cells, at: &mut usize) -> Result<Principal, sqlx::Error> {
     let user = user_at(r, at)?;
     let org = org_at(r, at)?;
-    let mut list = || -> Result<Vec<String>, StoreError> {
-        let joined: Option<String> = r.try_get_by_index(*at)?;
+    let mut list = || -> Result<Vec<String>, sqlx::Error> {
+        let joined: Option<String> = Cell::read(r, *at)?;
         *at += 1;
         let mut v: Vec<String> = joined
             .as_deref()
