@@ -75,8 +75,7 @@ async fn check_lines(
         ));
     }
     let ids: Vec<String> = lines.iter().map(|l| l.offer_id.clone()).collect();
-    let offers = repo::catalog::offers::by_ids(c, ids.clone()).await?;
-    let mut countries = repo::catalog::offers::countries(c, ids).await?;
+    let (offers, mut countries) = repo::catalog::offers::by_ids_with_countries(c, ids).await?;
     // An add-on's prerequisite is held, or ordered in the same order.
     let prerequisites: Vec<String> = offers
         .iter()
@@ -121,6 +120,14 @@ async fn check_lines(
 }
 
 /// Writes the order and its subscriptions, each with its history entry and events.
+/// What `write_order` checks of the customer as it writes.
+enum Guard {
+    /// An existing customer: the caller's active relationship with it.
+    Related,
+    /// A customer created in the same transaction.
+    NewInThisTransaction,
+}
+
 async fn write_order(
     tx: &DatabaseTransaction,
     app: &App,
@@ -128,6 +135,7 @@ async fn write_order(
     me: &CurrentUser,
     customer: &organization::Model,
     lines: Vec<Checked>,
+    guard: Guard,
 ) -> AppResult<OrderView> {
     let offers: Vec<offer::Model> = lines.iter().map(|c| c.offer.clone()).collect();
     let customer_org = customer.clone();
@@ -140,7 +148,16 @@ async fn write_order(
         placed_by_user_id: Some(me.user.id.clone()),
         created_at: now,
     };
-    repo::subscriptions::insert_order(tx, o.clone()).await?;
+    match guard {
+        Guard::Related => {
+            // The relationship is checked again by the insert itself, inside the transaction
+            // (R-REL-1): ended since the lines were checked, no order is written.
+            if !repo::subscriptions::insert_order_if_related(tx, o.clone(), &me.org.id).await? {
+                return Err(AppError::NotFound("customer"));
+            }
+        }
+        Guard::NewInThisTransaction => repo::subscriptions::insert_order(tx, o.clone()).await?,
+    }
     let mut rows = Vec::with_capacity(lines.len());
     for c in lines {
         let (start, ends) = first_term(&c.offer, c.line.trial, now);
@@ -249,13 +266,7 @@ pub async fn place(
     let checked = check_lines(c, me, &customer, &lines, None).await?;
     let result = async {
         let tx = app.db.begin().await?;
-        if repo::relationships::active_between(&tx, &me.org.id, customer_id)
-            .await?
-            .is_none()
-        {
-            return Err(AppError::NotFound("customer"));
-        }
-        let v = write_order(&tx, app, ctx, me, &customer, checked).await?;
+        let v = write_order(&tx, app, ctx, me, &customer, checked, Guard::Related).await?;
         if let Some(k) = &key {
             idempotency::store(
                 &tx,
@@ -502,7 +513,16 @@ pub async fn create_customer(
                 .details(json!({ "owner": org.id, "grantee": n.reseller_org_id, "via": "new_customer_for_reseller" })),
         )
         .await?;
-        let order = write_order(&tx, app, ctx, me, &org, checked).await?;
+        let order = write_order(
+            &tx,
+            app,
+            ctx,
+            me,
+            &org,
+            checked,
+            Guard::NewInThisTransaction,
+        )
+        .await?;
         let v = NewCustomerCreated {
             customer_org_id: org.id.clone(),
             legal_name: org.legal_name.clone(),

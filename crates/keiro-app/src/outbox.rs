@@ -63,30 +63,30 @@ pub async fn enqueue_event(
     payload: serde_json::Value,
 ) -> AppResult<()> {
     let now = app.now();
-    for org in orgs {
-        repo::insert(
-            c,
-            outbox_message::Model {
-                id: Uuid::now_v7().to_string(),
-                created_at: now,
-                org_id: Some(org.to_string()),
-                kind: "event".into(),
-                template: name.into(),
-                recipient: org.to_string(),
-                language: String::new(),
-                subject: name.into(),
-                body_text: payload.to_string(),
-                state: "held".into(),
-                attempts: 0,
-                next_attempt_at: now,
-                claimed_by: None,
-                claimed_until: None,
-                last_error: None,
-                sent_at: None,
-            },
-        )
-        .await?;
-    }
+    // One statement for all the organizations an event concerns.
+    let body = payload.to_string();
+    let rows = orgs
+        .iter()
+        .map(|org| outbox_message::Model {
+            id: Uuid::now_v7().to_string(),
+            created_at: now,
+            org_id: Some(org.to_string()),
+            kind: "event".into(),
+            template: name.into(),
+            recipient: org.to_string(),
+            language: String::new(),
+            subject: name.into(),
+            body_text: body.clone(),
+            state: "held".into(),
+            attempts: 0,
+            next_attempt_at: now,
+            claimed_by: None,
+            claimed_until: None,
+            last_error: None,
+            sent_at: None,
+        })
+        .collect();
+    repo::insert_all(c, rows).await?;
     Ok(())
 }
 

@@ -50,6 +50,24 @@ where
     Ok(())
 }
 
+/// Inserts these rows of one table in one statement (nothing for none).
+pub async fn insert_all<M, A>(c: &impl ConnectionTrait, rows: Vec<M>) -> Result<(), StoreError>
+where
+    M: ModelTrait + IntoActiveModel<A>,
+    A: ActiveModelTrait<Entity = M::Entity> + sea_orm::ActiveModelBehavior + Send,
+{
+    let mut ams = Vec::with_capacity(rows.len());
+    for m in rows {
+        ams.push(A::before_save(m.into_active_model(), c, true).await?);
+    }
+    if !ams.is_empty() {
+        M::Entity::insert_many(ams)
+            .exec_without_returning(c)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Rewrites the search text of row `id` of a searched table from its fields, after an update
 /// that changed one of them (the search form is made here, not in SQL: SQLite has no NFKC).
 async fn reindex<E>(c: &impl ConnectionTrait, id: &str) -> Result<(), StoreError>

@@ -139,6 +139,15 @@ async fn r_ord_3_r_rel_1_orders_are_checked_against_the_offer_and_the_relationsh
         code(order(&app, &ht, cu, json!([{"offer_id": w.addon, "quantity": 5}])).await).await,
         (403, "role_required".into())
     );
+    // While the relationship is active, the guarded insert writes the order.
+    let orders = app.count("orders").await;
+    let guarded = keiro_store::repo::subscriptions::insert_order_if_related;
+    assert!(
+        guarded(app.app.db.reader(), order_row(&app, &w), &w.reseller.org_id)
+            .await
+            .unwrap()
+    );
+    assert_eq!(app.count("orders").await, orders + 1);
     let res = post(
         &app,
         &w.rt,
@@ -161,6 +170,31 @@ async fn r_ord_3_r_rel_1_orders_are_checked_against_the_offer_and_the_relationsh
         (404, "not_found".into())
     );
     assert_eq!(app.count("subscriptions").await, 3);
+    // The write itself checks the relationship again (an order checked just before it ended
+    // is not written): now that it has ended, the guarded insert refuses and writes nothing.
+    let orders = app.count("orders").await;
+    let c = app.app.db.reader();
+    let guarded = keiro_store::repo::subscriptions::insert_order_if_related;
+    assert!(
+        !guarded(c, order_row(&app, &w), &w.reseller.org_id)
+            .await
+            .unwrap()
+    );
+    assert_eq!(app.count("orders").await, orders);
+}
+
+/// An order row from the world's reseller for its customer, as `write_order` makes one.
+fn order_row(
+    app: &TestApp,
+    w: &keiro_testkit::world::World,
+) -> keiro_store::entities::order::Model {
+    keiro_store::entities::order::Model {
+        id: uuid::Uuid::now_v7().to_string(),
+        customer_org_id: w.customer.org_id.clone(),
+        placed_by_org_id: w.reseller.org_id.clone(),
+        placed_by_user_id: Some(w.reseller.id.clone()),
+        created_at: app.app.now(),
+    }
 }
 
 async fn r_ord_3_r_rel_1_provider_attributes_to_a_partnered_related_reseller(app: TestApp) {

@@ -125,6 +125,47 @@ pub mod offers {
             .await?)
     }
 
+    /// These offers, each with its countries (sorted), in one statement (an order's lines).
+    pub async fn by_ids_with_countries(
+        c: &impl ConnectionTrait,
+        ids: Vec<String>,
+    ) -> Result<(Vec<offer::Model>, HashMap<String, Vec<String>>), StoreError> {
+        let backend = c.get_database_backend();
+        let agg = if backend == sea_orm::DbBackend::Sqlite {
+            "group_concat"
+        } else {
+            "string_agg"
+        };
+        // Country codes never hold a comma.
+        let sel = offer::Entity::find().filter(C::Id.is_in(ids)).expr_as(
+            Expr::cust(format!(
+                "(SELECT {agg}(oc.\"country\", ',') FROM \"offer_countries\" oc \
+                 WHERE oc.\"offer_id\" = \"offers\".\"id\")"
+            )),
+            "k_countries",
+        );
+        let rows = c
+            .query_all_raw(sea_orm::QueryTrait::build(&sel, backend))
+            .await?;
+        let mut offers = Vec::with_capacity(rows.len());
+        let mut countries = HashMap::with_capacity(rows.len());
+        for row in rows {
+            let o = <offer::Model as sea_orm::FromQueryResult>::from_query_result(&row, "")?;
+            let joined: Option<String> = row.try_get("", "k_countries")?;
+            let mut list: Vec<String> = joined
+                .as_deref()
+                .unwrap_or("")
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
+            list.sort_unstable();
+            countries.insert(o.id.clone(), list);
+            offers.push(o);
+        }
+        Ok((offers, countries))
+    }
+
     /// The countries of each of these offers, sorted.
     pub async fn countries(
         c: &impl ConnectionTrait,

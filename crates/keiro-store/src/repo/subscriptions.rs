@@ -8,6 +8,50 @@ pub async fn insert_order(c: &impl ConnectionTrait, m: order::Model) -> Result<(
     Ok(())
 }
 
+/// Inserts the order only if `partner` has an active relationship with its customer, checked
+/// by the INSERT itself (one statement, inside the caller's transaction). False if not.
+pub async fn insert_order_if_related(
+    c: &impl ConnectionTrait,
+    m: order::Model,
+    partner: &str,
+) -> Result<bool, StoreError> {
+    use customer_relationship::Column as R;
+    use sea_orm::sea_query::Query;
+    let related = Query::select()
+        .expr(Expr::val(1))
+        .from(customer_relationship::Entity)
+        .and_where(Expr::col(R::PartnerOrgId).eq(partner))
+        .and_where(Expr::col(R::CustomerOrgId).eq(m.customer_org_id.as_str()))
+        .and_where(is_code(R::State, "active"))
+        .to_owned();
+    let values = Query::select()
+        .exprs([
+            Expr::val(m.id),
+            Expr::val(m.customer_org_id),
+            Expr::val(m.placed_by_org_id),
+            Expr::val(m.placed_by_user_id),
+            Expr::val(m.created_at),
+        ])
+        .and_where(Expr::exists(related))
+        .to_owned();
+    let insert = Query::insert()
+        .into_table(order::Entity)
+        .columns([
+            order::Column::Id,
+            order::Column::CustomerOrgId,
+            order::Column::PlacedByOrgId,
+            order::Column::PlacedByUserId,
+            order::Column::CreatedAt,
+        ])
+        .select_from(values)
+        .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(e.to_string())))?
+        .to_owned();
+    let done = c
+        .execute_raw(c.get_database_backend().build(&insert))
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 use subscription::Column as C;
 
 pub async fn get(c: &impl ConnectionTrait, id: &str) -> Found<subscription::Model> {
