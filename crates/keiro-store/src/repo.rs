@@ -50,6 +50,19 @@ where
     Ok(())
 }
 
+/// The values a `group_concat` / `string_agg(…, ',')` column joined (codes and ids, which never
+/// hold a comma), sorted; none for NULL.
+pub(crate) fn aggregated(joined: Option<&str>) -> Vec<String> {
+    let mut v: Vec<String> = joined
+        .unwrap_or("")
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    v.sort_unstable();
+    v
+}
+
 /// Inserts these rows of one table in one statement (nothing for none).
 pub async fn insert_all<M, A>(c: &impl ConnectionTrait, rows: Vec<M>) -> Result<(), StoreError>
 where

@@ -296,15 +296,7 @@ fn principal(r: &dyn Cells, at: &mut usize) -> Result<Principal, sqlx::Error> {
     let mut list = || -> Result<Vec<String>, sqlx::Error> {
         let joined: Option<String> = Cell::read(r, *at)?;
         *at += 1;
-        let mut v: Vec<String> = joined
-            .as_deref()
-            .unwrap_or("")
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect();
-        v.sort_unstable();
-        Ok(v)
+        Ok(super::aggregated(joined.as_deref()))
     };
     let roles = list()?;
     let groups = list()?;

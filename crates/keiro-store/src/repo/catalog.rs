@@ -152,15 +152,7 @@ pub mod offers {
         for row in rows {
             let o = <offer::Model as sea_orm::FromQueryResult>::from_query_result(&row, "")?;
             let joined: Option<String> = row.try_get("", "k_countries")?;
-            let mut list: Vec<String> = joined
-                .as_deref()
-                .unwrap_or("")
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect();
-            list.sort_unstable();
-            countries.insert(o.id.clone(), list);
+            countries.insert(o.id.clone(), crate::repo::aggregated(joined.as_deref()));
             offers.push(o);
         }
         Ok((offers, countries))
