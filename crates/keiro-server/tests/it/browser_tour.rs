@@ -311,17 +311,26 @@ async fn r_usr_1_an_invalid_field_is_marked_and_focused() {
         .for_element(Locator::Id("form-error"))
         .await
         .unwrap();
-    let state = c
-        .execute(
-            "return [document.activeElement.name, document.activeElement.getAttribute('aria-invalid'), \
-             document.activeElement.getAttribute('aria-describedby')]",
-            vec![],
-        )
-        .await
-        .unwrap();
+    // The page's script moves the focus once it has run, which may be just after the message
+    // shows: wait for it (up to 5 s), then compare.
+    let want = serde_json::json!(["full_name", "true", "form-error"]);
+    let mut state = serde_json::Value::Null;
+    for _ in 0..50 {
+        state = c
+            .execute(
+                "return [document.activeElement.name, document.activeElement.getAttribute('aria-invalid'), \
+                 document.activeElement.getAttribute('aria-describedby')]",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if state == want {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     let msg = c.find(Locator::Id("form-error")).await.unwrap();
     let msg = msg.text().await.unwrap();
-    let want = serde_json::json!(["full_name", "true", "form-error"]);
     assert_eq!(state, want, "{msg}");
     browser.close().await;
 }
