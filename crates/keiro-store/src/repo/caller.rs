@@ -94,23 +94,20 @@ async fn fetch<T>(
     now: Option<Ts>,
     decode: impl Fn(&dyn Cells) -> Result<T, sqlx::Error>,
 ) -> Result<Option<T>, StoreError> {
+    // The same statement on either backend's pool (their row types differ).
+    macro_rules! on {
+        ($pool:expr) => {{
+            let mut q = sqlx::query(sql).bind(id);
+            if let Some(now) = now {
+                q = q.bind(now);
+            }
+            let row = q.fetch_optional($pool).await;
+            row.map_err(driver_err)?.map(|r| decode(&r))
+        }};
+    }
     let decoded = match c.get_database_backend() {
-        DbBackend::Sqlite => {
-            let mut q = sqlx::query(sql).bind(id);
-            if let Some(now) = now {
-                q = q.bind(now);
-            }
-            let row = q.fetch_optional(c.get_sqlite_connection_pool()).await;
-            row.map_err(driver_err)?.map(|r| decode(&r))
-        }
-        DbBackend::Postgres => {
-            let mut q = sqlx::query(sql).bind(id);
-            if let Some(now) = now {
-                q = q.bind(now);
-            }
-            let row = q.fetch_optional(c.get_postgres_connection_pool()).await;
-            row.map_err(driver_err)?.map(|r| decode(&r))
-        }
+        DbBackend::Sqlite => on!(c.get_sqlite_connection_pool()),
+        DbBackend::Postgres => on!(c.get_postgres_connection_pool()),
         b => return Err(unsupported(b)),
     };
     decoded.transpose().map_err(query_err)
