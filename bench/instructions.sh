@@ -5,7 +5,7 @@
 # connection to have prepared its statements once), the counters are zeroed, N requests sent and
 # the counts dumped (A), then zeroed again, 2N requests sent and dumped (B): (B − A) / N is the
 # cost of one request without start-up or dump overhead. Only the server's process is counted.
-# Targets: GET /v1/me, the portal's Customers page signed in, GET /v1/customers and one API order,
+# Targets: GET /v1/me, the portal's Account and Customers pages signed in, GET /v1/customers and one API order,
 # on SQLite and PostgreSQL, next to the bare axum handler (examples/baseline.rs) built from the
 # same dependencies.
 # Usage: bench/instructions.sh [N, default 50]
@@ -58,6 +58,7 @@ SEQ=0
 me() { urls "$1" /v1/me | xargs curl -sf -H "Authorization: Bearer $TOKEN" >/dev/null; }
 customers_api() { urls "$1" /v1/customers | xargs curl -sf -H "Authorization: Bearer $TOKEN" >/dev/null; }
 customers_page() { urls "$1" /customers | xargs curl -sf -b "$WORK/cookies" >/dev/null; }
+account_page() { urls "$1" /account | xargs curl -sf -b "$WORK/cookies" >/dev/null; }
 order() {
   local args=() i
   for i in $(seq 1 "$1"); do
@@ -86,6 +87,7 @@ keiro() {
   CUSTOMER=$(curl -sf -H "Authorization: Bearer $TOKEN" "http://$addr/v1/customers?q=contoso" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
   OFFER=$(curl -sf -H "Authorization: Bearer $TOKEN" "http://$addr/v1/offers?q=K365-BIZ-Y" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
   measure "GET /v1/me, $label" me
+  measure "Account page (portal), $label" account_page
   measure "Customers page (portal), $label" customers_page
   measure "GET /v1/customers, $label" customers_api
   measure "POST …/orders (one line), $label" order

@@ -92,6 +92,12 @@ pub fn spawn(state: AppState, transport: Arc<dyn MailTransport>) -> Vec<JoinHand
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "session clean-up failed"),
             }
+            // A million organizations' index merges in about 150 steps.
+            match keiro_app::housekeeping::merge_search_index(&s2.app, 1000).await {
+                Ok(n) if n > 0 => tracing::info!(steps = n, "organization search index merged"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "search index merge failed"),
+            }
         }
     });
     // Scheduled transitions every minute: subscription terms and trials (R-ORD-6) and GDAP

@@ -27,7 +27,7 @@
 //!
 //! | file | tables | what it guarantees besides the above |
 //! |---|---|---|
-//! | `orgs` | organizations | `lock` takes the organization's row lock, for invariants over several rows (one active global admin) |
+//! | `orgs` | organizations (org_search) | `lock` takes the organization's row lock, for invariants over several rows (one active global admin); `merge_search_index` merges SQLite's full-text index in bounded steps |
 //! | `users` | users, user_roles | an email belongs to one user of the deployment; roles replaced as a set; `count_active_with_role` under the org lock |
 //! | `sessions`, `tokens` | sessions, api_tokens | found only by hash, only while live (not ended, not expired, not revoked) |
 //! | `caller` | (api_tokens, sessions, users, organizations, user_roles, security_group_members) | who calls, in ONE statement per request: the token's or live session's row with its user, organization, roles and groups, decoded by position; nothing cached, so a change counts from the next request on every node (ADR 0009) |
@@ -40,7 +40,7 @@
 //! | `invitations` | invitations | `use_once` takes a single-use link once (`state = 'open' AND expires_at > now`); `use_again` counts |
 //! | `partnerships` | partnerships | one active partnership per provider and reseller (partial unique index) |
 //! | `rights` | delegated_rights | one live right per owner, grantee and kind; `live` reads them with the request |
-//! | `relationships` | customer_relationships | one active relationship per partner and customer; the Customers page is one keyset query |
+//! | `relationships` | customer_relationships | one active relationship per partner and customer; the Customers page is one keyset query, its short searches a walk of one covering index over the relationships' copy of the search text (kept by triggers) |
 //! | `directory` | provider_directory_entries, provider_directory_countries | one entry per provider |
 //! | `gdap`, `groups` | gdap_relationships, gdap_assignments, security_groups, security_group_members | names unique per partner; `live_assignments` grants nothing past `ends_at`, whether or not the scheduler ran; transitions guarded on the state |
 //! | `service_requests` | service_requests, service_request_notes | read only within the customer they concern |

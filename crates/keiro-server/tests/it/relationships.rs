@@ -1004,6 +1004,28 @@ async fn r_rel_10_customers_sorted_searched_filtered_and_paged(app: TestApp) {
         names_of(&json_of(app.get("/v1/customers?q=renamed", &pt).await, 200).await),
         ["Hotel Renamed"]
     );
+    // Two characters walk the relationships' own copy of the search text (m0014): a trigger
+    // keeps it in step with the rename, and one written when the relationship was made
+    // (Delta) is found with it, also under the delegated-admin filter.
+    assert_eq!(
+        names_of(&json_of(app.get("/v1/customers?q=%EF%BC%B4e", &pt).await, 200).await),
+        ["Hotel Renamed"]
+    );
+    assert_eq!(
+        names_of(
+            &json_of(
+                app.get("/v1/customers?q=EL&kind=delegated_admin", &pt)
+                    .await,
+                200
+            )
+            .await
+        ),
+        ["Delta", "Hotel Renamed"]
+    );
+    assert_eq!(
+        names_of(&json_of(app.get("/v1/customers?q=el&kind=reseller", &pt).await, 200).await),
+        Vec::<String>::new()
+    );
     assert!(
         json_of(app.get("/v1/customers?q=golf", &pt).await, 200).await["items"]
             .as_array()

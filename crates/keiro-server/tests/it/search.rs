@@ -7,7 +7,10 @@ use crate::helpers::{json_of, post};
 use keiro_testkit::{TestApp, both_backends, world::world};
 use serde_json::{Value, json};
 
-both_backends!(r_rel_10_every_search_box_matches_what_people_type);
+both_backends!(
+    r_rel_10_every_search_box_matches_what_people_type,
+    r_rel_10_the_search_index_is_merged_and_still_finds
+);
 
 /// The names a list answered with, by `field`.
 fn names(list: &Value, field: &str) -> Vec<String> {
@@ -149,4 +152,58 @@ async fn r_rel_10_every_search_box_matches_what_people_type(app: TestApp) {
         names(&offers, "sku").contains(&sku),
         "{wide} finds {sku}: {offers}"
     );
+}
+
+/// Housekeeping merges SQLite's full-text index of organizations, fragmented by many small
+/// commits, back into one segment in bounded steps; searches find the same customers before and
+/// after. On PostgreSQL there is nothing to merge.
+async fn r_rel_10_the_search_index_is_merged_and_still_finds(app: TestApp) {
+    use keiro_store::sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let w = world(&app).await;
+    // Each customer commits on its own: a segment each until FTS5 merges a level.
+    for i in 0..24 {
+        let c = app.customer_admin(&format!("Kaiseki {i:02} KK")).await;
+        app.db_relate(&w.reseller.org_id, &c.org_id).await;
+    }
+    let found = |q: &'static str| {
+        let app = &app;
+        let rt = w.rt.clone();
+        async move { json_of(app.get(&format!("/v1/customers?q={q}"), &rt).await, 200).await }
+    };
+    let before = (found("kaiseki").await, found("seki 1").await);
+    assert_eq!(names(&before.0, "legal_name").len(), 24, "{}", before.0);
+    assert_eq!(names(&before.1, "legal_name").len(), 10, "{}", before.1);
+    let db = app.app.db.reader();
+    let segments = || async {
+        db.query_one_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT COUNT(DISTINCT segid) AS n FROM org_search_idx",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap()
+    };
+    let sqlite = db.get_database_backend() == DbBackend::Sqlite;
+    if sqlite {
+        assert!(segments().await > 1, "the index starts fragmented");
+    }
+    let steps = keiro_app::housekeeping::merge_search_index(&app.app, 1000)
+        .await
+        .unwrap();
+    if sqlite {
+        assert!(steps >= 1);
+        assert_eq!(segments().await, 1);
+    } else {
+        assert_eq!(steps, 0);
+    }
+    // Merged, a second pass has nothing to do.
+    assert_eq!(
+        keiro_app::housekeeping::merge_search_index(&app.app, 1000)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!((found("kaiseki").await, found("seki 1").await), before);
 }

@@ -17,6 +17,7 @@ mod m0010_rate_counters;
 mod m0011_jobs;
 mod m0012_search_text;
 mod m0013_user_time_zone;
+mod m0014_relationship_search;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_jobs::Migration),
             Box::new(m0012_search_text::Migration),
             Box::new(m0013_user_time_zone::Migration),
+            Box::new(m0014_relationship_search::Migration),
         ]
     }
 }

@@ -148,3 +148,37 @@ pub async fn names(
         .all(c)
         .await?)
 }
+
+/// SQLite: one bounded step of merging the organizations' full-text index (`org_search`) into a
+/// single segment, writing about `pages` pages; whether there was anything to merge. Every
+/// committed write adds a small segment and FTS5 merges them only by level, so a busy index
+/// keeps a dozen segments that each search reads. PostgreSQL: nothing to do (autovacuum
+/// flushes the trigram index's short pending list), always `false`.
+///
+/// `tx` is a transaction so that both readings of `total_changes()` come from its connection.
+pub async fn merge_search_index(
+    tx: &sea_orm::DatabaseTransaction,
+    pages: u32,
+) -> Result<bool, StoreError> {
+    if tx.get_database_backend() != sea_orm::DbBackend::Sqlite {
+        return Ok(false);
+    }
+    let changes = || async {
+        let row = tx
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                "SELECT total_changes() AS n",
+            ))
+            .await?;
+        Ok::<i64, StoreError>(row.map_or(0, |r| r.try_get("", "n").unwrap_or(0)))
+    };
+    let before = changes().await?;
+    tx.execute_raw(sea_orm::Statement::from_sql_and_values(
+        sea_orm::DbBackend::Sqlite,
+        "INSERT INTO org_search (org_search, rank) VALUES ('merge', ?)",
+        [(-i64::from(Ord::max(pages, 1))).into()],
+    ))
+    .await?;
+    // FTS5: fewer than two changes means the step found nothing to merge.
+    Ok(changes().await? - before >= 2)
+}

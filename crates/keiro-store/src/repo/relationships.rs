@@ -104,33 +104,27 @@ pub async fn customers(
     use sea_orm::sea_query::{Alias, Query};
     let r = Alias::new("r");
     let o = Alias::new("o");
-    // Does the partner hold live delegated admin over the row's customer?
-    let live = Query::select()
-        .expr(Expr::val(1))
-        .from(delegated_right::Entity)
-        .and_where(
-            Expr::col((delegated_right::Entity, delegated_right::Column::OwnerOrgId))
-                .equals((r.clone(), C::CustomerOrgId)),
-        )
-        .and_where(
-            Expr::col((
-                delegated_right::Entity,
-                delegated_right::Column::GranteeOrgId,
-            ))
-            .eq(partner),
-        )
-        .and_where(Expr::col((delegated_right::Entity, delegated_right::Column::Kind)).eq("dap"))
-        .and_where(
-            Expr::col((delegated_right::Entity, delegated_right::Column::RevokedAt)).is_null(),
-        )
-        .to_owned();
+    // Does the partner hold live delegated admin over the row's customer? `LIMIT 1` keeps the
+    // subquery correlated: without it the bundled SQLite turns EXISTS into a join and builds a
+    // bloom filter over every right of the partner first (26 ms at a million customers, where
+    // one indexed probe per row costs 1 ms).
+    // sea-query reads the backend's own placeholder in custom SQL: `?` or `$1`.
+    let live = || {
+        let sql = "EXISTS (SELECT 1 FROM delegated_rights d WHERE d.owner_org_id = \
+                   r.customer_org_id AND d.grantee_org_id = ? AND d.kind = 'dap' \
+                   AND d.revoked_at IS NULL LIMIT 1)";
+        if c.get_database_backend() == sea_orm::DbBackend::Postgres {
+            Expr::cust_with_values(sql.replace('?', "$1"), [partner])
+        } else {
+            Expr::cust_with_values(sql, [partner])
+        }
+    };
     let mut q = Query::select();
     q.expr_as(Expr::col((r.clone(), C::Id)), Alias::new("rel_id"))
         .expr_as(
             Expr::col((r.clone(), C::CreatedAt)),
             Alias::new("rel_created_at"),
         )
-        .expr_as(Expr::col((r.clone(), C::State)), Alias::new("rel_state"))
         .column((o.clone(), sea_orm::sea_query::Asterisk));
     let on = Expr::col((o.clone(), O::Id)).equals((r.clone(), C::CustomerOrgId));
     if f.sort == Sort::Name {
@@ -164,9 +158,10 @@ pub async fn customers(
     // SQLite: three characters or more go through the trigram index (a phrase query is a
     // literal substring match); shorter ones scan, like PostgreSQL's LIKE, which pg_trgm
     // indexes.
-    let fts = text.as_deref().filter(|t| {
-        c.get_database_backend() == sea_orm::DbBackend::Sqlite && t.chars().count() >= 3
-    });
+    let short = text.as_deref().is_some_and(|t| t.chars().count() < 3);
+    let fts = text
+        .as_deref()
+        .filter(|_| !short && c.get_database_backend() == sea_orm::DbBackend::Sqlite);
     if let Some(t) = fts {
         let phrase = format!("\"{}\"", t.replace('"', "\"\""));
         q.and_where(
@@ -179,17 +174,20 @@ pub async fn customers(
             ),
         );
     } else if let Some(text) = &text {
-        q.cond_where(search((o.clone(), O::SearchText), text));
+        // Fewer than three characters: no trigram index serves it, so the partner's
+        // relationships are walked in page order on their covering index, which carries each
+        // customer's search text (m0014), until the page is full.
+        if short {
+            q.cond_where(search((r.clone(), Alias::new("search_text")), text));
+        } else {
+            q.cond_where(search((o.clone(), O::SearchText), text));
+        }
     }
     if let Some(other) = f.shared_with {
         q.and_where(Expr::col((r.clone(), C::CustomerOrgId)).in_subquery(customers_of(other)));
     }
     if let Some(dap) = f.delegated_admin {
-        q.and_where(if dap {
-            Expr::exists(live)
-        } else {
-            Expr::exists(live).not()
-        });
+        q.and_where(if dap { live() } else { live().not() });
     }
     match f.sort {
         Sort::Since => {
@@ -230,15 +228,16 @@ pub async fn customers(
             id: row.try_get("", "rel_id")?,
             partner_org_id: partner.to_string(),
             customer_org_id: org.id.clone(),
-            state: row.try_get("", "rel_state")?,
+            state: "active".into(),
             created_at: row.try_get("", "rel_created_at")?,
             ended_at: None,
         };
-        items.push((org, rel, false));
+        // Filtered on delegated admin, the filter has already said which it is.
+        items.push((org, rel, f.delegated_admin.unwrap_or(false)));
     }
-    // Delegated admin for the page's customers: one indexed lookup for the page (a
-    // correlated EXISTS in the select list makes PostgreSQL hash every right first).
-    if !items.is_empty() {
+    // Otherwise one indexed lookup for the page (a correlated EXISTS in the select list makes
+    // PostgreSQL hash every right first).
+    if !items.is_empty() && f.delegated_admin.is_none() {
         let ids: Vec<String> = items.iter().map(|(o, _, _)| o.id.clone()).collect();
         let with_dap: Vec<String> = delegated_right::Entity::find()
             .filter(delegated_right::Column::GranteeOrgId.eq(partner))
