@@ -254,17 +254,22 @@ pub async fn place(
         "order",
         json!({ "customer": customer_id, "lines": lines }),
     )?;
-    if let Some(o) = idempotency::replayed(app.db.reader(), key.as_ref()).await? {
-        return Ok(o);
-    }
+    // No lookup of the key first: a first request (nearly every one) would pay a round trip
+    // for nothing. A replay runs into the key's unique record at the end, or into a rule its
+    // own first order now breaks, or finds the relationship ended; its transaction rolls back
+    // and `settle` answers with the stored first answer (or refuses a reused key).
     // The lines are checked on a reader, so the write transaction (SQLite's single writer)
     // holds only the writes; the relationship is checked again inside it (R-REL-1).
     let c = app.db.reader();
-    let customer = repo::relationships::related_customer(c, &me.org.id, customer_id)
-        .await?
-        .ok_or(AppError::NotFound("customer"))?;
-    let checked = check_lines(c, me, &customer, &lines, None).await?;
+    let checked = async {
+        let customer = repo::relationships::related_customer(c, &me.org.id, customer_id)
+            .await?
+            .ok_or(AppError::NotFound("customer"))?;
+        let checked = check_lines(c, me, &customer, &lines, None).await?;
+        Ok::<_, AppError>((customer, checked))
+    };
     let result = async {
+        let (customer, checked) = checked.await?;
         let tx = app.db.begin().await?;
         let v = write_order(&tx, app, ctx, me, &customer, checked, Guard::Related).await?;
         if let Some(k) = &key {

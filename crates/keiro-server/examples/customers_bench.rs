@@ -261,22 +261,6 @@ async fn target(count: usize, url: &str) -> Target {
     }
 }
 
-fn profile(name: &str, domain: &str) -> keiro_domain::CompanyProfile {
-    keiro_domain::CompanyProfile {
-        legal_name: name.into(),
-        address_line1: "1-1".into(),
-        address_line2: String::new(),
-        city: "Tokyo".into(),
-        region: String::new(),
-        postal_code: "100-0001".into(),
-        country: "JP".into(),
-        phone: "+81 3 0000 0000".into(),
-        email: format!("info@{domain}"),
-        website: String::new(),
-        primary_domain: domain.into(),
-    }
-}
-
 /// One partner and its admin through the real use cases, then `count` customers, each with an
 /// active relationship; every 10th with delegated admin.
 async fn seed(db: &Db, app: &App, count: usize) -> keiro_store::entities::user::Model {
@@ -288,7 +272,7 @@ async fn seed(db: &Db, app: &App, count: usize) -> keiro_store::entities::user::
         app,
         keiro_app::admin::NewOrg {
             kind: keiro_domain::OrgKind::Partner,
-            profile: profile("Bench Partner KK", "bench-partner.example"),
+            profile: keiro_testkit::profile("Bench Partner KK", "bench-partner.example"),
             program_roles: vec![keiro_domain::ProgramRole::IndirectProvider],
             authorizations: vec![],
             partner_id: None,
@@ -324,7 +308,8 @@ async fn seed(db: &Db, app: &App, count: usize) -> keiro_store::entities::user::
         let mut daps = Vec::new();
         for k in i..i + n {
             let id = uuid::Uuid::now_v7().to_string();
-            let p = profile(&format!("Customer {k:07} KK"), &format!("c{k:07}.example"));
+            let p =
+                keiro_testkit::profile(&format!("Customer {k:07} KK"), &format!("c{k:07}.example"));
             let search = keiro_domain::text::search_text(&[&p.legal_name, &p.primary_domain, ""]);
             orgs.push(organization::ActiveModel::from(organization::Model {
                 search_text: search,

@@ -16,6 +16,23 @@ pub mod request;
 pub mod smtp;
 pub mod world;
 
+/// A Tokyo company's profile with this name and primary domain (tests and benches).
+pub fn profile(name: &str, domain: &str) -> CompanyProfile {
+    CompanyProfile {
+        legal_name: name.into(),
+        address_line1: "1-1".into(),
+        address_line2: String::new(),
+        city: "Tokyo".into(),
+        region: String::new(),
+        postal_code: "100-0001".into(),
+        country: "JP".into(),
+        phone: "+81 3 0000 0000".into(),
+        email: format!("info@{domain}"),
+        website: String::new(),
+        primary_domain: domain.into(),
+    }
+}
+
 use keiro_app::config::PasswordCost;
 use keiro_app::{App, AppConfig, ManualClock};
 use keiro_domain::{CompanyProfile, DelegatedAccess, OrgKind, ProgramRole, Role};
@@ -415,19 +432,7 @@ impl TestApp {
             &self.app,
             keiro_app::admin::NewOrg {
                 kind,
-                profile: CompanyProfile {
-                    legal_name: name.into(),
-                    address_line1: "1-1".into(),
-                    address_line2: String::new(),
-                    city: "Tokyo".into(),
-                    region: String::new(),
-                    postal_code: "100-0001".into(),
-                    country: "JP".into(),
-                    phone: "+81 3 0000 0000".into(),
-                    email: format!("info@{slug}.example"),
-                    website: String::new(),
-                    primary_domain: format!("{slug}.example"),
-                },
+                profile: profile(name, &format!("{slug}.example")),
                 program_roles: program_roles.to_vec(),
                 authorizations: vec![],
                 partner_id: None,

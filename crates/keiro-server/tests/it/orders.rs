@@ -269,11 +269,25 @@ async fn r_ord_7_a_retried_order_buys_once(app: TestApp) {
     let first = go("order-1", body.clone()).await;
     assert_eq!(first.status(), 201);
     let first = first.json::<Value>().await.unwrap();
+    // The key is not looked up first: a replay runs into it at the end of its transaction,
+    // which rolls back, and answers with the first order. It leaves no trace.
+    let (audit, outbox) = (
+        app.count("audit_records").await,
+        app.count("outbox_messages").await,
+    );
     let again = go("order-1", body.clone()).await;
     assert_eq!(again.status(), 200);
     assert_eq!(again.headers()["idempotent-replayed"], "true");
     assert_eq!(again.json::<Value>().await.unwrap(), first);
     assert_eq!(app.count("subscriptions").await, 1);
+    assert_eq!(app.count("orders").await, 1);
+    assert_eq!(
+        (
+            app.count("audit_records").await,
+            app.count("outbox_messages").await
+        ),
+        (audit, outbox)
+    );
     // The same key with another body is refused; another key buys again.
     assert_eq!(
         code(
@@ -319,6 +333,24 @@ async fn r_ord_7_a_retried_order_buys_once(app: TestApp) {
     let mut statuses = [a.status().as_u16(), b.status().as_u16()];
     statuses.sort();
     assert_eq!(statuses, [200, 201]);
+    assert_eq!(app.count("subscriptions").await, 3);
+    // A retry that arrives after the relationship has ended still gets the first answer; a
+    // new key is refused as for any order to a customer that is no longer the reseller's.
+    let res = post(
+        &app,
+        &w.rt,
+        &format!("/v1/customers/{}/remove", w.customer.org_id),
+        json!({"attest": true}),
+    )
+    .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let late = go("order-1", body.clone()).await;
+    assert_eq!(late.status(), 200);
+    assert_eq!(late.json::<Value>().await.unwrap(), first);
+    assert_eq!(
+        code(go("order-4", body.clone()).await).await,
+        (404, "not_found".into())
+    );
     assert_eq!(app.count("subscriptions").await, 3);
 }
 
