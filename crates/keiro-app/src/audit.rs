@@ -142,22 +142,23 @@ impl<'a> Event<'a> {
     }
 }
 
-/// Writes one audit row, attributed to the request's user (or to no one, for system actions).
 /// A moment in an audit row's details: RFC 3339, in UTC (rows are read by machines too).
 pub fn moment(t: time::OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }
 
+/// Writes one audit row, attributed to the request's user (or to no one, for system actions).
 pub async fn record(
     c: &impl ConnectionTrait,
     ctx: &Ctx,
     now: OffsetDateTime,
     e: Event<'_>,
 ) -> AppResult<()> {
-    record_as(c, ctx.user.as_ref(), ctx.request_id.as_deref(), now, e).await
+    record_all(c, vec![row(ctx, now, e)]).await
 }
 
+/// [`record`] for an explicit actor (or none).
 pub async fn record_as(
     c: &impl ConnectionTrait,
     who: Option<&CurrentUser>,
@@ -165,32 +166,48 @@ pub async fn record_as(
     now: OffsetDateTime,
     e: Event<'_>,
 ) -> AppResult<()> {
+    record_all(c, vec![row_as(who, request_id, now, e)]).await
+}
+
+/// The audit row [`record`] would write, for a change that writes several rows in one
+/// statement with [`record_all`].
+pub fn row(ctx: &Ctx, now: OffsetDateTime, e: Event<'_>) -> audit_record::Model {
+    row_as(ctx.user.as_ref(), ctx.request_id.as_deref(), now, e)
+}
+
+fn row_as(
+    who: Option<&CurrentUser>,
+    request_id: Option<&str>,
+    now: OffsetDateTime,
+    e: Event<'_>,
+) -> audit_record::Model {
     debug_assert!(
         ACTIONS.contains(&e.action),
         "audit action {} is not in audit::ACTIONS",
         e.action
     );
-    repo::insert(
-        c,
-        audit_record::Model {
-            id: Uuid::now_v7().to_string(),
-            occurred_at: now,
-            actor_user_id: who.map(|u| u.user.id.clone()),
-            actor_org_id: who.map(|u| u.org.id.clone()),
-            on_behalf_of_org_id: e.on_behalf_of_org_id.map(str::to_string),
-            action: e.action.to_string(),
-            target_type: e.target_type.to_string(),
-            target_id: e.target_id.to_string(),
-            target_org_id: e.target_org_id.map(str::to_string),
-            details: if e.details.is_null() {
-                "{}".into()
-            } else {
-                e.details.to_string()
-            },
-            request_id: request_id.map(str::to_string),
+    audit_record::Model {
+        id: Uuid::now_v7().to_string(),
+        occurred_at: now,
+        actor_user_id: who.map(|u| u.user.id.clone()),
+        actor_org_id: who.map(|u| u.org.id.clone()),
+        on_behalf_of_org_id: e.on_behalf_of_org_id.map(str::to_string),
+        action: e.action.to_string(),
+        target_type: e.target_type.to_string(),
+        target_id: e.target_id.to_string(),
+        target_org_id: e.target_org_id.map(str::to_string),
+        details: if e.details.is_null() {
+            "{}".into()
+        } else {
+            e.details.to_string()
         },
-    )
-    .await?;
+        request_id: request_id.map(str::to_string),
+    }
+}
+
+/// Writes these audit rows in one statement.
+pub async fn record_all(c: &impl ConnectionTrait, rows: Vec<audit_record::Model>) -> AppResult<()> {
+    repo::insert_all(c, rows).await?;
     Ok(())
 }
 

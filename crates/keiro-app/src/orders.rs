@@ -159,6 +159,8 @@ async fn write_order(
         Guard::NewInThisTransaction => repo::subscriptions::insert_order(tx, o.clone()).await?,
     }
     let mut rows = Vec::with_capacity(lines.len());
+    // The subscriptions' audit rows and the order's go in one statement.
+    let mut audit_rows = Vec::with_capacity(lines.len() + 1);
     for c in lines {
         let (start, ends) = first_term(&c.offer, c.line.trial, now);
         let s = subscription::Model {
@@ -184,26 +186,26 @@ async fn write_order(
             updated_at: now,
         };
         repo::insert(tx, s.clone()).await?;
-        subscriptions::record(
+        subscriptions::record_deferring_audit(
             tx,
             app,
             ctx,
             &s,
             "created",
             json!({ "order": o.id, "sku": c.offer.sku, "quantity": s.quantity, "trial": s.trial, "reseller": s.reseller_org_id }),
+            &mut audit_rows,
         )
         .await?;
         rows.push(s);
     }
-    audit::record(
-        tx,
+    audit_rows.push(audit::row(
         ctx,
         now,
         Event::new("order.placed", "order", &o.id)
             .in_org(customer)
             .details(json!({ "subscriptions": rows.iter().map(|s| &s.id).collect::<Vec<_>>() })),
-    )
-    .await?;
+    ));
+    audit::record_all(tx, audit_rows).await?;
     Ok(OrderView {
         id: o.id,
         customer_org_id: o.customer_org_id,

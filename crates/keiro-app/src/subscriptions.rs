@@ -376,6 +376,22 @@ pub(crate) async fn record(
     change: &str,
     details: Value,
 ) -> AppResult<()> {
+    let mut audit_rows = Vec::with_capacity(1);
+    record_deferring_audit(c, app, ctx, s, change, details, &mut audit_rows).await?;
+    audit::record_all(c, audit_rows).await
+}
+
+/// [`record`], but the audit row goes into `audit_rows` for the caller to write with others in
+/// one statement (an order: its subscriptions' rows and its own).
+pub(crate) async fn record_deferring_audit(
+    c: &impl ConnectionTrait,
+    app: &App,
+    ctx: &Ctx,
+    s: &subscription::Model,
+    change: &str,
+    details: Value,
+    audit_rows: &mut Vec<keiro_store::entities::audit_record::Model>,
+) -> AppResult<()> {
     let now = app.now();
     let who = ctx.user.as_ref();
     store::insert_event(
@@ -392,15 +408,13 @@ pub(crate) async fn record(
     )
     .await?;
     let name = format!("subscription.{change}");
-    audit::record(
-        c,
+    audit_rows.push(audit::row(
         ctx,
         now,
         Event::new(&name, "subscription", &s.id)
             .in_org(&s.customer_org_id)
             .details(details.clone()),
-    )
-    .await?;
+    ));
     let mut parties: Vec<&str> = vec![&s.customer_org_id, &s.seller_org_id];
     for p in [&s.reseller_org_id, &s.support_contact_org_id]
         .into_iter()
