@@ -19,6 +19,7 @@ pub mod org;
 pub mod partnership;
 pub mod password;
 pub mod policy;
+pub mod product_key;
 pub mod relationship;
 pub mod roles;
 pub mod roles_doc;
