@@ -263,7 +263,7 @@ pub async fn place(
     // The lines are checked on a reader, so the write transaction (SQLite's single writer)
     // holds only the writes; the relationship is checked again inside it (R-REL-1).
     let c = app.db.reader();
-    let checked = async {
+    let prepared = async {
         let customer = repo::relationships::related_customer(c, &me.org.id, customer_id)
             .await?
             .ok_or(AppError::NotFound("customer"))?;
@@ -271,7 +271,7 @@ pub async fn place(
         Ok::<_, AppError>((customer, checked))
     };
     let result = async {
-        let (customer, checked) = checked.await?;
+        let (customer, checked) = prepared.await?;
         let tx = app.db.begin().await?;
         let v = write_order(&tx, app, ctx, me, &customer, checked, Guard::Related).await?;
         if let Some(k) = &key {

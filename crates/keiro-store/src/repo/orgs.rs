@@ -170,7 +170,10 @@ pub async fn merge_search_index(
                 "SELECT total_changes() AS n",
             ))
             .await?;
-        Ok::<i64, StoreError>(row.map_or(0, |r| r.try_get("", "n").unwrap_or(0)))
+        match row {
+            Some(r) => Ok::<i64, StoreError>(r.try_get("", "n")?),
+            None => Ok(0),
+        }
     };
     let before = changes().await?;
     tx.execute_raw(sea_orm::Statement::from_sql_and_values(

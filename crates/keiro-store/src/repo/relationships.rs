@@ -107,17 +107,14 @@ pub async fn customers(
     // Does the partner hold live delegated admin over the row's customer? `LIMIT 1` keeps the
     // subquery correlated: without it the bundled SQLite turns EXISTS into a join and builds a
     // bloom filter over every right of the partner first (26 ms at a million customers, where
-    // one indexed probe per row costs 1 ms).
-    // sea-query reads the backend's own placeholder in custom SQL: `?` or `$1`.
+    // one indexed probe per row costs 1 ms). The grantee is the row's own partner, so the SQL
+    // binds nothing and reads the same on both backends.
     let live = || {
-        let sql = "EXISTS (SELECT 1 FROM delegated_rights d WHERE d.owner_org_id = \
-                   r.customer_org_id AND d.grantee_org_id = ? AND d.kind = 'dap' \
-                   AND d.revoked_at IS NULL LIMIT 1)";
-        if c.get_database_backend() == sea_orm::DbBackend::Postgres {
-            Expr::cust_with_values(sql.replace('?', "$1"), [partner])
-        } else {
-            Expr::cust_with_values(sql, [partner])
-        }
+        Expr::cust(
+            "EXISTS (SELECT 1 FROM delegated_rights d WHERE d.owner_org_id = r.customer_org_id \
+             AND d.grantee_org_id = r.partner_org_id AND d.kind = 'dap' \
+             AND d.revoked_at IS NULL LIMIT 1)",
+        )
     };
     let mut q = Query::select();
     q.expr_as(Expr::col((r.clone(), C::Id)), Alias::new("rel_id"))
@@ -155,9 +152,9 @@ pub async fn customers(
         f.q.map(str::trim)
             .filter(|t| !t.is_empty())
             .map(keiro_domain::text::search_form);
-    // SQLite: three characters or more go through the trigram index (a phrase query is a
-    // literal substring match); shorter ones scan, like PostgreSQL's LIKE, which pg_trgm
-    // indexes.
+    // Three characters or more go through a trigram index: SQLite's FTS5 table (a phrase
+    // query is a literal substring match), PostgreSQL's pg_trgm index under LIKE. Shorter ones
+    // walk the relationships' covering index (below).
     let short = text.as_deref().is_some_and(|t| t.chars().count() < 3);
     let fts = text
         .as_deref()
