@@ -8,13 +8,15 @@
 # Targets: GET /v1/me, the portal's Account and Customers pages signed in, GET /v1/customers and one API order,
 # on SQLite and PostgreSQL, next to the bare axum handler (examples/baseline.rs) built from the
 # same dependencies.
-# Usage: bench/instructions.sh [N, default 50]
+# Usage: bench/instructions.sh [N, default 50] (NO_BUILD=1: measure the binaries already built)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-50}
 command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
-cargo build --release -q -p keiro-cli
-cargo build --release -q -p keiro-server --example baseline
+if [ -z "${NO_BUILD:-}" ]; then
+  cargo build --release -q -p keiro-cli
+  cargo build --release -q -p keiro-server --example baseline
+fi
 BIN=target/release/keiro
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT

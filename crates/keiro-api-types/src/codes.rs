@@ -27,6 +27,33 @@ pub mod one {
     }
 }
 
+/// Serde for a list of one [`Code`] type: its codes, each known.
+pub mod many {
+    use super::Code;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<T: Code, S: Serializer>(v: &[T], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|c| c.code()))
+    }
+
+    pub fn deserialize<'de, T: Code, D: Deserializer<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+        let codes = Vec::<String>::deserialize(d)?;
+        codes
+            .iter()
+            .map(|s| {
+                T::from_code(s).ok_or_else(|| {
+                    let expected: Vec<String> =
+                        T::ALL.iter().map(|v| format!("`{}`", v.code())).collect();
+                    serde::de::Error::custom(format!(
+                        "unknown variant `{s}`, expected one of {}",
+                        expected.join(", ")
+                    ))
+                })
+            })
+            .collect()
+    }
+}
+
 /// Declares `$name`, the OpenAPI schema of the code set `$t`: a string, one of `$t`'s codes,
 /// with an optional description.
 #[macro_export]

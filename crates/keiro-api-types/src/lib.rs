@@ -10,11 +10,13 @@ mod catalog;
 pub mod codes;
 mod enrollment;
 mod gdap;
+mod partner_authorizations;
 mod partnerships;
 mod service_requests;
 pub use catalog::*;
 pub use enrollment::*;
 pub use gdap::*;
+pub use partner_authorizations::*;
 pub use partnerships::*;
 pub use service_requests::*;
 

@@ -65,6 +65,7 @@ pub const ACTIONS: &[&str] = &[
     "order.placed",
     "organization.created",
     "organization.profile_updated",
+    "organization.authorizations_changed",
     "organization.mfa_requirement_set",
     "partnership.accepted",
     "partnership.removed",

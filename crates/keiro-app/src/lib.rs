@@ -28,6 +28,7 @@ pub mod mfa;
 pub mod orders;
 pub mod orgs;
 pub mod outbox;
+pub mod partner_authorizations;
 pub mod partnerships;
 pub mod registry;
 pub mod relationships;

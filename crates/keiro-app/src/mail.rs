@@ -15,7 +15,7 @@ fluent_templates::static_loader! {
 }
 
 /// Templates the outbox knows. Each has `<name>-subject` and `<name>-body` in every language.
-pub const TEMPLATES: [&str; 12] = [
+pub const TEMPLATES: [&str; 13] = [
     "password-changed",
     "api-token-created",
     "enrollment-verify",
@@ -28,6 +28,7 @@ pub const TEMPLATES: [&str; 12] = [
     "relationship-request",
     "relationship-accepted",
     "gdap-approved",
+    "partner-authorizations-changed",
 ];
 
 /// Drafts the portal shows a user to send from their own mail app (R-PRT-1): no footer.
@@ -56,6 +57,11 @@ pub fn render(
     let body = MAIL.lookup_with_args(&id, &format!("{template}-body"), &map);
     let footer = MAIL.lookup_with_args(&id, "mail-footer", &map);
     (subject, format!("{body}\n\n--\n{footer}\n"))
+}
+
+/// A phrase of the mail catalog without arguments (a name put into a template's argument).
+pub fn phrase(lang: Language, key: &str) -> String {
+    MAIL.lookup(&lang_id(lang), key)
 }
 
 /// Renders a draft into (subject, body) in `lang`, without Keiro's footer.
@@ -162,6 +168,10 @@ mod tests {
                     ("customer", "Northwind".to_string()),
                     ("relationship", "Helpdesk".to_string()),
                     ("ends", "2027-01-01 00:00".to_string()),
+                    ("granted", "Subscription advisor".to_string()),
+                    ("revoked", "none".to_string()),
+                    ("current", "Subscription advisor".to_string()),
+                    ("reason", "agreement".to_string()),
                 ];
                 let (s, b) = render(t, lang, "Keiro", &args);
                 assert!(

@@ -36,6 +36,13 @@ impl Code for crate::catalog::OfferState {
     }
 }
 
+impl Code for crate::PartnerAuthorization {
+    const ALL: &'static [Self] = &Self::ALL;
+    fn code(self) -> &'static str {
+        self.code()
+    }
+}
+
 impl Code for crate::Language {
     const ALL: &'static [Self] = &Self::ALL;
     fn code(self) -> &'static str {

@@ -31,7 +31,7 @@ pub use email::Email;
 pub use error::ValidationError;
 pub use ids::{OrgId, UserId};
 pub use lang::Language;
-pub use org::{CompanyProfile, OrgKind, PartnerAuthorization, ProgramRole};
+pub use org::{AuthorizationChange, CompanyProfile, OrgKind, PartnerAuthorization, ProgramRole};
 pub use policy::{
     Action, Actor, Decision, DelegatedAccess, DenyReason, Grant, Target, decide, may_act_on_user,
 };

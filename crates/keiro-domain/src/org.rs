@@ -73,6 +73,50 @@ impl PartnerAuthorization {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.code() == s)
     }
+    /// The authorizations stored as comma-separated codes, in [`Self::ALL`]'s order (codes this
+    /// build does not know are left out).
+    pub fn set_of(stored: &str) -> Vec<Self> {
+        let held: Vec<&str> = stored.split(',').map(str::trim).collect();
+        Self::ALL
+            .into_iter()
+            .filter(|a| held.contains(&a.code()))
+            .collect()
+    }
+    /// How a set is stored: its codes in [`Self::ALL`]'s order, each once, comma-separated.
+    pub fn stored(set: &[Self]) -> String {
+        Self::ALL
+            .into_iter()
+            .filter(|a| set.contains(a))
+            .map(Self::code)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+    /// What going from `held` to `wanted` grants and revokes, in [`Self::ALL`]'s order.
+    pub fn change(held: &[Self], wanted: &[Self]) -> AuthorizationChange {
+        AuthorizationChange {
+            granted: Self::ALL
+                .into_iter()
+                .filter(|a| wanted.contains(a) && !held.contains(a))
+                .collect(),
+            revoked: Self::ALL
+                .into_iter()
+                .filter(|a| held.contains(a) && !wanted.contains(a))
+                .collect(),
+        }
+    }
+}
+
+/// A change of a partner's authorizations: what it gains and what it loses.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AuthorizationChange {
+    pub granted: Vec<PartnerAuthorization>,
+    pub revoked: Vec<PartnerAuthorization>,
+}
+
+impl AuthorizationChange {
+    pub fn is_empty(&self) -> bool {
+        self.granted.is_empty() && self.revoked.is_empty()
+    }
 }
 
 /// The company profile every organization has (R-ORG-1). Built only through [`CompanyProfile::parse`]
@@ -185,6 +229,25 @@ mod tests {
             website: "https://contoso.co.jp".into(),
             primary_domain: "Contoso.co.jp".into(),
         }
+    }
+
+    #[test]
+    fn r_adv_1_authorizations_stored_and_changed() {
+        use PartnerAuthorization::{DelegatedAdmin as D, SubscriptionAdvisor as S};
+        assert_eq!(PartnerAuthorization::set_of(""), vec![]);
+        assert_eq!(
+            PartnerAuthorization::set_of("delegated_admin,bogus,subscription_advisor"),
+            vec![S, D]
+        );
+        assert_eq!(
+            PartnerAuthorization::stored(&[D, S, D]),
+            "subscription_advisor,delegated_admin"
+        );
+        assert_eq!(PartnerAuthorization::stored(&[]), "");
+        let c = PartnerAuthorization::change(&[D], &[S]);
+        assert_eq!(c.granted, vec![S]);
+        assert_eq!(c.revoked, vec![D]);
+        assert!(PartnerAuthorization::change(&[S, D], &[D, S]).is_empty());
     }
 
     #[test]

@@ -139,6 +139,7 @@ pub fn role_allows(kind: OrgKind, role: Role, action: Action) -> bool {
             | A::ReviewEnrollments
             | A::ManageMembershipRegistry
             | A::ResetUserMfa
+            | A::ManagePartnerAuthorizations
             | A::ViewProviderDirectory
             | A::ManageProviderDirectory,
         ) => true,
@@ -174,6 +175,7 @@ pub fn role_allows(kind: OrgKind, role: Role, action: Action) -> bool {
             | A::ManageMembershipRegistry
             | A::ReviewEnrollments
             | A::ResetUserMfa
+            | A::ManagePartnerAuthorizations
             | A::ManageProviderDirectory
             | A::ManageCatalog,
         ) => false,

@@ -297,6 +297,7 @@ fn contains_ci<C: sea_orm::ColumnTrait>(col: C, q: &str) -> sea_orm::sea_query::
 }
 
 pub mod orgs;
+pub mod partner_authorizations;
 
 pub mod users;
 

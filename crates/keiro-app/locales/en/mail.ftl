@@ -164,3 +164,20 @@ gdap-approved-body =
     Hello { $name },
 
     { $customer } approved the granular delegated admin relationship "{ $relationship }". It is active until { $ends }. Assign its roles to your security groups to use it.
+
+partner-authorizations-changed-subject = Your { $brand } program authorizations changed
+partner-authorizations-changed-body =
+    Hello { $name },
+
+    The program authorizations of { $company } (partner ID { $partner_id }) changed.
+
+    Granted: { $granted }
+    Revoked: { $revoked }
+    Reason: { $reason }
+
+    Authorizations now: { $current }
+
+authorization-subscription_advisor = Subscription advisor
+authorization-delegated_admin = Delegated admin
+authorization-none = none
+list-separator = {", "}

@@ -164,3 +164,20 @@ gdap-approved-body =
     { $name } 様
 
     { $customer } が詳細な委任された管理者特権の関係「{ $relationship }」を承認しました。{ $ends } まで有効です。使用するには、そのロールをセキュリティ グループに割り当ててください。
+
+partner-authorizations-changed-subject = { $brand } プログラムの認定が変更されました
+partner-authorizations-changed-body =
+    { $name } 様
+
+    { $company } (パートナー ID { $partner_id }) の認定が変更されました。
+
+    付与: { $granted }
+    取り消し: { $revoked }
+    理由: { $reason }
+
+    現在の認定: { $current }
+
+authorization-subscription_advisor = サブスクリプション アドバイザー
+authorization-delegated_admin = 委任された管理者
+authorization-none = なし
+list-separator = 、

@@ -23,6 +23,9 @@ pub enum Action {
     ReviewEnrollments,
     /// Operator only: reset a user's MFA (a support task), in any organization.
     ResetUserMfa,
+    /// Operator only: grant and revoke a partner's program authorizations (subscription
+    /// advisor, delegated admin), with a reason.
+    ManagePartnerAuthorizations,
     /// See the organization's indirect resellers or providers and the customers shared with
     /// them (R-PRT-3).
     ViewPartnerships,
@@ -74,7 +77,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 35] = [
         Action::ManageOwnAccount,
         Action::ViewCompanyProfile,
         Action::EditCompanyProfile,
@@ -87,6 +90,7 @@ impl Action {
         Action::ManageMembershipRegistry,
         Action::ReviewEnrollments,
         Action::ResetUserMfa,
+        Action::ManagePartnerAuthorizations,
         Action::ViewPartnerships,
         Action::RequestPartnership,
         Action::AcceptPartnership,
@@ -125,6 +129,7 @@ impl Action {
             Action::ManageMembershipRegistry => "manage_membership_registry",
             Action::ReviewEnrollments => "review_enrollments",
             Action::ResetUserMfa => "reset_user_mfa",
+            Action::ManagePartnerAuthorizations => "manage_partner_authorizations",
             Action::ViewPartnerships => "view_partnerships",
             Action::RequestPartnership => "request_partnership",
             Action::AcceptPartnership => "accept_partnership",
@@ -158,6 +163,7 @@ impl Action {
                 | Action::ManageMembershipRegistry
                 | Action::ReviewEnrollments
                 | Action::ResetUserMfa
+                | Action::ManagePartnerAuthorizations
                 | Action::ManageProviderDirectory
                 | Action::ManageCatalog
         )

@@ -498,6 +498,21 @@ pub const CROSS_ORGANIZATION: &[(&str, Reach, &str)] = &[
         "operator staff reset a locked-out user's second factor",
     ),
     (
+        "get_partner_authorizations",
+        Reach::OperatorStaff,
+        "operator staff keep partners' program authorizations (issue 16)",
+    ),
+    (
+        "set_partner_authorizations",
+        Reach::OperatorStaff,
+        "operator staff keep partners' program authorizations (issue 16)",
+    ),
+    (
+        "list_partner_authorization_changes",
+        Reach::OperatorStaff,
+        "operator staff keep partners' program authorizations (issue 16)",
+    ),
+    (
         "list_reseller_users",
         Reach::Granted,
         "a provider's admin access to a partnered reseller (R-PRT-4)",

@@ -14,6 +14,7 @@ mod orders;
 mod organization;
 mod outbox;
 mod params;
+mod partner_authorizations;
 mod partnerships;
 mod registry;
 mod relationships;
@@ -109,6 +110,12 @@ pub fn routes() -> (axum::Router<AppState>, serde_json::Value) {
         .routes(routes!(registry::import_records))
         .routes(routes!(registry::get_record, registry::update_record))
         .routes(routes!(registry::new_secret))
+        .routes(routes!(partner_authorizations::list))
+        .routes(routes!(
+            partner_authorizations::get,
+            partner_authorizations::set
+        ))
+        .routes(routes!(partner_authorizations::changes))
         .routes(routes!(enrollment::create_account))
         .routes(routes!(enrollment::get_mine))
         .routes(routes!(enrollment::put_program_role))

@@ -28,6 +28,7 @@ mod outbox;
 mod page;
 mod pages;
 mod paging;
+mod partner_authorizations;
 mod partnerships;
 mod registry;
 mod relationships;
@@ -251,6 +252,14 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(
             "/operator/registry/{id}/claimsecret",
             post(registry::new_secret),
+        )
+        .route(
+            "/operator/authorizations",
+            get(partner_authorizations::list),
+        )
+        .route(
+            "/operator/authorizations/{id}",
+            get(partner_authorizations::one).post(partner_authorizations::set),
         )
         .route("/operator/catalog", get(catalog::admin::list))
         .route(

@@ -58,7 +58,7 @@ impl Base {
 
 /// The navigation a user sees follows what their roles allow, among the pages that concern
 /// their organization at all ([`nav_applies`]).
-pub const NAV: [(&str, &str, Option<Action>); 20] = [
+pub const NAV: [(&str, &str, Option<Action>); 21] = [
     ("/dashboard", "nav-dashboard", None),
     (
         "/organization",
@@ -111,6 +111,11 @@ pub const NAV: [(&str, &str, Option<Action>); 20] = [
         "/operator/registry",
         "nav-registry",
         Some(Action::ManageMembershipRegistry),
+    ),
+    (
+        "/operator/authorizations",
+        "nav-authorizations",
+        Some(Action::ManagePartnerAuthorizations),
     ),
     (
         "/operator/catalog",

@@ -393,6 +393,20 @@ async fn r_enr_1_to_4_enrollment_from_account_to_approval(app: TestApp) {
             .await;
         assert_eq!(location(&c.get("/dashboard").await), "/account/mfa");
     }
+    // Operator staff authorize the approved partner (issue 16): the application's primary
+    // contact is told.
+    let org_id = me["organization"]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        put(
+            &app,
+            &op,
+            &format!("/v1/partnerauthorizations/{org_id}"),
+            json!({"authorizations": ["subscription_advisor"], "reason": "Advisor agreement"})
+        )
+        .await
+        .status(),
+        200
+    );
     // Every status change was emailed to the primary contact, and audited.
     let templates: Vec<String> = mails_to(&app, "kaede.kimura@kaede.example")
         .await
@@ -406,7 +420,8 @@ async fn r_enr_1_to_4_enrollment_from_account_to_approval(app: TestApp) {
             "enrollment-in-review",
             "enrollment-more-info",
             "enrollment-in-review",
-            "enrollment-approved"
+            "enrollment-approved",
+            "partner-authorizations-changed"
         ]
     );
     let audit: Value = app

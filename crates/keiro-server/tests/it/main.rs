@@ -19,6 +19,7 @@ mod isolation;
 mod jobs;
 mod mfa;
 mod orders;
+mod partner_authorizations;
 mod partnerships;
 mod portal;
 mod portal_enrollment;

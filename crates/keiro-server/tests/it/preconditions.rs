@@ -170,6 +170,13 @@ async fn api_every_update_refuses_a_stale_if_match(app: TestApp) {
             "\"r999\"",
         ),
         (
+            "set_partner_authorizations",
+            &w.op,
+            format!("/v1/partnerauthorizations/{}", w.provider.org_id),
+            json!({"authorizations": ["subscription_advisor"], "reason": "agreement"}),
+            "\"o999\"",
+        ),
+        (
             "put_directory_entry",
             &w.op,
             format!("/v1/providerdirectory/{}", w.provider.org_id),
