@@ -192,6 +192,8 @@ pub struct Subscription {
     pub reseller: Option<SubscriptionParty>,
     /// Who handles its support requests (R-ORD-5).
     pub support_contact: Option<SubscriptionParty>,
+    /// The subscription advisor named on it (R-ADV-5): told of every change, changes nothing.
+    pub partner_of_record: Option<SubscriptionParty>,
     pub quantity: i64,
     /// active, suspended, cancelled or expired.
     pub state: String,

@@ -94,6 +94,7 @@ pub const ACTIONS: &[&str] = &[
     "subscription.expired",
     "subscription.reseller_changed",
     "subscription.support_contact_changed",
+    "subscription.partner_of_record_changed",
     "user.created",
     "user.updated",
     "user.deleted",

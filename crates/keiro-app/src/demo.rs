@@ -728,6 +728,7 @@ async fn seed_catalog(
                 seller_org_id: seller.clone(),
                 reseller_org_id: reseller.cloned(),
                 support_contact_org_id: reseller.cloned(),
+                partner_of_record_org_id: None,
                 quantity,
                 state: "active".into(),
                 suspension_reasons: String::new(),

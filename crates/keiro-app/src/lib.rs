@@ -29,6 +29,7 @@ pub mod orders;
 pub mod orgs;
 pub mod outbox;
 pub mod partner_authorizations;
+pub mod partner_of_record;
 pub mod partnerships;
 pub mod registry;
 pub mod relationships;

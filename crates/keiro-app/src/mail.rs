@@ -15,7 +15,7 @@ fluent_templates::static_loader! {
 }
 
 /// Templates the outbox knows. Each has `<name>-subject` and `<name>-body` in every language.
-pub const TEMPLATES: [&str; 13] = [
+pub const TEMPLATES: [&str; 14] = [
     "password-changed",
     "api-token-created",
     "enrollment-verify",
@@ -29,6 +29,7 @@ pub const TEMPLATES: [&str; 13] = [
     "relationship-accepted",
     "gdap-approved",
     "partner-authorizations-changed",
+    "por-subscription-changed",
 ];
 
 /// Drafts the portal shows a user to send from their own mail app (R-PRT-1): no footer.
@@ -172,6 +173,11 @@ mod tests {
                     ("revoked", "none".to_string()),
                     ("current", "Subscription advisor".to_string()),
                     ("reason", "agreement".to_string()),
+                    ("offer", "Microsoft 365 Business Basic".to_string()),
+                    ("change", "quantity changed".to_string()),
+                    ("subscription", "0190".to_string()),
+                    ("quantity", "10".to_string()),
+                    ("state", "active".to_string()),
                 ];
                 let (s, b) = render(t, lang, "Keiro", &args);
                 assert!(

@@ -171,6 +171,7 @@ async fn write_order(
             seller_org_id: me.org.id.clone(),
             reseller_org_id: c.reseller,
             support_contact_org_id: None,
+            partner_of_record_org_id: None,
             quantity: c.line.quantity,
             state: "active".into(),
             suspension_reasons: String::new(),

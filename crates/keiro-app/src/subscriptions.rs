@@ -3,8 +3,8 @@
 //! support contact) and the scheduler that ends terms and trials.
 //!
 //! Who sees what: a customer's global and billing admins see all of its subscriptions; a partner
-//! sees those it sold, those attributed to it as reseller and those it is the support contact
-//! for; nobody else sees anything (404). Who changes: the seller or the attributed reseller,
+//! sees those it sold, those attributed to it as reseller, those it is the support contact
+//! for and those it is partner of record of; nobody else sees anything (404). Who changes: the seller or the attributed reseller,
 //! and only while it has an active reseller relationship with the customer (R-REL-1).
 //!
 //! Every change is a guarded write on the subscription's version (`If-Match`), with a history
@@ -55,6 +55,8 @@ pub struct SubscriptionView {
     pub reseller: Option<Party>,
     /// Who handles its support requests (R-ORD-5).
     pub support_contact: Option<Party>,
+    /// The subscription advisor named on it (R-ADV-5, ADR 0010).
+    pub partner_of_record: Option<Party>,
     pub quantity: i64,
     pub state: String,
     pub suspension_reasons: Vec<String>,
@@ -127,6 +129,7 @@ pub async fn views_knowing(
                 Some(s.seller_org_id.clone()),
                 s.reseller_org_id.clone(),
                 s.support_contact_org_id.clone(),
+                s.partner_of_record_org_id.clone(),
             ]
         })
         .flatten()
@@ -148,6 +151,10 @@ pub async fn views_knowing(
                 seller: party(&orgs, &s.seller_org_id),
                 reseller: s.reseller_org_id.as_deref().map(|r| party(&orgs, r)),
                 support_contact: s.support_contact_org_id.as_deref().map(|r| party(&orgs, r)),
+                partner_of_record: s
+                    .partner_of_record_org_id
+                    .as_deref()
+                    .map(|r| party(&orgs, r)),
                 sku: o.map(|o| o.sku.clone()).unwrap_or_default(),
                 offer_name_en: o.map(|o| o.name_en.clone()).unwrap_or_default(),
                 offer_name_ja: o.map(|o| o.name_ja.clone()).unwrap_or_default(),
@@ -190,6 +197,7 @@ fn involves(org: &str, s: &subscription::Model) -> bool {
     s.seller_org_id == org
         || s.reseller_org_id.as_deref() == Some(org)
         || s.support_contact_org_id.as_deref() == Some(org)
+        || s.partner_of_record_org_id.as_deref() == Some(org)
 }
 
 /// May `me` see this subscription? (Otherwise it does not exist for them.)
@@ -224,6 +232,14 @@ async fn require_manager(
     }
     me.require(Action::ManageSubscriptions, "subscription")?;
     let mine = s.seller_org_id == me.org.id || s.reseller_org_id.as_deref() == Some(&me.org.id);
+    let supports = s.support_contact_org_id.as_deref() == Some(&me.org.id);
+    if !mine && !supports {
+        return Err(AppError::Forbidden {
+            code: "partner_of_record_only",
+            message: "the partner of record is told of changes to this subscription but does not change it".into(),
+            required_roles: vec![],
+        });
+    }
     if !mine {
         return Err(AppError::Forbidden {
             code: "support_contact_only",
@@ -416,14 +432,19 @@ pub(crate) async fn record_deferring_audit(
             .details(details.clone()),
     ));
     let mut parties: Vec<&str> = vec![&s.customer_org_id, &s.seller_org_id];
-    for p in [&s.reseller_org_id, &s.support_contact_org_id]
-        .into_iter()
-        .flatten()
+    for p in [
+        &s.reseller_org_id,
+        &s.support_contact_org_id,
+        &s.partner_of_record_org_id,
+    ]
+    .into_iter()
+    .flatten()
     {
         if !parties.contains(&p.as_str()) {
             parties.push(p);
         }
     }
+    crate::partner_of_record::notify(c, app, s, change, &details).await?;
     outbox::enqueue_event(
         c,
         app,

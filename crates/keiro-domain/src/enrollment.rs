@@ -143,6 +143,9 @@ impl MembershipStatus {
 
 /// A partner ID: 5 to 10 digits (the program this is modelled on uses 7-digit MPN IDs).
 pub fn parse_partner_id(s: &str) -> Result<String, ValidationError> {
+    // NFKC first: full-width digits typed on a Japanese keyboard are the same ID.
+    use unicode_normalization::UnicodeNormalization;
+    let s: String = s.nfkc().collect();
     let s = s.trim();
     if (5..=10).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
         Ok(s.to_string())
@@ -237,6 +240,7 @@ mod tests {
     #[test]
     fn partner_ids() {
         assert!(parse_partner_id(" 1234567 ").is_ok());
+        assert_eq!(parse_partner_id("１２３４５６７").unwrap(), "1234567");
         assert!(parse_partner_id("12a4567").is_err());
         assert!(parse_partner_id("123").is_err());
     }

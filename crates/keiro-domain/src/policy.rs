@@ -161,6 +161,9 @@ pub fn role_allows(kind: OrgKind, role: Role, action: Action) -> bool {
         (OrgKind::Customer, A::ViewSubscriptions) => {
             matches!(role, R::GlobalAdmin | R::BillingAdmin)
         }
+        // Seed 000: the customer's global admin names the partner of record.
+        (OrgKind::Customer, A::SetPartnerOfRecord) => role == R::GlobalAdmin,
+        (OrgKind::Operator | OrgKind::Partner, A::SetPartnerOfRecord) => false,
         // Seed 004's roles for customers and orders: global admin, admin agent, sales agent.
         (OrgKind::Partner, A::ViewCatalog | A::PlaceOrders | A::ManageSubscriptions) => {
             matches!(role, R::GlobalAdmin | R::AdminAgent | R::SalesAgent)

@@ -49,6 +49,7 @@ async fn one(
             seller_org_id: seller.into(),
             reseller_org_id: None,
             support_contact_org_id: None,
+            partner_of_record_org_id: None,
             quantity: 1,
             state: "active".into(),
             suspension_reasons: String::new(),

@@ -181,3 +181,36 @@ authorization-subscription_advisor = Subscription advisor
 authorization-delegated_admin = Delegated admin
 authorization-none = none
 list-separator = {", "}
+
+por-subscription-changed-subject = [{ $brand }] A subscription of { $customer } changed ({ $change })
+por-subscription-changed-body =
+    Hello { $name },
+
+    A subscription your organization is partner of record (POR) of has changed.
+
+    Customer: { $customer }
+    Offer: { $offer }
+    Change: { $change }
+    Licenses: { $quantity }
+    State: { $state }
+    Subscription ID: { $subscription }
+
+por-change-created = new subscription
+por-change-quantity_changed = license count changed
+por-change-auto_renew_changed = auto-renew changed
+por-change-suspended = suspended
+por-change-suspension_lifted = a suspension reason lifted
+por-change-reactivated = reactivated
+por-change-cancelled = cancelled
+por-change-converted = converted to paid
+por-change-renewed = renewed
+por-change-expired = expired
+por-change-trial_ended = trial ended
+por-change-reseller_changed = reseller changed
+por-change-support_contact_changed = support contact changed
+por-change-partner_of_record_changed = named partner of record
+por-change-removed = no longer partner of record
+por-state-active = active
+por-state-suspended = suspended
+por-state-cancelled = cancelled
+por-state-expired = expired

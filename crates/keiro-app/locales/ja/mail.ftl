@@ -181,3 +181,36 @@ authorization-subscription_advisor = サブスクリプション アドバイザ
 authorization-delegated_admin = 委任された管理者
 authorization-none = なし
 list-separator = 、
+
+por-subscription-changed-subject = [{ $brand }] { $customer } のサブスクリプションが変更されました ({ $change })
+por-subscription-changed-body =
+    { $name } 様
+
+    貴社がレコードのパートナー (POR) であるサブスクリプションが変更されました。
+
+    顧客: { $customer }
+    プラン: { $offer }
+    変更: { $change }
+    ライセンス数: { $quantity }
+    状態: { $state }
+    サブスクリプション ID: { $subscription }
+
+por-change-created = 新しいサブスクリプション
+por-change-quantity_changed = ライセンス数の変更
+por-change-auto_renew_changed = 自動更新の変更
+por-change-suspended = 一時停止
+por-change-suspension_lifted = 一時停止理由の解除
+por-change-reactivated = 再開
+por-change-cancelled = 取り消し
+por-change-converted = 有料への切り替え
+por-change-renewed = 更新
+por-change-expired = 期限切れ
+por-change-trial_ended = 試用期間の終了
+por-change-reseller_changed = リセラーの変更
+por-change-support_contact_changed = サポート連絡先の変更
+por-change-partner_of_record_changed = レコードのパートナーに指定
+por-change-removed = レコードのパートナーから削除
+por-state-active = アクティブ
+por-state-suspended = 一時停止中
+por-state-cancelled = 取り消し済み
+por-state-expired = 期限切れ

@@ -74,10 +74,13 @@ pub enum Action {
     /// Change a subscription the partner sold or is attributed: quantity, auto-renew,
     /// suspension, cancellation, reseller attribution, support contact (R-ORD-4…6).
     ManageSubscriptions,
+    /// A customer names (or clears) the subscription advisor that is partner of record of
+    /// one of its subscriptions (R-ADV-5).
+    SetPartnerOfRecord,
 }
 
 impl Action {
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 36] = [
         Action::ManageOwnAccount,
         Action::ViewCompanyProfile,
         Action::EditCompanyProfile,
@@ -113,6 +116,7 @@ impl Action {
         Action::PlaceOrders,
         Action::ViewSubscriptions,
         Action::ManageSubscriptions,
+        Action::SetPartnerOfRecord,
     ];
 
     pub fn code(self) -> &'static str {
@@ -152,6 +156,7 @@ impl Action {
             Action::PlaceOrders => "place_orders",
             Action::ViewSubscriptions => "view_subscriptions",
             Action::ManageSubscriptions => "manage_subscriptions",
+            Action::SetPartnerOfRecord => "set_partner_of_record",
         }
     }
 
@@ -176,6 +181,8 @@ impl Action {
         matches!(
             self,
             Action::ManageOwnAccount
+                // A partner acting for a customer must not name itself partner of record.
+                | Action::SetPartnerOfRecord
                 | Action::ViewPartnerships
                 | Action::RequestPartnership
                 | Action::AcceptPartnership

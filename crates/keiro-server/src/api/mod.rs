@@ -199,6 +199,7 @@ pub fn routes() -> (axum::Router<AppState>, serde_json::Value) {
         .routes(routes!(subscriptions::convert))
         .routes(routes!(subscriptions::set_reseller))
         .routes(routes!(subscriptions::set_support_contact))
+        .routes(routes!(subscriptions::set_partner_of_record))
         .routes(routes!(directory::search))
         .routes(routes!(
             directory::get_entry,

@@ -351,3 +351,26 @@ pub async fn set_support_contact(
     )
     .await
 }
+
+/// The customer's global admin names the subscription advisor that is the subscription's
+/// partner of record, by partner ID (an approved, advisor-authorized partner), or clears it
+/// with null (R-ADV-5). The old and the new partner of record are told.
+#[utoipa::path(put, operation_id = "set_partner_of_record", path = "/v1/subscriptions/{id}/partnerofrecord", tag = "orders", security(("bearer" = [])),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"b[0-9]+")$"#)),
+    request_body = SetPartnerRef,
+    responses((status = 200, body = Subscription, headers(("ETag" = String))), (status = 403, body = keiro_api_types::Problem), (status = 404, body = keiro_api_types::Problem), (status = 409, description = "Unchanged, or the subscription has ended"), (status = 412, description = "Changed since read"), (status = 422, body = keiro_api_types::Problem)))]
+pub async fn set_partner_of_record(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(b): ApiJson<SetPartnerRef>,
+) -> ApiResult<Response> {
+    let version = crate::extract::if_match(&headers, 'b')?;
+    let v = keiro_app::partner_of_record::set(&s.app, &ctx, &id, b.partner_id.as_deref(), version)
+        .await?;
+    Ok(with_etag(Outcome {
+        value: v,
+        replayed: false,
+    }))
+}

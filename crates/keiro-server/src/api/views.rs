@@ -291,6 +291,7 @@ pub fn subscription_body(v: SubscriptionView) -> Subscription {
         seller: party(v.seller),
         reseller: v.reseller.map(party),
         support_contact: v.support_contact.map(party),
+        partner_of_record: v.partner_of_record.map(party),
         quantity: v.quantity,
         state: v.state,
         suspension_reasons: v.suspension_reasons,

@@ -118,6 +118,10 @@ pub struct SubscriptionPage {
     pub reseller_pid: String,
     pub support_pid: String,
     pub is_seller: bool,
+    /// A customer's global admin names the partner of record (R-ADV-5); other customer users
+    /// see why they cannot.
+    pub por_form: bool,
+    pub por_reason: Option<String>,
 }
 
 async fn subscription_page(
@@ -142,6 +146,16 @@ async fn subscription_page(
         .await
         .map_err(|e| p.app_error(e))?
         .map(|e| p.message_for(&e));
+    let is_customer = me.actor.org_kind == keiro_domain::OrgKind::Customer;
+    let is_final = matches!(v.state.as_str(), "cancelled" | "expired");
+    let (por_form, por_reason) = if !is_customer || is_final {
+        (false, None)
+    } else {
+        match me.require(keiro_domain::Action::SetPartnerOfRecord, "subscription") {
+            Ok(()) => (true, None),
+            Err(e) => (false, Some(p.message_for(&e))),
+        }
+    };
     let resellers = if is_seller {
         partnered_resellers(s, p).await
     } else {
@@ -180,7 +194,9 @@ async fn subscription_page(
             .collect(),
         idem: idem(),
         manage_reason,
-        is_final: matches!(v.state.as_str(), "cancelled" | "expired"),
+        is_final,
+        por_form,
+        por_reason,
         resellers,
         reseller_pid: v
             .reseller
@@ -214,6 +230,7 @@ fn actor_name(p: &Portal, v: &SubscriptionView, h: &HistoryEntry) -> String {
         Some(&v.seller),
         v.reseller.as_ref(),
         v.support_contact.as_ref(),
+        v.partner_of_record.as_ref(),
     ]
     .into_iter()
     .flatten()
@@ -261,7 +278,18 @@ pub async fn change(
     Path((id, what)): Path<(String, String)>,
     SignedForm(p, f): SignedForm<ChangeForm>,
 ) -> PageResult {
-    let partner = Some(f.partner_id.clone()).filter(|x| !x.is_empty());
+    let partner = Some(f.partner_id.clone()).filter(|x| !x.trim().is_empty());
+    if what == "partnerofrecord" {
+        let r = keiro_app::partner_of_record::set(
+            &s.app,
+            &p.ctx(),
+            &id,
+            partner.as_deref(),
+            Some(f.version),
+        )
+        .await;
+        return outcome(&s, &p, &id, &what, r.map(|_| ())).await;
+    }
     let req = match what.as_str() {
         "quantity" => match keiro_domain::subscription::parse_quantity(&f.quantity) {
             Ok(q) => Request::Quantity { quantity: q },
@@ -312,8 +340,22 @@ pub async fn change(
         _ => return Err(p.error_page(StatusCode::NOT_FOUND, &t(p.lang, "error-not_found"))),
     };
     let key = Some(f.idem.as_str()).filter(|k| !k.is_empty());
-    match keiro_app::subscriptions::change(&s.app, &p.ctx(), &id, req, Some(f.version), key).await {
-        Ok(_) => Ok(Redirect::to(&format!("/subscriptions/{id}?done={what}")).into_response()),
+    let r = keiro_app::subscriptions::change(&s.app, &p.ctx(), &id, req, Some(f.version), key)
+        .await
+        .map(|_| ());
+    outcome(&s, &p, &id, &what, r).await
+}
+
+/// After a change: back to the page with its notice, or the page again with the refusal.
+async fn outcome(
+    s: &AppState,
+    p: &Portal,
+    id: &str,
+    what: &str,
+    r: Result<(), AppError>,
+) -> PageResult {
+    match r {
+        Ok(()) => Ok(Redirect::to(&format!("/subscriptions/{id}?done={what}")).into_response()),
         Err(
             e @ (AppError::Validation(_)
             | AppError::Forbidden { .. }
@@ -322,7 +364,7 @@ pub async fn change(
             | AppError::IdempotencyKeyReused),
         ) => {
             let status = crate::problem::status_of(&e);
-            subscription_page(&s, &p, &id, status, Some(p.message_for(&e)), None).await
+            subscription_page(s, p, id, status, Some(p.message_for(&e)), None).await
         }
         Err(e) => Err(p.app_error(e)),
     }

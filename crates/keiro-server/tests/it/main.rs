@@ -20,6 +20,7 @@ mod jobs;
 mod mfa;
 mod orders;
 mod partner_authorizations;
+mod partner_of_record;
 mod partnerships;
 mod portal;
 mod portal_enrollment;

@@ -184,6 +184,13 @@ async fn api_every_update_refuses_a_stale_if_match(app: TestApp) {
             "\"d999\"",
         ),
         (
+            "set_partner_of_record",
+            &w.ct,
+            subs("partnerofrecord"),
+            json!({"partner_id": null}),
+            "\"b999\"",
+        ),
+        (
             "set_auto_renew",
             &w.pt,
             subs("autorenew"),

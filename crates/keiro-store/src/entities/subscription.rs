@@ -2,7 +2,8 @@ use sea_orm::entity::prelude::*;
 
 /// A customer's subscription to an offer (R-ORD-3…6). `seller_org_id` placed the order;
 /// `reseller_org_id` is the reseller it is attributed to (R-ORD-4); the support contact
-/// handles its support requests (R-ORD-5).
+/// handles its support requests (R-ORD-5). The partner of record is the subscription advisor
+/// named on it (ADR 0010): sold through its link or key, or chosen by the customer.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "subscriptions")]
 pub struct Model {
@@ -14,6 +15,7 @@ pub struct Model {
     pub seller_org_id: String,
     pub reseller_org_id: Option<String>,
     pub support_contact_org_id: Option<String>,
+    pub partner_of_record_org_id: Option<String>,
     pub quantity: i64,
     pub state: String,
     /// Comma-separated suspension reason codes while suspended.

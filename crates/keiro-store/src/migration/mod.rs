@@ -18,6 +18,7 @@ mod m0011_jobs;
 mod m0012_search_text;
 mod m0013_user_time_zone;
 mod m0014_relationship_search;
+mod m0015_partner_of_record;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_search_text::Migration),
             Box::new(m0013_user_time_zone::Migration),
             Box::new(m0014_relationship_search::Migration),
+            Box::new(m0015_partner_of_record::Migration),
         ]
     }
 }

@@ -163,6 +163,7 @@ pub fn involves(org: &str) -> Condition {
         .add(C::SellerOrgId.eq(org))
         .add(C::ResellerOrgId.eq(org))
         .add(C::SupportContactOrgId.eq(org))
+        .add(C::PartnerOfRecordOrgId.eq(org))
 }
 
 /// Writes every mutable field of `m` if the stored version is still `version`, bumping it.
@@ -177,6 +178,10 @@ pub async fn save(
         .col_expr(
             C::SupportContactOrgId,
             Expr::value(m.support_contact_org_id.clone()),
+        )
+        .col_expr(
+            C::PartnerOfRecordOrgId,
+            Expr::value(m.partner_of_record_org_id.clone()),
         )
         .col_expr(C::Quantity, Expr::value(m.quantity))
         .col_expr(C::State, Expr::value(m.state.clone()))

@@ -180,11 +180,12 @@ pub async fn delete(c: &impl ConnectionTrait, org_id: &str, id: &str) -> Result<
 }
 
 /// Active users of `org_id` holding `role`.
-pub async fn count_active_with_role(
+/// The active users of an organization holding `role`, by id (the people a notice goes to).
+pub async fn active_with_role(
     c: &impl ConnectionTrait,
     org_id: &str,
     role: &str,
-) -> Result<u64, StoreError> {
+) -> Result<Vec<user::Model>, StoreError> {
     let ids: Vec<String> = user_role::Entity::find()
         .select_only()
         .column(user_role::Column::UserId)
@@ -194,13 +195,22 @@ pub async fn count_active_with_role(
         .all(c)
         .await?;
     if ids.is_empty() {
-        return Ok(0);
+        return Ok(vec![]);
     }
     Ok(user::Entity::find()
         .filter(user::Column::Id.is_in(ids))
         .filter(user::Column::Active.eq(true))
-        .count(c)
+        .order_by_asc(user::Column::Id)
+        .all(c)
         .await?)
+}
+
+pub async fn count_active_with_role(
+    c: &impl ConnectionTrait,
+    org_id: &str,
+    role: &str,
+) -> Result<u64, StoreError> {
+    Ok(active_with_role(c, org_id, role).await?.len() as u64)
 }
 
 /// Guarded password change: applies only if the row is still at `version`.
