@@ -13,12 +13,14 @@ mod gdap;
 mod partner_authorizations;
 mod partnerships;
 mod service_requests;
+mod trial_invitations;
 pub use catalog::*;
 pub use enrollment::*;
 pub use gdap::*;
 pub use partner_authorizations::*;
 pub use partnerships::*;
 pub use service_requests::*;
+pub use trial_invitations::*;
 
 /// An error, as `application/problem+json` (RFC 9457). `code` is stable; `detail` is prose.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

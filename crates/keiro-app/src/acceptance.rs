@@ -42,6 +42,13 @@ pub async fn accept(app: &App, ctx: &Ctx, token: &str, confirmed: bool) -> AppRe
         InvitationKind::GdapApproval => gdap::approve_link(&tx, app, ctx, &link, confirmed)
             .await
             .map(|v| Accepted::Gdap(Box::new(v)))?,
+        // A trial starts from its own page, with the customer's choice about delegated admin.
+        InvitationKind::TrialInvitation => {
+            return Err(crate::AppError::Conflict {
+                code: "wrong_invitation_kind",
+                message: "start this trial from its page (POST /v1/trialinvitations/start)".into(),
+            });
+        }
     };
     tx.commit().await?;
     Ok(accepted)

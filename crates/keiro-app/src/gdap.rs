@@ -304,6 +304,7 @@ pub async fn request_approval(
         lang,
         idem,
         send_to,
+        None,
     )
     .await
 }

@@ -65,6 +65,28 @@ pub fn url(app: &App, token: &str) -> String {
     )
 }
 
+/// The address of an advisor's link: the invitation page, with the advisor's partner ID for
+/// people to read (seed 000: the URL carries the code that says who the advisor is). Only the
+/// token says which link it is.
+pub fn advisor_url(app: &App, token: &str, partner_id: &str) -> String {
+    format!("{}&advisor={partner_id}", url(app, token))
+}
+
+/// The address of a link of `kind` created by `org`.
+fn url_of(
+    app: &App,
+    kind: InvitationKind,
+    token: &str,
+    org: &keiro_store::entities::organization::Model,
+) -> String {
+    match kind {
+        InvitationKind::TrialInvitation => {
+            advisor_url(app, token, org.partner_id.as_deref().unwrap_or_default())
+        }
+        _ => url(app, token),
+    }
+}
+
 /// The action that governs links of a kind: creating and revoking them.
 fn manage_action(kind: InvitationKind) -> Action {
     match kind {
@@ -73,6 +95,7 @@ fn manage_action(kind: InvitationKind) -> Action {
         | InvitationKind::ThreeWayRelationship
         | InvitationKind::DelegatedAdmin => Action::RequestCustomerRelationship,
         InvitationKind::GdapApproval => Action::ManageGdap,
+        InvitationKind::TrialInvitation => Action::UseAdvisorTools,
     }
 }
 
@@ -83,17 +106,20 @@ fn view_action(kind: InvitationKind) -> Action {
         | InvitationKind::ThreeWayRelationship
         | InvitationKind::DelegatedAdmin => Action::ViewCustomers,
         InvitationKind::GdapApproval => Action::ViewGdap,
+        InvitationKind::TrialInvitation => Action::UseAdvisorTools,
     }
 }
 
 /// Creates a link inside the caller's transaction; returns the row and its token (to be shown
-/// once). The caller has authorized the action and writes the audit row.
+/// once). It stays open `valid_days` (else the deployment's default). The caller has
+/// authorized the action and writes the audit row.
 pub(crate) async fn create(
     tx: &DatabaseTransaction,
     app: &App,
     me: &CurrentUser,
     kind: InvitationKind,
     payload: Value,
+    valid_days: Option<i64>,
 ) -> AppResult<(invitation::Model, String)> {
     let now = app.now();
     let token = new_token("ki_");
@@ -108,7 +134,12 @@ pub(crate) async fn create(
         payload: payload.to_string(),
         state: InvitationState::Open.code().into(),
         use_count: 0,
-        expires_at: now + Duration::days(app.config.invitation_valid_days.max(1)),
+        expires_at: now
+            + Duration::days(
+                valid_days
+                    .unwrap_or(app.config.invitation_valid_days)
+                    .max(1),
+            ),
         created_at: now,
         revoked_at: None,
         revoked_by: None,
@@ -352,6 +383,7 @@ fn templates(kind: InvitationKind) -> (&'static str, &'static str) {
         InvitationKind::ThreeWayRelationship => ("three-way-draft", "relationship-request"),
         InvitationKind::DelegatedAdmin => ("dap-draft", "relationship-request"),
         InvitationKind::GdapApproval => ("gdap-draft", "relationship-request"),
+        InvitationKind::TrialInvitation => ("trial-draft", "advisor-invitation"),
     }
 }
 
@@ -402,6 +434,7 @@ pub(crate) async fn issue(
     lang: Option<Language>,
     idem: Option<&str>,
     send_to: Option<SendTo>,
+    valid_days: Option<i64>,
 ) -> AppResult<Issued> {
     let lang = lang.unwrap_or_else(|| lang_of(me));
     let recipient = send_to.as_ref().map(|s| Email::parse(&s.to)).transpose()?;
@@ -409,7 +442,7 @@ pub(crate) async fn issue(
         Some(k) => Some(Key::new(
             &format!("invitation:{}:{}", kind.code(), me.user.id),
             k,
-            &json!({ "payload": payload, "send_to": send_to }),
+            &json!({ "payload": payload, "send_to": send_to, "valid_days": valid_days }),
         )?),
         None => None,
     };
@@ -429,7 +462,7 @@ pub(crate) async fn issue(
         });
     }
     let tx = app.db.begin().await?;
-    let (m, token) = create(&tx, app, me, kind, payload).await?;
+    let (m, token) = create(&tx, app, me, kind, payload, valid_days).await?;
     if let Some(k) = &key {
         // The token is a secret shown once: a replay answers with the link's id only.
         idempotency::store(&tx, k, 201, &json!({ "id": m.id }), app.now()).await?;
@@ -445,7 +478,7 @@ pub(crate) async fn issue(
             ),
     )
     .await?;
-    let link_url = url(app, &token);
+    let link_url = url_of(app, kind, &token, &me.org);
     // A three-way link names the reseller's provider in its text.
     let provider = match payload_provider(&m) {
         Some(id) => repo::orgs::get(&tx, &id)
@@ -551,7 +584,7 @@ pub async fn send(
     if let Some(e) = refusal(status_of(&link, app.now())?) {
         return Err(e);
     }
-    let link_url = url(app, token);
+    let link_url = url_of(app, kind, token, &me.org);
     let lang = lang.unwrap_or_else(|| lang_of(me));
     email_link(
         &tx, app, ctx, me, kind, lang, &link.id, &link_url, &to, message,
@@ -610,6 +643,12 @@ pub fn why_not(me: &CurrentUser, p: &Preview) -> Option<AppError> {
         approved: true,
         program_roles: roles,
     };
+    if p.kind == InvitationKind::TrialInvitation {
+        return Some(AppError::Conflict {
+            code: "wrong_invitation_kind",
+            message: "start this trial from its own trial page".into(),
+        });
+    }
     let (refused, action) = match p.kind {
         InvitationKind::Partnership => (
             partnership::may_accept(

@@ -39,6 +39,7 @@ pub mod service_requests;
 pub mod subscriptions;
 pub mod throttle;
 pub mod tokens;
+pub mod trial_invitations;
 pub mod users;
 
 use std::sync::Arc;

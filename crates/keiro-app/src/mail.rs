@@ -15,7 +15,7 @@ fluent_templates::static_loader! {
 }
 
 /// Templates the outbox knows. Each has `<name>-subject` and `<name>-body` in every language.
-pub const TEMPLATES: [&str; 14] = [
+pub const TEMPLATES: [&str; 15] = [
     "password-changed",
     "api-token-created",
     "enrollment-verify",
@@ -30,15 +30,17 @@ pub const TEMPLATES: [&str; 14] = [
     "gdap-approved",
     "partner-authorizations-changed",
     "por-subscription-changed",
+    "advisor-invitation",
 ];
 
 /// Drafts the portal shows a user to send from their own mail app (R-PRT-1): no footer.
-pub const DRAFTS: [&str; 5] = [
+pub const DRAFTS: [&str; 6] = [
     "partnership-draft",
     "relationship-draft",
     "three-way-draft",
     "dap-draft",
     "gdap-draft",
+    "trial-draft",
 ];
 
 /// Renders a template into (subject, body) in `lang`, footer included.

@@ -208,6 +208,16 @@ pub async fn set(
     let now = app.now();
     let stored = PartnerAuthorization::stored(&wanted);
     repo::partner_authorizations::set(&tx, id, o.version, &stored, now).await?;
+    // Revoking advisor status withdraws its open links at once (ADR 0010); subscriptions
+    // already bought keep their partner of record.
+    let links_revoked = if change
+        .revoked
+        .contains(&PartnerAuthorization::SubscriptionAdvisor)
+    {
+        crate::trial_invitations::revoke_all(&tx, id, &me.user.id, now).await?
+    } else {
+        0
+    };
     let codes = |v: &[PartnerAuthorization]| v.iter().map(|a| a.code()).collect::<Vec<_>>();
     audit::record(
         &tx,
@@ -221,6 +231,7 @@ pub async fn set(
                 "now": codes(&wanted),
                 "reason": reason,
                 "by_org": me.org.id,
+                "links_revoked": links_revoked,
             })),
     )
     .await?;

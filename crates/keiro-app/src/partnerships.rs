@@ -51,6 +51,7 @@ pub async fn request(
         lang,
         idem,
         send_to,
+        None,
     )
     .await
 }

@@ -63,6 +63,7 @@ pub async fn request(
         lang,
         idem,
         send_to,
+        None,
     )
     .await
 }
@@ -93,6 +94,7 @@ pub async fn request_three_way(
         lang,
         idem,
         send_to,
+        None,
     )
     .await
 }
@@ -122,6 +124,7 @@ pub async fn offer_delegated_admin(
         lang,
         idem,
         send_to,
+        None,
     )
     .await
 }
@@ -221,75 +224,10 @@ pub(crate) async fn accept_link(
     invitations::take(tx, app, link, me).await?;
     let now = app.now();
     for p in &new {
-        let id = Uuid::now_v7().to_string();
-        repo::insert(
-            tx,
-            customer_relationship::Model {
-                id: id.clone(),
-                partner_org_id: p.id.clone(),
-                customer_org_id: me.org.id.clone(),
-                state: "active".into(),
-                created_at: now,
-                ended_at: None,
-            },
-        )
-        .await
-        .map_err(|e| match e {
-            keiro_store::StoreError::Duplicate(_) => refused(Refusal::AlreadyRelated),
-            other => other.into(),
-        })?;
-        outbox::enqueue_event(
-            tx,
-            app,
-            &[&p.id, &me.org.id],
-            "relationship.accepted",
-            json!({ "relationship": id, "partner": p.id, "customer": me.org.id }),
-        )
-        .await?;
-        audit::record(
-            tx,
-            ctx,
-            now,
-            Event::new("relationship.accepted", "customer_relationship", &id)
-                .in_org(&p.id)
-                .details(json!({ "partner": p.id, "customer": me.org.id, "invitation": link.id, "kind": kind.code() })),
-        )
-        .await?;
+        insert_relationship(tx, app, ctx, &p.id, &me.org.id, &link.id, kind.code()).await?;
     }
     if grant_dap {
-        let id = Uuid::now_v7().to_string();
-        repo::insert(
-            tx,
-            delegated_right::Model {
-                id: id.clone(),
-                owner_org_id: me.org.id.clone(),
-                grantee_org_id: reseller.id.clone(),
-                kind: DAP.into(),
-                source_id: Some(link.id.clone()),
-                granted_at: now,
-                granted_by: Some(me.user.id.clone()),
-                revoked_at: None,
-                revoked_by: None,
-            },
-        )
-        .await?;
-        outbox::enqueue_event(
-            tx,
-            app,
-            &[&reseller.id, &me.org.id],
-            "delegated_admin.granted",
-            json!({ "partner": reseller.id, "customer": me.org.id }),
-        )
-        .await?;
-        audit::record(
-            tx,
-            ctx,
-            now,
-            Event::new("delegated_admin.granted", "delegated_right", &id)
-                .in_org(&reseller.id)
-                .details(json!({ "owner": me.org.id, "grantee": reseller.id, "via": kind.code() })),
-        )
-        .await?;
+        insert_dap(tx, app, ctx, me, &reseller.id, &link.id, kind.code()).await?;
     }
     invitations::notify_creator(
         tx,
@@ -590,7 +528,7 @@ pub async fn partners(
     })
 }
 
-async fn has_dap(
+pub(crate) async fn has_dap(
     c: &impl keiro_store::sea_orm::ConnectionTrait,
     customer: &str,
     partner: &str,
@@ -686,4 +624,99 @@ pub async fn revoke_delegated_admin(
         .ok_or(AppError::NotFound("partner"))?;
     tx.commit().await?;
     Ok(contact(&o, rel.created_at, false))
+}
+
+/// Starts a reseller relationship between `partner` and `customer` through the link `link_id`
+/// of kind `via`: the row, its event and its audit row, in the caller's transaction.
+pub(crate) async fn insert_relationship(
+    tx: &DatabaseTransaction,
+    app: &App,
+    ctx: &Ctx,
+    partner: &str,
+    customer: &str,
+    link_id: &str,
+    via: &str,
+) -> AppResult<()> {
+    let now = app.now();
+    let id = Uuid::now_v7().to_string();
+    repo::insert(
+        tx,
+        customer_relationship::Model {
+            id: id.clone(),
+            partner_org_id: partner.to_string(),
+            customer_org_id: customer.to_string(),
+            state: "active".into(),
+            created_at: now,
+            ended_at: None,
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        keiro_store::StoreError::Duplicate(_) => refused(Refusal::AlreadyRelated),
+        other => other.into(),
+    })?;
+    outbox::enqueue_event(
+        tx,
+        app,
+        &[partner, customer],
+        "relationship.accepted",
+        json!({ "relationship": id, "partner": partner, "customer": customer }),
+    )
+    .await?;
+    audit::record(
+        tx,
+        ctx,
+        now,
+        Event::new("relationship.accepted", "customer_relationship", &id)
+            .in_org(partner)
+            .details(json!({ "partner": partner, "customer": customer, "invitation": link_id, "kind": via })),
+    )
+    .await
+}
+
+/// Grants `grantee` delegated admin (DAP) over the caller's customer organization through
+/// the link `link_id` of kind `via` (R-REL-7): the right, its event and its audit row.
+pub(crate) async fn insert_dap(
+    tx: &DatabaseTransaction,
+    app: &App,
+    ctx: &Ctx,
+    me: &CurrentUser,
+    grantee: &str,
+    link_id: &str,
+    via: &str,
+) -> AppResult<()> {
+    let now = app.now();
+    let id = Uuid::now_v7().to_string();
+    repo::insert(
+        tx,
+        delegated_right::Model {
+            id: id.clone(),
+            owner_org_id: me.org.id.clone(),
+            grantee_org_id: grantee.to_string(),
+            kind: DAP.into(),
+            source_id: Some(link_id.to_string()),
+            granted_at: now,
+            granted_by: Some(me.user.id.clone()),
+            revoked_at: None,
+            revoked_by: None,
+        },
+    )
+    .await?;
+    outbox::enqueue_event(
+        tx,
+        app,
+        &[grantee, &me.org.id],
+        "delegated_admin.granted",
+        json!({ "partner": grantee, "customer": me.org.id }),
+    )
+    .await?;
+    audit::record(
+        tx,
+        ctx,
+        now,
+        Event::new("delegated_admin.granted", "delegated_right", &id)
+            .in_org(grantee)
+            .details(json!({ "owner": me.org.id, "grantee": grantee, "via": via })),
+    )
+    .await
 }

@@ -20,6 +20,9 @@ pub enum InvitationKind {
     DelegatedAdmin,
     /// A customer's global admin approves one GDAP relationship (R-REL-8). Single-use.
     GdapApproval,
+    /// A subscription advisor invites customers to a trial of one offer, optionally with a
+    /// delegated admin offer (R-ADV-2). Multi-use; each customer starts it once.
+    TrialInvitation,
 }
 
 /// How often a link of a kind may be accepted.
@@ -32,12 +35,13 @@ pub enum Usage {
 }
 
 impl InvitationKind {
-    pub const ALL: [InvitationKind; 5] = [
+    pub const ALL: [InvitationKind; 6] = [
         InvitationKind::Partnership,
         InvitationKind::ResellerRelationship,
         InvitationKind::ThreeWayRelationship,
         InvitationKind::DelegatedAdmin,
         InvitationKind::GdapApproval,
+        InvitationKind::TrialInvitation,
     ];
 
     pub fn code(self) -> &'static str {
@@ -47,6 +51,7 @@ impl InvitationKind {
             InvitationKind::ThreeWayRelationship => "three_way_relationship",
             InvitationKind::DelegatedAdmin => "delegated_admin",
             InvitationKind::GdapApproval => "gdap_approval",
+            InvitationKind::TrialInvitation => "trial_invitation",
         }
     }
 
@@ -69,6 +74,7 @@ impl InvitationKind {
             ],
             InvitationKind::DelegatedAdmin => &["reseller_of_record", "delegated_admin"],
             InvitationKind::GdapApproval => &["gdap_roles"],
+            InvitationKind::TrialInvitation => &["trial_subscription", "partner_of_record"],
         }
     }
 
@@ -77,7 +83,8 @@ impl InvitationKind {
             InvitationKind::Partnership | InvitationKind::GdapApproval => Usage::SingleUse,
             InvitationKind::ResellerRelationship
             | InvitationKind::ThreeWayRelationship
-            | InvitationKind::DelegatedAdmin => Usage::MultiUse,
+            | InvitationKind::DelegatedAdmin
+            | InvitationKind::TrialInvitation => Usage::MultiUse,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! authorization policy. Nothing here does I/O or knows about HTTP or SQL, so every rule can be
 //! unit- and property-tested in isolation.
 
+pub mod advisor;
 pub mod catalog;
 pub mod code;
 pub mod country;

@@ -164,6 +164,14 @@ pub fn role_allows(kind: OrgKind, role: Role, action: Action) -> bool {
         // Seed 000: the customer's global admin names the partner of record.
         (OrgKind::Customer, A::SetPartnerOfRecord) => role == R::GlobalAdmin,
         (OrgKind::Operator | OrgKind::Partner, A::SetPartnerOfRecord) => false,
+        // Who inside an advisor uses its tools is `advisor::may_use_tools` (delegated access,
+        // not a role); customers start trials and buy through its links as admins (seed 000).
+        (OrgKind::Partner, A::UseAdvisorTools) => true,
+        (OrgKind::Operator | OrgKind::Customer, A::UseAdvisorTools) => false,
+        (OrgKind::Customer, A::AcceptAdvisorOffers) => {
+            matches!(role, R::GlobalAdmin | R::BillingAdmin)
+        }
+        (OrgKind::Operator | OrgKind::Partner, A::AcceptAdvisorOffers) => false,
         // Seed 004's roles for customers and orders: global admin, admin agent, sales agent.
         (OrgKind::Partner, A::ViewCatalog | A::PlaceOrders | A::ManageSubscriptions) => {
             matches!(role, R::GlobalAdmin | R::AdminAgent | R::SalesAgent)

@@ -107,6 +107,7 @@ pub mod email_verification;
 pub mod mfa_recovery_code;
 
 pub mod invitation;
+pub mod invitation_use;
 
 pub mod partnership;
 

@@ -214,3 +214,24 @@ por-state-active = active
 por-state-suspended = suspended
 por-state-cancelled = cancelled
 por-state-expired = expired
+
+trial-draft-subject = { $company } invites you to a { $brand } trial
+trial-draft-body =
+    Hello,
+
+    { $company } (partner ID { $partner_id }) invites you to a trial in the { $brand } program.
+
+    Open the link below to see the product, how long you can try it and what { $company } offers, before you sign in. To start the trial, sign in as a global or billing admin of your organization (or create your organization's account through the link).
+
+    { $link }
+
+    The link expires at { $expires }.
+
+    Best regards,
+    { $sender }
+
+advisor-invitation-subject = { $company } invites you to { $brand }
+advisor-invitation-body =
+    { $message }
+
+    (Sent through { $brand } on behalf of { $sender }, { $company }.)

@@ -214,3 +214,24 @@ por-state-active = アクティブ
 por-state-suspended = 一時停止中
 por-state-cancelled = 取り消し済み
 por-state-expired = 期限切れ
+
+trial-draft-subject = { $company } から { $brand } の試用版へのご招待
+trial-draft-body =
+    ご担当者様
+
+    { $company } (パートナー ID { $partner_id }) より、{ $brand } の試用版にご招待します。
+
+    次のリンクを開くと、試用できる製品と期間、{ $company } が申し出る内容を、サインインする前に確認できます。試用を開始するには、貴社の全体管理者または課金管理者としてサインインしてください (アカウントがない場合は、リンクから作成できます)。
+
+    { $link }
+
+    このリンクの有効期限は { $expires } です。
+
+    よろしくお願いいたします。
+    { $sender }
+
+advisor-invitation-subject = { $company } から { $brand } へのご招待
+advisor-invitation-body =
+    { $message }
+
+    (このメールは { $company } の { $sender } に代わって { $brand } から送信されました。)

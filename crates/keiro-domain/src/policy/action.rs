@@ -77,10 +77,16 @@ pub enum Action {
     /// A customer names (or clears) the subscription advisor that is partner of record of
     /// one of its subscriptions (R-ADV-5).
     SetPartnerOfRecord,
+    /// A subscription advisor's users create and manage trial invitations, purchase offers and
+    /// product keys (R-ADV-1); who exactly is `advisor::may_use_tools`.
+    UseAdvisorTools,
+    /// A customer starts a trial or buys through an advisor's link, or enters a product key
+    /// (R-ADV-2…4): its global and billing admins.
+    AcceptAdvisorOffers,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 38] = [
         Action::ManageOwnAccount,
         Action::ViewCompanyProfile,
         Action::EditCompanyProfile,
@@ -117,6 +123,8 @@ impl Action {
         Action::ViewSubscriptions,
         Action::ManageSubscriptions,
         Action::SetPartnerOfRecord,
+        Action::UseAdvisorTools,
+        Action::AcceptAdvisorOffers,
     ];
 
     pub fn code(self) -> &'static str {
@@ -157,6 +165,8 @@ impl Action {
             Action::ViewSubscriptions => "view_subscriptions",
             Action::ManageSubscriptions => "manage_subscriptions",
             Action::SetPartnerOfRecord => "set_partner_of_record",
+            Action::UseAdvisorTools => "use_advisor_tools",
+            Action::AcceptAdvisorOffers => "accept_advisor_offers",
         }
     }
 
@@ -183,6 +193,8 @@ impl Action {
             Action::ManageOwnAccount
                 // A partner acting for a customer must not name itself partner of record.
                 | Action::SetPartnerOfRecord
+                | Action::UseAdvisorTools
+                | Action::AcceptAdvisorOffers
                 | Action::ViewPartnerships
                 | Action::RequestPartnership
                 | Action::AcceptPartnership

@@ -417,6 +417,11 @@ pub const EXEMPT: &[(&str, Convention, &str)] = &[
         "what a link offers, computed for its reader; nothing to update",
     ),
     (
+        "preview_trial_invitation",
+        Convention::ETag,
+        "what a link offers, computed for its reader; nothing to update",
+    ),
+    (
         "get_gdap_relationship",
         Convention::ETag,
         "no PUT or PATCH: its changes are POST actions guarded by its state (409)",

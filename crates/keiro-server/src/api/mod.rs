@@ -22,6 +22,7 @@ pub(crate) mod respond;
 mod service_requests;
 mod subscriptions;
 mod tokens;
+mod trial_invitations;
 mod users;
 mod views;
 
@@ -59,6 +60,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "partnerships", description = "Relationship requests, indirect resellers and providers, the provider directory"),
         (name = "catalog", description = "Products and offers (R-ORD-1)"),
         (name = "orders", description = "Orders and subscriptions (R-ORD-2…7)"),
+        (name = "advisors", description = "Subscription advisor tools: trial invitations (R-ADV-1…5)"),
         (name = "operator", description = "Operator staff tasks"),
         (name = "health", description = "Load balancer probes"),
     )
@@ -200,6 +202,9 @@ pub fn routes() -> (axum::Router<AppState>, serde_json::Value) {
         .routes(routes!(subscriptions::set_reseller))
         .routes(routes!(subscriptions::set_support_contact))
         .routes(routes!(subscriptions::set_partner_of_record))
+        .routes(routes!(trial_invitations::create, trial_invitations::list))
+        .routes(routes!(trial_invitations::preview))
+        .routes(routes!(trial_invitations::start))
         .routes(routes!(directory::search))
         .routes(routes!(
             directory::get_entry,

@@ -67,6 +67,13 @@ pub async fn create_request(
                 "GDAP approval links come from POST /v1/delegatedadminrelationships/{id}/requestapproval",
             ));
         }
+        InvitationKind::TrialInvitation => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_kind",
+                "trial invitations come from POST /v1/trialinvitations",
+            ));
+        }
         InvitationKind::DelegatedAdmin => {
             keiro_app::relationships::offer_delegated_admin(&s.app, &ctx, None, key, send_to)
                 .await?
@@ -178,24 +185,7 @@ pub async fn preview(
     ApiQuery(q): ApiQuery<PreviewParams>,
 ) -> ApiResult<Json<InvitationPreview>> {
     let p = keiro_app::invitations::preview(&s.app, &q.token).await?;
-    Ok(Json(InvitationPreview {
-        kind: p.kind.code().into(),
-        status: p.status.code().into(),
-        from_org_id: p.from_org_id,
-        from_legal_name: p.from_org_name,
-        from_partner_id: p.from_partner_id,
-        from_country: p.from_country,
-        invited_by: p.invited_by,
-        expires_at: p.expires_at,
-        grants: p.kind.grants().iter().map(|g| g.to_string()).collect(),
-        gdap: p.gdap.map(|g| keiro_api_types::GdapTerms {
-            display_name: g.display_name,
-            roles: g.roles,
-            duration_days: g.duration_days,
-            auto_extend: g.auto_extend,
-            state: g.state,
-        }),
-    }))
+    Ok(Json(crate::api::views::preview_body(p)))
 }
 
 /// Accepts a link as the caller's organization, with `confirm: true`: a partnership by an admin

@@ -397,3 +397,25 @@ pub fn listed<V, B>(
         .map(crate::extract::encode_cursor);
     (page.items.into_iter().map(body).collect(), next_cursor)
 }
+
+/// What a link's page shows before sign-in, as the API answers it.
+pub fn preview_body(p: keiro_app::invitations::Preview) -> keiro_api_types::InvitationPreview {
+    keiro_api_types::InvitationPreview {
+        kind: p.kind.code().into(),
+        status: p.status.code().into(),
+        from_org_id: p.from_org_id,
+        from_legal_name: p.from_org_name,
+        from_partner_id: p.from_partner_id,
+        from_country: p.from_country,
+        invited_by: p.invited_by,
+        expires_at: p.expires_at,
+        grants: p.kind.grants().iter().map(|g| g.to_string()).collect(),
+        gdap: p.gdap.map(|g| keiro_api_types::GdapTerms {
+            display_name: g.display_name,
+            roles: g.roles,
+            duration_days: g.duration_days,
+            auto_extend: g.auto_extend,
+            state: g.state,
+        }),
+    }
+}

@@ -37,5 +37,6 @@ mod smtp;
 mod storage;
 mod subscriptions;
 mod throttle;
+mod trial_invitations;
 mod users;
 mod walk;

@@ -87,6 +87,21 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
     .await;
     let link = link_token(link["url"].as_str().unwrap());
 
+    // The provider is also a subscription advisor, with a trial invitation out.
+    authorize_advisor(&app, &w.op, &w.provider.org_id).await;
+    let trial = created(
+        &app,
+        &w.pt,
+        "/v1/trialinvitations",
+        json!({"offer_id": w.trial, "country": "JP"}),
+    )
+    .await;
+    let trial = link_token(trial["url"].as_str().unwrap())
+        .split('&')
+        .next()
+        .unwrap()
+        .to_string();
+
     // operationId → (caller, path, body).
     let samples: Vec<(&str, &str, String, Value)> = vec![
         (
@@ -94,6 +109,18 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
             &w.pt,
             "/v1/apitokens".into(),
             json!({"name": "ci", "expires_in_days": 30}),
+        ),
+        (
+            "create_trial_invitation",
+            &w.pt,
+            "/v1/trialinvitations".into(),
+            json!({"offer_id": w.trial, "country": "JP", "expires_in_days": 90}),
+        ),
+        (
+            "accept_trial_invitation",
+            &w.ct,
+            "/v1/trialinvitations/start".into(),
+            json!({"token": trial}),
         ),
         (
             "create_order",
@@ -245,4 +272,16 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
             "{op}: the replay differs from the first answer"
         );
     }
+}
+
+/// Operator staff authorize `org` as a subscription advisor.
+async fn authorize_advisor(app: &TestApp, op: &str, org: &str) {
+    let r = crate::helpers::put(
+        app,
+        op,
+        &format!("/v1/partnerauthorizations/{org}"),
+        json!({"authorizations": ["subscription_advisor"], "reason": "advisor agreement"}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
 }

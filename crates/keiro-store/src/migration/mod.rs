@@ -19,6 +19,7 @@ mod m0012_search_text;
 mod m0013_user_time_zone;
 mod m0014_relationship_search;
 mod m0015_partner_of_record;
+mod m0016_invitation_uses;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_user_time_zone::Migration),
             Box::new(m0014_relationship_search::Migration),
             Box::new(m0015_partner_of_record::Migration),
+            Box::new(m0016_invitation_uses::Migration),
         ]
     }
 }

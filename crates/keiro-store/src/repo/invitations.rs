@@ -110,3 +110,52 @@ pub async fn revoke(
         .changed_one(c)
         .await
 }
+
+/// Records a customer's use of a multi-use link; `Duplicate` if it used the link before.
+pub async fn insert_use(
+    c: &impl ConnectionTrait,
+    m: invitation_use::Model,
+) -> Result<(), StoreError> {
+    super::insert(c, m).await
+}
+
+/// How many customers used each of these links: (link id, count).
+pub async fn use_counts(
+    c: &impl ConnectionTrait,
+    ids: Vec<String>,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    use invitation_use::Column as U;
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(invitation_use::Entity::find()
+        .select_only()
+        .column(U::InvitationId)
+        .column_as(U::Id.count(), "n")
+        .filter(U::InvitationId.is_in(ids))
+        .group_by(U::InvitationId)
+        .into_tuple()
+        .all(c)
+        .await?)
+}
+
+/// Revokes every open link of these kinds the organization holds (its advisor status was
+/// revoked): how many.
+pub async fn revoke_all_open(
+    c: &impl ConnectionTrait,
+    org_id: &str,
+    kinds: &[&str],
+    by: &str,
+    now: Ts,
+) -> Result<u64, StoreError> {
+    Ok(invitation::Entity::update_many()
+        .col_expr(C::State, Expr::value("revoked"))
+        .col_expr(C::RevokedAt, Expr::value(Some(now)))
+        .col_expr(C::RevokedBy, Expr::value(Some(by.to_string())))
+        .filter(C::OrgId.eq(org_id))
+        .filter(C::State.eq("open"))
+        .filter(C::Kind.is_in(kinds.iter().copied()))
+        .exec(c)
+        .await?
+        .rows_affected)
+}

@@ -1,0 +1,334 @@
+//! Trial invitations through the API (R-ADV-1, R-ADV-2, R-REL-7, ADR 0010), on SQLite and
+//! PostgreSQL: who may create them, what the link carries, a customer starting the trial with
+//! and without delegated admin, once per customer, and a revoked advisor's links.
+
+use crate::helpers::{code, json_of, link_token, mails_to, post, put};
+use keiro_domain::{DelegatedAccess, ProgramRole, Role};
+use keiro_testkit::world::world;
+use keiro_testkit::{TEST_PASSWORD, TestApp, both_backends};
+use serde_json::{Value, json};
+
+both_backends!(
+    r_adv_1_r_adv_2_only_advisors_with_delegated_access_create_trial_invitations,
+    r_adv_2_customers_start_the_trial_with_or_without_delegated_admin,
+);
+
+async fn authorize(app: &TestApp, op: &str, org: &str, auths: Value) {
+    json_of(
+        put(
+            app,
+            op,
+            &format!("/v1/partnerauthorizations/{org}"),
+            json!({"authorizations": auths, "reason": "advisor agreement"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+}
+
+async fn r_adv_1_r_adv_2_only_advisors_with_delegated_access_create_trial_invitations(
+    app: TestApp,
+) {
+    let w = world(&app).await;
+    let adv = app
+        .partner(
+            "Advisor Partners KK",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    app.db_set_partner_id(&adv.org_id, "4440001").await;
+    let at = app.token_for(&adv.email).await;
+    let body = json!({"offer_id": w.trial, "country": "JP"});
+    // Not an advisor yet.
+    assert_eq!(
+        code(post(&app, &at, "/v1/trialinvitations", body.clone()).await).await,
+        (403, "not_subscription_advisor".into())
+    );
+    authorize(&app, &w.op, &adv.org_id, json!(["subscription_advisor"])).await;
+    // A sales agent without delegated access may not; with limited access it may.
+    let (agent, _) = app
+        .add_user(
+            &adv.org_id,
+            "sales@advisor.example",
+            &[Role::SalesAgent],
+            Some(TEST_PASSWORD),
+        )
+        .await;
+    let st = app.token_for(&agent.email).await;
+    assert_eq!(
+        code(post(&app, &st, "/v1/trialinvitations", body.clone()).await).await,
+        (403, "no_delegated_access".into())
+    );
+    app.db_set_delegated_access(&agent.id, DelegatedAccess::Limited)
+        .await;
+    json_of(
+        post(&app, &st, "/v1/trialinvitations", body.clone()).await,
+        201,
+    )
+    .await;
+    // A delegated admin offer needs that authorization too.
+    let mut with_dap = body.clone();
+    with_dap["delegated_admin"] = json!(true);
+    assert_eq!(
+        code(post(&app, &at, "/v1/trialinvitations", with_dap.clone()).await).await,
+        (403, "not_delegated_admin_authorized".into())
+    );
+    // The offer must have a trial and be sold in the country; the link stays open a year at most.
+    assert_eq!(
+        code(
+            post(
+                &app,
+                &at,
+                "/v1/trialinvitations",
+                json!({"offer_id": w.base, "country": "JP"})
+            )
+            .await
+        )
+        .await,
+        (422, "no_trial".into())
+    );
+    assert_eq!(
+        code(
+            post(
+                &app,
+                &at,
+                "/v1/trialinvitations",
+                json!({"offer_id": w.trial, "country": "US"})
+            )
+            .await
+        )
+        .await,
+        (422, "not_sold_in_country".into())
+    );
+    assert_eq!(
+        code(
+            post(
+                &app,
+                &at,
+                "/v1/trialinvitations",
+                json!({"offer_id": w.trial, "country": "JP", "expires_in_days": 366})
+            )
+            .await
+        )
+        .await,
+        (422, "invalid_expiry".into())
+    );
+    // Partners without the program and customers have no such tool.
+    assert_eq!(
+        code(post(&app, &w.rt, "/v1/trialinvitations", body.clone()).await).await,
+        (403, "not_subscription_advisor".into())
+    );
+    assert_eq!(
+        code(post(&app, &w.ct, "/v1/trialinvitations", body.clone()).await)
+            .await
+            .0,
+        403
+    );
+    // Created for 365 days, its URL carries the advisor's partner ID.
+    let mut year = body.clone();
+    year["expires_in_days"] = json!(365);
+    let v = json_of(post(&app, &at, "/v1/trialinvitations", year).await, 201).await;
+    let url = v["url"].as_str().unwrap();
+    let pid = json_of(app.get("/v1/organization/profile", &at).await, 200).await["partner_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(url.ends_with(&format!("&advisor={pid}")), "{url}");
+    assert_eq!(v["request"]["kind"], "trial_invitation");
+    let expires = time::OffsetDateTime::parse(
+        v["request"]["expires_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    assert_eq!((expires - app.app.now()).whole_days(), 365);
+    assert!(v["draft"]["body"].as_str().unwrap().contains(url));
+    let list = json_of(app.get("/v1/trialinvitations", &at).await, 200).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+}
+
+async fn r_adv_2_customers_start_the_trial_with_or_without_delegated_admin(app: TestApp) {
+    let w = world(&app).await;
+    let adv = app
+        .partner(
+            "Advisor Partners KK",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin, Role::AdminAgent],
+        )
+        .await;
+    app.db_set_partner_id(&adv.org_id, "4440001").await;
+    let at = app.token_for(&adv.email).await;
+    authorize(
+        &app,
+        &w.op,
+        &adv.org_id,
+        json!(["subscription_advisor", "delegated_admin"]),
+    )
+    .await;
+    let v = json_of(
+        post(
+            &app,
+            &at,
+            "/v1/trialinvitations",
+            json!({"offer_id": w.trial, "country": "JP", "delegated_admin": true}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let url = v["url"].as_str().unwrap().to_string();
+    let token = link_token(&url).split('&').next().unwrap().to_string();
+    let pid = url.rsplit("advisor=").next().unwrap().to_string();
+    assert_eq!(pid, "4440001");
+
+    // Anyone sees who invites, to what, for how long, and the delegated admin offer.
+    let p = json_of(
+        app.http
+            .get(app.url(&format!(
+                "/v1/trialinvitations/preview?token={token}&advisor={pid}"
+            )))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(p["invitation"]["from_legal_name"], "Advisor Partners KK");
+    assert_eq!(p["trial_days"], 30);
+    assert_eq!(p["delegated_admin"], true);
+    assert_eq!(
+        p["delegated_admin_grants"],
+        json!(["reseller_of_record", "delegated_admin"])
+    );
+    // Another advisor code with the token is no link at all.
+    assert_eq!(
+        app.http
+            .get(app.url(&format!(
+                "/v1/trialinvitations/preview?token={token}&advisor=9999999"
+            )))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+
+    // Customer A declines delegated admin: the trial still starts, sold by the operator with
+    // the advisor as partner of record; the advisor gets no rights.
+    let a = app.customer_admin("Customer A").await;
+    let a_t = app.token_for(&a.email).await;
+    let start = |t: &str, dap: bool| {
+        let body = json!({"token": token, "advisor": pid, "delegated_admin": dap});
+        let t = t.to_string();
+        let app = &app;
+        async move { post(app, &t, "/v1/trialinvitations/start", body).await }
+    };
+    let s = json_of(start(&a_t, false).await, 201).await;
+    assert_eq!(s["delegated_admin"], false);
+    let sub = &s["subscription"];
+    assert_eq!(sub["trial"], true);
+    assert_eq!(sub["auto_renew"], false, "a trial ends unless converted");
+    assert_eq!(sub["seller"]["legal_name"], "Operator");
+    assert_eq!(
+        sub["partner_of_record"]["legal_name"],
+        "Advisor Partners KK"
+    );
+    assert_eq!(sub["reseller"], Value::Null);
+    let partners = json_of(app.get("/v1/partners", &a_t).await, 200).await;
+    assert_eq!(
+        partners["items"],
+        json!([]),
+        "no relationship without delegated admin"
+    );
+    // Once per customer, however often it submits.
+    assert_eq!(
+        code(start(&a_t, false).await).await,
+        (409, "trial_already_started".into())
+    );
+    // Partners and customer users without the role cannot start it.
+    assert_eq!(
+        code(start(&w.pt, false).await).await,
+        (403, "not_a_customer".into())
+    );
+    let (helper, _) = app
+        .add_user(
+            &a.org_id,
+            "user@customer-a.example",
+            &[Role::PasswordAdmin],
+            Some(TEST_PASSWORD),
+        )
+        .await;
+    let ht = app.token_for(&helper.email).await;
+    assert_eq!(
+        code(start(&ht, false).await).await,
+        (403, "role_required".into())
+    );
+
+    // Customer B accepts delegated admin: exactly what R-REL-7 grants.
+    let b = app.customer_admin("Customer B").await;
+    let b_t = app.token_for(&b.email).await;
+    let s = json_of(start(&b_t, true).await, 201).await;
+    assert_eq!(s["delegated_admin"], true);
+    let partners = json_of(app.get("/v1/partners", &b_t).await, 200).await;
+    assert_eq!(partners["items"][0]["legal_name"], "Advisor Partners KK");
+    assert_eq!(partners["items"][0]["delegated_admin"], true);
+    let customers = json_of(app.get("/v1/customers", &at).await, 200).await;
+    let names: Vec<&str> = customers["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["legal_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["Customer B"],
+        "POR alone puts no customer on the list"
+    );
+    // The advisor sees both trials and its admin agent was told of each.
+    let subs = json_of(app.get("/v1/subscriptions", &at).await, 200).await;
+    assert_eq!(subs["items"].as_array().unwrap().len(), 2);
+    let told: Vec<_> = mails_to(&app, &adv.email)
+        .await
+        .into_iter()
+        .filter(|m| m.0 == "por-subscription-changed")
+        .collect();
+    assert_eq!(told.len(), 2);
+    let list = json_of(app.get("/v1/trialinvitations", &at).await, 200).await;
+    assert_eq!(list["items"][0]["use_count"], 2);
+
+    // Revoking advisor status withdraws the link at once; the trials keep their POR.
+    authorize(&app, &w.op, &adv.org_id, json!(["delegated_admin"])).await;
+    let c = app.customer_admin("Customer C").await;
+    let c_t = app.token_for(&c.email).await;
+    assert_eq!(
+        code(start(&c_t, false).await).await,
+        (409, "invitation_revoked".into())
+    );
+    let list = json_of(app.get("/v1/subscriptions", &a_t).await, 200).await;
+    assert_eq!(
+        list["items"][0]["partner_of_record"]["legal_name"],
+        "Advisor Partners KK"
+    );
+    let audit = json_of(
+        app.get(
+            "/v1/auditrecords?action=organization.authorizations_changed",
+            &w.op,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(audit["items"][0]["details"]["links_revoked"], 1);
+    // Last, as API tokens expire with the clock: unconverted, the trials end with their
+    // trial, and the partner of record is told.
+    app.clock.advance(time::Duration::days(31));
+    let r = keiro_app::subscriptions::tick(&app.app).await.unwrap();
+    assert_eq!(r.expired, 2);
+    let ended: Vec<_> = mails_to(&app, &adv.email)
+        .await
+        .into_iter()
+        .filter(|m| m.0 == "por-subscription-changed" && m.1.contains("試用期間の終了"))
+        .collect();
+    assert_eq!(ended.len(), 2, "{ended:?}");
+}
