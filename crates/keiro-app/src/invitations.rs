@@ -30,6 +30,8 @@ pub struct LinkView {
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
     pub used_at: Option<OffsetDateTime>,
+    /// What the link offers (its kind's own fields: a trial's offer, a DAP offer).
+    pub payload: Value,
 }
 
 pub fn view(m: &invitation::Model, now: OffsetDateTime) -> AppResult<LinkView> {
@@ -43,6 +45,7 @@ pub fn view(m: &invitation::Model, now: OffsetDateTime) -> AppResult<LinkView> {
         created_at: m.created_at,
         expires_at: m.expires_at,
         used_at: m.used_at,
+        payload: serde_json::from_str(&m.payload).unwrap_or(Value::Null),
     })
 }
 
@@ -644,10 +647,13 @@ pub fn why_not(me: &CurrentUser, p: &Preview) -> Option<AppError> {
         program_roles: roles,
     };
     if p.kind == InvitationKind::TrialInvitation {
-        return Some(AppError::Conflict {
-            code: "wrong_invitation_kind",
-            message: "start this trial from its own trial page".into(),
-        });
+        if me.actor.org_kind != OrgKind::Customer {
+            return Some(forbidden(
+                "not_a_customer",
+                "a customer's global or billing admin starts a trial",
+            ));
+        }
+        return me.require(Action::AcceptAdvisorOffers, "trial").err();
     }
     let (refused, action) = match p.kind {
         InvitationKind::Partnership => (

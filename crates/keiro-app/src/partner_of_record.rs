@@ -183,3 +183,24 @@ async fn notify_org(
     }
     Ok(())
 }
+
+/// The subscriptions the caller's organization is partner of record of, with their customers
+/// (R-ADV-5: the advisor's list of its POR customers and subscriptions).
+pub async fn mine(
+    app: &App,
+    ctx: &Ctx,
+    cursor: Option<&str>,
+    limit: u64,
+) -> AppResult<keiro_store::repo::Page<SubscriptionView>> {
+    let me = ctx.user()?;
+    me.require(Action::ViewSubscriptions, "subscriptions")?;
+    if me.actor.org_kind != OrgKind::Partner {
+        return Err(AppError::NotFound("subscriptions"));
+    }
+    let c = app.db.reader();
+    let page = store::of_partner_of_record(c, &me.org.id, cursor, limit).await?;
+    Ok(keiro_store::repo::Page {
+        items: crate::subscriptions::views(c, page.items).await?,
+        next_cursor: page.next_cursor,
+    })
+}

@@ -261,8 +261,8 @@ pub struct NewCustomer {
 }
 
 /// R-REL-4: a person whose company has no account yet creates the customer organization and its
-/// first global admin through an open relationship link (only through one: no open
-/// self-registration), then accepts like any customer.
+/// first global admin through an open relationship link or trial invitation (R-ADV-2; only
+/// through one: no open self-registration), then accepts like any customer.
 /// With `idem`, once per key: a replay answers the same user (the password is left out of the
 /// fingerprint, so no fast hash of it is stored).
 pub async fn sign_up(
@@ -304,7 +304,11 @@ async fn sign_up_once(
     let link = invitations::find(&tx, token).await?;
     if !matches!(
         InvitationKind::parse(&link.kind),
-        Some(InvitationKind::ResellerRelationship | InvitationKind::ThreeWayRelationship)
+        Some(
+            InvitationKind::ResellerRelationship
+                | InvitationKind::ThreeWayRelationship
+                | InvitationKind::TrialInvitation
+        )
     ) {
         return Err(AppError::NotFound("invitation"));
     }

@@ -133,6 +133,42 @@ pub async fn create(
     .await
 }
 
+/// The offers an advisor may invite to a trial of in `country`: sold there, with a trial.
+pub async fn trial_offers(app: &App, ctx: &Ctx, country: &str) -> AppResult<Vec<offer::Model>> {
+    let me = ctx.user()?;
+    require_tools(me)?;
+    let country = cat::country(country)?;
+    let page = repo::catalog::offers::list(
+        app.db.reader(),
+        &repo::catalog::offers::OfferQuery {
+            q: None,
+            country: Some(&country),
+            state: Some("available"),
+            product: None,
+            cursor: None,
+            limit: 200,
+        },
+    )
+    .await?;
+    Ok(page
+        .items
+        .into_iter()
+        .filter(|o| o.trial_days.is_some_and(|d| d > 0))
+        .collect())
+}
+
+/// The names of these offers (English, Japanese) by id, for lists of links.
+pub async fn offer_names(
+    app: &App,
+    ids: Vec<String>,
+) -> AppResult<std::collections::HashMap<String, (String, String)>> {
+    Ok(repo::catalog::offers::by_ids(app.db.reader(), ids)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, (o.name_en, o.name_ja)))
+        .collect())
+}
+
 /// What a trial invitation's page shows before anyone signs in.
 #[derive(Debug, Clone)]
 pub struct TrialPreview {

@@ -35,11 +35,26 @@ pub struct InvitePage {
     /// A partnership link (else a customer relationship link).
     pub partnership: bool,
     pub approve_label: String,
+    /// A trial invitation (R-ADV-2): what it offers.
+    pub trial: Option<TrialFacts>,
+    /// Made with the page: a double submit starts the trial once (R-ORD-7).
+    pub idem: String,
+}
+
+/// What a trial invitation's page says of the trial and of the delegated admin offer.
+pub struct TrialFacts {
+    pub offer: String,
+    pub length: String,
+    pub advisor: String,
+    /// What accepting the delegated admin offer grants, when it comes with the trial.
+    pub dap_grants: Vec<String>,
 }
 
 #[derive(Deserialize)]
 pub struct InviteQuery {
     token: Option<String>,
+    /// A trial invitation's advisor code (its creator's partner ID), for people to read.
+    advisor: Option<String>,
 }
 
 /// The page behind an invitation link: who invites, what accepting grants, and (for an eligible
@@ -50,24 +65,53 @@ pub async fn invite(
     Query(q): Query<InviteQuery>,
 ) -> PageResult {
     let token = q.token.unwrap_or_default();
-    invite_page(&s, &p, &token, StatusCode::OK, None).await
+    invite_page(&s, &p, &token, q.advisor.as_deref(), StatusCode::OK, None).await
 }
 
-async fn invite_page(
+pub(super) async fn invite_page(
     s: &AppState,
     p: &Portal,
     token: &str,
+    advisor: Option<&str>,
     status: StatusCode,
     error: Option<String>,
 ) -> PageResult {
+    let unknown = |e: AppError| match e {
+        AppError::NotFound(_) => p.error_page(StatusCode::NOT_FOUND, &t(p.lang, "invite-unknown")),
+        e => p.app_error(e),
+    };
     let preview = keiro_app::invitations::preview(&s.app, token)
         .await
-        .map_err(|e| match e {
-            AppError::NotFound(_) => {
-                p.error_page(StatusCode::NOT_FOUND, &t(p.lang, "invite-unknown"))
-            }
-            e => p.app_error(e),
-        })?;
+        .map_err(unknown)?;
+    let trial = match preview.kind {
+        InvitationKind::TrialInvitation => {
+            let tp = keiro_app::trial_invitations::preview(&s.app, token, advisor)
+                .await
+                .map_err(unknown)?;
+            Some(TrialFacts {
+                offer: match p.lang {
+                    keiro_domain::Language::Ja => tp.offer_name_ja,
+                    keiro_domain::Language::En => tp.offer_name_en,
+                },
+                length: t_args(
+                    p.lang,
+                    "trial-length",
+                    &[("days", tp.trial_days.to_string())],
+                ),
+                advisor: advisor.unwrap_or_default().to_string(),
+                dap_grants: if tp.delegated_admin {
+                    InvitationKind::DelegatedAdmin
+                        .grants()
+                        .iter()
+                        .map(|g| t(p.lang, &format!("invite-grant-{g}")))
+                        .collect()
+                } else {
+                    vec![]
+                },
+            })
+        }
+        _ => None,
+    };
     let closed = preview
         .status
         .refusal()
@@ -115,6 +159,8 @@ async fn invite_page(
             )
         }),
         partnership,
+        trial,
+        idem: super::form::idem(),
         approve_label: t(
             p.lang,
             if partnership {
@@ -175,7 +221,42 @@ pub async fn accept(
             e @ (AppError::Validation(_) | AppError::Conflict { .. } | AppError::Forbidden { .. }),
         ) => {
             let status = crate::problem::status_of(&e);
-            invite_page(&s, &p, &f.token, status, Some(p.message_for(&e))).await
+            invite_page(&s, &p, &f.token, None, status, Some(p.message_for(&e))).await
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TrialForm {
+    token: String,
+    #[serde(default)]
+    advisor: String,
+    delegated_admin: Option<String>,
+    #[serde(default)]
+    idem: String,
+}
+
+/// Starts the trial of a trial invitation (R-ADV-2): delegated admin only if its box is ticked.
+pub async fn start_trial(
+    State(s): State<AppState>,
+    SignedForm(p, f): SignedForm<TrialForm>,
+) -> PageResult {
+    let advisor = Some(f.advisor.as_str()).filter(|a| !a.is_empty());
+    let dap = f.delegated_admin.as_deref() == Some("yes");
+    let idem = Some(f.idem.as_str()).filter(|k| !k.is_empty());
+    match keiro_app::trial_invitations::start(&s.app, &p.ctx(), &f.token, advisor, dap, idem).await
+    {
+        Ok(o) => Ok(Redirect::to(&format!(
+            "/subscriptions/{}?done=trial_started",
+            o.value.subscription.id
+        ))
+        .into_response()),
+        Err(
+            e @ (AppError::Validation(_) | AppError::Conflict { .. } | AppError::Forbidden { .. }),
+        ) => {
+            let status = crate::problem::status_of(&e);
+            invite_page(&s, &p, &f.token, advisor, status, Some(p.message_for(&e))).await
         }
         Err(e) => Err(p.app_error(e)),
     }

@@ -3,6 +3,7 @@
 //! on every unsafe request, and a per-session token in every form of a signed-in user.
 
 mod acceptance;
+mod advisors;
 mod audit;
 mod auth;
 mod catalog;
@@ -209,6 +210,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/invite", get(acceptance::invite))
         .route("/invite/accept", post(acceptance::accept))
+        .route("/invite/trial", post(acceptance::start_trial))
+        .route("/advisor", get(advisors::overview))
+        .route("/advisor/trials", post(advisors::create_trial))
+        .route("/advisor/trials/{id}/revoke", post(advisors::revoke_trial))
         .route("/provider-directory", get(directory::directory))
         .route("/operator/directory", get(directory::directory_admin))
         .route(

@@ -58,7 +58,7 @@ impl Base {
 
 /// The navigation a user sees follows what their roles allow, among the pages that concern
 /// their organization at all ([`nav_applies`]).
-pub const NAV: [(&str, &str, Option<Action>); 21] = [
+pub const NAV: [(&str, &str, Option<Action>); 22] = [
     ("/dashboard", "nav-dashboard", None),
     (
         "/organization",
@@ -85,6 +85,7 @@ pub const NAV: [(&str, &str, Option<Action>); 21] = [
         "nav-security-groups",
         Some(Action::ManageSecurityGroups),
     ),
+    ("/advisor", "nav-advisor", Some(Action::UseAdvisorTools)),
     (
         "/indirect-resellers",
         "nav-indirect-resellers",
@@ -142,7 +143,7 @@ pub fn nav_applies(href: &str, action: Option<Action>, u: &CurrentUser) -> bool 
         "/customers" | "/catalog" => u.actor.org_kind == OrgKind::Partner,
         "/subscriptions" => u.actor.org_kind != OrgKind::Operator,
         "/partners" | "/support" => u.actor.org_kind == OrgKind::Customer,
-        "/gdap" | "/security-groups" => u.actor.org_kind == OrgKind::Partner,
+        "/gdap" | "/security-groups" | "/advisor" => u.actor.org_kind == OrgKind::Partner,
         _ => !action.is_some_and(|a| a.is_operator_task()) || u.actor.org_kind == OrgKind::Operator,
     }
 }

@@ -214,6 +214,28 @@ pub(crate) async fn click_and_wait(
     Ok(())
 }
 
+/// Fills the sign-up form behind an invitation link for 北斗商事株式会社 (its first global
+/// admin, hanako@hokuto.example) and sends it. The country is chosen from a list, by its code.
+pub(crate) async fn sign_up_hokuto(
+    c: &fantoccini::Client,
+) -> Result<(), fantoccini::error::CmdError> {
+    c.wait()
+        .for_element(Locator::Id("country"))
+        .await?
+        .select_by_value("JP")
+        .await?;
+    for (id, v) in [
+        ("company_name", "北斗商事株式会社"),
+        ("primary_domain", "hokuto.example"),
+        ("full_name", "北斗 花子"),
+        ("email", "hanako@hokuto.example"),
+        ("password", "a long enough passphrase"),
+    ] {
+        c.find(Locator::Id(id)).await?.send_keys(v).await?;
+    }
+    click_and_wait(c, Locator::Id("signup-submit")).await
+}
+
 /// A SQLite test app whose outbox worker delivers to `sink` every second.
 pub(crate) async fn app_mailing_to(sink: &keiro_testkit::smtp::SmtpSink) -> Option<TestApp> {
     TestApp::builder(Backend::Sqlite)

@@ -324,21 +324,7 @@ async fn relationship_journey(lang: &str, accept_label: &str, signup_heading: &s
             .text()
             .await?;
         assert_eq!(heading, signup_heading);
-        // The country is chosen from a list, by its code.
-        c.find(Locator::Id("country"))
-            .await?
-            .select_by_value("JP")
-            .await?;
-        for (id, v) in [
-            ("company_name", "北斗商事株式会社"),
-            ("primary_domain", "hokuto.example"),
-            ("full_name", "北斗 花子"),
-            ("email", "hanako@hokuto.example"),
-            ("password", "a long enough passphrase"),
-        ] {
-            c.find(Locator::Id(id)).await?.send_keys(v).await?;
-        }
-        click_and_wait(c, Locator::Id("signup-submit")).await?;
+        crate::browser::sign_up_hokuto(c).await?;
         c.wait()
             .for_element(Locator::Id("accept-confirm"))
             .await?

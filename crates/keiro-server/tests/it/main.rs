@@ -4,6 +4,7 @@
 mod api;
 mod boundaries;
 mod browser;
+mod browser_advisors;
 mod browser_orders;
 mod browser_partnerships;
 mod browser_tour;

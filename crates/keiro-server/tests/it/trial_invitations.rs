@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 both_backends!(
     r_adv_1_r_adv_2_only_advisors_with_delegated_access_create_trial_invitations,
     r_adv_2_customers_start_the_trial_with_or_without_delegated_admin,
+    r_adv_1_r_adv_7_portal_overview_greys_the_tools_with_the_reason_and_revokes,
 );
 
 async fn authorize(app: &TestApp, op: &str, org: &str, auths: Value) {
@@ -331,4 +332,94 @@ async fn r_adv_2_customers_start_the_trial_with_or_without_delegated_admin(app: 
         .filter(|m| m.0 == "por-subscription-changed" && m.1.contains("試用期間の終了"))
         .collect();
     assert_eq!(ended.len(), 2, "{ended:?}");
+}
+
+async fn r_adv_1_r_adv_7_portal_overview_greys_the_tools_with_the_reason_and_revokes(app: TestApp) {
+    use crate::helpers::{PortalClient, between, location};
+    let w = world(&app).await;
+    // A partner that is no advisor sees why, in Japanese.
+    let mut c = PortalClient::new(&app);
+    c.lang = "ja";
+    c.sign_in(&w.reseller.email, TEST_PASSWORD).await;
+    let html = c.get("/advisor").await.text().await.unwrap();
+    assert!(
+        between(&html, "id=\"tools-reason\">", "<")
+            .contains("認定されたサブスクリプション アドバイザー"),
+        "{html}"
+    );
+    assert!(!html.contains("id=\"trial-new\""));
+    // An advisor's user without delegated access: the reason names the setting.
+    let adv = app
+        .partner(
+            "Advisor Partners KK",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin],
+        )
+        .await;
+    app.db_set_partner_id(&adv.org_id, "4440001").await;
+    authorize(&app, &w.op, &adv.org_id, json!(["subscription_advisor"])).await;
+    let (agent, _) = app
+        .add_user(
+            &adv.org_id,
+            "sales@advisor.example",
+            &[Role::SalesAgent],
+            Some(TEST_PASSWORD),
+        )
+        .await;
+    let mut s = PortalClient::new(&app);
+    s.lang = "ja";
+    s.sign_in(&agent.email, TEST_PASSWORD).await;
+    let html = s.get("/advisor").await.text().await.unwrap();
+    assert!(
+        between(&html, "id=\"tools-reason\">", "<").contains("制限付き管理"),
+        "{html}"
+    );
+    // The advisor's global admin creates one (no DAP authorization: the box is greyed with
+    // the reason), sees it listed with its offer, and revokes it.
+    let mut a = PortalClient::new(&app);
+    a.lang = "ja";
+    a.sign_in(&adv.email, TEST_PASSWORD).await;
+    let html = a.get("/advisor").await.text().await.unwrap();
+    assert!(html.contains("id=\"dap-reason\""), "{html}");
+    let csrf = between(&html, "name=\"csrf\" value=\"", "\"");
+    let idem = between(&html, "name=\"idem\" value=\"", "\"");
+    let r = a
+        .post(
+            "/advisor/trials",
+            &[
+                ("csrf", &csrf),
+                ("idem", &idem),
+                ("country", "JP"),
+                ("offer_id", &w.trial),
+                ("expires_in_days", "400"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("365"));
+    let r = a
+        .post(
+            "/advisor/trials",
+            &[
+                ("csrf", &csrf),
+                ("idem", &idem),
+                ("country", "JP"),
+                ("offer_id", &w.trial),
+                ("expires_in_days", "90"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let draft = r.text().await.unwrap();
+    assert!(draft.contains("&#38;advisor=4440001"), "{draft}");
+    let html = a.get("/advisor").await.text().await.unwrap();
+    let table = between(&html, "id=\"trials-table\"", "</table>");
+    assert!(table.contains("TRIAL-Y"), "{table}");
+    let id = between(&table, "/advisor/trials/", "/revoke");
+    let r = a
+        .post(&format!("/advisor/trials/{id}/revoke"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(location(&r), "/advisor?done=revoked");
+    let html = a.get("/advisor?done=revoked").await.text().await.unwrap();
+    assert!(html.contains("取り消し済み"));
 }

@@ -234,3 +234,14 @@ pub async fn history(
     let sel = subscription_event::Entity::find().filter(E::SubscriptionId.eq(id));
     keyset(c, sel, E::Id, after, limit, Order::Asc, |m| m.id.clone()).await
 }
+
+/// The subscriptions `org` is partner of record of, oldest first (the advisor's list).
+pub async fn of_partner_of_record(
+    c: &impl ConnectionTrait,
+    org: &str,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<subscription::Model>, StoreError> {
+    let sel = subscription::Entity::find().filter(C::PartnerOfRecordOrgId.eq(org));
+    keyset(c, sel, C::Id, cursor, limit, Order::Asc, |r| r.id.clone()).await
+}

@@ -1,0 +1,163 @@
+//! R-ADV-2 in a real browser, in both languages: a new customer opens an advisor's trial
+//! invitation, sees who invites it to what before signing in, creates its organization through
+//! the link and starts the trial accepting the delegated admin offer. The advisor creates the
+//! link on its overview page (パートナーの概要).
+
+use crate::browser::click_and_wait;
+use crate::helpers::{json_of, put};
+use fantoccini::Locator;
+use keiro_domain::{ProgramRole, Role};
+use keiro_testkit::browser::Browser;
+use keiro_testkit::world::world;
+use keiro_testkit::{Backend, TestApp};
+use serde_json::json;
+
+async fn sign_in(c: &fantoccini::Client, email: &str) -> Result<(), fantoccini::error::CmdError> {
+    c.wait()
+        .for_element(Locator::Id("email"))
+        .await?
+        .send_keys(email)
+        .await?;
+    c.find(Locator::Id("password"))
+        .await?
+        .send_keys(keiro_testkit::TEST_PASSWORD)
+        .await?;
+    click_and_wait(c, Locator::Id("signin-submit")).await
+}
+
+struct Words {
+    heading: &'static str,
+    length: &'static str,
+    started: &'static str,
+}
+
+async fn trial_journey(lang: &str, w: Words) {
+    let Some(app) = TestApp::builder(Backend::Sqlite).spawn().await else {
+        return;
+    };
+    let Some(browser) = Browser::start(lang).await else {
+        return;
+    };
+    let world = world(&app).await;
+    let adv = app
+        .partner(
+            "Advisor Partners KK",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin, Role::AdminAgent],
+        )
+        .await;
+    app.db_set_partner_id(&adv.org_id, "4440001").await;
+    json_of(
+        put(
+            &app,
+            &world.op,
+            &format!("/v1/partnerauthorizations/{}", adv.org_id),
+            json!({"authorizations": ["subscription_advisor", "delegated_admin"], "reason": "advisor agreement"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let at = app.token_for(&adv.email).await;
+    let c = &browser.client;
+    let result: Result<(), fantoccini::error::CmdError> = async {
+        // The advisor creates the invitation on its overview page, with delegated admin.
+        c.goto(&app.url("/signin?next=/advisor")).await?;
+        sign_in(c, &adv.email).await?;
+        c.wait()
+            .for_element(Locator::Id("trial-with-dap"))
+            .await?
+            .click()
+            .await?;
+        click_and_wait(c, Locator::Id("trial-create")).await?;
+        let link = c
+            .wait()
+            .for_element(Locator::Id("draft-link"))
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default();
+        assert!(link.ends_with("&advisor=4440001"), "{link}");
+        click_and_wait(c, Locator::Id("draft-done")).await?;
+        c.wait().for_element(Locator::Id("trials-table")).await?;
+        browser
+            .screenshot(&format!("advisor-overview-{lang}"))
+            .await;
+        click_and_wait(c, Locator::Id("signout")).await?;
+        // Before signing in: who invites, the offer, the trial's length, the DAP offer.
+        c.goto(&link).await?;
+        let heading = c
+            .wait()
+            .for_element(Locator::Id("invite-heading"))
+            .await?
+            .text()
+            .await?;
+        assert_eq!(heading, w.heading);
+        assert_eq!(
+            c.find(Locator::Id("trial-length")).await?.text().await?,
+            w.length
+        );
+        assert!(c.find(Locator::Id("trial-dap-grants")).await.is_ok());
+        browser.screenshot(&format!("trial-invite-{lang}")).await;
+        // A new customer creates its organization through the link.
+        click_and_wait(c, Locator::Id("invite-signup")).await?;
+        crate::browser::sign_up_hokuto(c).await?;
+        // Back on the invitation, signed in: accept DAP and start the trial.
+        c.wait()
+            .for_element(Locator::Id("trial-dap"))
+            .await?
+            .click()
+            .await?;
+        click_and_wait(c, Locator::Id("start-trial")).await?;
+        let notice = c
+            .wait()
+            .for_element(Locator::Css("[role=status]"))
+            .await?
+            .text()
+            .await?;
+        assert!(notice.contains(w.started), "{notice}");
+        let por = c.find(Locator::Id("sub-por")).await?.text().await?;
+        assert!(
+            por.contains("Advisor Partners KK") && por.contains("4440001"),
+            "{por}"
+        );
+        browser.screenshot(&format!("trial-started-{lang}")).await;
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        browser.screenshot(&format!("failure-trial-{lang}")).await;
+        panic!("browser journey failed: {e}");
+    }
+    browser.close().await;
+    // The advisor holds delegated admin over the new customer.
+    let customers = json_of(app.get("/v1/customers", &at).await, 200).await;
+    assert_eq!(customers["items"][0]["legal_name"], "北斗商事株式会社");
+    assert_eq!(customers["items"][0]["delegated_admin"], true);
+}
+
+#[tokio::test]
+async fn r_adv_2_browser_new_customer_starts_a_trial_with_delegated_admin_japanese() {
+    trial_journey(
+        "ja",
+        Words {
+            heading: "Advisor Partners KK が貴社を試用版に招待しています",
+            length: "30 日間",
+            started: "試用版を開始しました。",
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn r_adv_2_browser_new_customer_starts_a_trial_with_delegated_admin_english() {
+    trial_journey(
+        "en",
+        Words {
+            heading: "Advisor Partners KK invites your organization to a trial",
+            length: "30 days",
+            started: "Your trial has started.",
+        },
+    )
+    .await;
+}
