@@ -12,6 +12,7 @@ use keiro_domain::{
 use keiro_store::repo;
 use serde_json::json;
 
+mod advisors;
 mod enrollment;
 pub use enrollment::DemoClaim;
 
@@ -366,6 +367,7 @@ pub async fn seed(app: &App) -> AppResult<Demo> {
     seed_partnerships(&tx, app, &ids).await?;
     seed_catalog(&tx, app, &ids).await?;
     tx.commit().await?;
+    advisors::seed(app).await?;
     let (applicant, claim) = enrollment::seed(app, &shared).await?;
     logins.push(applicant);
     Ok(Demo {

@@ -423,3 +423,35 @@ async fn r_adv_1_r_adv_7_portal_overview_greys_the_tools_with_the_reason_and_rev
     let html = a.get("/advisor?done=revoked").await.text().await.unwrap();
     assert!(html.contains("取り消し済み"));
 }
+
+/// The demo world's advisor (issue 16 point 9): Fuji Reseller GK has a trial invitation with a
+/// delegated admin offer, and is partner of record of Adatum Clinic's trial; seeding again adds
+/// nothing.
+#[tokio::test]
+async fn r_adv_9_the_demo_advisor_has_a_trial_invitation_and_a_por_customer() {
+    let Some(app) = TestApp::builder(keiro_testkit::Backend::Sqlite)
+        .spawn()
+        .await
+    else {
+        return;
+    };
+    for _ in 0..2 {
+        keiro_app::demo::seed(&app.app).await.unwrap();
+        assert_eq!(app.count("invitations").await, 1);
+        assert_eq!(app.count("invitation_uses").await, 1);
+    }
+    let adv = app.token_for("admin@fuji-reseller.example").await;
+    let list = json_of(app.get("/v1/trialinvitations", &adv).await, 200).await;
+    assert_eq!(list["items"][0]["use_count"], 1);
+    let subs = json_of(app.get("/v1/subscriptions", &adv).await, 200).await;
+    assert!(
+        subs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["customer"]["legal_name"] == "Adatum Clinic"
+                && s["partner_of_record"]["legal_name"] == "Fuji Reseller GK"
+                && s["trial"] == true),
+        "{subs}"
+    );
+}
