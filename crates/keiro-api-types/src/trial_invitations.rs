@@ -58,3 +58,11 @@ pub struct TrialStarted {
     /// Whether the advisor now holds delegated admin over the customer.
     pub delegated_admin: bool,
 }
+
+/// `POST /v1/trialinvitations/{id}/extend`: keep the link open this many days from now.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtendTrialInvitation {
+    #[schema(minimum = 1, maximum = 365)]
+    pub expires_in_days: i64,
+}

@@ -52,6 +52,7 @@ pub const ACTIONS: &[&str] = &[
     "gdap.access_removed",
     "invitation.created",
     "invitation.sent",
+    "invitation.extended",
     "invitation.revoked",
     "job.submitted",
     "membership_record.created",

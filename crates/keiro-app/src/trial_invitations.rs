@@ -435,6 +435,50 @@ async fn start_once(
     Ok(started)
 }
 
+/// Keeps an advisor's link open `days` from now (1 to 365), even if it had expired; a revoked
+/// link stays revoked. Audited.
+pub async fn extend(
+    app: &App,
+    ctx: &Ctx,
+    id: &str,
+    days: Option<i64>,
+) -> AppResult<invitations::LinkView> {
+    let me = ctx.user()?;
+    require_tools(me)?;
+    let days = advisor::link_days(days)?;
+    let tx = app.db.begin().await?;
+    let link = repo::invitations::get_in_org(&tx, &me.org.id, id)
+        .await?
+        .filter(|l| ADVISOR_KINDS.iter().any(|k| k.code() == l.kind))
+        .ok_or(AppError::NotFound("invitation"))?;
+    let now = app.now();
+    let until = now + time::Duration::days(days);
+    if !repo::invitations::set_expiry(&tx, &me.org.id, id, until).await? {
+        return Err(AppError::Conflict {
+            code: "invitation_not_open",
+            message: "only an open invitation link can be extended".into(),
+        });
+    }
+    crate::audit::record(
+        &tx,
+        ctx,
+        now,
+        crate::audit::Event::new("invitation.extended", "invitation", id)
+            .in_org(&me.org.id)
+            .details(json!({
+                "kind": link.kind,
+                "from": crate::audit::moment(link.expires_at),
+                "to": crate::audit::moment(until),
+            })),
+    )
+    .await?;
+    let fresh = repo::invitations::get_in_org(&tx, &me.org.id, id)
+        .await?
+        .ok_or(AppError::NotFound("invitation"))?;
+    tx.commit().await?;
+    invitations::view(&fresh, now)
+}
+
 /// When a trial invitation was created and until when it is open, with how many customers
 /// started its trial.
 pub async fn uses(app: &App, ids: Vec<String>) -> AppResult<Vec<(String, i64)>> {

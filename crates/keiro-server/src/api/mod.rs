@@ -205,6 +205,7 @@ pub fn routes() -> (axum::Router<AppState>, serde_json::Value) {
         .routes(routes!(trial_invitations::create, trial_invitations::list))
         .routes(routes!(trial_invitations::preview))
         .routes(routes!(trial_invitations::start))
+        .routes(routes!(trial_invitations::extend))
         .routes(routes!(directory::search))
         .routes(routes!(
             directory::get_entry,

@@ -1,6 +1,7 @@
 //! Trial invitations (app `trial_invitations`, R-ADV-2): an advisor creates and lists them;
 //! anyone previews one by its token; a customer's global or billing admin starts the trial.
-//! Revoking goes through `POST /v1/relationshiprequests/{id}/revoke`, as for every link.
+//! Revoking goes through `POST /v1/relationshiprequests/{id}/revoke`, as for every link;
+//! extending is the advisor's own.
 
 use crate::api::respond::created_once;
 use crate::api::views::{listed, preview_body, request_body, request_created, subscription_body};
@@ -13,8 +14,8 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use keiro_api_types::{
-    CreateTrialInvitation, RelationshipRequestCreated, RelationshipRequestList, StartTrial,
-    TrialInvitationPreview, TrialStarted,
+    CreateTrialInvitation, ExtendTrialInvitation, RelationshipRequest, RelationshipRequestCreated,
+    RelationshipRequestList, StartTrial, TrialInvitationPreview, TrialStarted,
 };
 use keiro_app::trial_invitations::{self as app, TrialInput};
 use keiro_domain::invitation::InvitationKind;
@@ -156,4 +157,22 @@ pub async fn start(
             delegated_admin: o.value.delegated_admin,
         },
     ))
+}
+
+/// Keeps an open trial invitation open `expires_in_days` from now (at most 365), even past its
+/// expiry; a revoked one stays revoked (409 `invitation_not_open`).
+#[utoipa::path(operation_id = "change_trial_invitation_expiry", post, path = "/v1/trialinvitations/{id}/extend", tag = "advisors", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    request_body = ExtendTrialInvitation,
+    responses((status = 200, body = RelationshipRequest), (status = 404, body = keiro_api_types::Problem),
+        (status = 409, body = keiro_api_types::Problem), (status = 422, body = keiro_api_types::Problem)))]
+pub async fn extend(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    ApiJson(b): ApiJson<ExtendTrialInvitation>,
+) -> ApiResult<Json<RelationshipRequest>> {
+    Ok(Json(request_body(
+        app::extend(&s.app, &ctx, &id, Some(b.expires_in_days)).await?,
+    )))
 }

@@ -239,3 +239,27 @@ pub async fn revoke_trial(
         Err(e) => Err(p.app_error(e)),
     }
 }
+
+#[derive(Deserialize)]
+pub struct ExtendForm {
+    #[serde(default)]
+    expires_in_days: String,
+}
+
+pub async fn extend_trial(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    SignedForm(p, f): SignedForm<ExtendForm>,
+) -> PageResult {
+    let days = f.expires_in_days.trim().parse::<i64>().unwrap_or(0);
+    match trials::extend(&s.app, &p.ctx(), &id, Some(days)).await {
+        Ok(_) => Ok(Redirect::to("/advisor?done=extended").into_response()),
+        Err(
+            e @ (AppError::Validation(_) | AppError::Conflict { .. } | AppError::Forbidden { .. }),
+        ) => {
+            let status = crate::problem::status_of(&e);
+            overview_page(&s, &p, "JP", status, Some(p.message_for(&e)), None).await
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
+}

@@ -214,6 +214,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/advisor", get(advisors::overview))
         .route("/advisor/trials", post(advisors::create_trial))
         .route("/advisor/trials/{id}/revoke", post(advisors::revoke_trial))
+        .route("/advisor/trials/{id}/extend", post(advisors::extend_trial))
         .route("/provider-directory", get(directory::directory))
         .route("/operator/directory", get(directory::directory_admin))
         .route(

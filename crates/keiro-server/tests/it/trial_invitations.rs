@@ -147,6 +147,60 @@ async fn r_adv_1_r_adv_2_only_advisors_with_delegated_access_create_trial_invita
     assert!(v["draft"]["body"].as_str().unwrap().contains(url));
     let list = json_of(app.get("/v1/trialinvitations", &at).await, 200).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
+
+    // R-ADV-2, point 7: an expired link is extended from now (at most a year); a revoked
+    // one is not; another organization's link is not found.
+    let id = v["request"]["id"].as_str().unwrap().to_string();
+    app.clock.advance(time::Duration::days(400));
+    let at = app.token_for(&adv.email).await;
+    let extend = |days: i64, id: String, t: String| {
+        let app = &app;
+        async move {
+            post(
+                app,
+                &t,
+                &format!("/v1/trialinvitations/{id}/extend"),
+                json!({"expires_in_days": days}),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        code(extend(366, id.clone(), at.clone()).await).await,
+        (422, "invalid_expiry".into())
+    );
+    let e = json_of(extend(60, id.clone(), at.clone()).await, 200).await;
+    assert_eq!(e["status"], "open");
+    let until = time::OffsetDateTime::parse(
+        e["expires_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    assert_eq!((until - app.app.now()).whole_days(), 60);
+    let rt = app.token_for(&w.reseller.email).await;
+    assert_eq!(code(extend(30, id.clone(), rt).await).await.0, 403);
+    json_of(
+        post(
+            &app,
+            &at,
+            &format!("/v1/relationshiprequests/{id}/revoke"),
+            json!({}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        code(extend(30, id.clone(), at.clone()).await).await,
+        (409, "invitation_not_open".into())
+    );
+    let audit = json_of(
+        app.get("/v1/auditrecords?action=invitation.extended", &at)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(audit["items"].as_array().unwrap().len(), 1);
 }
 
 async fn r_adv_2_customers_start_the_trial_with_or_without_delegated_admin(app: TestApp) {
@@ -415,7 +469,16 @@ async fn r_adv_1_r_adv_7_portal_overview_greys_the_tools_with_the_reason_and_rev
     let html = a.get("/advisor").await.text().await.unwrap();
     let table = between(&html, "id=\"trials-table\"", "</table>");
     assert!(table.contains("TRIAL-Y"), "{table}");
-    let id = between(&table, "/advisor/trials/", "/revoke");
+    let id = between(&table, "/advisor/trials/", "/extend");
+    let r = a
+        .post(
+            &format!("/advisor/trials/{id}/extend"),
+            &[("csrf", &csrf), ("expires_in_days", "120")],
+        )
+        .await;
+    assert_eq!(location(&r), "/advisor?done=extended");
+    let html = a.get("/advisor?done=extended").await.text().await.unwrap();
+    assert!(html.contains("有効期限を延長しました"));
     let r = a
         .post(&format!("/advisor/trials/{id}/revoke"), &[("csrf", &csrf)])
         .await;

@@ -92,6 +92,23 @@ pub async fn set_recipient(
     Ok(())
 }
 
+/// Sets when an open link of the organization expires; false if it is not open (revoked or
+/// used).
+pub async fn set_expiry(
+    c: &impl ConnectionTrait,
+    org_id: &str,
+    id: &str,
+    expires_at: Ts,
+) -> Result<bool, StoreError> {
+    invitation::Entity::update_many()
+        .col_expr(C::ExpiresAt, Expr::value(expires_at))
+        .filter(C::Id.eq(id))
+        .filter(C::OrgId.eq(org_id))
+        .filter(C::State.eq("open"))
+        .changed_one(c)
+        .await
+}
+
 /// Revokes an open link of the organization; false if it was not open.
 pub async fn revoke(
     c: &impl ConnectionTrait,
