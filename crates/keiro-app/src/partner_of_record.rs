@@ -12,7 +12,7 @@ use keiro_store::entities::{organization, subscription};
 use keiro_store::repo;
 use keiro_store::repo::subscriptions as store;
 use keiro_store::sea_orm::ConnectionTrait;
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// The change name of a new, changed or cleared partner of record.
 pub const CHANGED: &str = "partner_of_record_changed";
@@ -112,7 +112,6 @@ pub(crate) async fn notify(
     app: &App,
     s: &subscription::Model,
     change: &str,
-    _details: &Value,
 ) -> AppResult<()> {
     // A trial that expires is a trial that ended, as the partner of record reads it.
     let change = if change == "expired" && s.trial {

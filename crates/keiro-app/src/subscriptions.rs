@@ -444,7 +444,7 @@ pub(crate) async fn record_deferring_audit(
             parties.push(p);
         }
     }
-    crate::partner_of_record::notify(c, app, s, change, &details).await?;
+    crate::partner_of_record::notify(c, app, s, change).await?;
     outbox::enqueue_event(
         c,
         app,

@@ -214,9 +214,8 @@ pub async fn preview(
     advisor_code: Option<&str>,
 ) -> AppResult<TrialPreview> {
     let c = app.db.reader();
-    find_trial(c, token, advisor_code).await?;
+    let (m, _) = find_trial(c, token, advisor_code).await?;
     let link = invitations::preview(app, token).await?;
-    let m = invitations::find(c, token).await?;
     let p = payload(&m);
     let offer_id = p["offer_id"].as_str().unwrap_or_default().to_string();
     let o = repo::catalog::offers::get(c, &offer_id).await?;
@@ -477,12 +476,6 @@ pub async fn extend(
         .ok_or(AppError::NotFound("invitation"))?;
     tx.commit().await?;
     invitations::view(&fresh, now)
-}
-
-/// When a trial invitation was created and until when it is open, with how many customers
-/// started its trial.
-pub async fn uses(app: &App, ids: Vec<String>) -> AppResult<Vec<(String, i64)>> {
-    Ok(repo::invitations::use_counts(app.db.reader(), ids).await?)
 }
 
 /// The link kinds an advisor's revocation withdraws at once.

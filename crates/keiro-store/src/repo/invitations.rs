@@ -136,26 +136,6 @@ pub async fn insert_use(
     super::insert(c, m).await
 }
 
-/// How many customers used each of these links: (link id, count).
-pub async fn use_counts(
-    c: &impl ConnectionTrait,
-    ids: Vec<String>,
-) -> Result<Vec<(String, i64)>, StoreError> {
-    use invitation_use::Column as U;
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    Ok(invitation_use::Entity::find()
-        .select_only()
-        .column(U::InvitationId)
-        .column_as(U::Id.count(), "n")
-        .filter(U::InvitationId.is_in(ids))
-        .group_by(U::InvitationId)
-        .into_tuple()
-        .all(c)
-        .await?)
-}
-
 /// Revokes every open link of these kinds the organization holds (its advisor status was
 /// revoked): how many.
 pub async fn revoke_all_open(
