@@ -12,6 +12,7 @@ mod enrollment;
 mod gdap;
 mod partner_authorizations;
 mod partnerships;
+mod purchase_offers;
 mod service_requests;
 mod trial_invitations;
 pub use catalog::*;
@@ -19,6 +20,7 @@ pub use enrollment::*;
 pub use gdap::*;
 pub use partner_authorizations::*;
 pub use partnerships::*;
+pub use purchase_offers::*;
 pub use service_requests::*;
 pub use trial_invitations::*;
 

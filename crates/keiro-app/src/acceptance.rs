@@ -42,11 +42,18 @@ pub async fn accept(app: &App, ctx: &Ctx, token: &str, confirmed: bool) -> AppRe
         InvitationKind::GdapApproval => gdap::approve_link(&tx, app, ctx, &link, confirmed)
             .await
             .map(|v| Accepted::Gdap(Box::new(v)))?,
-        // A trial starts from its own page, with the customer's choice about delegated admin.
+        // A trial starts, and a purchase offer is bought, from its own page, with the
+        // customer's choices (delegated admin; the counts).
         InvitationKind::TrialInvitation => {
             return Err(crate::AppError::Conflict {
                 code: "wrong_invitation_kind",
                 message: "start this trial from its page (POST /v1/trialinvitations/start)".into(),
+            });
+        }
+        InvitationKind::PurchaseOffer => {
+            return Err(crate::AppError::Conflict {
+                code: "wrong_invitation_kind",
+                message: "buy from this purchase offer's page (POST /v1/purchaseoffers/buy)".into(),
             });
         }
     };

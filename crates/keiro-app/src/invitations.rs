@@ -83,7 +83,7 @@ fn url_of(
     org: &keiro_store::entities::organization::Model,
 ) -> String {
     match kind {
-        InvitationKind::TrialInvitation => {
+        InvitationKind::TrialInvitation | InvitationKind::PurchaseOffer => {
             advisor_url(app, token, org.partner_id.as_deref().unwrap_or_default())
         }
         _ => url(app, token),
@@ -98,7 +98,7 @@ fn manage_action(kind: InvitationKind) -> Action {
         | InvitationKind::ThreeWayRelationship
         | InvitationKind::DelegatedAdmin => Action::RequestCustomerRelationship,
         InvitationKind::GdapApproval => Action::ManageGdap,
-        InvitationKind::TrialInvitation => Action::UseAdvisorTools,
+        InvitationKind::TrialInvitation | InvitationKind::PurchaseOffer => Action::UseAdvisorTools,
     }
 }
 
@@ -109,7 +109,7 @@ fn view_action(kind: InvitationKind) -> Action {
         | InvitationKind::ThreeWayRelationship
         | InvitationKind::DelegatedAdmin => Action::ViewCustomers,
         InvitationKind::GdapApproval => Action::ViewGdap,
-        InvitationKind::TrialInvitation => Action::UseAdvisorTools,
+        InvitationKind::TrialInvitation | InvitationKind::PurchaseOffer => Action::UseAdvisorTools,
     }
 }
 
@@ -387,6 +387,7 @@ fn templates(kind: InvitationKind) -> (&'static str, &'static str) {
         InvitationKind::DelegatedAdmin => ("dap-draft", "relationship-request"),
         InvitationKind::GdapApproval => ("gdap-draft", "relationship-request"),
         InvitationKind::TrialInvitation => ("trial-draft", "advisor-invitation"),
+        InvitationKind::PurchaseOffer => ("purchase-draft", "advisor-invitation"),
     }
 }
 
@@ -646,14 +647,8 @@ pub fn why_not(me: &CurrentUser, p: &Preview) -> Option<AppError> {
         approved: true,
         program_roles: roles,
     };
-    if p.kind == InvitationKind::TrialInvitation {
-        if me.actor.org_kind != OrgKind::Customer {
-            return Some(forbidden(
-                "not_a_customer",
-                "a customer's global or billing admin starts a trial",
-            ));
-        }
-        return me.require(Action::AcceptAdvisorOffers, "trial").err();
+    if crate::advisor_sales::ADVISOR_KINDS.contains(&p.kind) {
+        return crate::advisor_sales::why_not_customer_admin(me, "invitation");
     }
     let (refused, action) = match p.kind {
         InvitationKind::Partnership => (

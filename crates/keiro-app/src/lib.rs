@@ -5,6 +5,7 @@
 
 pub mod acceptance;
 pub mod admin;
+pub mod advisor_sales;
 pub mod audit;
 pub mod auth;
 pub mod catalog;
@@ -31,6 +32,7 @@ pub mod outbox;
 pub mod partner_authorizations;
 pub mod partner_of_record;
 pub mod partnerships;
+pub mod purchase_offers;
 pub mod registry;
 pub mod relationships;
 pub mod rights;

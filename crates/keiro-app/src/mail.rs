@@ -34,13 +34,14 @@ pub const TEMPLATES: [&str; 15] = [
 ];
 
 /// Drafts the portal shows a user to send from their own mail app (R-PRT-1): no footer.
-pub const DRAFTS: [&str; 6] = [
+pub const DRAFTS: [&str; 7] = [
     "partnership-draft",
     "relationship-draft",
     "three-way-draft",
     "dap-draft",
     "gdap-draft",
     "trial-draft",
+    "purchase-draft",
 ];
 
 /// Renders a template into (subject, body) in `lang`, footer included.

@@ -214,7 +214,7 @@ pub async fn set(
         .revoked
         .contains(&PartnerAuthorization::SubscriptionAdvisor)
     {
-        crate::trial_invitations::revoke_all(&tx, id, &me.user.id, now).await?
+        crate::advisor_sales::revoke_all(&tx, id, &me.user.id, now).await?
     } else {
         0
     };

@@ -308,6 +308,7 @@ async fn sign_up_once(
             InvitationKind::ResellerRelationship
                 | InvitationKind::ThreeWayRelationship
                 | InvitationKind::TrialInvitation
+                | InvitationKind::PurchaseOffer
         )
     ) {
         return Err(AppError::NotFound("invitation"));

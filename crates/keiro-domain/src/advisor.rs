@@ -92,6 +92,68 @@ pub fn link_days(days: Option<i64>) -> Result<i64, ValidationError> {
     }
 }
 
+/// Most lines a purchase offer may have.
+pub const MAX_OFFER_LINES: usize = 20;
+
+/// Why the lines of a purchase offer, or a customer's choice among them, cannot be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinesRefusal {
+    /// No line, or more than [`MAX_OFFER_LINES`].
+    Count,
+    /// The same offer twice.
+    Repeated(String),
+    /// A line the purchase offer does not have: the customer chooses among its lines only.
+    NotOffered(String),
+}
+
+impl LinesRefusal {
+    pub fn code(&self) -> &'static str {
+        match self {
+            LinesRefusal::Count => "invalid_lines",
+            LinesRefusal::Repeated(_) => "repeated_offer",
+            LinesRefusal::NotOffered(_) => "line_not_offered",
+        }
+    }
+    pub fn message(&self) -> String {
+        match self {
+            LinesRefusal::Count => format!("choose 1 to {MAX_OFFER_LINES} offers"),
+            LinesRefusal::Repeated(id) => format!("offer {id} is listed twice"),
+            LinesRefusal::NotOffered(id) => {
+                format!("offer {id} is not part of this purchase offer")
+            }
+        }
+    }
+}
+
+/// Checks the offers of a purchase offer's lines, as the advisor lists them: 1 to
+/// [`MAX_OFFER_LINES`], each offer once (R-ADV-3). Bounds and countries are the catalog's rules.
+pub fn check_offer_lines<'a>(ids: impl IntoIterator<Item = &'a str>) -> Result<(), LinesRefusal> {
+    let mut seen: Vec<&str> = Vec::new();
+    for id in ids {
+        if seen.contains(&id) {
+            return Err(LinesRefusal::Repeated(id.to_string()));
+        }
+        seen.push(id);
+    }
+    if seen.is_empty() || seen.len() > MAX_OFFER_LINES {
+        return Err(LinesRefusal::Count);
+    }
+    Ok(())
+}
+
+/// Checks what a customer chose to buy from a purchase offer (R-ADV-3): at least one of its
+/// lines, each once, and nothing it does not offer. Leaving a line out is the customer's right.
+pub fn check_chosen_lines<'a>(
+    offered: &[&str],
+    chosen: impl IntoIterator<Item = &'a str> + Clone,
+) -> Result<(), LinesRefusal> {
+    check_offer_lines(chosen.clone())?;
+    match chosen.into_iter().find(|c| !offered.contains(c)) {
+        Some(id) => Err(LinesRefusal::NotOffered(id.to_string())),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,5 +215,32 @@ mod tests {
         assert!(link_days(Some(366)).is_err());
         assert!(link_days(Some(0)).is_err());
         assert!(link_days(Some(-5)).is_err());
+    }
+
+    #[test]
+    fn r_adv_3_a_customer_chooses_among_the_offered_lines() {
+        assert_eq!(check_offer_lines(["a", "b"]), Ok(()));
+        assert_eq!(check_offer_lines([]), Err(LinesRefusal::Count));
+        assert_eq!(
+            check_offer_lines(["a", "a"]),
+            Err(LinesRefusal::Repeated("a".into()))
+        );
+        let many: Vec<String> = (0..=MAX_OFFER_LINES).map(|n| n.to_string()).collect();
+        assert_eq!(
+            check_offer_lines(many.iter().map(String::as_str)),
+            Err(LinesRefusal::Count)
+        );
+        let offered = ["a", "b", "c"];
+        assert_eq!(check_chosen_lines(&offered, ["b"]), Ok(()));
+        assert_eq!(check_chosen_lines(&offered, ["c", "a"]), Ok(()));
+        assert_eq!(
+            check_chosen_lines(&offered, ["a", "x"]),
+            Err(LinesRefusal::NotOffered("x".into()))
+        );
+        assert_eq!(check_chosen_lines(&offered, []), Err(LinesRefusal::Count));
+        assert_eq!(
+            LinesRefusal::NotOffered("x".into()).code(),
+            "line_not_offered"
+        );
     }
 }

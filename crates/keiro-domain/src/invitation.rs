@@ -23,6 +23,9 @@ pub enum InvitationKind {
     /// A subscription advisor invites customers to a trial of one offer, optionally with a
     /// delegated admin offer (R-ADV-2). Multi-use; each customer starts it once.
     TrialInvitation,
+    /// A subscription advisor offers customers chosen offers with suggested license counts,
+    /// optionally with a delegated admin offer (R-ADV-3). Multi-use; each customer buys once.
+    PurchaseOffer,
 }
 
 /// How often a link of a kind may be accepted.
@@ -35,13 +38,14 @@ pub enum Usage {
 }
 
 impl InvitationKind {
-    pub const ALL: [InvitationKind; 6] = [
+    pub const ALL: [InvitationKind; 7] = [
         InvitationKind::Partnership,
         InvitationKind::ResellerRelationship,
         InvitationKind::ThreeWayRelationship,
         InvitationKind::DelegatedAdmin,
         InvitationKind::GdapApproval,
         InvitationKind::TrialInvitation,
+        InvitationKind::PurchaseOffer,
     ];
 
     pub fn code(self) -> &'static str {
@@ -52,6 +56,7 @@ impl InvitationKind {
             InvitationKind::DelegatedAdmin => "delegated_admin",
             InvitationKind::GdapApproval => "gdap_approval",
             InvitationKind::TrialInvitation => "trial_invitation",
+            InvitationKind::PurchaseOffer => "purchase_offer",
         }
     }
 
@@ -75,6 +80,7 @@ impl InvitationKind {
             InvitationKind::DelegatedAdmin => &["reseller_of_record", "delegated_admin"],
             InvitationKind::GdapApproval => &["gdap_roles"],
             InvitationKind::TrialInvitation => &["trial_subscription", "partner_of_record"],
+            InvitationKind::PurchaseOffer => &["subscriptions_you_buy", "partner_of_record"],
         }
     }
 
@@ -84,7 +90,8 @@ impl InvitationKind {
             InvitationKind::ResellerRelationship
             | InvitationKind::ThreeWayRelationship
             | InvitationKind::DelegatedAdmin
-            | InvitationKind::TrialInvitation => Usage::MultiUse,
+            | InvitationKind::TrialInvitation
+            | InvitationKind::PurchaseOffer => Usage::MultiUse,
         }
     }
 }

@@ -230,6 +230,21 @@ trial-draft-body =
     Best regards,
     { $sender }
 
+purchase-draft-subject = { $company } has prepared a { $brand } purchase offer for you
+purchase-draft-body =
+    Hello,
+
+    { $company } (partner ID { $partner_id }) has prepared a purchase offer for you in the { $brand } program: the services your organization needs, with a suggested number of licenses for each.
+
+    Open the link below to review the offer before you sign in. You can change the number of licenses or leave a service out. To buy, sign in as a global or billing admin of your organization (or create your organization's account through the link).
+
+    { $link }
+
+    The link expires at { $expires }.
+
+    Best regards,
+    { $sender }
+
 advisor-invitation-subject = { $company } invites you to { $brand }
 advisor-invitation-body =
     { $message }

@@ -230,6 +230,21 @@ trial-draft-body =
     よろしくお願いいたします。
     { $sender }
 
+purchase-draft-subject = { $company } から { $brand } の購入プランのご案内
+purchase-draft-body =
+    ご担当者様
+
+    { $company } (パートナー ID { $partner_id }) より、{ $brand } の購入プランをお送りします。貴社に必要なサービスと、それぞれの推奨ライセンス数をまとめたものです。
+
+    次のリンクを開くと、サインインする前に購入プランの内容を確認できます。ライセンス数の変更や、不要なサービスを外すこともできます。購入するには、貴社の全体管理者または課金管理者としてサインインしてください (アカウントがない場合は、リンクから作成できます)。
+
+    { $link }
+
+    このリンクの有効期限は { $expires } です。
+
+    よろしくお願いいたします。
+    { $sender }
+
 advisor-invitation-subject = { $company } から { $brand } へのご招待
 advisor-invitation-body =
     { $message }

@@ -422,6 +422,11 @@ pub const EXEMPT: &[(&str, Convention, &str)] = &[
         "what a link offers, computed for its reader; nothing to update",
     ),
     (
+        "preview_purchase_offer",
+        Convention::ETag,
+        "what a link offers, computed for its reader; nothing to update",
+    ),
+    (
         "get_gdap_relationship",
         Convention::ETag,
         "no PUT or PATCH: its changes are POST actions guarded by its state (409)",

@@ -16,6 +16,7 @@ mod outbox;
 mod params;
 mod partner_authorizations;
 mod partnerships;
+mod purchase_offers;
 mod registry;
 mod relationships;
 pub(crate) mod respond;
@@ -206,6 +207,10 @@ pub fn routes() -> (axum::Router<AppState>, serde_json::Value) {
         .routes(routes!(trial_invitations::preview))
         .routes(routes!(trial_invitations::start))
         .routes(routes!(trial_invitations::extend))
+        .routes(routes!(purchase_offers::create, purchase_offers::list))
+        .routes(routes!(purchase_offers::preview))
+        .routes(routes!(purchase_offers::buy))
+        .routes(routes!(purchase_offers::extend))
         .routes(routes!(directory::search))
         .routes(routes!(
             directory::get_entry,

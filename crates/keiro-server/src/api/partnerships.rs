@@ -74,6 +74,13 @@ pub async fn create_request(
                 "trial invitations come from POST /v1/trialinvitations",
             ));
         }
+        InvitationKind::PurchaseOffer => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_kind",
+                "purchase offers come from POST /v1/purchaseoffers",
+            ));
+        }
         InvitationKind::DelegatedAdmin => {
             keiro_app::relationships::offer_delegated_admin(&s.app, &ctx, None, key, send_to)
                 .await?

@@ -37,6 +37,8 @@ pub struct InvitePage {
     pub approve_label: String,
     /// A trial invitation (R-ADV-2): what it offers.
     pub trial: Option<TrialFacts>,
+    /// A purchase offer (R-ADV-3): its lines, to buy as they are or changed.
+    pub purchase: Option<PurchaseFacts>,
     /// Made with the page: a double submit starts the trial once (R-ORD-7).
     pub idem: String,
 }
@@ -48,6 +50,88 @@ pub struct TrialFacts {
     pub advisor: String,
     /// What accepting the delegated admin offer grants, when it comes with the trial.
     pub dap_grants: Vec<String>,
+}
+
+/// What a purchase offer's page shows and lets the customer change.
+pub struct PurchaseFacts {
+    pub advisor: String,
+    pub lines: Vec<PurchaseLine>,
+    pub dap_grants: Vec<String>,
+}
+
+/// A line of a purchase offer: the advisor's suggestion, or what the customer last sent.
+pub struct PurchaseLine {
+    pub id: String,
+    pub name: String,
+    pub price: String,
+    pub min: i64,
+    pub max: i64,
+    pub quantity: i64,
+    pub chosen: bool,
+    pub retired: bool,
+    /// An add-on: the offer it needs (held already, or bought with it).
+    pub addon_of: Option<String>,
+}
+
+fn dap_grants(lang: keiro_domain::Language, offered: bool) -> Vec<String> {
+    if !offered {
+        return vec![];
+    }
+    InvitationKind::DelegatedAdmin
+        .grants()
+        .iter()
+        .map(|g| t(lang, &format!("invite-grant-{g}")))
+        .collect()
+}
+
+async fn purchase_facts(
+    s: &AppState,
+    p: &Portal,
+    token: &str,
+    advisor: Option<&str>,
+    kept: Option<&PurchaseForm>,
+) -> Result<PurchaseFacts, AppError> {
+    use keiro_domain::Language;
+    let pp = keiro_app::purchase_offers::preview(&s.app, token, advisor).await?;
+    let name = |en: &str, ja: &str| match p.lang {
+        Language::Ja => ja.to_string(),
+        Language::En => en.to_string(),
+    };
+    let names: std::collections::HashMap<&str, String> = pp
+        .lines
+        .iter()
+        .map(|l| (l.offer_id.as_str(), name(&l.name_en, &l.name_ja)))
+        .collect();
+    let lines = pp
+        .lines
+        .iter()
+        .map(|l| {
+            let typed = kept.and_then(|k| k.quantity_of(&l.offer_id));
+            PurchaseLine {
+                id: l.offer_id.clone(),
+                name: name(&l.name_en, &l.name_ja),
+                price: format!(
+                    "{} / {}",
+                    keiro_domain::display::money(l.unit_price_minor, &l.currency),
+                    t(p.lang, &format!("cycle-{}", l.billing_cycle))
+                ),
+                min: l.min_quantity,
+                max: l.max_quantity,
+                quantity: typed.unwrap_or(l.suggested),
+                chosen: !l.retired && kept.is_none_or(|k| k.offer.contains(&l.offer_id)),
+                retired: l.retired,
+                addon_of: l
+                    .prerequisite_offer_id
+                    .as_deref()
+                    .map(|pre| names.get(pre).cloned().unwrap_or_else(|| pre.to_string())),
+            }
+        })
+        .collect();
+    Ok(PurchaseFacts {
+        advisor: advisor.unwrap_or_default().to_string(),
+        lines,
+        dap_grants: dap_grants(p.lang, pp.delegated_admin),
+    })
 }
 
 #[derive(Deserialize)]
@@ -65,7 +149,16 @@ pub async fn invite(
     Query(q): Query<InviteQuery>,
 ) -> PageResult {
     let token = q.token.unwrap_or_default();
-    invite_page(&s, &p, &token, q.advisor.as_deref(), StatusCode::OK, None).await
+    invite_page(
+        &s,
+        &p,
+        &token,
+        q.advisor.as_deref(),
+        StatusCode::OK,
+        None,
+        None,
+    )
+    .await
 }
 
 pub(super) async fn invite_page(
@@ -75,6 +168,7 @@ pub(super) async fn invite_page(
     advisor: Option<&str>,
     status: StatusCode,
     error: Option<String>,
+    kept: Option<&PurchaseForm>,
 ) -> PageResult {
     let unknown = |e: AppError| match e {
         AppError::NotFound(_) => p.error_page(StatusCode::NOT_FOUND, &t(p.lang, "invite-unknown")),
@@ -99,17 +193,17 @@ pub(super) async fn invite_page(
                     &[("days", tp.trial_days.to_string())],
                 ),
                 advisor: advisor.unwrap_or_default().to_string(),
-                dap_grants: if tp.delegated_admin {
-                    InvitationKind::DelegatedAdmin
-                        .grants()
-                        .iter()
-                        .map(|g| t(p.lang, &format!("invite-grant-{g}")))
-                        .collect()
-                } else {
-                    vec![]
-                },
+                dap_grants: dap_grants(p.lang, tp.delegated_admin),
             })
         }
+        _ => None,
+    };
+    let purchase = match preview.kind {
+        InvitationKind::PurchaseOffer => Some(
+            purchase_facts(s, p, token, advisor, kept)
+                .await
+                .map_err(unknown)?,
+        ),
         _ => None,
     };
     let closed = preview
@@ -160,6 +254,7 @@ pub(super) async fn invite_page(
         }),
         partnership,
         trial,
+        purchase,
         idem: super::form::idem(),
         approve_label: t(
             p.lang,
@@ -221,7 +316,16 @@ pub async fn accept(
             e @ (AppError::Validation(_) | AppError::Conflict { .. } | AppError::Forbidden { .. }),
         ) => {
             let status = crate::problem::status_of(&e);
-            invite_page(&s, &p, &f.token, None, status, Some(p.message_for(&e))).await
+            invite_page(
+                &s,
+                &p,
+                &f.token,
+                None,
+                status,
+                Some(p.message_for(&e)),
+                None,
+            )
+            .await
         }
         Err(e) => Err(p.app_error(e)),
     }
@@ -256,7 +360,89 @@ pub async fn start_trial(
             e @ (AppError::Validation(_) | AppError::Conflict { .. } | AppError::Forbidden { .. }),
         ) => {
             let status = crate::problem::status_of(&e);
-            invite_page(&s, &p, &f.token, advisor, status, Some(p.message_for(&e))).await
+            invite_page(
+                &s,
+                &p,
+                &f.token,
+                advisor,
+                status,
+                Some(p.message_for(&e)),
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(p.app_error(e)),
+    }
+}
+
+/// A purchase offer's form: every line sends its `line` (offer id) and `quantity`, in order; a
+/// ticked line also sends `offer`.
+#[derive(Deserialize)]
+pub struct PurchaseForm {
+    token: String,
+    #[serde(default)]
+    advisor: String,
+    #[serde(default)]
+    line: Vec<String>,
+    #[serde(default)]
+    quantity: Vec<String>,
+    #[serde(default)]
+    offer: Vec<String>,
+    delegated_admin: Option<String>,
+    #[serde(default)]
+    idem: String,
+}
+
+impl PurchaseForm {
+    fn quantity_of(&self, id: &str) -> Option<i64> {
+        self.line
+            .iter()
+            .zip(&self.quantity)
+            .find(|(l, _)| *l == id)
+            .and_then(|(_, q)| q.trim().parse().ok())
+    }
+
+    /// The ticked lines with their counts (a count that is not a number is 0: out of bounds).
+    fn chosen(&self) -> Vec<keiro_app::purchase_offers::OfferLine> {
+        self.line
+            .iter()
+            .zip(&self.quantity)
+            .filter(|(id, _)| self.offer.contains(id))
+            .map(|(id, q)| keiro_app::purchase_offers::OfferLine {
+                offer_id: id.clone(),
+                quantity: q.trim().parse().unwrap_or(0),
+            })
+            .collect()
+    }
+}
+
+/// Buys through a purchase offer (R-ADV-3): the ticked lines with their counts, delegated admin
+/// only if its box is ticked. A refusal shows the page again with what the customer chose.
+pub async fn buy_offer(
+    State(s): State<AppState>,
+    SignedForm(p, f): SignedForm<PurchaseForm>,
+) -> PageResult {
+    let advisor = Some(f.advisor.as_str()).filter(|a| !a.is_empty());
+    let dap = f.delegated_admin.as_deref() == Some("yes");
+    let idem = Some(f.idem.as_str()).filter(|k| !k.is_empty());
+    match keiro_app::purchase_offers::buy(
+        &s.app,
+        &p.ctx(),
+        &f.token,
+        advisor,
+        f.chosen(),
+        dap,
+        idem,
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to("/subscriptions?done=purchased").into_response()),
+        Err(
+            e @ (AppError::Validation(_) | AppError::Conflict { .. } | AppError::Forbidden { .. }),
+        ) => {
+            let status = crate::problem::status_of(&e);
+            let msg = Some(p.message_for(&e));
+            invite_page(&s, &p, &f.token, advisor, status, msg, Some(&f)).await
         }
         Err(e) => Err(p.app_error(e)),
     }

@@ -1,7 +1,11 @@
 //! The advisor's overview page (パートナーの概要, R-ADV-1…5, issue 16 point 7): its trial
-//! invitations with their state and the customers who started a trial, a form for a new one
-//! (its link and draft email are shown once), and the subscriptions it is partner of record
-//! of. Users who may not use the tools see why, in place of the form.
+//! invitations and purchase offers with their state and the customers who started a trial or
+//! bought, a form for a new trial invitation (its link and draft email are shown once; a new
+//! purchase offer has its own page, `offers`), and the subscriptions it is partner of record
+//! of. Users who may not use the tools see why, in place of the forms.
+
+mod offers;
+pub use offers::{create_offer, extend_offer, new_offer, revoke_offer};
 
 use super::{Base, PageResult, Portal, SignedForm, no_store, render, t};
 use crate::state::AppState;
@@ -10,13 +14,17 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use keiro_app::AppError;
+use keiro_app::advisor_sales::{offer_names, why_not_tools};
+use keiro_app::invitations::LinkView;
 use keiro_app::trial_invitations::{self as trials, TrialInput};
+use keiro_domain::Language;
 use keiro_domain::invitation::InvitationKind;
 use serde::Deserialize;
 
-/// A trial invitation as a row of the overview.
+/// A trial invitation or purchase offer as a row of the overview.
 pub struct LinkRow {
     pub id: String,
+    /// What it offers: the offer's name, or each line's name and suggested count.
     pub offer: String,
     pub dap: bool,
     pub created: String,
@@ -49,6 +57,7 @@ pub struct OverviewPage {
     pub offers: Vec<(String, String, i64)>,
     pub country: String,
     pub links: Vec<LinkRow>,
+    pub offer_links: Vec<LinkRow>,
     pub por: Vec<PorRow>,
     /// Made with the page: a double submit creates one link.
     pub idem: String,
@@ -89,7 +98,7 @@ async fn overview_page(
     // The page is the advisor's: anyone else has nothing here.
     me.require(keiro_domain::Action::UseAdvisorTools, "page")
         .map_err(|e| p.app_error(e))?;
-    let tools_reason = trials::why_not_tools(me).map(|e| p.message_for(&e));
+    let tools_reason = why_not_tools(me).map(|e| p.message_for(&e));
     let dap_reason = keiro_domain::advisor::may_offer_delegated_admin(&me.org.authorizations)
         .err()
         .map(|r| t(p.lang, &format!("error-{}", r.code())));
@@ -109,47 +118,8 @@ async fn overview_page(
     } else {
         vec![]
     };
-    let links = keiro_app::invitations::list(
-        &s.app,
-        &ctx,
-        InvitationKind::TrialInvitation,
-        None,
-        None,
-        100,
-    )
-    .await
-    .map_err(|e| p.app_error(e))?
-    .items;
-    let names = trials::offer_names(
-        &s.app,
-        links
-            .iter()
-            .filter_map(|l| l.payload["offer_id"].as_str().map(str::to_string))
-            .collect(),
-    )
-    .await
-    .map_err(|e| p.app_error(e))?;
-    let links = links
-        .into_iter()
-        .map(|l| LinkRow {
-            offer: l.payload["offer_id"]
-                .as_str()
-                .and_then(|id| names.get(id))
-                .map(|(en, ja)| match p.lang {
-                    keiro_domain::Language::Ja => ja.clone(),
-                    keiro_domain::Language::En => en.clone(),
-                })
-                .unwrap_or_default(),
-            dap: l.payload["dap"].as_bool() == Some(true),
-            id: l.id,
-            created: p.time(l.created_at),
-            expires: p.time(l.expires_at),
-            status_code: l.status.code().to_string(),
-            status: t(p.lang, &format!("link-status-{}", l.status.code())),
-            customers: l.use_count,
-            by: l.created_by_name,
-        })
-        .collect();
+    let links = link_rows(s, p, InvitationKind::TrialInvitation).await?;
+    let offer_links = link_rows(s, p, InvitationKind::PurchaseOffer).await?;
     let por = match keiro_app::partner_of_record::mine(&s.app, &ctx, None, 100).await {
         Ok(page) => page
             .items
@@ -178,10 +148,80 @@ async fn overview_page(
         offers,
         country: country.to_string(),
         links,
+        offer_links,
         por,
         idem: super::form::idem(),
     };
     Ok((status, no_store(render(&page))).into_response())
+}
+
+fn name(
+    lang: Language,
+    names: &std::collections::HashMap<String, (String, String)>,
+    id: &str,
+) -> String {
+    names
+        .get(id)
+        .map(|(en, ja)| match lang {
+            Language::Ja => ja.clone(),
+            Language::En => en.clone(),
+        })
+        .unwrap_or_default()
+}
+
+/// The advisor's links of `kind`, newest first, as rows.
+async fn link_rows(
+    s: &AppState,
+    p: &Portal,
+    kind: InvitationKind,
+) -> Result<Vec<LinkRow>, axum::response::Response> {
+    let links: Vec<LinkView> =
+        keiro_app::invitations::list(&s.app, &p.ctx(), kind, None, None, 100)
+            .await
+            .map_err(|e| p.app_error(e))?
+            .items;
+    let offers_of = |l: &LinkView| -> Vec<(String, Option<i64>)> {
+        match kind {
+            InvitationKind::PurchaseOffer => keiro_app::purchase_offers::lines_of(&l.payload)
+                .into_iter()
+                .map(|l| (l.offer_id, Some(l.quantity)))
+                .collect(),
+            _ => l.payload["offer_id"]
+                .as_str()
+                .map(|id| vec![(id.to_string(), None)])
+                .unwrap_or_default(),
+        }
+    };
+    let names = offer_names(
+        &s.app,
+        links
+            .iter()
+            .flat_map(|l| offers_of(l).into_iter().map(|(id, _)| id))
+            .collect(),
+    )
+    .await
+    .map_err(|e| p.app_error(e))?;
+    Ok(links
+        .into_iter()
+        .map(|l| LinkRow {
+            offer: offers_of(&l)
+                .iter()
+                .map(|(id, n)| match n {
+                    Some(n) => format!("{} × {n}", name(p.lang, &names, id)),
+                    None => name(p.lang, &names, id),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            dap: l.payload["dap"].as_bool() == Some(true),
+            id: l.id,
+            created: p.time(l.created_at),
+            expires: p.time(l.expires_at),
+            status_code: l.status.code().to_string(),
+            status: t(p.lang, &format!("link-status-{}", l.status.code())),
+            customers: l.use_count,
+            by: l.created_by_name,
+        })
+        .collect())
 }
 
 #[derive(Deserialize)]
@@ -230,11 +270,16 @@ pub async fn revoke_trial(
     Path(id): Path<String>,
     SignedForm(p, super::NoFields {}): SignedForm<super::NoFields>,
 ) -> PageResult {
-    match keiro_app::invitations::revoke(&s.app, &p.ctx(), &id).await {
+    revoke_link(&s, &p, &id).await
+}
+
+/// Revokes one of the advisor's links (either kind: the link's kind decides who may).
+pub(super) async fn revoke_link(s: &AppState, p: &Portal, id: &str) -> PageResult {
+    match keiro_app::invitations::revoke(&s.app, &p.ctx(), id).await {
         Ok(_) => Ok(Redirect::to("/advisor?done=revoked").into_response()),
         Err(e @ AppError::Conflict { .. }) => {
             let status = crate::problem::status_of(&e);
-            overview_page(&s, &p, "JP", status, Some(p.message_for(&e)), None).await
+            overview_page(s, p, "JP", status, Some(p.message_for(&e)), None).await
         }
         Err(e) => Err(p.app_error(e)),
     }
@@ -243,7 +288,7 @@ pub async fn revoke_trial(
 #[derive(Deserialize)]
 pub struct ExtendForm {
     #[serde(default)]
-    expires_in_days: String,
+    pub(super) expires_in_days: String,
 }
 
 pub async fn extend_trial(
@@ -251,14 +296,24 @@ pub async fn extend_trial(
     Path(id): Path<String>,
     SignedForm(p, f): SignedForm<ExtendForm>,
 ) -> PageResult {
+    extend_link(&s, &p, InvitationKind::TrialInvitation, &id, &f).await
+}
+
+pub(super) async fn extend_link(
+    s: &AppState,
+    p: &Portal,
+    kind: InvitationKind,
+    id: &str,
+    f: &ExtendForm,
+) -> PageResult {
     let days = f.expires_in_days.trim().parse::<i64>().unwrap_or(0);
-    match trials::extend(&s.app, &p.ctx(), &id, Some(days)).await {
+    match keiro_app::advisor_sales::extend(&s.app, &p.ctx(), kind, id, Some(days)).await {
         Ok(_) => Ok(Redirect::to("/advisor?done=extended").into_response()),
         Err(
             e @ (AppError::Validation(_) | AppError::Conflict { .. } | AppError::Forbidden { .. }),
         ) => {
             let status = crate::problem::status_of(&e);
-            overview_page(&s, &p, "JP", status, Some(p.message_for(&e)), None).await
+            overview_page(s, p, "JP", status, Some(p.message_for(&e)), None).await
         }
         Err(e) => Err(p.app_error(e)),
     }

@@ -215,6 +215,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/advisor/trials", post(advisors::create_trial))
         .route("/advisor/trials/{id}/revoke", post(advisors::revoke_trial))
         .route("/advisor/trials/{id}/extend", post(advisors::extend_trial))
+        .route("/advisor/offers/new", get(advisors::new_offer))
+        .route("/advisor/offers", post(advisors::create_offer))
+        .route("/advisor/offers/{id}/revoke", post(advisors::revoke_offer))
+        .route("/advisor/offers/{id}/extend", post(advisors::extend_offer))
+        .route("/invite/purchase", post(acceptance::buy_offer))
         .route("/provider-directory", get(directory::directory))
         .route("/operator/directory", get(directory::directory_admin))
         .route(

@@ -76,6 +76,11 @@ pub async fn mine(
     )
     .await
     .map_err(|e| p.app_error(e))?;
+    let mut b = p.base("subs-title");
+    b.notice = q
+        .done
+        .as_deref()
+        .and_then(|d| super::i18n::try_t(p.lang, &format!("subs-done-{d}"), &[]));
     Ok(render(&SubscriptionsPage {
         rows: page.items.iter().map(|v| row(&p, v)).collect(),
         customer_id: None,
@@ -87,7 +92,7 @@ pub async fn mine(
                 url::form_urlencoded::byte_serialize(c.as_bytes()).collect::<String>()
             )
         }),
-        b: p.base("subs-title"),
+        b,
     }))
 }
 

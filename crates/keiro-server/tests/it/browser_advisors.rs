@@ -1,7 +1,9 @@
 //! R-ADV-2 in a real browser, in both languages: a new customer opens an advisor's trial
 //! invitation, sees who invites it to what before signing in, creates its organization through
 //! the link and starts the trial accepting the delegated admin offer. The advisor creates the
-//! link on its overview page (パートナーの概要).
+//! link on its overview page (パートナーの概要). R-ADV-3 likewise: an advisor makes a purchase
+//! offer of two lines, and a customer's global admin lowers one count, leaves the other out and
+//! buys.
 
 use crate::browser::click_and_wait;
 use crate::helpers::{json_of, put};
@@ -157,6 +159,151 @@ async fn r_adv_2_browser_new_customer_starts_a_trial_with_delegated_admin_englis
             heading: "Advisor Partners KK invites your organization to a trial",
             length: "30 days",
             started: "Your trial has started.",
+        },
+    )
+    .await;
+}
+
+struct BuyWords {
+    heading: &'static str,
+    bought: &'static str,
+}
+
+async fn purchase_journey(lang: &str, w: BuyWords) {
+    let Some(app) = TestApp::builder(Backend::Sqlite).spawn().await else {
+        return;
+    };
+    let Some(browser) = Browser::start(lang).await else {
+        return;
+    };
+    let world = world(&app).await;
+    let adv = app
+        .partner(
+            "Advisor Partners KK",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin, Role::AdminAgent],
+        )
+        .await;
+    app.db_set_partner_id(&adv.org_id, "4440001").await;
+    json_of(
+        put(
+            &app,
+            &world.op,
+            &format!("/v1/partnerauthorizations/{}", adv.org_id),
+            json!({"authorizations": ["subscription_advisor"], "reason": "advisor agreement"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let cu = app.customer_admin("Customer Portal KK").await;
+    let c = &browser.client;
+    let result: Result<(), fantoccini::error::CmdError> = async {
+        // The advisor picks the base offer (10 licenses) and its add-on (5) for a new offer.
+        c.goto(&app.url("/signin?next=/advisor/offers/new")).await?;
+        sign_in(c, &adv.email).await?;
+        c.wait()
+            .for_element(Locator::Id(&format!("pick-{}", world.base)))
+            .await?
+            .click()
+            .await?;
+        let qty = c.find(Locator::Id(&format!("qty-{}", world.base))).await?;
+        qty.clear().await?;
+        qty.send_keys("10").await?;
+        c.find(Locator::Id(&format!("pick-{}", world.addon)))
+            .await?
+            .click()
+            .await?;
+        let qty = c.find(Locator::Id(&format!("qty-{}", world.addon))).await?;
+        qty.clear().await?;
+        qty.send_keys("5").await?;
+        browser.screenshot(&format!("purchase-new-{lang}")).await;
+        click_and_wait(c, Locator::Id("offer-create")).await?;
+        let link = c
+            .wait()
+            .for_element(Locator::Id("draft-link"))
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default();
+        assert!(link.ends_with("&advisor=4440001"), "{link}");
+        click_and_wait(c, Locator::Id("draft-done")).await?;
+        c.wait().for_element(Locator::Id("offers-table")).await?;
+        click_and_wait(c, Locator::Id("signout")).await?;
+        // The customer sees the offer before signing in, then signs in from it.
+        c.goto(&link).await?;
+        let heading = c
+            .wait()
+            .for_element(Locator::Id("invite-heading"))
+            .await?
+            .text()
+            .await?;
+        assert_eq!(heading, w.heading);
+        assert!(c.find(Locator::Id("purchase-lines")).await.is_ok());
+        click_and_wait(c, Locator::Id("invite-signin")).await?;
+        sign_in(c, &cu.email).await?;
+        // Lowers the base line to 3 and leaves the add-on out.
+        let qty = c
+            .wait()
+            .for_element(Locator::Id(&format!("qty-{}", world.base)))
+            .await?;
+        assert_eq!(qty.prop("value").await?.as_deref(), Some("10"));
+        qty.clear().await?;
+        qty.send_keys("3").await?;
+        c.find(Locator::Id(&format!("buy-{}", world.addon)))
+            .await?
+            .click()
+            .await?;
+        browser.screenshot(&format!("purchase-invite-{lang}")).await;
+        click_and_wait(c, Locator::Id("purchase-buy")).await?;
+        let notice = c
+            .wait()
+            .for_element(Locator::Css("[role=status]"))
+            .await?
+            .text()
+            .await?;
+        assert!(notice.contains(w.bought), "{notice}");
+        browser.screenshot(&format!("purchase-done-{lang}")).await;
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        browser
+            .screenshot(&format!("failure-purchase-{lang}"))
+            .await;
+        panic!("browser journey failed: {e}");
+    }
+    browser.close().await;
+    let ct = app.token_for(&cu.email).await;
+    let mine = json_of(app.get("/v1/subscriptions", &ct).await, 200).await;
+    let items = mine["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{mine}");
+    assert_eq!(items[0]["quantity"], 3);
+    assert_eq!(
+        items[0]["partner_of_record"]["legal_name"],
+        "Advisor Partners KK"
+    );
+}
+
+#[tokio::test]
+async fn r_adv_3_browser_customer_buys_a_purchase_offer_after_lowering_a_count_japanese() {
+    purchase_journey(
+        "ja",
+        BuyWords {
+            heading: "Advisor Partners KK から貴社への購入プラン",
+            bought: "購入が完了しました。",
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn r_adv_3_browser_customer_buys_a_purchase_offer_after_lowering_a_count_english() {
+    purchase_journey(
+        "en",
+        BuyWords {
+            heading: "Advisor Partners KK has prepared a purchase offer for your organization",
+            bought: "Your purchase is complete.",
         },
     )
     .await;

@@ -30,6 +30,7 @@ mod portal_partners;
 mod portal_texts;
 mod preconditions;
 mod proxy;
+mod purchase_offers;
 mod relationships;
 mod replays;
 mod resources;

@@ -101,6 +101,18 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
         .next()
         .unwrap()
         .to_string();
+    let purchase = created(
+        &app,
+        &w.pt,
+        "/v1/purchaseoffers",
+        json!({"lines": [{"offer_id": w.base, "quantity": 3}], "country": "JP"}),
+    )
+    .await;
+    let purchase = link_token(purchase["url"].as_str().unwrap())
+        .split('&')
+        .next()
+        .unwrap()
+        .to_string();
 
     // operationId → (caller, path, body).
     let samples: Vec<(&str, &str, String, Value)> = vec![
@@ -121,6 +133,18 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
             &w.ct,
             "/v1/trialinvitations/start".into(),
             json!({"token": trial}),
+        ),
+        (
+            "create_purchase_offer",
+            &w.pt,
+            "/v1/purchaseoffers".into(),
+            json!({"lines": [{"offer_id": w.base, "quantity": 2}], "country": "JP"}),
+        ),
+        (
+            "accept_purchase_offer",
+            &w.ct,
+            "/v1/purchaseoffers/buy".into(),
+            json!({"token": purchase, "lines": [{"offer_id": w.base, "quantity": 2}]}),
         ),
         (
             "create_order",
