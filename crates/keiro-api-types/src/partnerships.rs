@@ -32,6 +32,9 @@ pub struct RelationshipRequest {
     pub created_by_name: String,
     pub recipient_email: Option<String>,
     pub use_count: i64,
+    /// How often the link's page was opened, once per browser session (advisor links; 0 for
+    /// other kinds).
+    pub open_count: i64,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,

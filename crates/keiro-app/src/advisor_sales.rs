@@ -150,11 +150,12 @@ pub(crate) struct Sale<'a> {
     pub via: &'static str,
     pub source_id: &'a str,
     pub trial: bool,
+    /// Whether the subscriptions renew at the end of their term (a product key pays one term).
+    pub auto_renew: bool,
 }
 
 /// Writes one order and its subscriptions, in the caller's transaction: sold by the operator,
-/// the advisor their partner of record, each with its history entry, audit row and events. A
-/// trial ends unless converted; a paid subscription renews.
+/// the advisor their partner of record, each with its history entry, audit row and events.
 pub(crate) async fn sell(
     tx: &DatabaseTransaction,
     app: &App,
@@ -193,7 +194,7 @@ pub(crate) async fn sell(
             quantity: *quantity,
             state: "active".into(),
             suspension_reasons: String::new(),
-            auto_renew: !sale.trial,
+            auto_renew: sale.auto_renew,
             trial: sale.trial,
             term_started_at: starts,
             term_ends_at: ends,
@@ -287,6 +288,17 @@ pub(crate) async fn record_use(
     })
 }
 
+/// Counts one opening of an advisor's open link (the invitation page calls it once per
+/// browser session; a link of another kind is not counted).
+pub async fn count_open(app: &App, kind: InvitationKind, link_id: &str) -> AppResult<()> {
+    if ADVISOR_KINDS.contains(&kind) {
+        let tx = app.db.begin().await?;
+        repo::invitations::count_open(&tx, link_id).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
 /// The link kinds an advisor's revocation withdraws at once.
 pub const ADVISOR_KINDS: [InvitationKind; 2] = [
     InvitationKind::TrialInvitation,
@@ -338,16 +350,18 @@ pub async fn extend(
     invitations::view(&fresh, now)
 }
 
-/// Withdraws every open advisor link of `org`, in the caller's transaction (its advisor status
-/// was revoked): how many.
+/// Withdraws every open advisor link and unused product key of `org`, in the caller's
+/// transaction (its advisor status was revoked): how many of each.
 pub(crate) async fn revoke_all(
     c: &impl ConnectionTrait,
     org: &str,
     by: &str,
     now: OffsetDateTime,
-) -> AppResult<u64> {
+) -> AppResult<(u64, u64)> {
     let kinds: Vec<&str> = ADVISOR_KINDS.iter().map(|k| k.code()).collect();
-    Ok(repo::invitations::revoke_all_open(c, org, &kinds, by, now).await?)
+    let links = repo::invitations::revoke_all_open(c, org, &kinds, by, now).await?;
+    let keys = crate::product_keys::revoke_all(c, org, by, now).await?;
+    Ok((links, keys))
 }
 
 /// The offers an advisor may offer customers in `country`: available and sold there, matching

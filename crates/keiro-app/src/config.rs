@@ -105,6 +105,12 @@ pub struct AppConfig {
     /// The time zone times are shown in for a user who chose none and does not read Japanese
     /// (Japanese readers default to Asia/Tokyo), an IANA name.
     pub time_zone: String,
+    /// The deployment's secret key, the same on every node (`KEIRO_SECRET_KEY`); without it
+    /// `keiro serve` keeps one in `secret.key` in the data folder.
+    pub secret_key: Option<crate::secrets::SecretKey>,
+    /// Product key attempts (checks and redemptions) per customer, and per client address,
+    /// per hour (keys are bearer secrets: guessing is slowed).
+    pub product_key_attempts_per_hour: u32,
 }
 
 impl Default for AppConfig {
@@ -129,6 +135,8 @@ impl Default for AppConfig {
             invitation_emails_per_hour: 50,
             job_lease_secs: 60,
             time_zone: "UTC".into(),
+            secret_key: None,
+            product_key_attempts_per_hour: 30,
         }
     }
 }

@@ -27,6 +27,8 @@ pub struct LinkView {
     pub created_by_name: String,
     pub recipient_email: Option<String>,
     pub use_count: i64,
+    /// How often its page was opened, once per browser session (advisor links).
+    pub open_count: i64,
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
     pub used_at: Option<OffsetDateTime>,
@@ -42,6 +44,7 @@ pub fn view(m: &invitation::Model, now: OffsetDateTime) -> AppResult<LinkView> {
         created_by_name: m.created_by_name.clone(),
         recipient_email: m.recipient_email.clone(),
         use_count: m.use_count,
+        open_count: m.open_count,
         created_at: m.created_at,
         expires_at: m.expires_at,
         used_at: m.used_at,
@@ -137,6 +140,7 @@ pub(crate) async fn create(
         payload: payload.to_string(),
         state: InvitationState::Open.code().into(),
         use_count: 0,
+        open_count: 0,
         expires_at: now
             + Duration::days(
                 valid_days
@@ -291,6 +295,7 @@ pub async fn revoke(app: &App, ctx: &Ctx, id: &str) -> AppResult<LinkView> {
 /// grants, and whether the link can still be used.
 #[derive(Debug, Clone)]
 pub struct Preview {
+    pub id: String,
     pub kind: InvitationKind,
     pub status: LinkStatus,
     pub from_org_id: String,
@@ -320,6 +325,7 @@ pub async fn preview(app: &App, token: &str) -> AppResult<Preview> {
         .await?
         .ok_or(AppError::NotFound("invitation"))?;
     Ok(Preview {
+        id: m.id.clone(),
         kind: kind_of(&m)?,
         status: status_of(&m, app.now())?,
         from_org_id: org.id,

@@ -32,6 +32,7 @@ pub mod outbox;
 pub mod partner_authorizations;
 pub mod partner_of_record;
 pub mod partnerships;
+pub mod product_keys;
 pub mod purchase_offers;
 pub mod registry;
 pub mod relationships;
@@ -81,5 +82,19 @@ impl App {
 
     pub fn now(&self) -> time::OffsetDateTime {
         self.clock.now()
+    }
+
+    /// The deployment's secret key. Without one configured (examples, a bare `App::new`), a
+    /// key made for this process: what it derived cannot be derived again after a restart,
+    /// which the product keys' export detects and says.
+    pub fn secret_key(&self) -> &secrets::SecretKey {
+        static FALLBACK: std::sync::OnceLock<secrets::SecretKey> = std::sync::OnceLock::new();
+        match &self.config.secret_key {
+            Some(k) => k,
+            None => FALLBACK.get_or_init(|| {
+                tracing::warn!("no secret key configured: using one for this process only");
+                secrets::SecretKey::generate()
+            }),
+        }
     }
 }

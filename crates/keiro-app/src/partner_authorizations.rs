@@ -210,13 +210,13 @@ pub async fn set(
     repo::partner_authorizations::set(&tx, id, o.version, &stored, now).await?;
     // Revoking advisor status withdraws its open links at once (ADR 0010); subscriptions
     // already bought keep their partner of record.
-    let links_revoked = if change
+    let (links_revoked, keys_revoked) = if change
         .revoked
         .contains(&PartnerAuthorization::SubscriptionAdvisor)
     {
         crate::advisor_sales::revoke_all(&tx, id, &me.user.id, now).await?
     } else {
-        0
+        (0, 0)
     };
     let codes = |v: &[PartnerAuthorization]| v.iter().map(|a| a.code()).collect::<Vec<_>>();
     audit::record(
@@ -232,6 +232,7 @@ pub async fn set(
                 "reason": reason,
                 "by_org": me.org.id,
                 "links_revoked": links_revoked,
+                "keys_revoked": keys_revoked,
             })),
     )
     .await?;

@@ -317,6 +317,7 @@ async fn buy_once(
         via: InvitationKind::PurchaseOffer.code(),
         source_id: &link.id,
         trial: false,
+        auto_renew: true,
     };
     let bought: Vec<(offer::Model, i64)> = offers
         .iter()

@@ -35,6 +35,49 @@ pub fn sha256_hex(s: &str) -> String {
     String::from_utf8(out).expect("hex digits are ASCII")
 }
 
+/// The deployment's secret key (`KEIRO_SECRET_KEY`, or `secret.key` in the data folder): the
+/// same on every node. Product keys are derived from it and their ids, so that only their
+/// hashes are stored and a copy of the database alone reveals none (ADR 0010). Never printed.
+#[derive(Clone, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct SecretKey(String);
+
+impl SecretKey {
+    /// At least 32 characters (`secret.key` holds 43: 256 random bits, base64), or any long
+    /// passphrase.
+    pub fn new(s: impl Into<String>) -> Result<Self, String> {
+        let s = s.into().trim().to_string();
+        if s.len() < 32 {
+            return Err("the secret key must be at least 32 characters".into());
+        }
+        Ok(SecretKey(s))
+    }
+
+    /// A new random key, as `secret.key` holds it.
+    pub fn generate() -> Self {
+        SecretKey(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// HMAC-SHA256 of `label` under this key.
+    pub fn derive(&self, label: &str) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        let mut m = Hmac::<Sha256>::new_from_slice(self.0.as_bytes())
+            .expect("HMAC takes a key of any length");
+        m.update(label.as_bytes());
+        m.finalize().into_bytes().into()
+    }
+}
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(<redacted>)")
+    }
+}
+
 pub fn ct_eq(a: &str, b: &str) -> bool {
     a.as_bytes().ct_eq(b.as_bytes()).into()
 }

@@ -92,6 +92,8 @@ pub struct Throttles {
     pub api: Rule,
     /// Invitation emails Keiro sends on an organization's behalf (anti-spam).
     pub invitation_emails: Rule,
+    /// Product key attempts per customer and per client address (R-ADV-4).
+    pub product_keys: Rule,
     leases: Mutex<HashMap<String, Lease>>,
 }
 
@@ -120,6 +122,7 @@ impl Throttles {
             secret_attempts: Rule::per(c.signin_failures_per_account, window),
             api: Rule::per(c.api_requests_per_minute, Duration::minutes(1)),
             invitation_emails: Rule::per(c.invitation_emails_per_hour, Duration::hours(1)),
+            product_keys: Rule::per(c.product_key_attempts_per_hour, Duration::hours(1)),
             leases: Mutex::new(HashMap::new()),
         }
     }

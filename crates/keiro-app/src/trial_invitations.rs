@@ -219,6 +219,7 @@ async fn start_once(
         via: InvitationKind::TrialInvitation.code(),
         source_id: &link.id,
         trial: true,
+        auto_renew: false,
     };
     let quantity = o.min_quantity.max(1);
     let (_, mut subs) = sell(&tx, app, ctx, &sale, &[(o, quantity)]).await?;

@@ -150,7 +150,41 @@ async fn open(cfg: &config::Config, migrate: bool) -> Result<App> {
     } else {
         db.check_schema().await?;
     }
-    Ok(App::new(db, Arc::new(SystemClock), cfg.app.clone()))
+    let mut app_cfg = cfg.app.clone();
+    if app_cfg.secret_key.is_none() {
+        app_cfg.secret_key = Some(secret_file(&cfg.server.data_dir)?);
+    }
+    Ok(App::new(db, Arc::new(SystemClock), app_cfg))
+}
+
+/// The deployment's secret key kept in `secret.key` in the data folder (made on first start,
+/// readable by its owner only), when `KEIRO_SECRET_KEY` does not give it. Nodes that do not
+/// share the folder are given the same key through `KEIRO_SECRET_KEY`.
+fn secret_file(dir: &std::path::Path) -> Result<keiro_app::secrets::SecretKey> {
+    use keiro_app::secrets::SecretKey;
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = dir.join("secret.key");
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+    {
+        Ok(mut f) => {
+            let key = SecretKey::generate();
+            f.write_all(key.expose().as_bytes())
+                .with_context(|| format!("writing {}", path.display()))?;
+            tracing::info!(path = %path.display(), "made the deployment's secret key");
+            Ok(key)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let s = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            SecretKey::new(s).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+        }
+        Err(e) => Err(e).with_context(|| format!("creating {}", path.display())),
+    }
 }
 
 /// `s` padded to `width` terminal columns (CJK characters take two), so Japanese names line up.

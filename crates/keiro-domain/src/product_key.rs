@@ -71,6 +71,126 @@ pub fn last5(key: &str) -> &str {
     &key[key.len().saturating_sub(GROUP)..]
 }
 
+/// Most keys one order may have.
+pub const MAX_KEYS_PER_ORDER: i64 = 500;
+/// How long a key can be entered unless its buyer chooses (days), and the longest.
+pub const DEFAULT_VALID_DAYS: i64 = 365;
+pub const MAX_VALID_DAYS: i64 = 1095;
+
+/// The number of keys in an order (1 to [`MAX_KEYS_PER_ORDER`]).
+pub fn order_size(n: i64) -> Result<i64, crate::error::ValidationError> {
+    if (1..=MAX_KEYS_PER_ORDER).contains(&n) {
+        Ok(n)
+    } else {
+        Err(crate::error::ValidationError::new(
+            "quantity",
+            "invalid_key_count",
+            "an order has 1 to 500 keys",
+        ))
+    }
+}
+
+/// How many days the keys of an order can be entered (1 to [`MAX_VALID_DAYS`]).
+pub fn valid_days(days: Option<i64>) -> Result<i64, crate::error::ValidationError> {
+    match days.unwrap_or(DEFAULT_VALID_DAYS) {
+        d @ 1..=MAX_VALID_DAYS => Ok(d),
+        _ => Err(crate::error::ValidationError::new(
+            "expires_in_days",
+            "invalid_expiry",
+            "keys can be entered for 1 to 1095 days",
+        )),
+    }
+}
+
+/// The stored state of a key. Expiry is not stored: it follows from the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyState {
+    Unused,
+    Redeemed,
+    Revoked,
+}
+
+impl KeyState {
+    pub fn code(self) -> &'static str {
+        match self {
+            KeyState::Unused => "unused",
+            KeyState::Redeemed => "redeemed",
+            KeyState::Revoked => "revoked",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [KeyState::Unused, KeyState::Redeemed, KeyState::Revoked]
+            .into_iter()
+            .find(|k| k.code() == s)
+    }
+    /// What the key's list shows: `expired` for an unused key past its last day.
+    pub fn shown<T: PartialOrd>(self, expires_at: T, now: T) -> &'static str {
+        match self {
+            KeyState::Unused if now >= expires_at => "expired",
+            s => s.code(),
+        }
+    }
+}
+
+/// Why a key cannot be entered, each with its own code and message (R-ADV-4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    Malformed,
+    Unknown,
+    AlreadyUsed,
+    Expired,
+    Revoked,
+    OfferRetired,
+    NotSoldInCountry,
+    /// Only a customer's global or billing admin, or a partner with delegated admin rights in
+    /// the customer, enters a key.
+    NotAnAdmin,
+}
+
+impl Refusal {
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::Malformed => "malformed_key",
+            Refusal::Unknown => "unknown_key",
+            Refusal::AlreadyUsed => "already_used",
+            Refusal::Expired => "key_expired",
+            Refusal::Revoked => "key_revoked",
+            Refusal::OfferRetired => "offer_retired",
+            Refusal::NotSoldInCountry => "not_sold_in_country",
+            Refusal::NotAnAdmin => "not_an_admin",
+        }
+    }
+    pub fn message(self) -> &'static str {
+        match self {
+            Refusal::Malformed => {
+                "a product key is 25 letters and digits in five groups (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)"
+            }
+            Refusal::Unknown => {
+                "no product key matches what was entered; check it for typing errors"
+            }
+            Refusal::AlreadyUsed => "this product key has already been used",
+            Refusal::Expired => "this product key has expired",
+            Refusal::Revoked => "this product key was revoked by its buyer",
+            Refusal::OfferRetired => "the offer of this product key is no longer sold",
+            Refusal::NotSoldInCountry => {
+                "the offer of this product key is not sold in your country"
+            }
+            Refusal::NotAnAdmin => {
+                "only a customer's global or billing admin, or its delegated admin partner, enters a product key"
+            }
+        }
+    }
+    /// Why an unexpired-or-not key in `state` cannot be entered at `now`, if so.
+    pub fn of_state<T: PartialOrd>(state: KeyState, expires_at: T, now: T) -> Option<Self> {
+        match state {
+            KeyState::Redeemed => Some(Refusal::AlreadyUsed),
+            KeyState::Revoked => Some(Refusal::Revoked),
+            KeyState::Unused if now >= expires_at => Some(Refusal::Expired),
+            KeyState::Unused => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,5 +257,43 @@ mod tests {
                 prop_assert!(k.bytes().all(|b| ALPHABET.contains(&b)));
             }
         }
+    }
+
+    #[test]
+    fn r_adv_4_each_refusal_has_its_own_code_and_state_decides_first() {
+        use std::collections::HashSet;
+        let all = [
+            Refusal::Malformed,
+            Refusal::Unknown,
+            Refusal::AlreadyUsed,
+            Refusal::Expired,
+            Refusal::Revoked,
+            Refusal::OfferRetired,
+            Refusal::NotSoldInCountry,
+            Refusal::NotAnAdmin,
+        ];
+        let codes: HashSet<_> = all.iter().map(|r| r.code()).collect();
+        assert_eq!(codes.len(), all.len());
+        assert_eq!(Refusal::of_state(KeyState::Unused, 10, 9), None);
+        assert_eq!(
+            Refusal::of_state(KeyState::Unused, 10, 10),
+            Some(Refusal::Expired)
+        );
+        assert_eq!(
+            Refusal::of_state(KeyState::Redeemed, 10, 11),
+            Some(Refusal::AlreadyUsed)
+        );
+        assert_eq!(
+            Refusal::of_state(KeyState::Revoked, 10, 1),
+            Some(Refusal::Revoked)
+        );
+        assert_eq!(KeyState::Unused.shown(10, 11), "expired");
+        assert_eq!(KeyState::Redeemed.shown(10, 11), "redeemed");
+        for k in [KeyState::Unused, KeyState::Redeemed, KeyState::Revoked] {
+            assert_eq!(KeyState::parse(k.code()), Some(k));
+        }
+        assert!(order_size(0).is_err() && order_size(501).is_err() && order_size(500).is_ok());
+        assert_eq!(valid_days(None), Ok(DEFAULT_VALID_DAYS));
+        assert!(valid_days(Some(1096)).is_err());
     }
 }

@@ -108,6 +108,8 @@ pub mod mfa_recovery_code;
 
 pub mod invitation;
 pub mod invitation_use;
+pub mod product_key;
+pub mod product_key_order;
 
 pub mod partnership;
 

@@ -322,6 +322,7 @@ pub mod verifications;
 pub mod mfa;
 
 pub mod invitations;
+pub mod product_keys;
 
 pub mod partnerships;
 

@@ -176,6 +176,10 @@ impl TestApp {
     pub fn builder(backend: Backend) -> TestAppBuilder {
         let app_config = AppConfig {
             password_cost: PasswordCost::cheap_for_tests(),
+            secret_key: keiro_app::secrets::SecretKey::new(
+                "keiro-tests-deployment-secret-key-0123456789",
+            )
+            .ok(),
             ..AppConfig::default()
         };
         let server_config = ServerConfig {

@@ -422,6 +422,11 @@ pub const EXEMPT: &[(&str, Convention, &str)] = &[
         "what a link offers, computed for its reader; nothing to update",
     ),
     (
+        "get_product_key_export",
+        Convention::ETag,
+        "a CSV made for its reader on each request, audited; nothing to update",
+    ),
+    (
         "preview_purchase_offer",
         Convention::ETag,
         "what a link offers, computed for its reader; nothing to update",

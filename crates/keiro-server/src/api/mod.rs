@@ -16,6 +16,7 @@ mod outbox;
 mod params;
 mod partner_authorizations;
 mod partnerships;
+mod product_keys;
 mod purchase_offers;
 mod registry;
 mod relationships;
@@ -211,6 +212,11 @@ pub fn routes() -> (axum::Router<AppState>, serde_json::Value) {
         .routes(routes!(purchase_offers::preview))
         .routes(routes!(purchase_offers::buy))
         .routes(routes!(purchase_offers::extend))
+        .routes(routes!(product_keys::create, product_keys::list))
+        .routes(routes!(product_keys::export))
+        .routes(routes!(product_keys::revoke))
+        .routes(routes!(product_keys::preview))
+        .routes(routes!(product_keys::redeem))
         .routes(routes!(directory::search))
         .routes(routes!(
             directory::get_entry,

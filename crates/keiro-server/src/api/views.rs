@@ -194,6 +194,7 @@ pub fn request_body(v: LinkView) -> RelationshipRequest {
         created_by_name: v.created_by_name,
         recipient_email: v.recipient_email,
         use_count: v.use_count,
+        open_count: v.open_count,
         created_at: v.created_at,
         expires_at: v.expires_at,
         used_at: v.used_at,

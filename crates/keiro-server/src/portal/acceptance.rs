@@ -146,19 +146,28 @@ pub struct InviteQuery {
 pub async fn invite(
     State(s): State<AppState>,
     p: Portal,
+    jar: axum_extra::extract::cookie::CookieJar,
     Query(q): Query<InviteQuery>,
 ) -> PageResult {
     let token = q.token.unwrap_or_default();
-    invite_page(
-        &s,
-        &p,
-        &token,
-        q.advisor.as_deref(),
-        StatusCode::OK,
-        None,
-        None,
-    )
-    .await
+    let advisor = q.advisor.as_deref();
+    let page = invite_page(&s, &p, &token, advisor, StatusCode::OK, None, None).await?;
+    // An advisor's open link counts as opened once per browser session (issue 16 point 7).
+    let Ok(link) = keiro_app::invitations::preview(&s.app, &token).await else {
+        return Ok(page);
+    };
+    if link.status != keiro_domain::invitation::LinkStatus::Open {
+        return Ok(page);
+    }
+    match super::cookies::opened(&s, &jar, &link.id) {
+        Some(cookie) => {
+            keiro_app::advisor_sales::count_open(&s.app, link.kind, &link.id)
+                .await
+                .map_err(|e| p.app_error(e))?;
+            Ok((jar.add(cookie), page).into_response())
+        }
+        None => Ok(page),
+    }
 }
 
 pub(super) async fn invite_page(

@@ -4,7 +4,9 @@
 //! purchase offer has its own page, `offers`), and the subscriptions it is partner of record
 //! of. Users who may not use the tools see why, in place of the forms.
 
+mod keys;
 mod offers;
+pub use keys::{export_keys, order_keys, revoke_key};
 pub use offers::{create_offer, extend_offer, new_offer, revoke_offer};
 
 use super::{Base, PageResult, Portal, SignedForm, no_store, render, t};
@@ -32,6 +34,8 @@ pub struct LinkRow {
     pub status_code: String,
     pub status: String,
     pub customers: i64,
+    /// How often its page was opened (once per browser session).
+    pub opened: i64,
     pub by: String,
 }
 
@@ -58,6 +62,9 @@ pub struct OverviewPage {
     pub country: String,
     pub links: Vec<LinkRow>,
     pub offer_links: Vec<LinkRow>,
+    /// Offers keys can be bought for in `country`: (id, name, min, max licenses).
+    pub key_offers: Vec<(String, String, i64, i64)>,
+    pub keys: Vec<keys::KeyRow>,
     pub por: Vec<PorRow>,
     /// Made with the page: a double submit creates one link.
     pub idem: String,
@@ -85,7 +92,7 @@ pub async fn overview(
     overview_page(&s, &p, &country, StatusCode::OK, None, notice).await
 }
 
-async fn overview_page(
+pub(super) async fn overview_page(
     s: &AppState,
     p: &Portal,
     country: &str,
@@ -102,6 +109,27 @@ async fn overview_page(
     let dap_reason = keiro_domain::advisor::may_offer_delegated_admin(&me.org.authorizations)
         .err()
         .map(|r| t(p.lang, &format!("error-{}", r.code())));
+    let key_offers = if tools_reason.is_none() {
+        keiro_app::advisor_sales::offerable(&s.app, &ctx, country, None)
+            .await
+            .map_err(|e| p.app_error(e))?
+            .into_iter()
+            .map(|o| {
+                let name = match p.lang {
+                    Language::Ja => o.name_ja,
+                    Language::En => o.name_en,
+                };
+                (o.id, name, o.min_quantity, o.max_quantity)
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    let keys = if tools_reason.is_none() {
+        keys::rows(s, p).await?
+    } else {
+        vec![]
+    };
     let offers = if tools_reason.is_none() {
         trials::trial_offers(&s.app, &ctx, country)
             .await
@@ -149,6 +177,8 @@ async fn overview_page(
         country: country.to_string(),
         links,
         offer_links,
+        key_offers,
+        keys,
         por,
         idem: super::form::idem(),
     };
@@ -219,6 +249,7 @@ async fn link_rows(
             status_code: l.status.code().to_string(),
             status: t(p.lang, &format!("link-status-{}", l.status.code())),
             customers: l.use_count,
+            opened: l.open_count,
             by: l.created_by_name,
         })
         .collect())

@@ -31,6 +31,7 @@ mod pages;
 mod paging;
 mod partner_authorizations;
 mod partnerships;
+mod product_keys;
 mod registry;
 mod relationships;
 mod request;
@@ -220,6 +221,12 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/advisor/offers/{id}/revoke", post(advisors::revoke_offer))
         .route("/advisor/offers/{id}/extend", post(advisors::extend_offer))
         .route("/invite/purchase", post(acceptance::buy_offer))
+        .route("/advisor/keys", post(advisors::order_keys))
+        .route("/advisor/keys.csv", get(advisors::export_keys))
+        .route("/advisor/keys/{id}/revoke", post(advisors::revoke_key))
+        .route("/productkeys", get(product_keys::page))
+        .route("/productkeys/check", post(product_keys::check))
+        .route("/productkeys/redeem", post(product_keys::redeem))
         .route("/provider-directory", get(directory::directory))
         .route("/operator/directory", get(directory::directory_admin))
         .route(

@@ -61,6 +61,7 @@ async fn customer_subscriptions_page(
     Ok((
         status,
         render(&SubscriptionsPage {
+            redeem_key: false,
             rows: page.items.iter().map(|v| row(p, v)).collect(),
             customer_id: Some(id.to_string()),
             order_form,

@@ -57,6 +57,8 @@ pub struct SubscriptionsPage {
     pub order_form: Option<OrderForm>,
     pub order_reason: Option<String>,
     pub next: Option<String>,
+    /// A customer's admin redeems product keys from here (R-ADV-4).
+    pub redeem_key: bool,
 }
 
 /// The subscriptions the user may see: a customer's own, a partner's sales (R-ORD-6).
@@ -81,7 +83,10 @@ pub async fn mine(
         .done
         .as_deref()
         .and_then(|d| super::i18n::try_t(p.lang, &format!("subs-done-{d}"), &[]));
+    let redeem_key =
+        keiro_app::advisor_sales::why_not_customer_admin(p.user()?, "product key").is_none();
     Ok(render(&SubscriptionsPage {
+        redeem_key,
         rows: page.items.iter().map(|v| row(&p, v)).collect(),
         customer_id: None,
         order_form: None,

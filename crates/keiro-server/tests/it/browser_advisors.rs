@@ -308,3 +308,131 @@ async fn r_adv_3_browser_customer_buys_a_purchase_offer_after_lowering_a_count_e
     )
     .await;
 }
+
+struct KeyWords {
+    redeemed: &'static str,
+}
+
+/// R-ADV-4 in a real browser: the advisor buys keys on its overview page and sees them once; a
+/// customer's global admin enters one from its Subscriptions page, sees what it sets up, accepts
+/// the delegated admin offer and confirms.
+async fn key_journey(lang: &str, w: KeyWords) {
+    let Some(app) = TestApp::builder(Backend::Sqlite).spawn().await else {
+        return;
+    };
+    let Some(browser) = Browser::start(lang).await else {
+        return;
+    };
+    let world = world(&app).await;
+    let adv = app
+        .partner(
+            "Advisor Partners KK",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin, Role::AdminAgent],
+        )
+        .await;
+    app.db_set_partner_id(&adv.org_id, "4440001").await;
+    json_of(
+        put(
+            &app,
+            &world.op,
+            &format!("/v1/partnerauthorizations/{}", adv.org_id),
+            json!({"authorizations": ["subscription_advisor", "delegated_admin"], "reason": "advisor agreement"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let cu = app.customer_admin("Customer Portal KK").await;
+    let c = &browser.client;
+    let result: Result<(), fantoccini::error::CmdError> = async {
+        c.goto(&app.url("/signin?next=/advisor")).await?;
+        sign_in(c, &adv.email).await?;
+        let offer = c.wait().for_element(Locator::Id("keys-offer")).await?;
+        offer.select_by_value(&world.base).await?;
+        let n = c.find(Locator::Id("keys-quantity")).await?;
+        n.clear().await?;
+        n.send_keys("2").await?;
+        let l = c.find(Locator::Id("keys-licenses")).await?;
+        l.clear().await?;
+        l.send_keys("4").await?;
+        c.find(Locator::Id("keys-with-dap")).await?.click().await?;
+        click_and_wait(c, Locator::Id("keys-order")).await?;
+        let key = c
+            .wait()
+            .for_element(Locator::Css("#new-keys li code"))
+            .await?
+            .text()
+            .await?;
+        assert_eq!(key.len(), 29, "{key}");
+        browser.screenshot(&format!("keys-ordered-{lang}")).await;
+        click_and_wait(c, Locator::Id("keys-done")).await?;
+        c.wait().for_element(Locator::Id("keys-table")).await?;
+        browser.screenshot(&format!("keys-overview-{lang}")).await;
+        click_and_wait(c, Locator::Id("signout")).await?;
+        // The customer's admin enters it, lower case, from its Subscriptions page.
+        c.goto(&app.url("/signin?next=/subscriptions")).await?;
+        sign_in(c, &cu.email).await?;
+        click_and_wait(c, Locator::Id("redeem-key-link")).await?;
+        c.wait()
+            .for_element(Locator::Id("key"))
+            .await?
+            .send_keys(&key.to_lowercase())
+            .await?;
+        click_and_wait(c, Locator::Id("key-next")).await?;
+        let licenses = c
+            .wait()
+            .for_element(Locator::Id("key-licenses"))
+            .await?
+            .text()
+            .await?;
+        assert_eq!(licenses, "4");
+        let por = c.find(Locator::Id("key-por")).await?.text().await?;
+        assert!(por.contains("Advisor Partners KK (4440001)"), "{por}");
+        c.find(Locator::Id("key-dap")).await?.click().await?;
+        browser.screenshot(&format!("key-confirm-{lang}")).await;
+        click_and_wait(c, Locator::Id("key-redeem")).await?;
+        let notice = c
+            .wait()
+            .for_element(Locator::Css("[role=status]"))
+            .await?
+            .text()
+            .await?;
+        assert!(notice.contains(w.redeemed), "{notice}");
+        browser.screenshot(&format!("key-redeemed-{lang}")).await;
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        browser.screenshot(&format!("failure-key-{lang}")).await;
+        panic!("browser journey failed: {e}");
+    }
+    browser.close().await;
+    let ct = app.token_for(&cu.email).await;
+    let mine = json_of(app.get("/v1/subscriptions", &ct).await, 200).await;
+    assert_eq!(mine["items"][0]["quantity"], 4);
+    let partners = json_of(app.get("/v1/partners", &ct).await, 200).await;
+    assert_eq!(partners["items"][0]["delegated_admin"], true);
+}
+
+#[tokio::test]
+async fn r_adv_4_browser_customer_redeems_a_product_key_japanese() {
+    key_journey(
+        "ja",
+        KeyWords {
+            redeemed: "プロダクト キーを使用して、サブスクリプションを設定しました。",
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn r_adv_4_browser_customer_redeems_a_product_key_english() {
+    key_journey(
+        "en",
+        KeyWords {
+            redeemed: "The product key was redeemed",
+        },
+    )
+    .await;
+}

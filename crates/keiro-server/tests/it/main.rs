@@ -29,6 +29,7 @@ mod portal_orders;
 mod portal_partners;
 mod portal_texts;
 mod preconditions;
+mod product_keys;
 mod proxy;
 mod purchase_offers;
 mod relationships;

@@ -430,6 +430,10 @@ async fn r_adv_3_the_portal_creates_a_purchase_offer_and_buys_through_it(app: Te
     let html = a.get("/advisor").await.text().await.unwrap();
     let table = between(&html, "id=\"offers-table\"", "</table>");
     assert!(table.contains("× 20"), "{table}");
+    assert!(
+        table.contains("<td class=\"num opened\" data-label=\"開かれた回数\">0</td>"),
+        "{table}"
+    );
 
     // A customer's global admin lowers the base line and leaves the add-on in.
     let cu = app.customer_admin("Customer Portal KK").await;
@@ -443,6 +447,31 @@ async fn r_adv_3_the_portal_creates_a_purchase_offer_and_buys_through_it(app: Te
         .await
         .unwrap();
     assert!(html.contains("id=\"purchase-form\""), "{html}");
+    // Opened once per browser session: a reload does not count, another browser does.
+    let open = |cookie: Option<String>| {
+        let mut r = app.http.get(app.url(&format!("/invite?token={token}")));
+        if let Some(c) = cookie {
+            r = r.header("cookie", c);
+        }
+        r.send()
+    };
+    let first = open(None).await.unwrap();
+    let seen = first.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(seen.starts_with("keiro_opened="), "{seen}");
+    assert_eq!(open(Some(seen)).await.unwrap().status(), 200);
+    let list = json_of(
+        app.get("/v1/purchaseoffers", &app.token_for(&adv.email).await)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(list["items"][0]["open_count"], 2, "{list}");
     assert!(html.contains("value=\"20\""), "{html}");
     let csrf = between(&html, "name=\"csrf\" value=\"", "\"");
     let idem = between(&html, "name=\"idem\" value=\"", "\"");

@@ -14,6 +14,7 @@ both_backends!(r_ord_7_every_creating_post_replays_its_first_answer);
 
 /// Answers that are shown once and never replayed.
 const SECRETS: &[&str] = &[
+    "keys",
     "temporary_password",
     "claim_secret",
     "url",
@@ -101,6 +102,14 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
         .next()
         .unwrap()
         .to_string();
+    let pk = created(
+        &app,
+        &w.pt,
+        "/v1/productkeys",
+        json!({"offer_id": w.base, "country": "JP", "quantity": 1}),
+    )
+    .await;
+    let pk = pk["keys"][0].as_str().unwrap().to_string();
     let purchase = created(
         &app,
         &w.pt,
@@ -133,6 +142,18 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
             &w.ct,
             "/v1/trialinvitations/start".into(),
             json!({"token": trial}),
+        ),
+        (
+            "create_product_keys",
+            &w.pt,
+            "/v1/productkeys".into(),
+            json!({"offer_id": w.base, "country": "JP", "quantity": 2}),
+        ),
+        (
+            "create_product_key_redemption",
+            &w.ct,
+            format!("/v1/customers/{cu}/productkeyredemptions"),
+            json!({"key": pk}),
         ),
         (
             "create_purchase_offer",

@@ -29,6 +29,7 @@ async fn invitation_use_guards_single_and_multi_use(app: TestApp) {
         payload: "{}".into(),
         state: "open".into(),
         use_count: 0,
+        open_count: 0,
         expires_at: now + time::Duration::days(1),
         created_at: now,
         revoked_at: None,

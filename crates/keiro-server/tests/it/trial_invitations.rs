@@ -488,8 +488,8 @@ async fn r_adv_1_r_adv_7_portal_overview_greys_the_tools_with_the_reason_and_rev
 }
 
 /// The demo world's advisor (issue 16 point 9): Fuji Reseller GK has a trial invitation with a
-/// delegated admin offer, and is partner of record of Adatum Clinic's trial; seeding again adds
-/// nothing.
+/// delegated admin offer and a purchase offer, and is partner of record of Adatum Clinic's trial
+/// and of the subscription one of its three product keys set up; seeding again adds nothing.
 #[tokio::test]
 async fn r_adv_9_the_demo_advisor_has_a_trial_invitation_and_a_por_customer() {
     let Some(app) = TestApp::builder(keiro_testkit::Backend::Sqlite)
@@ -500,12 +500,17 @@ async fn r_adv_9_the_demo_advisor_has_a_trial_invitation_and_a_por_customer() {
     };
     for _ in 0..2 {
         keiro_app::demo::seed(&app.app).await.unwrap();
-        assert_eq!(app.count("invitations").await, 1);
+        assert_eq!(app.count("invitations").await, 2);
         assert_eq!(app.count("invitation_uses").await, 1);
+        assert_eq!(app.count("product_keys").await, 3);
     }
     let adv = app.token_for("admin@fuji-reseller.example").await;
     let list = json_of(app.get("/v1/trialinvitations", &adv).await, 200).await;
     assert_eq!(list["items"][0]["use_count"], 1);
+    let offers = json_of(app.get("/v1/purchaseoffers", &adv).await, 200).await;
+    assert_eq!(offers["items"].as_array().unwrap().len(), 1);
+    let keys = json_of(app.get("/v1/productkeys?state=redeemed", &adv).await, 200).await;
+    assert_eq!(keys["items"][0]["redeemed_by"], "Adatum Clinic");
     let subs = json_of(app.get("/v1/subscriptions", &adv).await, 200).await;
     assert!(
         subs["items"]

@@ -21,6 +21,8 @@ pub struct Model {
     /// open, used or revoked.
     pub state: String,
     pub use_count: i64,
+    /// How often its page was opened, once per browser session (advisor links; m0018).
+    pub open_count: i64,
     pub expires_at: TimeDateTimeWithTimeZone,
     pub created_at: TimeDateTimeWithTimeZone,
     pub revoked_at: Option<TimeDateTimeWithTimeZone>,

@@ -20,6 +20,8 @@ mod m0013_user_time_zone;
 mod m0014_relationship_search;
 mod m0015_partner_of_record;
 mod m0016_invitation_uses;
+mod m0017_product_keys;
+mod m0018_link_opens;
 
 pub struct Migrator;
 
@@ -43,6 +45,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_relationship_search::Migration),
             Box::new(m0015_partner_of_record::Migration),
             Box::new(m0016_invitation_uses::Migration),
+            Box::new(m0017_product_keys::Migration),
+            Box::new(m0018_link_opens::Migration),
         ]
     }
 }

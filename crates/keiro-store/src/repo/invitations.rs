@@ -78,6 +78,17 @@ pub async fn use_again(
         .await
 }
 
+/// Counts one more opening of an open link's page.
+pub async fn count_open(c: &impl ConnectionTrait, id: &str) -> Result<(), StoreError> {
+    invitation::Entity::update_many()
+        .incr(C::OpenCount)
+        .filter(C::Id.eq(id))
+        .filter(C::State.eq("open"))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
 /// Records whom Keiro emailed the link to.
 pub async fn set_recipient(
     c: &impl ConnectionTrait,
