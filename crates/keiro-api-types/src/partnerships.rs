@@ -35,6 +35,9 @@ pub struct RelationshipRequest {
     /// How often the link's page was opened, once per browser session (advisor links; 0 for
     /// other kinds).
     pub open_count: i64,
+    /// The link's URL again, in lists of an advisor's links (trial invitations, purchase
+    /// offers); null elsewhere: other links are shown once.
+    pub url: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,

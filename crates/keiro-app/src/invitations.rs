@@ -34,6 +34,8 @@ pub struct LinkView {
     pub used_at: Option<OffsetDateTime>,
     /// What the link offers (its kind's own fields: a trial's offer, a DAP offer).
     pub payload: Value,
+    /// Its URL, in lists, for kinds shown again (an advisor's links).
+    pub url: Option<String>,
 }
 
 pub fn view(m: &invitation::Model, now: OffsetDateTime) -> AppResult<LinkView> {
@@ -49,6 +51,7 @@ pub fn view(m: &invitation::Model, now: OffsetDateTime) -> AppResult<LinkView> {
         expires_at: m.expires_at,
         used_at: m.used_at,
         payload: serde_json::from_str(&m.payload).unwrap_or(Value::Null),
+        url: None,
     })
 }
 
@@ -116,6 +119,32 @@ fn view_action(kind: InvitationKind) -> Action {
     }
 }
 
+/// The token of a link its organization may see again: HMAC of the deployment's secret key
+/// and the link's id (only its hash is stored, as for every link).
+fn derived_token(app: &App, id: &str) -> String {
+    use base64::Engine;
+    format!(
+        "ki_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(app.secret_key().derive(&format!("keiro-advisor-link:{id}")))
+    )
+}
+
+/// The URL of a link shown again, if its kind is and its token derives again (the secret key
+/// unchanged).
+fn url_again(
+    app: &App,
+    m: &invitation::Model,
+    org: &keiro_store::entities::organization::Model,
+) -> Option<String> {
+    let kind = InvitationKind::parse(&m.kind)?;
+    if !kind.shown_again() {
+        return None;
+    }
+    let token = derived_token(app, &m.id);
+    (sha256_hex(&token) == m.token_hash).then(|| url_of(app, kind, &token, org))
+}
+
 /// Creates a link inside the caller's transaction; returns the row and its token (to be shown
 /// once). It stays open `valid_days` (else the deployment's default). The caller has
 /// authorized the action and writes the audit row.
@@ -128,9 +157,14 @@ pub(crate) async fn create(
     valid_days: Option<i64>,
 ) -> AppResult<(invitation::Model, String)> {
     let now = app.now();
-    let token = new_token("ki_");
+    let id = Uuid::now_v7().to_string();
+    let token = if kind.shown_again() {
+        derived_token(app, &id)
+    } else {
+        new_token("ki_")
+    };
     let m = invitation::Model {
-        id: Uuid::now_v7().to_string(),
+        id,
         kind: kind.code().into(),
         token_hash: sha256_hex(&token),
         org_id: me.org.id.clone(),
@@ -245,7 +279,12 @@ pub async fn list(
         items: page
             .items
             .iter()
-            .map(|m| view(m, now))
+            .map(|m| {
+                view(m, now).map(|v| LinkView {
+                    url: url_again(app, m, &me.org),
+                    ..v
+                })
+            })
             .collect::<AppResult<_>>()?,
         next_cursor: page.next_cursor,
     })

@@ -84,6 +84,17 @@ impl InvitationKind {
         }
     }
 
+    /// Whether its organization may see the link again after it was made: an advisor's links
+    /// are posted on websites and sent for months (seed 000), so their token is derived from
+    /// the deployment's secret key and their id, and shown again to the tools' users. Every
+    /// other link is shown once.
+    pub fn shown_again(self) -> bool {
+        matches!(
+            self,
+            InvitationKind::TrialInvitation | InvitationKind::PurchaseOffer
+        )
+    }
+
     pub fn usage(self) -> Usage {
         match self {
             InvitationKind::Partnership | InvitationKind::GdapApproval => Usage::SingleUse,

@@ -1155,3 +1155,4 @@ error-invalid_key_count = Order 1 to 500 keys.
 error-key_not_unused = Only an unused key can be revoked.
 error-secret_key_changed = These keys were made under another secret key of this deployment. Restore that key (KEIRO_SECRET_KEY) to export them.
 advisor-opened = Opened
+advisor-link-url = Link URL

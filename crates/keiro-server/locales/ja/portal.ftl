@@ -1155,3 +1155,4 @@ error-invalid_key_count = キーの数は 1 から 500 の間で指定してく�
 error-key_not_unused = 取り消せるのは未使用のキーだけです。
 error-secret_key_changed = これらのキーは、このデプロイの別のシークレット キーで作成されました。元のキー (KEIRO_SECRET_KEY) を戻すとエクスポートできます。
 advisor-opened = 開かれた回数
+advisor-link-url = リンクの URL

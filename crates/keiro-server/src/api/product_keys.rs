@@ -17,7 +17,6 @@ use keiro_api_types::{
     ProductKeyRedeemed, RedeemProductKey,
 };
 use keiro_app::product_keys::{self as app, KeyOrderView, KeyView, OrderInput};
-use keiro_domain::invitation::InvitationKind;
 use serde::Deserialize;
 
 fn order_body(v: KeyOrderView) -> ProductKeyOrder {
@@ -176,15 +175,7 @@ pub async fn preview(
 ) -> ApiResult<Json<ProductKeyPreview>> {
     let p = app::check(&s.app, &ctx, &id, &b.key).await?;
     Ok(Json(ProductKeyPreview {
-        delegated_admin_grants: if p.delegated_admin_offer {
-            InvitationKind::DelegatedAdmin
-                .grants()
-                .iter()
-                .map(|g| g.to_string())
-                .collect()
-        } else {
-            vec![]
-        },
+        delegated_admin_grants: crate::api::views::dap_grants(p.delegated_admin_offer),
         offer_id: p.offer_id,
         offer_name_en: p.offer_name_en,
         offer_name_ja: p.offer_name_ja,

@@ -95,15 +95,7 @@ pub async fn preview(
     ApiQuery(q): ApiQuery<crate::api::trial_invitations::PreviewParams>,
 ) -> ApiResult<Json<PurchaseOfferPreview>> {
     let p = app::preview(&s.app, &q.token, q.advisor.as_deref()).await?;
-    let grants = if p.delegated_admin {
-        InvitationKind::DelegatedAdmin
-            .grants()
-            .iter()
-            .map(|g| g.to_string())
-            .collect()
-    } else {
-        vec![]
-    };
+    let grants = crate::api::views::dap_grants(p.delegated_admin);
     Ok(Json(PurchaseOfferPreview {
         invitation: preview_body(p.link),
         country: p.country,

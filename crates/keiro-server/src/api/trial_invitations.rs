@@ -104,15 +104,7 @@ pub async fn preview(
     ApiQuery(q): ApiQuery<PreviewParams>,
 ) -> ApiResult<Json<TrialInvitationPreview>> {
     let p = app::preview(&s.app, &q.token, q.advisor.as_deref()).await?;
-    let grants = if p.delegated_admin {
-        InvitationKind::DelegatedAdmin
-            .grants()
-            .iter()
-            .map(|g| g.to_string())
-            .collect()
-    } else {
-        vec![]
-    };
+    let grants = crate::api::views::dap_grants(p.delegated_admin);
     Ok(Json(TrialInvitationPreview {
         invitation: preview_body(p.link),
         offer_id: p.offer_id,

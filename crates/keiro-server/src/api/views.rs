@@ -195,6 +195,7 @@ pub fn request_body(v: LinkView) -> RelationshipRequest {
         recipient_email: v.recipient_email,
         use_count: v.use_count,
         open_count: v.open_count,
+        url: v.url,
         created_at: v.created_at,
         expires_at: v.expires_at,
         used_at: v.used_at,
@@ -419,4 +420,17 @@ pub fn preview_body(p: keiro_app::invitations::Preview) -> keiro_api_types::Invi
             state: g.state,
         }),
     }
+}
+
+/// What accepting a delegated admin offer grants (R-REL-7), when one comes with an advisor's
+/// link or key; none otherwise.
+pub fn dap_grants(offered: bool) -> Vec<String> {
+    if !offered {
+        return vec![];
+    }
+    keiro_domain::invitation::InvitationKind::DelegatedAdmin
+        .grants()
+        .iter()
+        .map(|g| g.to_string())
+        .collect()
 }

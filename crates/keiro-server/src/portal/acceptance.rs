@@ -411,17 +411,8 @@ impl PurchaseForm {
             .and_then(|(_, q)| q.trim().parse().ok())
     }
 
-    /// The ticked lines with their counts (a count that is not a number is 0: out of bounds).
     fn chosen(&self) -> Vec<keiro_app::purchase_offers::OfferLine> {
-        self.line
-            .iter()
-            .zip(&self.quantity)
-            .filter(|(id, _)| self.offer.contains(id))
-            .map(|(id, q)| keiro_app::purchase_offers::OfferLine {
-                offer_id: id.clone(),
-                quantity: q.trim().parse().unwrap_or(0),
-            })
-            .collect()
+        super::form::ticked_lines(&self.line, &self.quantity, &self.offer)
     }
 }
 

@@ -36,6 +36,8 @@ pub struct LinkRow {
     pub customers: i64,
     /// How often its page was opened (once per browser session).
     pub opened: i64,
+    /// Its URL, to copy again.
+    pub url: Option<String>,
     pub by: String,
 }
 
@@ -250,6 +252,7 @@ async fn link_rows(
             status: t(p.lang, &format!("link-status-{}", l.status.code())),
             customers: l.use_count,
             opened: l.open_count,
+            url: l.url.clone(),
             by: l.created_by_name,
         })
         .collect())

@@ -122,3 +122,22 @@ pub struct Choice {
 pub fn idem() -> String {
     uuid::Uuid::now_v7().to_string()
 }
+
+/// The lines a form of offers and counts sends (a purchase offer's, when it is made and when it
+/// is bought): every row sends its `line` (offer id) and `quantity`, in order, and a ticked row
+/// also `offer`. The ticked rows with their counts; a count that is not a number is 0, which
+/// the rules refuse as out of bounds.
+pub fn ticked_lines(
+    line: &[String],
+    quantity: &[String],
+    offer: &[String],
+) -> Vec<keiro_app::purchase_offers::OfferLine> {
+    line.iter()
+        .zip(quantity)
+        .filter(|(id, _)| offer.contains(id))
+        .map(|(id, q)| keiro_app::purchase_offers::OfferLine {
+            offer_id: id.clone(),
+            quantity: q.trim().parse().unwrap_or(0),
+        })
+        .collect()
+}

@@ -6,9 +6,8 @@
 //! buys.
 
 use crate::browser::click_and_wait;
-use crate::helpers::{json_of, put};
+use crate::helpers::json_of;
 use fantoccini::Locator;
-use keiro_domain::{ProgramRole, Role};
 use keiro_testkit::browser::Browser;
 use keiro_testkit::world::world;
 use keiro_testkit::{Backend, TestApp};
@@ -41,23 +40,10 @@ async fn trial_journey(lang: &str, w: Words) {
         return;
     };
     let world = world(&app).await;
-    let adv = app
-        .partner(
-            "Advisor Partners KK",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin, Role::AdminAgent],
-        )
-        .await;
-    app.db_set_partner_id(&adv.org_id, "4440001").await;
-    json_of(
-        put(
-            &app,
-            &world.op,
-            &format!("/v1/partnerauthorizations/{}", adv.org_id),
-            json!({"authorizations": ["subscription_advisor", "delegated_admin"], "reason": "advisor agreement"}),
-        )
-        .await,
-        200,
+    let (adv, _) = crate::helpers::advisor(
+        &app,
+        &world.op,
+        json!(["subscription_advisor", "delegated_admin"]),
     )
     .await;
     let at = app.token_for(&adv.email).await;
@@ -177,25 +163,7 @@ async fn purchase_journey(lang: &str, w: BuyWords) {
         return;
     };
     let world = world(&app).await;
-    let adv = app
-        .partner(
-            "Advisor Partners KK",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin, Role::AdminAgent],
-        )
-        .await;
-    app.db_set_partner_id(&adv.org_id, "4440001").await;
-    json_of(
-        put(
-            &app,
-            &world.op,
-            &format!("/v1/partnerauthorizations/{}", adv.org_id),
-            json!({"authorizations": ["subscription_advisor"], "reason": "advisor agreement"}),
-        )
-        .await,
-        200,
-    )
-    .await;
+    let (adv, _) = crate::helpers::advisor(&app, &world.op, json!(["subscription_advisor"])).await;
     let cu = app.customer_admin("Customer Portal KK").await;
     let c = &browser.client;
     let result: Result<(), fantoccini::error::CmdError> = async {
@@ -324,23 +292,10 @@ async fn key_journey(lang: &str, w: KeyWords) {
         return;
     };
     let world = world(&app).await;
-    let adv = app
-        .partner(
-            "Advisor Partners KK",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin, Role::AdminAgent],
-        )
-        .await;
-    app.db_set_partner_id(&adv.org_id, "4440001").await;
-    json_of(
-        put(
-            &app,
-            &world.op,
-            &format!("/v1/partnerauthorizations/{}", adv.org_id),
-            json!({"authorizations": ["subscription_advisor", "delegated_admin"], "reason": "advisor agreement"}),
-        )
-        .await,
-        200,
+    let (adv, _) = crate::helpers::advisor(
+        &app,
+        &world.op,
+        json!(["subscription_advisor", "delegated_admin"]),
     )
     .await;
     let cu = app.customer_admin("Customer Portal KK").await;

@@ -208,3 +208,31 @@ pub async fn code(res: reqwest::Response) -> (u16, String) {
     let (s, b) = problem(res).await;
     (s, b["code"].as_str().unwrap_or_default().to_string())
 }
+
+/// "Advisor Partners KK" (partner ID 4440001, a global admin who is also admin agent), given
+/// these program authorizations by operator staff (`op`): the subscription advisor of the
+/// advisor tests (ADR 0010). Returns its user and an API token.
+pub async fn advisor(app: &TestApp, op: &str, auths: Value) -> (keiro_testkit::TestUser, String) {
+    use keiro_domain::{ProgramRole, Role};
+    let adv = app
+        .partner(
+            "Advisor Partners KK",
+            &[ProgramRole::IndirectReseller],
+            &[Role::GlobalAdmin, Role::AdminAgent],
+        )
+        .await;
+    app.db_set_partner_id(&adv.org_id, "4440001").await;
+    json_of(
+        put(
+            app,
+            op,
+            &format!("/v1/partnerauthorizations/{}", adv.org_id),
+            json!({"authorizations": auths, "reason": "advisor agreement"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let t = app.token_for(&adv.email).await;
+    (adv, t)
+}

@@ -3,37 +3,13 @@
 //! with its own code), once, by the customer's admin or its delegated admin partner, the
 //! throttle, and two customers entering the same key at the same moment on two nodes.
 
-use crate::helpers::{code, json_of, mails_to, post, put};
-use keiro_domain::{ProgramRole, Role};
+use crate::helpers::{advisor, code, json_of, mails_to, post};
+use keiro_domain::Role;
 use keiro_testkit::world::world;
-use keiro_testkit::{Backend, TEST_PASSWORD, TestApp, TestUser, both_backends};
+use keiro_testkit::{Backend, TEST_PASSWORD, TestApp, both_backends};
 use serde_json::{Value, json};
 
 both_backends!(r_adv_4_keys_are_ordered_listed_exported_and_redeemed_once,);
-
-async fn advisor(app: &TestApp, op: &str) -> (TestUser, String) {
-    let adv = app
-        .partner(
-            "Advisor Partners KK",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin, Role::AdminAgent],
-        )
-        .await;
-    app.db_set_partner_id(&adv.org_id, "4440001").await;
-    json_of(
-        put(
-            app,
-            op,
-            &format!("/v1/partnerauthorizations/{}", adv.org_id),
-            json!({"authorizations": ["subscription_advisor", "delegated_admin"], "reason": "advisor agreement"}),
-        )
-        .await,
-        200,
-    )
-    .await;
-    let t = app.token_for(&adv.email).await;
-    (adv, t)
-}
 
 async fn redeem(app: &TestApp, t: &str, customer: &str, key: &str, dap: bool) -> reqwest::Response {
     post(
@@ -61,7 +37,12 @@ async fn r_adv_4_keys_are_ordered_listed_exported_and_redeemed_once(app: TestApp
         code(post(&app, &w.rt, "/v1/productkeys", body.clone()).await).await,
         (403, "not_subscription_advisor".into())
     );
-    let (adv, at) = advisor(&app, &w.op).await;
+    let (adv, at) = advisor(
+        &app,
+        &w.op,
+        json!(["subscription_advisor", "delegated_admin"]),
+    )
+    .await;
     for (change, expected) in [
         (json!({"quantity": 0}), "invalid_key_count"),
         (json!({"quantity": 501}), "invalid_key_count"),
@@ -237,6 +218,27 @@ async fn r_adv_4_keys_are_ordered_listed_exported_and_redeemed_once(app: TestApp
         code(redeem(&app, &b_t, &b.org_id, &k[2], false).await).await,
         (409, "key_revoked".into())
     );
+    // A key for an offer sold elsewhere than the customer's country: said so.
+    let us = keys(
+        &json_of(
+            post(
+                &app,
+                &at,
+                "/v1/productkeys",
+                json!({"offer_id": w.us, "country": "US", "quantity": 1}),
+            )
+            .await,
+            201,
+        )
+        .await,
+    );
+    assert_eq!(
+        code(redeem(&app, &b_t, &b.org_id, &us[0], false).await).await,
+        (422, "not_sold_in_country".into())
+    );
+    let mut spare = body.clone();
+    spare["quantity"] = json!(1);
+    let spare = keys(&json_of(post(&app, &at, "/v1/productkeys", spare).await, 201).await);
     let list = json_of(app.get("/v1/productkeys?state=redeemed", &at).await, 200).await;
     let redeemed = list["items"].as_array().unwrap();
     assert_eq!(redeemed.len(), 2);
@@ -247,7 +249,8 @@ async fn r_adv_4_keys_are_ordered_listed_exported_and_redeemed_once(app: TestApp
         .text()
         .await
         .unwrap();
-    assert_eq!(csv.lines().count(), 1, "no unused key left: {csv}");
+    assert_eq!(csv.lines().count(), 3, "the two spare keys only: {csv}");
+    assert!(!csv.contains(k[0].as_str()) && !csv.contains(k[2].as_str()));
     // Audit rows show the last five characters only; the POR was told.
     let audit = json_of(
         app.get("/v1/auditrecords?action=product_key.redeemed", &a_t)
@@ -275,6 +278,21 @@ async fn r_adv_4_keys_are_ordered_listed_exported_and_redeemed_once(app: TestApp
     short["quantity"] = json!(1);
     short["expires_in_days"] = json!(1);
     let late = keys(&json_of(post(&app, &at, "/v1/productkeys", short).await, 201).await);
+    // A retired offer's key is refused as such.
+    let r = crate::helpers::send(
+        &app,
+        reqwest::Method::PUT,
+        &w.op,
+        &format!("/v1/offers/{}/state", w.base),
+        Some(json!({"state": "retired"})),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        code(redeem(&app, &b_t, &b.org_id, &spare[0], false).await).await,
+        (422, "offer_retired".into())
+    );
     app.clock.advance(time::Duration::days(2));
     let b_t = app.token_for(&b.email).await;
     assert_eq!(
@@ -335,7 +353,12 @@ async fn r_adv_4_the_same_key_at_the_same_moment_sets_up_one_subscription() {
         return;
     };
     let w = world(&app).await;
-    let (_, at) = advisor(&app, &w.op).await;
+    let (_, at) = advisor(
+        &app,
+        &w.op,
+        json!(["subscription_advisor", "delegated_admin"]),
+    )
+    .await;
     let peer = app.peer().await;
     let order = json_of(
         post(

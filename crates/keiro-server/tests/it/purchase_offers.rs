@@ -3,10 +3,9 @@
 //! changed counts, within bounds, once, idempotently, with or without delegated admin, and a
 //! revoked advisor's offers.
 
-use crate::helpers::{code, json_of, link_token, post, put};
-use keiro_domain::{ProgramRole, Role};
+use crate::helpers::{advisor, code, json_of, link_token, post, put};
 use keiro_testkit::world::world;
-use keiro_testkit::{TEST_PASSWORD, TestApp, TestUser, both_backends};
+use keiro_testkit::{TEST_PASSWORD, TestApp, both_backends};
 use serde_json::{Value, json};
 
 both_backends!(
@@ -14,30 +13,6 @@ both_backends!(
     r_adv_3_customers_buy_chosen_lines_within_bounds_once,
     r_adv_3_the_portal_creates_a_purchase_offer_and_buys_through_it,
 );
-
-async fn advisor(app: &TestApp, op: &str, auths: Value) -> (TestUser, String) {
-    let adv = app
-        .partner(
-            "Advisor Partners KK",
-            &[ProgramRole::IndirectReseller],
-            &[Role::GlobalAdmin, Role::AdminAgent],
-        )
-        .await;
-    app.db_set_partner_id(&adv.org_id, "4440001").await;
-    json_of(
-        put(
-            app,
-            op,
-            &format!("/v1/partnerauthorizations/{}", adv.org_id),
-            json!({"authorizations": auths, "reason": "advisor agreement"}),
-        )
-        .await,
-        200,
-    )
-    .await;
-    let t = app.token_for(&adv.email).await;
-    (adv, t)
-}
 
 async fn r_adv_3_an_advisor_offers_offers_sold_in_the_country_within_bounds(app: TestApp) {
     let w = world(&app).await;
@@ -119,6 +94,8 @@ async fn r_adv_3_an_advisor_offers_offers_sold_in_the_country_within_bounds(app:
     );
     let list = json_of(app.get("/v1/purchaseoffers", &at).await, 200).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    // An advisor's link can be copied again from its list (it is posted on websites).
+    assert_eq!(list["items"][0]["url"], v["url"]);
     // Trial invitations are a list of their own.
     let trials = json_of(app.get("/v1/trialinvitations", &at).await, 200).await;
     assert_eq!(trials["items"], json!([]));

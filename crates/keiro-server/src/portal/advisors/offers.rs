@@ -171,17 +171,8 @@ pub struct OfferForm {
 }
 
 impl OfferForm {
-    /// The ticked rows with their counts (a count that is not a number is 0: out of bounds).
     fn chosen(&self) -> Vec<OfferLine> {
-        self.line
-            .iter()
-            .zip(&self.quantity)
-            .filter(|(id, _)| self.offer.contains(id))
-            .map(|(id, q)| OfferLine {
-                offer_id: id.clone(),
-                quantity: q.trim().parse().unwrap_or(0),
-            })
-            .collect()
+        crate::portal::form::ticked_lines(&self.line, &self.quantity, &self.offer)
     }
 }
 
