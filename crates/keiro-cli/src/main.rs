@@ -353,3 +353,27 @@ async fn serve(app: App, server: ServerConfig, started: Instant) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_secret_key_file_is_made_once_then_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let made = super::secret_file(dir.path()).unwrap();
+        let again = super::secret_file(dir.path()).unwrap();
+        assert_eq!(made, again);
+        assert!(made.expose().len() >= 32);
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("secret.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        std::fs::write(dir.path().join("secret.key"), "short").unwrap();
+        assert!(
+            super::secret_file(dir.path()).is_err(),
+            "a short key is refused"
+        );
+        assert_eq!(format!("{made:?}"), "SecretKey(<redacted>)");
+    }
+}

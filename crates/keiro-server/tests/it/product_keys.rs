@@ -239,6 +239,45 @@ async fn r_adv_4_keys_are_ordered_listed_exported_and_redeemed_once(app: TestApp
     let mut spare = body.clone();
     spare["quantity"] = json!(1);
     let spare = keys(&json_of(post(&app, &at, "/v1/productkeys", spare).await, 201).await);
+    // In the portal, the advisor reaches the key page from the customer it administers.
+    let mut pc = crate::helpers::PortalClient::new(&app);
+    pc.lang = "ja";
+    pc.sign_in(&adv.email, TEST_PASSWORD).await;
+    let record = pc
+        .get(&format!("/customers/{}", a.org_id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let href = format!("/productkeys?customer={}", a.org_id);
+    assert!(record.contains(&href), "{record}");
+    let html = pc.get(&href).await.text().await.unwrap();
+    let csrf = crate::helpers::between(&html, "name=\"csrf\" value=\"", "\"");
+    let r = pc
+        .post(
+            "/productkeys/check",
+            &[
+                ("csrf", &csrf),
+                ("customer_id", &a.org_id),
+                ("key", &spare[0]),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("id=\"key-facts\""), "{page}");
+    assert!(
+        !page.contains("id=\"key-dap\""),
+        "no DAP offer to a partner"
+    );
+    let r = pc
+        .post(
+            "/productkeys/check",
+            &[("csrf", &csrf), ("customer_id", &a.org_id), ("key", &k[0])],
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("すでに使用されています"));
     let list = json_of(app.get("/v1/productkeys?state=redeemed", &at).await, 200).await;
     let redeemed = list["items"].as_array().unwrap();
     assert_eq!(redeemed.len(), 2);
@@ -343,6 +382,39 @@ async fn r_adv_4_key_attempts_are_throttled_per_customer() {
     assert_eq!(r.status(), 429);
     assert!(r.headers().contains_key("retry-after"));
     assert_eq!(code(r).await.1, "too_many_key_attempts");
+    // Other customers still may, until one address has made three attempts.
+    let attempt = |t: String, org: String, ip: &'static str| {
+        let app = &app;
+        async move {
+            app.http
+                .post(app.url(&format!(
+                    "/v1/customers/{org}/productkeyredemptions/preview"
+                )))
+                .bearer_auth(&t)
+                .header("x-forwarded-for", ip)
+                .json(&json!({"key": "BBBBB-BBBBB-BBBBB-BBBBB-BBBBB"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let mut others = vec![];
+    for name in ["Customer B", "Customer C", "Customer D"] {
+        let u = app.customer_admin(name).await;
+        others.push((app.token_for(&u.email).await, u.org_id));
+    }
+    let [(b_t, b), (c_t, c), (d_t, d)]: [(String, String); 3] = others.try_into().unwrap();
+    assert_eq!(attempt(b_t.clone(), b.clone(), "198.51.100.7").await, 422);
+    assert_eq!(attempt(b_t, b, "198.51.100.8").await, 422);
+    assert_eq!(attempt(c_t.clone(), c.clone(), "198.51.100.8").await, 422);
+    assert_eq!(attempt(c_t, c, "198.51.100.8").await, 422);
+    assert_eq!(
+        attempt(d_t, d, "198.51.100.8").await,
+        429,
+        "the address's fourth attempt, the customer's first"
+    );
 }
 
 /// R-ADV-4: two customers enter the same key at the same moment, on two nodes of one

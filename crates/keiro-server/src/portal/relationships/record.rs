@@ -134,6 +134,13 @@ pub async fn record(State(s): State<AppState>, p: Portal, Path(id): Path<String>
             format!("{base}/servicerequests"),
             &r.service_requests,
         ),
+        // A partner enters a product key for a customer it holds delegated admin in (R-ADV-4).
+        ActionLink {
+            id: "record-product-key",
+            label: t(lang, "keys-redeem-link"),
+            href: format!("/productkeys?customer={id}"),
+            reason: (!a.view.delegated_admin).then(|| t(lang, "record-needs-admin-rights")),
+        },
         link(
             &p,
             "record-remove",
