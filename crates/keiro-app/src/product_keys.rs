@@ -240,20 +240,28 @@ pub async fn list(
 ) -> AppResult<Page<KeyView>> {
     let me = ctx.user()?;
     require_tools(me)?;
-    let stored = match state {
+    // Expiry follows from the clock: the store filters on it, so that pages stay full.
+    use repo::product_keys::Shown;
+    let now = app.now();
+    let shown = match state {
         None => None,
-        Some("expired") => Some("unused"),
-        Some(s) => Some(KeyState::parse(s).map(KeyState::code).ok_or_else(|| {
-            AppError::validation(
-                "state",
-                "invalid_state",
-                "state is unused, redeemed, expired or revoked",
-            )
-        })?),
+        Some("unused") => Some(Shown::Unused(now)),
+        Some("expired") => Some(Shown::Expired(now)),
+        Some(s) => Some(Shown::Stored(
+            KeyState::parse(s)
+                .filter(|k| *k != KeyState::Unused)
+                .map(KeyState::code)
+                .ok_or_else(|| {
+                    AppError::validation(
+                        "state",
+                        "invalid_state",
+                        "state is unused, redeemed, expired or revoked",
+                    )
+                })?,
+        )),
     };
     let c = app.db.reader();
-    let page = repo::product_keys::list_in_org(c, &me.org.id, stored, order, cursor, limit).await?;
-    let now = app.now();
+    let page = repo::product_keys::list_in_org(c, &me.org.id, shown, order, cursor, limit).await?;
     let orders = repo::product_keys::orders_by_ids(
         c,
         page.items.iter().map(|k| k.order_id.clone()).collect(),
@@ -292,7 +300,6 @@ pub async fn list(
                 subscription_id: k.subscription_id,
             }
         })
-        .filter(|k| state != Some("expired") || k.state == "expired")
         .collect();
     Ok(Page {
         items,

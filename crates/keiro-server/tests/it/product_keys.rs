@@ -341,6 +341,16 @@ async fn r_adv_4_keys_are_ordered_listed_exported_and_redeemed_once(app: TestApp
     let at = app.token_for(&adv.email).await;
     let list = json_of(app.get("/v1/productkeys?state=expired", &at).await, 200).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    // An expired key is no longer listed as unused (the store filters on the clock).
+    let list = json_of(app.get("/v1/productkeys?state=unused", &at).await, 200).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 2, "{list}");
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["state"] == "unused")
+    );
 }
 
 /// R-ADV-4: attempts are counted per customer (and per address) before the key is looked at.

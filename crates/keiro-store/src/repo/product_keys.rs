@@ -52,20 +52,34 @@ pub async fn insert_order(
     Ok(())
 }
 
-/// The organization's keys, newest first; `state` filters on the stored state; `order` on
-/// one order.
+/// Which keys a list shows, by state as people see it (expiry follows from the clock).
+#[derive(Debug, Clone, Copy)]
+pub enum Shown {
+    Unused(Ts),
+    Expired(Ts),
+    Stored(&'static str),
+}
+
+/// The organization's keys, newest first, in one state if given (`order`: of one order).
 pub async fn list_in_org(
     c: &impl ConnectionTrait,
     org_id: &str,
-    state: Option<&str>,
+    state: Option<Shown>,
     order: Option<&str>,
     cursor: Option<&str>,
     limit: u64,
 ) -> Result<Page<product_key::Model>, StoreError> {
     let mut sel = product_key::Entity::find().filter(C::OrgId.eq(org_id));
-    if let Some(s) = state {
-        sel = sel.filter(C::State.eq(s));
-    }
+    sel = match state {
+        None => sel,
+        Some(Shown::Unused(now)) => sel
+            .filter(C::State.eq("unused"))
+            .filter(C::ExpiresAt.gt(now)),
+        Some(Shown::Expired(now)) => sel
+            .filter(C::State.eq("unused"))
+            .filter(C::ExpiresAt.lte(now)),
+        Some(Shown::Stored(s)) => sel.filter(C::State.eq(s)),
+    };
     if let Some(o) = order {
         sel = sel.filter(C::OrderId.eq(o));
     }
