@@ -6,6 +6,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
+mod benefits;
 mod catalog;
 pub mod codes;
 mod enrollment;
@@ -16,6 +17,7 @@ mod product_keys;
 mod purchase_offers;
 mod service_requests;
 mod trial_invitations;
+pub use benefits::*;
 pub use catalog::*;
 pub use enrollment::*;
 pub use gdap::*;

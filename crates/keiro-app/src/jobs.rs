@@ -56,6 +56,20 @@ impl From<crate::catalog::CatalogImportReport> for JobOutput {
     }
 }
 
+impl From<crate::benefits::KeyImportReport> for JobOutput {
+    fn from(r: crate::benefits::KeyImportReport) -> Self {
+        JobOutput {
+            summary: counts(&[
+                ("rows", r.rows),
+                ("created", r.imported),
+                ("errors", r.errors.len()),
+            ]),
+            lines: r.errors,
+            secrets: vec![],
+        }
+    }
+}
+
 fn counts(c: &[(&str, usize)]) -> BTreeMap<String, i64> {
     c.iter().map(|(k, v)| (k.to_string(), *v as i64)).collect()
 }
@@ -119,6 +133,7 @@ fn authorize(ctx: &Ctx, kind: JobKind) -> AppResult<&CurrentUser> {
     match kind {
         JobKind::RegistryImport => crate::registry::may_import(ctx)?,
         JobKind::CatalogImport => crate::catalog::may_import(ctx)?,
+        JobKind::BenefitKeyImport => crate::benefits::may_import_keys(ctx)?,
     }
     ctx.user()
 }
@@ -307,6 +322,11 @@ pub async fn run_next(app: &App, node: &str) -> AppResult<Option<String>> {
         JobKind::CatalogImport => crate::catalog::import_in(app, &ctx, &tx, &j.input, &on_row)
             .await
             .map(Into::into),
+        JobKind::BenefitKeyImport => {
+            crate::benefits::import_keys_in(app, &ctx, &tx, &j.input, &on_row)
+                .await
+                .map(Into::into)
+        }
     };
     match outcome {
         Ok(out) => {

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod advisor_sales;
 pub mod audit;
 pub mod auth;
+pub mod benefits;
 pub mod catalog;
 pub mod clock;
 pub mod config;

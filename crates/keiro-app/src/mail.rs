@@ -15,7 +15,7 @@ fluent_templates::static_loader! {
 }
 
 /// Templates the outbox knows. Each has `<name>-subject` and `<name>-body` in every language.
-pub const TEMPLATES: [&str; 15] = [
+pub const TEMPLATES: [&str; 20] = [
     "password-changed",
     "api-token-created",
     "enrollment-verify",
@@ -31,6 +31,11 @@ pub const TEMPLATES: [&str; 15] = [
     "partner-authorizations-changed",
     "por-subscription-changed",
     "advisor-invitation",
+    "benefit-package-granted",
+    "benefit-package-renewed",
+    "benefit-package-cancelled",
+    "benefits-expiring",
+    "benefit-pool-empty",
 ];
 
 /// Drafts the portal shows a user to send from their own mail app (R-PRT-1): no footer.
@@ -103,6 +108,12 @@ pub fn time(
         keiro_domain::display::date_time(t, lang, z),
         z.name()
     )
+}
+
+/// A day in an email, in the recipient's language's zone and format: `2026/12/01`.
+pub fn date(app: &crate::App, t: time::OffsetDateTime, lang: Language) -> String {
+    let z = keiro_domain::display::Zone::for_reader(None, lang, &app.config.time_zone);
+    keiro_domain::display::date(t, lang, z)
 }
 
 pub fn mailto(to: &str, subject: &str, body: &str) -> String {

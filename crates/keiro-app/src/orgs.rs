@@ -103,3 +103,44 @@ pub fn partner_facts(o: &organization::Model) -> keiro_domain::partnership::Part
             .collect(),
     }
 }
+
+/// Whom a partner's emails about its standing go to, in which language.
+pub(crate) struct Contact {
+    pub name: String,
+    pub email: String,
+    pub lang: keiro_domain::Language,
+}
+
+/// The organization's primary contact (from its enrollment, else its own email, else its first
+/// active global admin), in the language that contact chose as a user, else its country's:
+/// `None` if it has none.
+pub(crate) async fn contact(
+    c: &impl keiro_store::sea_orm::ConnectionTrait,
+    o: &organization::Model,
+) -> AppResult<Option<Contact>> {
+    use keiro_domain::Language;
+    let (name, email) = match repo::enrollments::for_org(c, &o.id).await? {
+        Some(e) if !e.primary_contact_email.is_empty() => {
+            (e.primary_contact_name, e.primary_contact_email)
+        }
+        _ if !o.email.is_empty() => (o.legal_name.clone(), o.email.clone()),
+        _ => match repo::users::active_with_role(c, &o.id, keiro_domain::Role::GlobalAdmin.code())
+            .await?
+            .into_iter()
+            .next()
+        {
+            Some(u) => (u.full_name, u.email),
+            None => return Ok(None),
+        },
+    };
+    let lang = match repo::users::find_by_email(c, &email).await? {
+        Some(u) => u.language.as_deref().and_then(Language::parse),
+        None => None,
+    }
+    .unwrap_or(if o.country == "JP" {
+        Language::Ja
+    } else {
+        Language::En
+    });
+    Ok(Some(Contact { name, email, lang }))
+}

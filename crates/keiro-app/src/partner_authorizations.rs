@@ -5,7 +5,7 @@
 
 use crate::audit::{self, Event};
 use crate::{App, AppError, AppResult, Ctx, CurrentUser, mail, outbox};
-use keiro_domain::{Action, AuthorizationChange, Language, OrgKind, PartnerAuthorization};
+use keiro_domain::{Action, AuthorizationChange, OrgKind, PartnerAuthorization};
 use keiro_store::entities::organization;
 use keiro_store::repo::{self, Page};
 use keiro_store::sea_orm::DatabaseTransaction;
@@ -252,24 +252,10 @@ async fn notify(
     now: &[PartnerAuthorization],
     reason: &str,
 ) -> AppResult<()> {
-    let (name, email) = match repo::enrollments::for_org(tx, &o.id).await? {
-        Some(e) if !e.primary_contact_email.is_empty() => {
-            (e.primary_contact_name, e.primary_contact_email)
-        }
-        _ => (o.legal_name.clone(), o.email.clone()),
-    };
-    if email.is_empty() {
+    let Some(crate::orgs::Contact { name, email, lang }) = crate::orgs::contact(tx, o).await?
+    else {
         return Ok(());
-    }
-    let lang = match repo::users::find_by_email(tx, &email).await? {
-        Some(u) => u.language.as_deref().and_then(Language::parse),
-        None => None,
-    }
-    .unwrap_or(if o.country == "JP" {
-        Language::Ja
-    } else {
-        Language::En
-    });
+    };
     let names = |v: &[PartnerAuthorization]| {
         if v.is_empty() {
             mail::phrase(lang, "authorization-none")

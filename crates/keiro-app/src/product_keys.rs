@@ -140,6 +140,8 @@ pub async fn order(
             created_by: Some(me.user.id.clone()),
             created_at: now,
             expires_at: now + time::Duration::days(days),
+            for_org_id: None,
+            benefit_allocation_id: None,
         };
         let mut keys = Vec::with_capacity(quantity as usize);
         let rows = (0..quantity)

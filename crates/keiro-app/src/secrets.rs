@@ -70,6 +70,60 @@ impl SecretKey {
         m.update(label.as_bytes());
         m.finalize().into_bytes().into()
     }
+
+    /// `plain` sealed for `purpose` (ChaCha20-Poly1305 under a key derived for the purpose,
+    /// a random nonce, `bound_to` as associated data, so a sealed value moved to another row
+    /// does not open): base64 of nonce and ciphertext.
+    pub fn seal(&self, purpose: &str, bound_to: &str, plain: &str) -> String {
+        use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, Nonce, UnboundKey};
+        let key = LessSafeKey::new(
+            UnboundKey::new(
+                &CHACHA20_POLY1305,
+                &self.derive(&format!("keiro-seal:{purpose}")),
+            )
+            .expect("a 32-byte key"),
+        );
+        let nonce = random_bytes::<12>();
+        let mut buf = plain.as_bytes().to_vec();
+        key.seal_in_place_append_tag(
+            Nonce::assume_unique_for_key(nonce),
+            Aad::from(bound_to.as_bytes()),
+            &mut buf,
+        )
+        .expect("sealing a short text");
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&buf);
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(out)
+    }
+
+    /// What [`SecretKey::seal`] sealed, or `None` if it was sealed under another key, for
+    /// another purpose or row, or was changed.
+    pub fn open(&self, purpose: &str, bound_to: &str, sealed: &str) -> Option<String> {
+        use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, Nonce, UnboundKey};
+        let raw = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(sealed)
+            .ok()?;
+        if raw.len() < 12 + 16 {
+            return None;
+        }
+        let (nonce, body) = raw.split_at(12);
+        let key = LessSafeKey::new(
+            UnboundKey::new(
+                &CHACHA20_POLY1305,
+                &self.derive(&format!("keiro-seal:{purpose}")),
+            )
+            .ok()?,
+        );
+        let mut buf = body.to_vec();
+        let plain = key
+            .open_in_place(
+                Nonce::try_assume_unique_for_key(nonce).ok()?,
+                Aad::from(bound_to.as_bytes()),
+                &mut buf,
+            )
+            .ok()?;
+        String::from_utf8(plain.to_vec()).ok()
+    }
 }
 
 impl std::fmt::Debug for SecretKey {
@@ -176,6 +230,38 @@ fn check(stored: &str, password: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sealed_value_opens_only_under_its_key_purpose_and_row() {
+        let k = SecretKey::new("a".repeat(40)).unwrap();
+        let s = k.seal("benefit-key", "row-1", "ABCDE-FGHIJ");
+        assert!(!s.contains("ABCDE"));
+        assert_ne!(
+            s,
+            k.seal("benefit-key", "row-1", "ABCDE-FGHIJ"),
+            "a fresh nonce each time"
+        );
+        assert_eq!(
+            k.open("benefit-key", "row-1", &s).as_deref(),
+            Some("ABCDE-FGHIJ")
+        );
+        assert_eq!(k.open("benefit-key", "row-2", &s), None);
+        assert_eq!(k.open("other", "row-1", &s), None);
+        let other = SecretKey::new("b".repeat(40)).unwrap();
+        assert_eq!(other.open("benefit-key", "row-1", &s), None);
+        let mut tampered = s.clone().into_bytes();
+        let last = tampered.len() - 1;
+        tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+        assert_eq!(
+            k.open(
+                "benefit-key",
+                "row-1",
+                std::str::from_utf8(&tampered).unwrap()
+            ),
+            None
+        );
+        assert_eq!(k.open("benefit-key", "row-1", "short"), None);
+    }
 
     #[test]
     fn tokens_are_unique_and_prefixed() {

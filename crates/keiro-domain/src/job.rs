@@ -10,14 +10,21 @@ pub enum JobKind {
     RegistryImport,
     /// The operator's catalog CSV (R-ORD-1).
     CatalogImport,
+    /// Keys for the operator's benefit key pools (R-BEN-3).
+    BenefitKeyImport,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 2] = [JobKind::RegistryImport, JobKind::CatalogImport];
+    pub const ALL: [JobKind; 3] = [
+        JobKind::RegistryImport,
+        JobKind::CatalogImport,
+        JobKind::BenefitKeyImport,
+    ];
     pub fn code(self) -> &'static str {
         match self {
             JobKind::RegistryImport => "registry_import",
             JobKind::CatalogImport => "catalog_import",
+            JobKind::BenefitKeyImport => "benefit_key_import",
         }
     }
 }

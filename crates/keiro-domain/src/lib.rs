@@ -3,6 +3,7 @@
 //! unit- and property-tested in isolation.
 
 pub mod advisor;
+pub mod benefit;
 pub mod catalog;
 pub mod code;
 pub mod country;

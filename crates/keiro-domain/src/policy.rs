@@ -172,6 +172,19 @@ pub fn role_allows(kind: OrgKind, role: Role, action: Action) -> bool {
             matches!(role, R::GlobalAdmin | R::BillingAdmin)
         }
         (OrgKind::Operator | OrgKind::Partner, A::AcceptAdvisorOffers) => false,
+        // Seed 003: buying needs no admin role; activating and getting keys needs a global
+        // admin or membership (MPN partner) admin; assigning to employees a global admin.
+        (OrgKind::Partner, A::BuyBenefitPackage) => true,
+        (OrgKind::Partner, A::ActivateBenefits) => {
+            matches!(role, R::GlobalAdmin | R::MembershipAdmin)
+        }
+        (OrgKind::Partner, A::AssignBenefits) => role == R::GlobalAdmin,
+        (
+            OrgKind::Operator | OrgKind::Customer,
+            A::BuyBenefitPackage | A::ActivateBenefits | A::AssignBenefits,
+        ) => false,
+        // Operator staff keep the benefit catalog and pools and handle cancellations.
+        (OrgKind::Operator, A::ManageBenefits) => true,
         // Seed 004's roles for customers and orders: global admin, admin agent, sales agent.
         (OrgKind::Partner, A::ViewCatalog | A::PlaceOrders | A::ManageSubscriptions) => {
             matches!(role, R::GlobalAdmin | R::AdminAgent | R::SalesAgent)
@@ -188,7 +201,8 @@ pub fn role_allows(kind: OrgKind, role: Role, action: Action) -> bool {
             | A::ResetUserMfa
             | A::ManagePartnerAuthorizations
             | A::ManageProviderDirectory
-            | A::ManageCatalog,
+            | A::ManageCatalog
+            | A::ManageBenefits,
         ) => false,
         // Partnerships are between partners; the seed's roles for the Indirect resellers page
         // are global admin, user management admin, admin agent and sales agent (seed 004).

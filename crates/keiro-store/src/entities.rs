@@ -111,6 +111,14 @@ pub mod invitation_use;
 pub mod product_key;
 pub mod product_key_order;
 
+pub mod benefit;
+pub mod benefit_allocation;
+pub mod benefit_download;
+pub mod benefit_key;
+pub mod benefit_level;
+pub mod benefit_package;
+pub mod benefit_request;
+
 pub mod partnership;
 
 pub mod delegated_right;

@@ -353,6 +353,55 @@ impl TestApp {
         tx.commit().await.expect("commit");
     }
 
+    /// Runs one SQL statement on the test's database (a fact no use case sets, such as the
+    /// registry changing a level).
+    pub async fn db_exec(&self, sql: &str) {
+        use keiro_store::sea_orm::ConnectionTrait;
+        let tx = self.app.db.begin().await.expect("begin");
+        tx.execute_unprepared(sql).await.expect("sql");
+        tx.commit().await.expect("commit");
+    }
+
+    /// Links a partner organization to a membership record of `level` (none, action_pack, silver,
+    /// gold) and `status` (active, inactive, suspended), as enrollment does (R-BEN-2).
+    pub async fn db_membership(&self, org_id: &str, level: &str, status: &str) {
+        use keiro_store::entities::membership_record;
+        let now = self.app.now();
+        let tx = self.app.db.begin().await.expect("begin");
+        let org = keiro_store::repo::orgs::get(&tx, org_id)
+            .await
+            .expect("org")
+            .expect("org exists");
+        let partner_id = match org.partner_id {
+            Some(p) => p,
+            None => format!(
+                "9{:06}",
+                (uuid::Uuid::now_v7().as_u128() % 1_000_000) as u64
+            ),
+        };
+        keiro_store::repo::insert(
+            &tx,
+            membership_record::Model {
+                id: uuid::Uuid::now_v7().to_string(),
+                partner_id,
+                organization_name: org.legal_name.clone(),
+                country: org.country.clone(),
+                level: level.into(),
+                status: status.into(),
+                expires_on: None,
+                claim_secret_hash: String::new(),
+                claimed_by_org_id: Some(org.id.clone()),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+                search_text: String::new(),
+            },
+        )
+        .await
+        .expect("membership record");
+        tx.commit().await.expect("commit");
+    }
+
     /// A second `keiro serve` node on this test's database: its own connection pool, router
     /// and port, sharing nothing with the first but the database (and the test clock).
     pub async fn peer(&self) -> Peer {

@@ -250,3 +250,48 @@ advisor-invitation-body =
     { $message }
 
     (Sent through { $brand } on behalf of { $sender }, { $company }.)
+
+level-none = none
+level-action_pack = Action Pack
+level-silver = Silver
+level-gold = Gold
+
+benefit-package-granted-subject = { $brand }: your benefit package is bought ({ $level })
+benefit-package-granted-body =
+    Dear { $name },
+
+    { $company } bought its membership benefit package ({ $level }).
+    It runs from { $starts } to { $ends }.
+
+    Get your software keys and assign benefits to your employees on the Benefits page.
+    Within 30 days of the purchase, and while no software benefit is activated, you can cancel it for a refund through a service request.
+
+benefit-package-renewed-subject = { $brand }: your benefit package is renewed ({ $level })
+benefit-package-renewed-body =
+    Dear { $name },
+
+    { $company } bought next year's membership benefit package ({ $level }).
+    It runs from { $starts } to { $ends }.
+
+    Its benefits show on the Benefits page from its first day.
+
+benefit-package-cancelled-subject = { $brand }: your benefit package is cancelled
+benefit-package-cancelled-body =
+    Dear { $name },
+
+    The cancellation of { $company }'s membership benefit package ({ $level }, { $starts } to { $ends }) was approved. The package and its benefits are cancelled and will be refunded.
+
+    { $reason }
+
+benefits-expiring-subject = { $brand }: benefits expire soon
+benefits-expiring-body =
+    Dear { $name },
+
+    These benefits of { $company } expire on { $expires }. Activate them before then.
+
+    { $benefits }
+
+benefit-pool-empty-subject = { $brand }: no keys left for a benefit: { $benefit }
+benefit-pool-empty-body =
+    { $company } tried to get a key of the benefit "{ $benefit }", but its key pool has none available.
+    Import keys under Benefit key pools in the operator console.

@@ -250,3 +250,48 @@ advisor-invitation-body =
     { $message }
 
     (このメールは { $company } の { $sender } に代わって { $brand } から送信されました。)
+
+level-none = なし
+level-action_pack = Action Pack
+level-silver = シルバー
+level-gold = ゴールド
+
+benefit-package-granted-subject = { $brand } 特典パッケージを購入しました ({ $level })
+benefit-package-granted-body =
+    { $name } 様
+
+    { $company } のメンバーシップ特典パッケージ ({ $level }) を購入しました。
+    期間: { $starts } ～ { $ends }
+
+    「特典」ページでソフトウェア キーを取得し、特典を従業員に割り当ててください。
+    購入から 30 日以内で、ソフトウェアの特典をアクティブ化していない場合は、サービス要求でキャンセルして返金を受けられます。
+
+benefit-package-renewed-subject = { $brand } 特典パッケージを更新しました ({ $level })
+benefit-package-renewed-body =
+    { $name } 様
+
+    { $company } の次の年のメンバーシップ特典パッケージ ({ $level }) を購入しました。
+    期間: { $starts } ～ { $ends }
+
+    新しい特典は開始日から「特典」ページに表示されます。
+
+benefit-package-cancelled-subject = { $brand } 特典パッケージをキャンセルしました
+benefit-package-cancelled-body =
+    { $name } 様
+
+    { $company } のメンバーシップ特典パッケージ ({ $level }、{ $starts } ～ { $ends }) のキャンセル要求が承認されました。パッケージとその特典はキャンセルされ、返金されます。
+
+    { $reason }
+
+benefits-expiring-subject = { $brand } 特典の有効期限が近づいています
+benefits-expiring-body =
+    { $name } 様
+
+    { $company } の次の特典は { $expires } に有効期限が切れます。それまでにアクティブ化してください。
+
+    { $benefits }
+
+benefit-pool-empty-subject = { $brand } 特典のキーがなくなりました: { $benefit }
+benefit-pool-empty-body =
+    { $company } が特典「{ $benefit }」のキーを取得しようとしましたが、キー プールに使用できるキーがありません。
+    運用コンソールの「特典のキー プール」からキーをインポートしてください。

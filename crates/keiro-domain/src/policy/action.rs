@@ -83,10 +83,21 @@ pub enum Action {
     /// A customer starts a trial or buys through an advisor's link, or enters a product key
     /// (R-ADV-2…4): its global and billing admins.
     AcceptAdvisorOffers,
+    /// See the partner's membership benefits and buy its benefit package: every partner user
+    /// (R-BEN-1, seed 003: buying needs no admin role).
+    BuyBenefitPackage,
+    /// Activate benefits and get their keys (R-BEN-1): global admin or membership admin.
+    ActivateBenefits,
+    /// Assign benefits to the partner's employees, and ask to cancel a package (R-BEN-1,
+    /// R-BEN-10): global admin.
+    AssignBenefits,
+    /// Operator staff: the benefit catalog, key pools, every partner's packages and their
+    /// cancellation requests (R-BEN-2, R-BEN-10).
+    ManageBenefits,
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 42] = [
         Action::ManageOwnAccount,
         Action::ViewCompanyProfile,
         Action::EditCompanyProfile,
@@ -125,6 +136,10 @@ impl Action {
         Action::SetPartnerOfRecord,
         Action::UseAdvisorTools,
         Action::AcceptAdvisorOffers,
+        Action::BuyBenefitPackage,
+        Action::ActivateBenefits,
+        Action::AssignBenefits,
+        Action::ManageBenefits,
     ];
 
     pub fn code(self) -> &'static str {
@@ -167,6 +182,10 @@ impl Action {
             Action::SetPartnerOfRecord => "set_partner_of_record",
             Action::UseAdvisorTools => "use_advisor_tools",
             Action::AcceptAdvisorOffers => "accept_advisor_offers",
+            Action::BuyBenefitPackage => "buy_benefit_package",
+            Action::ActivateBenefits => "activate_benefits",
+            Action::AssignBenefits => "assign_benefits",
+            Action::ManageBenefits => "manage_benefits",
         }
     }
 
@@ -181,6 +200,7 @@ impl Action {
                 | Action::ManagePartnerAuthorizations
                 | Action::ManageProviderDirectory
                 | Action::ManageCatalog
+                | Action::ManageBenefits
         )
     }
 
@@ -195,6 +215,10 @@ impl Action {
                 | Action::SetPartnerOfRecord
                 | Action::UseAdvisorTools
                 | Action::AcceptAdvisorOffers
+                // A provider acting in a reseller never spends the reseller's benefits.
+                | Action::BuyBenefitPackage
+                | Action::ActivateBenefits
+                | Action::AssignBenefits
                 | Action::ViewPartnerships
                 | Action::RequestPartnership
                 | Action::AcceptPartnership

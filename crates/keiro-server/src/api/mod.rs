@@ -2,6 +2,7 @@
 //! `/openapi.json`.
 
 mod audit;
+mod benefits;
 mod catalog;
 pub mod contract;
 mod customer_users;
@@ -63,6 +64,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "catalog", description = "Products and offers (R-ORD-1)"),
         (name = "orders", description = "Orders and subscriptions (R-ORD-2…7)"),
         (name = "advisors", description = "Subscription advisor tools: trial invitations (R-ADV-1…5)"),
+        (name = "benefits", description = "Membership benefits: the catalog, packages, the allocations ledger, software keys (R-BEN-1…3)"),
         (name = "operator", description = "Operator staff tasks"),
         (name = "health", description = "Load balancer probes"),
     )
@@ -217,6 +219,15 @@ pub fn routes() -> (axum::Router<AppState>, serde_json::Value) {
         .routes(routes!(product_keys::revoke))
         .routes(routes!(product_keys::preview))
         .routes(routes!(product_keys::redeem))
+        .routes(routes!(benefits::list, benefits::create))
+        .routes(routes!(benefits::get, benefits::put))
+        .routes(routes!(benefits::list_packages, benefits::buy))
+        .routes(routes!(benefits::get_package))
+        .routes(routes!(benefits::list_allocations))
+        .routes(routes!(benefits::get_allocation))
+        .routes(routes!(benefits::list_keys, benefits::get_key))
+        .routes(routes!(benefits::import_keys))
+        .routes(routes!(benefits::list_pools))
         .routes(routes!(directory::search))
         .routes(routes!(
             directory::get_entry,

@@ -60,6 +60,7 @@ fn done_key(kind: JobKind) -> &'static str {
     match kind {
         JobKind::RegistryImport => "import-done",
         JobKind::CatalogImport => "catalog-import-done",
+        JobKind::BenefitKeyImport => "benefit-keys-import-done",
     }
 }
 

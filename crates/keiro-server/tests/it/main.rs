@@ -2,6 +2,7 @@
 //! PostgreSQL (set KEIRO_TEST_POSTGRES_URL), a real SMTP server and a real headless Chromium.
 
 mod api;
+mod benefits;
 mod boundaries;
 mod browser;
 mod browser_advisors;

@@ -40,6 +40,8 @@ async fn api_every_update_refuses_a_stale_if_match(app: TestApp) {
     let sr = sr["id"].as_str().unwrap().to_string();
     let rec = created(&app, &w.op, "/v1/membershiprecords", json!({"partner_id": "3000001", "organization_name": "Org", "country": "JP", "level": "silver", "status": "active", "expires_on": "2099-12-31"})).await;
     let rec = rec["record"]["id"].as_str().unwrap().to_string();
+    let benefit = created(&app, &w.op, "/v1/benefits", crate::benefits::software()).await;
+    let benefit = benefit["id"].as_str().unwrap().to_string();
     let applicant = app
         .http
         .post(app.url("/v1/enrollment/accounts"))
@@ -161,6 +163,13 @@ async fn api_every_update_refuses_a_stale_if_match(app: TestApp) {
             "/v1/organization/profile".into(),
             profile("Distri KK"),
             "\"o999\"",
+        ),
+        (
+            "put_benefit",
+            &w.op,
+            format!("/v1/benefits/{benefit}"),
+            crate::benefits::software(),
+            "\"n999\"",
         ),
         (
             "put_product",

@@ -15,6 +15,7 @@ both_backends!(r_ord_7_every_creating_post_replays_its_first_answer);
 /// Answers that are shown once and never replayed.
 const SECRETS: &[&str] = &[
     "keys",
+    "key",
     "temporary_password",
     "claim_secret",
     "url",
@@ -123,6 +124,20 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
         .unwrap()
         .to_string();
 
+    // The provider holds a Gold benefit package with a software benefit whose pool has keys.
+    created(&app, &w.op, "/v1/benefits", crate::benefits::software()).await;
+    crate::benefits::import_keys(&app, &w.op, "office-pro", &["REPLY-00001", "REPLY-00002"]).await;
+    app.db_membership(&w.provider.org_id, "gold", "active")
+        .await;
+    app.db_membership(&w.reseller.org_id, "silver", "active")
+        .await;
+    created(&app, &w.pt, "/v1/benefitpackages", json!({})).await;
+    let alloc = app.get("/v1/benefitallocations?kind=software", &w.pt).await;
+    let alloc = alloc.json::<Value>().await.unwrap()["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
     // operationId → (caller, path, body).
     let samples: Vec<(&str, &str, String, Value)> = vec![
         (
@@ -166,6 +181,25 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
             &w.ct,
             "/v1/purchaseoffers/buy".into(),
             json!({"token": purchase, "lines": [{"offer_id": w.base, "quantity": 2}]}),
+        ),
+        (
+            "create_benefit",
+            &w.op,
+            "/v1/benefits".into(),
+            json!({"code": "replayed-support", "kind": "technical_support", "name_ja": "サポート",
+                "name_en": "Support", "levels": [{"level": "gold", "quantity": 3}]}),
+        ),
+        (
+            "create_benefit_package",
+            &w.rt,
+            "/v1/benefitpackages".into(),
+            json!({}),
+        ),
+        (
+            "create_benefit_key",
+            &w.pt,
+            format!("/v1/benefitallocations/{alloc}/keys"),
+            json!({}),
         ),
         (
             "create_order",

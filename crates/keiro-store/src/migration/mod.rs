@@ -22,6 +22,7 @@ mod m0015_partner_of_record;
 mod m0016_invitation_uses;
 mod m0017_product_keys;
 mod m0018_link_opens;
+mod m0019_benefits;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_invitation_uses::Migration),
             Box::new(m0017_product_keys::Migration),
             Box::new(m0018_link_opens::Migration),
+            Box::new(m0019_benefits::Migration),
         ]
     }
 }

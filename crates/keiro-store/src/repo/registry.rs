@@ -19,6 +19,18 @@ pub async fn by_partner_id(
     .await
 }
 
+/// The record an organization linked at enrollment (its membership level, R-BEN-2).
+pub async fn claimed_by(
+    c: &impl ConnectionTrait,
+    org_id: &str,
+) -> Result<Option<membership_record::Model>, StoreError> {
+    unique(
+        c,
+        membership_record::Entity::find().filter(C::ClaimedByOrgId.eq(org_id)),
+    )
+    .await
+}
+
 pub async fn list(
     c: &impl ConnectionTrait,
     q: Option<&str>,

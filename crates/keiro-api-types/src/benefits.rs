@@ -1,0 +1,228 @@
+//! Membership benefits (`/v1/benefits`, `/v1/benefitpackages`, `/v1/benefitallocations`,
+//! `/v1/benefitkeypools`, R-BEN-1…3): the catalog operator staff keep, the packages partners
+//! buy, the ledger of what each holds, and software keys.
+
+use crate::ImportRowError;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+/// One level's share of a benefit.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BenefitLevel {
+    /// action_pack, silver or gold.
+    #[schema(example = "gold")]
+    pub level: String,
+    #[schema(minimum = 1, maximum = 100000)]
+    pub quantity: i64,
+    /// keys, seats, users, subscriptions, incidents, hours or offers (the kind's usual unit if
+    /// empty).
+    #[serde(default)]
+    pub unit: String,
+    /// A credit's amount per unit, in minor units of `currency`.
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
+}
+
+/// A software benefit's download for one language and operating system.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BenefitDownload {
+    /// ja, en or multi.
+    pub language: String,
+    /// windows, macos, linux or any.
+    pub os: String,
+    #[schema(max_length = 2000)]
+    pub url: String,
+    #[serde(default)]
+    pub label: String,
+}
+
+/// `POST /v1/benefits`, `PUT /v1/benefits/{id}`: a benefit of the catalog, whole.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PutBenefit {
+    /// 2 to 64 of a-z, 0-9 and dashes; it never changes.
+    #[schema(example = "office-professional")]
+    pub code: String,
+    /// software, azure_monthly_credit, azure_annual_credit, license_subscription,
+    /// visual_studio, technical_support, advisory_hours or go_to_market.
+    pub kind: String,
+    pub name_ja: String,
+    pub name_en: String,
+    #[serde(default)]
+    pub description_ja: String,
+    #[serde(default)]
+    pub description_en: String,
+    /// Special instructions shown with a key.
+    #[serde(default)]
+    pub instructions_ja: String,
+    #[serde(default)]
+    pub instructions_en: String,
+    /// core or incremental (core if empty).
+    #[serde(default)]
+    pub tier: String,
+    /// Months from the package's start, 1 to 36 (12 without it).
+    #[schema(minimum = 1, maximum = 36)]
+    pub months: Option<i64>,
+    /// A license benefit: the SKU of the offer its key sets up.
+    pub offer_sku: Option<String>,
+    pub levels: Vec<BenefitLevel>,
+    #[serde(default)]
+    pub downloads: Vec<BenefitDownload>,
+    /// available or retired (available if empty).
+    #[serde(default)]
+    pub state: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Benefit {
+    pub id: String,
+    pub code: String,
+    pub kind: String,
+    pub name_ja: String,
+    pub name_en: String,
+    pub description_ja: String,
+    pub description_en: String,
+    pub instructions_ja: String,
+    pub instructions_en: String,
+    pub tier: String,
+    pub months: i64,
+    pub offer_id: Option<String>,
+    pub state: String,
+    pub levels: Vec<BenefitLevel>,
+    pub downloads: Vec<BenefitDownload>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BenefitList {
+    pub items: Vec<Benefit>,
+    pub next_cursor: Option<String>,
+}
+
+/// `POST /v1/benefitpackages`: buy the package of the partner's level (nothing to choose).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BuyBenefitPackage {}
+
+/// A partner's benefit package for one year.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BenefitPackage {
+    pub id: String,
+    pub org_id: String,
+    pub org_name: String,
+    /// The level it was bought for: action_pack, silver or gold.
+    pub level: String,
+    /// scheduled (a renewal), active, ended or cancelled.
+    pub state: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub bought_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub starts_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub ends_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub cancelled_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BenefitPackageList {
+    pub items: Vec<BenefitPackage>,
+    pub next_cursor: Option<String>,
+}
+
+/// What a partner holds of one benefit through one package.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BenefitAllocation {
+    pub id: String,
+    pub package_id: String,
+    pub benefit_id: String,
+    pub benefit_code: String,
+    pub kind: String,
+    pub name_ja: String,
+    pub name_en: String,
+    /// core or incremental.
+    pub tier: String,
+    pub quantity: i64,
+    pub unit: String,
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub used: i64,
+    pub left: i64,
+    /// scheduled, active, expired or cancelled.
+    pub state: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub starts_at: OffsetDateTime,
+    /// The last moment it may be activated.
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: OffsetDateTime,
+    /// Special instructions (software: follow them with the key).
+    pub instructions_ja: String,
+    pub instructions_en: String,
+    pub downloads: Vec<BenefitDownload>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BenefitAllocationList {
+    pub items: Vec<BenefitAllocation>,
+    pub next_cursor: Option<String>,
+}
+
+/// `POST /v1/benefitallocations/{id}/keys`: get the next key of a software benefit.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetBenefitKey {}
+
+/// A key got from the operator's pool.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BenefitKey {
+    pub id: String,
+    pub allocation_id: String,
+    pub benefit_id: String,
+    pub last5: String,
+    /// The key: in the first answer, and in lists for global admins and membership admins;
+    /// null otherwise and in a replay.
+    pub key: Option<String>,
+    /// Who got it.
+    pub got_by: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub got_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BenefitKeyList {
+    pub items: Vec<BenefitKey>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BenefitKeyImportReport {
+    pub rows: usize,
+    pub imported: usize,
+    pub errors: Vec<ImportRowError>,
+}
+
+/// A software benefit's key pool.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BenefitKeyPool {
+    pub benefit_id: String,
+    pub code: String,
+    pub name_ja: String,
+    pub name_en: String,
+    pub available: i64,
+    pub handed_out: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BenefitKeyPoolList {
+    pub items: Vec<BenefitKeyPool>,
+    pub next_cursor: Option<String>,
+}
