@@ -13,6 +13,7 @@ use keiro_store::repo;
 use serde_json::json;
 
 mod advisors;
+mod benefits;
 mod enrollment;
 pub use enrollment::DemoClaim;
 
@@ -368,6 +369,7 @@ pub async fn seed(app: &App) -> AppResult<Demo> {
     seed_catalog(&tx, app, &ids).await?;
     tx.commit().await?;
     advisors::seed(app).await?;
+    benefits::seed(app).await?;
     let (applicant, claim) = enrollment::seed(app, &shared).await?;
     logins.push(applicant);
     Ok(Demo {

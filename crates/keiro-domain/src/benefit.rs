@@ -360,7 +360,7 @@ impl BuyRefusal {
     pub fn message(self) -> &'static str {
         match self {
             BuyRefusal::NoLevel => {
-                "your organization has no membership level (Action Pack, Silver or Gold): link its membership record first"
+                "your organization has no membership level (Action Pack, Silver or Gold); benefits come with a membership at one of these levels"
             }
             BuyRefusal::MembershipNotActive => {
                 "your membership record is not active; the operator can tell you why"

@@ -20,7 +20,7 @@ const ADVISOR: &str = "admin@fuji-reseller.example";
 const CUSTOMER: &str = "admin@adatum.example";
 
 /// The demo user with this email, acting.
-async fn acting(app: &App, email: &str) -> AppResult<Ctx> {
+pub(super) async fn acting(app: &App, email: &str) -> AppResult<Ctx> {
     let u = repo::users::find_by_email(app.db.reader(), email)
         .await?
         .ok_or(AppError::NotFound("user"))?;

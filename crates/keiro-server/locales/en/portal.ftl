@@ -720,7 +720,10 @@ offer-name = Offer
 offer-sku = SKU
 offer-price = Price
 offer-term-h = Term
-offer-term = { $months } months
+offer-term = { $months ->
+    [one] 1 month
+   *[other] { $months } months
+}
 offer-trial-days = { $days }-day trial
 offer-bounds = Licenses
 offer-trial = Trial
@@ -1181,7 +1184,7 @@ error-offer_not_allowed = Only a license-based subscription sets up an offer.
 error-duplicate_code = Another benefit has this code.
 error-code_fixed = A benefit's code does not change.
 error-kind_fixed = Partners hold this benefit: its kind can no longer change.
-error-no_membership_level = Your organization has no membership level (Action Pack, Silver or Gold). Link its membership record first.
+error-no_membership_level = Your organization has no membership level (Action Pack, Silver or Gold). Benefits come with a membership at one of these levels.
 error-no_benefits_for_level = The operator offers no benefits for your level yet.
 error-renewal_too_early = Your benefit package is running; its renewal can be bought in its last 90 days.
 error-renewal_already_bought = Next year's benefit package is bought already.
@@ -1197,3 +1200,82 @@ error-duplicate_key_in_file = This key appears earlier in the file.
 error-invalid_tier = Choose core or incremental.
 error-invalid_state = Choose one of the listed states.
 benefit-keys-import-done = Read { $rows } rows and imported { $created } keys ({ $errors } errors).
+nav-benefits = Benefits
+benefits-title = Benefits
+benefits-level = Membership level
+benefits-package = Benefit package
+benefits-renewal = Next year's benefit package
+benefits-period = { $starts } to { $ends }
+benefits-buy = Buy the benefit package
+benefits-buy-intro = You can buy your level's benefit package (one year). Buying needs no admin role.
+benefits-renew = Buy next year's benefit package
+benefits-renew-intro = Your benefit package ends soon. Next year's package starts on the day this one ends.
+benefits-tab-software = Software
+benefits-tab-azure = Azure & cloud products
+benefits-tab-visual-studio = Visual Studio subscriptions
+benefits-tab-technical = Technical benefits
+benefits-tab-go-to-market = Go-to-market
+benefits-none = It looks like you don't have any benefits yet
+benefits-empty-buy = Buy your benefit package and your level's benefits show here.
+benefits-empty-tab = Your level's benefit package has no benefits on this tab.
+benefits-empty-level = You may be signed in to an organization without a Gold, Silver or Action Pack membership, or with another account.
+benefits-expires = Expires
+benefits-get-key = Get key
+benefits-instructions = Special instructions:
+benefits-keys-left = { $n } left
+benefits-keys-got = Keys got
+benefits-key = Key
+benefits-got-by = Got by
+benefits-got-at = Got at
+benefits-download = Download
+benefits-language = Language
+benefits-os = Operating system
+benefits-download-show = Show the link
+benefits-download-missing = There is no download for this language and operating system. Choose another pair.
+benefits-done-package_bought = Your benefit package is bought.
+benefits-done-key_got = Here is your key. Follow the special instructions.
+benefit-level-none = none
+benefit-level-action_pack = Action Pack
+benefit-level-silver = Silver
+benefit-level-gold = Gold
+benefit-tier-core = Core
+benefit-tier-incremental = Incremental
+benefit-state-scheduled = Not started
+benefit-state-active = Active
+benefit-state-expired = Expired
+benefit-state-cancelled = Cancelled
+benefit-unit-keys = { $n ->
+    [one] 1 key
+   *[other] { $n } keys
+}
+benefit-unit-seats = { $n ->
+    [one] 1 seat
+   *[other] { $n } seats
+}
+benefit-unit-users = { $n ->
+    [one] 1 user
+   *[other] { $n } users
+}
+benefit-unit-subscriptions = { $n ->
+    [one] 1 subscription
+   *[other] { $n } subscriptions
+}
+benefit-unit-incidents = { $n ->
+    [one] 1 incident
+   *[other] { $n } incidents
+}
+benefit-unit-hours = { $n ->
+    [one] 1 hour
+   *[other] { $n } hours
+}
+benefit-unit-offers = { $n ->
+    [one] 1 offer
+   *[other] { $n } offers
+}
+benefit-language-ja = Japanese
+benefit-language-en = English
+benefit-language-multi = Multilingual
+benefit-os-windows = Windows
+benefit-os-macos = macOS
+benefit-os-linux = Linux
+benefit-os-any = Any OS

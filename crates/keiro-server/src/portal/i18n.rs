@@ -53,10 +53,19 @@ pub fn t(lang: Language, key: &str) -> String {
     }
 }
 
+/// An argument as Fluent sees it: a whole number (no leading zero, so ids and codes stay text)
+/// is a number, so that plural variants (`[one]`) select on it.
+fn value(v: &str) -> FluentValue<'static> {
+    match v.parse::<i64>() {
+        Ok(n) if !v.starts_with('0') || v == "0" => FluentValue::from(n),
+        _ => FluentValue::from(v.to_string()),
+    }
+}
+
 pub fn t_args(lang: Language, key: &str, args: &[(&str, String)]) -> String {
     let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
         .iter()
-        .map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone())))
+        .map(|(k, v)| (Cow::Owned(k.to_string()), value(v)))
         .collect();
     PORTAL.lookup_with_args(id(lang), key, &map)
 }
@@ -66,9 +75,39 @@ pub fn t_args(lang: Language, key: &str, args: &[(&str, String)]) -> String {
 pub fn try_t(lang: Language, key: &str, args: &[(&str, String)]) -> Option<String> {
     let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
         .iter()
-        .map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.clone())))
+        .map(|(k, v)| (Cow::Owned(k.to_string()), value(v)))
         .collect();
     PORTAL.try_lookup_with_args(id(lang), key, &map)
+}
+
+#[cfg(test)]
+mod numbers {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_select_plurals_and_keep_their_digits() {
+        assert_eq!(
+            t_args(Language::En, "offer-term", &[("months", "1".into())]),
+            "1 month"
+        );
+        assert_eq!(
+            t_args(Language::En, "offer-term", &[("months", "12".into())]),
+            "12 months"
+        );
+        assert_eq!(
+            t_args(Language::En, "benefit-unit-keys", &[("n", "100000".into())]),
+            "100000 keys"
+        );
+        assert_eq!(
+            t_args(Language::Ja, "benefit-unit-keys", &[("n", "1".into())]),
+            "1 個のキー"
+        );
+        // A code with a leading zero stays text.
+        assert_eq!(
+            t_args(Language::En, "benefits-keys-left", &[("n", "007".into())]),
+            "007 left"
+        );
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod acceptance;
 mod advisors;
 mod audit;
 mod auth;
+mod benefits;
 mod catalog;
 mod confirm;
 mod cookies;
@@ -224,6 +225,9 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/advisor/keys", post(advisors::order_keys))
         .route("/advisor/keys.csv", get(advisors::export_keys))
         .route("/advisor/keys/{id}/revoke", post(advisors::revoke_key))
+        .route("/benefits", get(benefits::page))
+        .route("/benefits/package", post(benefits::buy))
+        .route("/benefits/{id}/keys", post(benefits::get_key))
         .route("/productkeys", get(product_keys::page))
         .route("/productkeys/check", post(product_keys::check))
         .route("/productkeys/redeem", post(product_keys::redeem))

@@ -58,7 +58,7 @@ impl Base {
 
 /// The navigation a user sees follows what their roles allow, among the pages that concern
 /// their organization at all ([`nav_applies`]).
-pub const NAV: [(&str, &str, Option<Action>); 22] = [
+pub const NAV: [(&str, &str, Option<Action>); 23] = [
     ("/dashboard", "nav-dashboard", None),
     (
         "/organization",
@@ -86,6 +86,7 @@ pub const NAV: [(&str, &str, Option<Action>); 22] = [
         Some(Action::ManageSecurityGroups),
     ),
     ("/advisor", "nav-advisor", Some(Action::UseAdvisorTools)),
+    ("/benefits", "nav-benefits", Some(Action::BuyBenefitPackage)),
     (
         "/indirect-resellers",
         "nav-indirect-resellers",
@@ -143,7 +144,9 @@ pub fn nav_applies(href: &str, action: Option<Action>, u: &CurrentUser) -> bool 
         "/customers" | "/catalog" => u.actor.org_kind == OrgKind::Partner,
         "/subscriptions" => u.actor.org_kind != OrgKind::Operator,
         "/partners" | "/support" => u.actor.org_kind == OrgKind::Customer,
-        "/gdap" | "/security-groups" | "/advisor" => u.actor.org_kind == OrgKind::Partner,
+        "/gdap" | "/security-groups" | "/advisor" | "/benefits" => {
+            u.actor.org_kind == OrgKind::Partner
+        }
         _ => !action.is_some_and(|a| a.is_operator_task()) || u.actor.org_kind == OrgKind::Operator,
     }
 }

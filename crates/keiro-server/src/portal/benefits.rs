@@ -1,0 +1,310 @@
+//! The Benefits pages (特典, R-BEN-1…3, seed 003): the partner's membership level and package,
+//! the button to buy (or renew) it, and seed 003's tabs (Software, Azure & cloud products,
+//! Visual Studio subscriptions, Technical benefits, Go-to-market), each a list of the
+//! allocations of its kinds whose details unfold in place. Software benefits get their keys
+//! here (greyed with the reason for users without the role) and show the download for the
+//! chosen language and operating system. The rules are in keiro-app.
+
+use super::{Base, PageResult, Portal, SignedForm, no_store, render, t, t_args};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use keiro_app::benefits::{self as app, AllocationView};
+use keiro_domain::Language;
+use keiro_domain::benefit::{BenefitKind, DOWNLOAD_LANGUAGES, DOWNLOAD_OS, Tab};
+use keiro_domain::display::money;
+use serde::Deserialize;
+
+/// A tab of the page.
+pub struct TabLink {
+    pub code: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+/// A key got, as a software row lists it.
+pub struct KeyRow {
+    /// The key, or its last five characters for users who may not get keys.
+    pub key: String,
+    pub by: String,
+    pub at: String,
+}
+
+/// A choice of a select box: (value, label, chosen).
+pub type Choice = (String, String, bool);
+
+/// One allocation, as a row of a tab.
+pub struct Row {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub instructions: String,
+    pub quantity: String,
+    pub tier: String,
+    pub state_code: String,
+    pub state: String,
+    pub expires: String,
+    pub software: bool,
+    pub left: i64,
+    pub keys: Vec<KeyRow>,
+    pub languages: Vec<Choice>,
+    pub oses: Vec<Choice>,
+    /// The download for the chosen language and OS: (url, label).
+    pub download: Option<(String, String)>,
+    /// A language and OS were chosen and no download matches them.
+    pub download_missing: bool,
+    pub open: bool,
+}
+
+#[derive(Template)]
+#[template(path = "benefits/page.html")]
+pub struct BenefitsPage {
+    pub b: Base,
+    pub level: String,
+    /// The running package's period, and the renewal's if bought.
+    pub package: Option<String>,
+    pub renewal: Option<String>,
+    /// The buy button's label and the line above it, when a package can be bought now.
+    pub buy: Option<(String, String)>,
+    pub tabs: Vec<TabLink>,
+    pub tab: &'static str,
+    pub rows: Vec<Row>,
+    /// What the empty state says to do.
+    pub empty_help: String,
+    /// Why the user cannot get keys (greyed), if so.
+    pub activate_reason: Option<String>,
+    pub idem: String,
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    tab: Option<String>,
+    /// The allocation whose details are open.
+    open: Option<String>,
+    language: Option<String>,
+    os: Option<String>,
+    done: Option<String>,
+}
+
+fn name(lang: Language, ja: &str, en: &str) -> String {
+    match lang {
+        Language::Ja => ja.to_string(),
+        Language::En => en.to_string(),
+    }
+}
+
+/// "2 keys", "5 users × US$100.00".
+fn quantity(lang: Language, a: &AllocationView) -> String {
+    let n = t_args(
+        lang,
+        &format!("benefit-unit-{}", a.unit),
+        &[("n", a.quantity.to_string())],
+    );
+    match (a.amount_minor, a.currency.as_deref()) {
+        (Some(m), Some(c)) => format!("{n} × {}", money(m, c)),
+        _ => n,
+    }
+}
+
+pub async fn page(State(s): State<AppState>, p: Portal, Query(q): Query<PageQuery>) -> PageResult {
+    p.user()?;
+    let notice = q
+        .done
+        .as_deref()
+        .and_then(|d| super::i18n::try_t(p.lang, &format!("benefits-done-{d}"), &[]));
+    show(&s, &p, q, StatusCode::OK, None, notice).await
+}
+
+async fn show(
+    s: &AppState,
+    p: &Portal,
+    q: PageQuery,
+    status: StatusCode,
+    error: Option<String>,
+    notice: Option<String>,
+) -> PageResult {
+    let ctx = p.ctx();
+    let lang = p.lang;
+    let o = app::overview(&s.app, &ctx)
+        .await
+        .map_err(|e| p.app_error(e))?;
+    let tab = q
+        .tab
+        .as_deref()
+        .and_then(Tab::parse)
+        .unwrap_or(Tab::Software);
+    let period = |pk: &app::PackageView| {
+        t_args(
+            lang,
+            "benefits-period",
+            &[
+                ("starts", p.date(pk.starts_at)),
+                ("ends", p.date(pk.ends_at)),
+            ],
+        )
+    };
+    let buy = o.buy.as_ref().ok().map(|_| {
+        if o.current.is_some() {
+            (t(lang, "benefits-renew"), t(lang, "benefits-renew-intro"))
+        } else {
+            (t(lang, "benefits-buy"), t(lang, "benefits-buy-intro"))
+        }
+    });
+    let empty_help = match (&o.current, &o.buy) {
+        (Some(_), _) => t(lang, "benefits-empty-tab"),
+        (None, Ok(_)) => t(lang, "benefits-empty-buy"),
+        (None, Err(e)) => format!("{} {}", p.message_for(e), t(lang, "benefits-empty-level")),
+    };
+    let activate_reason = o.why_not_activate.as_ref().map(|e| p.message_for(e));
+    let mut rows = Vec::new();
+    for a in o
+        .allocations
+        .iter()
+        .filter(|a| a.kind().is_some_and(|k| tab.lists(k)))
+    {
+        let software = a.kind() == Some(BenefitKind::Software);
+        let open = q.open.as_deref() == Some(a.id.as_str());
+        let keys = if software {
+            app::keys(&s.app, &ctx, &a.id, None, 200)
+                .await
+                .map_err(|e| p.app_error(e))?
+                .items
+                .into_iter()
+                .map(|k| KeyRow {
+                    key: k.key.unwrap_or_else(|| format!("…{}", k.last5)),
+                    by: k.got_by.unwrap_or_default(),
+                    at: k.got_at.map(|t| p.time(t)).unwrap_or_default(),
+                })
+                .collect()
+        } else {
+            vec![]
+        };
+        let chosen = |v: &Option<String>| v.clone().filter(|_| open).unwrap_or_default();
+        let (language, os) = (chosen(&q.language), chosen(&q.os));
+        let download = a
+            .benefit
+            .downloads
+            .iter()
+            .find(|d| d.language == language && d.os == os)
+            .map(|d| {
+                let label = if d.label.is_empty() {
+                    a.benefit.name(lang).to_string()
+                } else {
+                    d.label.clone()
+                };
+                (d.url.clone(), label)
+            });
+        let pick = |all: &[&str], prefix: &str, cur: &str| -> Vec<Choice> {
+            all.iter()
+                .map(|c| (c.to_string(), t(lang, &format!("{prefix}{c}")), *c == cur))
+                .collect()
+        };
+        rows.push(Row {
+            id: a.id.clone(),
+            name: a.benefit.name(lang).to_string(),
+            description: name(lang, &a.benefit.description_ja, &a.benefit.description_en),
+            instructions: name(lang, &a.benefit.instructions_ja, &a.benefit.instructions_en),
+            quantity: quantity(lang, a),
+            tier: t(lang, &format!("benefit-tier-{}", a.tier)),
+            state_code: a.state.clone(),
+            state: t(lang, &format!("benefit-state-{}", a.state)),
+            expires: p.date(a.expires_at),
+            software,
+            left: a.left(),
+            keys,
+            languages: pick(&DOWNLOAD_LANGUAGES, "benefit-language-", &language),
+            oses: pick(&DOWNLOAD_OS, "benefit-os-", &os),
+            download_missing: download.is_none() && !language.is_empty() && !os.is_empty(),
+            download,
+            open,
+        });
+    }
+    let mut b = p.base("benefits-title");
+    b.error = error;
+    b.notice = notice;
+    let page = BenefitsPage {
+        b,
+        level: t(lang, &format!("benefit-level-{}", o.level)),
+        package: o.current.as_ref().map(period),
+        renewal: o.renewal.as_ref().map(period),
+        buy,
+        tabs: Tab::ALL
+            .iter()
+            .map(|x| TabLink {
+                code: x.code(),
+                label: t(lang, &format!("benefits-tab-{}", x.code())),
+                current: *x == tab,
+            })
+            .collect(),
+        tab: tab.code(),
+        rows,
+        empty_help,
+        activate_reason,
+        idem: super::form::idem(),
+    };
+    Ok((status, no_store(render(&page))).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct IdemForm {
+    #[serde(default)]
+    idem: String,
+    #[serde(default)]
+    tab: String,
+}
+
+fn idem_of(f: &IdemForm) -> Option<&str> {
+    Some(f.idem.as_str()).filter(|k| !k.is_empty())
+}
+
+/// The page again with a refusal's message (the rules' own words, in the reader's language).
+async fn refused(
+    s: &AppState,
+    p: &Portal,
+    tab: &str,
+    open: Option<String>,
+    e: keiro_app::AppError,
+) -> PageResult {
+    match e {
+        e @ (keiro_app::AppError::Validation(_)
+        | keiro_app::AppError::Conflict { .. }
+        | keiro_app::AppError::Forbidden { .. }) => {
+            let status = crate::problem::status_of(&e);
+            let q = PageQuery {
+                tab: Some(tab.to_string()),
+                open,
+                language: None,
+                os: None,
+                done: None,
+            };
+            show(s, p, q, status, Some(p.message_for(&e)), None).await
+        }
+        e => Err(p.app_error(e)),
+    }
+}
+
+/// Any partner user buys (or renews) the package of its level.
+pub async fn buy(State(s): State<AppState>, SignedForm(p, f): SignedForm<IdemForm>) -> PageResult {
+    match app::buy(&s.app, &p.ctx(), idem_of(&f)).await {
+        Ok(_) => Ok(Redirect::to("/benefits?done=package_bought").into_response()),
+        Err(e) => refused(&s, &p, &f.tab, None, e).await,
+    }
+}
+
+/// A global admin or membership admin gets the next key of a software benefit; the row opens
+/// with the key listed.
+pub async fn get_key(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    SignedForm(p, f): SignedForm<IdemForm>,
+) -> PageResult {
+    match app::get_key(&s.app, &p.ctx(), &id, idem_of(&f)).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/benefits?tab=software&open={id}&done=key_got#benefit-{id}"
+        ))
+        .into_response()),
+        Err(e) => refused(&s, &p, "software", Some(id), e).await,
+    }
+}
