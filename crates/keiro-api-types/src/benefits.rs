@@ -190,7 +190,9 @@ pub struct BenefitKey {
     /// The key: in the first answer, and in lists for global admins and membership admins;
     /// null otherwise and in a replay.
     pub key: Option<String>,
-    /// Who got it.
+    /// A software key: got. A license key: unused, redeemed, expired or revoked.
+    pub state: String,
+    /// Who got it (software) or redeemed it (license).
     pub got_by: Option<String>,
     #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -225,4 +227,48 @@ pub struct BenefitKeyPool {
 pub struct BenefitKeyPoolList {
     pub items: Vec<BenefitKeyPool>,
     pub next_cursor: Option<String>,
+}
+
+/// `POST /v1/benefitlicenseredemptions` (and `/preview`): a license benefit's key as typed, and
+/// how it goes into the partner's subscription of its product.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RedeemBenefitLicense {
+    #[schema(max_length = 100)]
+    pub key: String,
+    /// add_seats (the end date stays: the seats run less than 12 months) or extend (the end
+    /// date moves 12 months later).
+    #[schema(example = "extend")]
+    pub mode: String,
+}
+
+/// What redeeming a license key does: the seats and end date before and after.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BenefitLicensePreview {
+    pub allocation_id: String,
+    pub offer_id: String,
+    pub offer_name_ja: String,
+    pub offer_name_en: String,
+    pub key_seats: i64,
+    pub mode: String,
+    /// The partner's subscription of the product, if it has one (else a new one is made).
+    pub subscription_id: Option<String>,
+    pub current_seats: Option<i64>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub current_ends_at: Option<OffsetDateTime>,
+    pub seats: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub ends_at: OffsetDateTime,
+    pub new_subscription: bool,
+    /// Seats added without extending: they run less than 12 months.
+    pub under_a_year: bool,
+    pub last5: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BenefitLicenseRedeemed {
+    pub subscription: crate::Subscription,
+    pub preview: BenefitLicensePreview,
 }

@@ -140,12 +140,16 @@ pub(crate) fn check_standing(
     Ok(())
 }
 
-/// A direct sale to a customer on an advisor's behalf.
+/// A direct sale by the operator: to a customer on an advisor's behalf, or to a partner for
+/// its license benefit.
 pub(crate) struct Sale<'a> {
     pub customer_org_id: &'a str,
     /// Who placed it: the customer's admin, or the advisor for a customer it administers.
     pub placed_by: &'a CurrentUser,
-    pub advisor_org_id: &'a str,
+    /// The advisor named partner of record (none for a benefit).
+    pub advisor_org_id: Option<&'a str>,
+    /// The term in months, when not the offer's (a license benefit's year).
+    pub term_months: Option<i64>,
     /// How it came (`trial_invitation`, `purchase_offer`, `product_key`) and from which row.
     pub via: &'static str,
     pub source_id: &'a str,
@@ -181,7 +185,10 @@ pub(crate) async fn sell(
     .await?;
     let mut out = Vec::with_capacity(lines.len());
     for (o, quantity) in lines {
-        let (starts, ends) = first_term(o, sale.trial, now);
+        let (starts, mut ends) = first_term(o, sale.trial, now);
+        if let Some(m) = sale.term_months {
+            ends = keiro_domain::benefit::add_months(starts, m);
+        }
         let s = subscription::Model {
             id: Uuid::now_v7().to_string(),
             customer_org_id: sale.customer_org_id.to_string(),
@@ -190,7 +197,7 @@ pub(crate) async fn sell(
             seller_org_id: operator.id.clone(),
             reseller_org_id: None,
             support_contact_org_id: None,
-            partner_of_record_org_id: Some(sale.advisor_org_id.to_string()),
+            partner_of_record_org_id: sale.advisor_org_id.map(str::to_string),
             quantity: *quantity,
             state: "active".into(),
             suspension_reasons: String::new(),

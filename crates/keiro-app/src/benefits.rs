@@ -8,10 +8,12 @@ use crate::{AppError, AppResult, Ctx, CurrentUser};
 use keiro_domain::Action;
 
 mod catalog;
+mod licenses;
 mod packages;
 mod software;
 
 pub use catalog::*;
+pub use licenses::*;
 pub use packages::*;
 pub use software::*;
 

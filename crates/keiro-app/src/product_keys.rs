@@ -28,7 +28,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// The key with this id, as its buyer reads it (canonical: 25 characters, no dashes).
-fn key_of(app: &App, id: &str) -> String {
+pub(crate) fn key_of(app: &App, id: &str) -> String {
     pk::from_seed(&app.secret_key().derive(&format!("keiro-product-key:{id}")))
 }
 
@@ -37,12 +37,13 @@ pub(crate) fn refused(r: Refusal) -> AppError {
         Refusal::Malformed
         | Refusal::Unknown
         | Refusal::OfferRetired
-        | Refusal::NotSoldInCountry => AppError::validation("key", r.code(), r.message()),
+        | Refusal::NotSoldInCountry
+        | Refusal::NotABenefitKey => AppError::validation("key", r.code(), r.message()),
         Refusal::AlreadyUsed | Refusal::Expired | Refusal::Revoked => AppError::Conflict {
             code: r.code(),
             message: r.message().into(),
         },
-        Refusal::NotAnAdmin => AppError::Forbidden {
+        Refusal::NotAnAdmin | Refusal::InternalUse => AppError::Forbidden {
             code: r.code(),
             message: r.message().into(),
             required_roles: vec![],
@@ -444,8 +445,9 @@ async fn enterer(
     }
 }
 
-/// Counts one attempt for the customer and for the client address (R-ADV-4).
-async fn throttle(app: &App, ctx: &Ctx, customer_id: &str) -> AppResult<()> {
+/// Counts one attempt for the organization entering a key and for the client address (R-ADV-4,
+/// R-BEN-5).
+pub(crate) async fn throttle(app: &App, ctx: &Ctx, customer_id: &str) -> AppResult<()> {
     let rule = &app.throttle.product_keys;
     app.count(
         rule,
@@ -469,12 +471,13 @@ struct Found {
     offer: offer::Model,
 }
 
-async fn find(
+/// The key `typed` names and its order, if it can still be entered at `now`: the lookup both
+/// advisors' keys and partners' license benefit keys go through.
+pub(crate) async fn lookup(
     c: &impl ConnectionTrait,
     typed: &str,
-    customer: &organization::Model,
     now: OffsetDateTime,
-) -> AppResult<Found> {
+) -> AppResult<(product_key::Model, product_key_order::Model)> {
     let canonical = pk::canonical(typed).map_err(|_| refused(Refusal::Malformed))?;
     let key = repo::product_keys::by_hash(c, &sha256_hex(&canonical))
         .await?
@@ -489,6 +492,44 @@ async fn find(
     let order = repo::product_keys::order(c, &key.order_id)
         .await?
         .ok_or_else(|| refused(Refusal::Unknown))?;
+    Ok((key, order))
+}
+
+/// Takes the key for `org`, guarded: one caller wins however many enter it at once; the others
+/// learn why it can no longer be entered.
+pub(crate) async fn take(
+    tx: &impl ConnectionTrait,
+    key: &product_key::Model,
+    org: &str,
+    user: &str,
+    now: OffsetDateTime,
+) -> AppResult<()> {
+    if repo::product_keys::redeem(tx, &key.id, org, user, now).await? {
+        return Ok(());
+    }
+    let fresh = repo::product_keys::get_in_org(tx, &key.org_id, &key.id)
+        .await?
+        .ok_or_else(|| refused(Refusal::Unknown))?;
+    let r = Refusal::of_state(
+        KeyState::parse(&fresh.state).unwrap_or(KeyState::Revoked),
+        fresh.expires_at,
+        now,
+    )
+    .unwrap_or(Refusal::AlreadyUsed);
+    Err(refused(r))
+}
+
+async fn find(
+    c: &impl ConnectionTrait,
+    typed: &str,
+    customer: &organization::Model,
+    now: OffsetDateTime,
+) -> AppResult<Found> {
+    let (key, order) = lookup(c, typed, now).await?;
+    if order.for_org_id.is_some() {
+        // A partner's license benefit: never a customer's (R-BEN-5).
+        return Err(refused(Refusal::InternalUse));
+    }
     let advisor = repo::orgs::get(c, &key.org_id)
         .await?
         .filter(is_advisor)
@@ -578,23 +619,12 @@ pub async fn redeem(
         let f = find(&tx, typed, &customer, now).await?;
         let dap = delegated_admin && me.actor.org_kind == OrgKind::Customer;
         check_standing(&f.advisor, f.order.delegated_admin, dap)?;
-        if !repo::product_keys::redeem(&tx, &f.key.id, &customer.id, &me.user.id, now).await? {
-            // Someone entered it first (or it was revoked) since it was read: say which.
-            let fresh = repo::product_keys::get_in_org(&tx, &f.key.org_id, &f.key.id)
-                .await?
-                .ok_or_else(|| refused(Refusal::Unknown))?;
-            let r = Refusal::of_state(
-                KeyState::parse(&fresh.state).unwrap_or(KeyState::Revoked),
-                fresh.expires_at,
-                now,
-            )
-            .unwrap_or(Refusal::AlreadyUsed);
-            return Err(refused(r));
-        }
+        take(&tx, &f.key, &customer.id, &me.user.id, now).await?;
         let sale = Sale {
             customer_org_id: &customer.id,
             placed_by: me,
-            advisor_org_id: &f.advisor.id,
+            advisor_org_id: Some(&f.advisor.id),
+            term_months: None,
             via: "product_key",
             source_id: &f.key.id,
             trial: false,

@@ -313,7 +313,8 @@ async fn buy_once(
     let sale = Sale {
         customer_org_id: &me.org.id,
         placed_by: me,
-        advisor_org_id: &advisor.id,
+        advisor_org_id: Some(&advisor.id),
+        term_months: None,
         via: InvitationKind::PurchaseOffer.code(),
         source_id: &link.id,
         trial: false,

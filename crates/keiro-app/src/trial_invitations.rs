@@ -215,7 +215,8 @@ async fn start_once(
     let sale = Sale {
         customer_org_id: &me.org.id,
         placed_by: me,
-        advisor_org_id: &advisor.id,
+        advisor_org_id: Some(&advisor.id),
+        term_months: None,
         via: InvitationKind::TrialInvitation.code(),
         source_id: &link.id,
         trial: true,

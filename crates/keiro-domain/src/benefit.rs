@@ -419,6 +419,8 @@ pub enum CancelRefusal {
     WindowPassed,
     /// A software benefit was activated (a key was got).
     SoftwareActivated,
+    /// A license benefit's key was redeemed (its seats are in use).
+    LicenseRedeemed,
     /// The package is cancelled already.
     AlreadyCancelled,
     /// A cancellation request is waiting for operator staff.
@@ -430,6 +432,7 @@ impl CancelRefusal {
         match self {
             CancelRefusal::WindowPassed => "cancellation_window_passed",
             CancelRefusal::SoftwareActivated => "software_benefit_activated",
+            CancelRefusal::LicenseRedeemed => "license_benefit_redeemed",
             CancelRefusal::AlreadyCancelled => "package_cancelled",
             CancelRefusal::AlreadyRequested => "cancellation_requested",
         }
@@ -442,6 +445,9 @@ impl CancelRefusal {
             CancelRefusal::SoftwareActivated => {
                 "a software key of this package was got, so it can no longer be cancelled for a refund"
             }
+            CancelRefusal::LicenseRedeemed => {
+                "a license key of this package was redeemed, so it can no longer be cancelled for a refund"
+            }
             CancelRefusal::AlreadyCancelled => "this package is cancelled",
             CancelRefusal::AlreadyRequested => {
                 "a cancellation request for this package is waiting for the operator"
@@ -450,15 +456,29 @@ impl CancelRefusal {
     }
 }
 
+/// What the cancellation rule looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PackageUse {
+    pub software_keys_got: i64,
+    pub license_keys_redeemed: i64,
+    pub cancelled: bool,
+    pub request_open: bool,
+}
+
 /// May a package bought at `bought_at` be cancelled at `now`? Within [`CANCELLATION_DAYS`]
-/// of its purchase and while no software key of it was got (R-BEN-10).
+/// of its purchase and while no software key of it was got (R-BEN-10), nor (Keiro's own rule:
+/// its seats would stay in use after the refund) a license key redeemed.
 pub fn may_cancel(
     bought_at: OffsetDateTime,
     now: OffsetDateTime,
-    software_keys_got: i64,
-    cancelled: bool,
-    request_open: bool,
+    u: PackageUse,
 ) -> Result<(), CancelRefusal> {
+    let PackageUse {
+        software_keys_got,
+        license_keys_redeemed,
+        cancelled,
+        request_open,
+    } = u;
     if cancelled {
         return Err(CancelRefusal::AlreadyCancelled);
     }
@@ -470,6 +490,9 @@ pub fn may_cancel(
     }
     if software_keys_got > 0 {
         return Err(CancelRefusal::SoftwareActivated);
+    }
+    if license_keys_redeemed > 0 {
+        return Err(CancelRefusal::LicenseRedeemed);
     }
     Ok(())
 }
@@ -544,6 +567,75 @@ impl KeyRefusal {
                 "no key of this product is available right now; the operator has been told and will add keys"
             }
         }
+    }
+}
+
+/// How a license benefit's key is redeemed into the partner's existing subscription of its
+/// product (R-BEN-5, seed 003).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LicenseMode {
+    /// Add the key's seats; the end date stays, so they run less than 12 months.
+    AddSeats,
+    /// Move the end date 12 months later; the seats stay.
+    Extend,
+}
+
+impl LicenseMode {
+    pub const ALL: [LicenseMode; 2] = [LicenseMode::AddSeats, LicenseMode::Extend];
+    pub fn code(self) -> &'static str {
+        match self {
+            LicenseMode::AddSeats => "add_seats",
+            LicenseMode::Extend => "extend",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        Self::ALL
+            .into_iter()
+            .find(|m| m.code() == s.trim())
+            .ok_or_else(|| {
+                ValidationError::new("mode", "invalid_mode", "mode is add_seats or extend")
+            })
+    }
+}
+
+/// What redeeming a license key leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LicenseOutcome {
+    /// No subscription of the product yet: a new one of the key's seats for 12 months.
+    pub new_subscription: bool,
+    pub seats: i64,
+    pub ends_at: OffsetDateTime,
+    /// The seats run less than 12 months from now (seats added without extending).
+    pub under_a_year: bool,
+}
+
+/// The seats and end date after redeeming a key of `key_seats` at `now`, into the partner's
+/// subscription of the product (`existing`: its seats and end) if it has one (R-BEN-5).
+pub fn license_outcome(
+    existing: Option<(i64, OffsetDateTime)>,
+    key_seats: i64,
+    mode: LicenseMode,
+    now: OffsetDateTime,
+) -> LicenseOutcome {
+    match (existing, mode) {
+        (None, _) => LicenseOutcome {
+            new_subscription: true,
+            seats: key_seats,
+            ends_at: add_months(now, PACKAGE_MONTHS),
+            under_a_year: false,
+        },
+        (Some((seats, ends)), LicenseMode::AddSeats) => LicenseOutcome {
+            new_subscription: false,
+            seats: seats + key_seats,
+            ends_at: ends,
+            under_a_year: ends < add_months(now, PACKAGE_MONTHS),
+        },
+        (Some((seats, ends)), LicenseMode::Extend) => LicenseOutcome {
+            new_subscription: false,
+            seats,
+            ends_at: add_months(ends.max(now), PACKAGE_MONTHS),
+            under_a_year: false,
+        },
     }
 }
 
@@ -681,23 +773,59 @@ mod tests {
     fn r_ben_10_cancellation_within_30_days_without_software_keys() {
         let bought = datetime!(2026-12-01 00:00 UTC);
         let day30 = bought + Duration::days(30);
-        assert_eq!(may_cancel(bought, day30, 0, false, false), Ok(()));
+        let fresh = PackageUse {
+            software_keys_got: 0,
+            license_keys_redeemed: 0,
+            cancelled: false,
+            request_open: false,
+        };
+        assert_eq!(may_cancel(bought, day30, fresh), Ok(()));
         assert_eq!(
-            may_cancel(bought, day30 + Duration::seconds(1), 0, false, false),
+            may_cancel(bought, day30 + Duration::seconds(1), fresh),
             Err(CancelRefusal::WindowPassed)
         );
+        let with = |f: fn(&mut PackageUse)| {
+            let mut u = fresh;
+            f(&mut u);
+            may_cancel(bought, day30, u)
+        };
         assert_eq!(
-            may_cancel(bought, day30, 1, false, false),
+            with(|u| u.software_keys_got = 1),
             Err(CancelRefusal::SoftwareActivated)
         );
         assert_eq!(
-            may_cancel(bought, day30, 0, true, false),
+            with(|u| u.license_keys_redeemed = 1),
+            Err(CancelRefusal::LicenseRedeemed)
+        );
+        assert_eq!(
+            with(|u| u.cancelled = true),
             Err(CancelRefusal::AlreadyCancelled)
         );
         assert_eq!(
-            may_cancel(bought, day30, 0, false, true),
+            with(|u| u.request_open = true),
             Err(CancelRefusal::AlreadyRequested)
         );
+    }
+
+    #[test]
+    fn r_ben_5_adding_seats_keeps_the_end_extending_moves_it_a_year() {
+        let now = datetime!(2026-12-04 00:00 UTC);
+        let ends = datetime!(2027-06-01 00:00 UTC);
+        let add = license_outcome(Some((10, ends)), 5, LicenseMode::AddSeats, now);
+        assert_eq!((add.seats, add.ends_at, add.under_a_year), (15, ends, true));
+        let ext = license_outcome(Some((10, ends)), 5, LicenseMode::Extend, now);
+        assert_eq!(
+            (ext.seats, ext.ends_at, ext.under_a_year),
+            (10, datetime!(2028-06-01 00:00 UTC), false)
+        );
+        let new = license_outcome(None, 5, LicenseMode::AddSeats, now);
+        assert!(new.new_subscription);
+        assert_eq!(
+            (new.seats, new.ends_at),
+            (5, datetime!(2027-12-04 00:00 UTC))
+        );
+        assert_eq!(LicenseMode::parse("extend").unwrap(), LicenseMode::Extend);
+        assert_eq!(LicenseMode::parse("more").unwrap_err().code, "invalid_mode");
     }
 
     #[test]

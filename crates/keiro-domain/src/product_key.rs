@@ -145,6 +145,11 @@ pub enum Refusal {
     /// Only a customer's global or billing admin, or a partner with delegated admin rights in
     /// the customer, enters a key.
     NotAnAdmin,
+    /// A partner's license benefit key entered by anyone but the partner itself: benefit
+    /// licenses are for the partner's internal use (R-BEN-5).
+    InternalUse,
+    /// An advisor's key entered as a license benefit's.
+    NotABenefitKey,
 }
 
 impl Refusal {
@@ -158,6 +163,8 @@ impl Refusal {
             Refusal::OfferRetired => "offer_retired",
             Refusal::NotSoldInCountry => "not_sold_in_country",
             Refusal::NotAnAdmin => "not_an_admin",
+            Refusal::InternalUse => "benefit_key_internal_use",
+            Refusal::NotABenefitKey => "not_a_benefit_key",
         }
     }
     pub fn message(self) -> &'static str {
@@ -177,6 +184,12 @@ impl Refusal {
             }
             Refusal::NotAnAdmin => {
                 "only a customer's global or billing admin, or its delegated admin partner, enters a product key"
+            }
+            Refusal::InternalUse => {
+                "this key is a partner's membership benefit, for its internal use: only that partner redeems it, in its own organization"
+            }
+            Refusal::NotABenefitKey => {
+                "this product key is not a membership benefit's; a customer enters it under Subscriptions"
             }
         }
     }

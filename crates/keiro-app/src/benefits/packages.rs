@@ -287,6 +287,14 @@ pub async fn buy(app: &App, ctx: &Ctx, idem: Option<&str>) -> AppResult<Outcome<
             })
             .collect();
         let count = allocations.len();
+        let licenses: Vec<(String, benefit_allocation::Model)> = allocations
+            .iter()
+            .filter_map(|a| {
+                let (b, _) = grants.iter().find(|(b, _)| b.id == a.benefit_id)?;
+                let offer = b.offer_id.clone()?;
+                (a.kind == BenefitKind::LicenseSubscription.code()).then(|| (offer, a.clone()))
+            })
+            .collect();
         repo::benefits::insert_package(&tx, p.clone(), allocations)
             .await
             .map_err(|e| match e {
@@ -296,6 +304,14 @@ pub async fn buy(app: &App, ctx: &Ctx, idem: Option<&str>) -> AppResult<Outcome<
                 ),
                 e => e.into(),
             })?;
+        if !licenses.is_empty() {
+            let operator = repo::orgs::find_operator(&tx)
+                .await?
+                .ok_or(AppError::Internal("no operator organization".into()))?;
+            for (offer, a) in &licenses {
+                super::licenses::make_key(&tx, app, &operator.id, offer, a).await?;
+            }
+        }
         let renewal = start > now;
         audit::record(
             &tx,

@@ -39,6 +39,9 @@ pub struct GotKey {
     pub benefit_id: String,
     pub last5: String,
     pub key: Option<String>,
+    /// Software: got. License: unused, redeemed, expired or revoked.
+    pub state: String,
+    /// Who got it (software) or redeemed it (license), and when.
     pub got_by: Option<String>,
     pub got_at: Option<OffsetDateTime>,
 }
@@ -50,6 +53,7 @@ fn got(k: benefit_key::Model, key: Option<String>, by: Option<String>) -> GotKey
         benefit_id: k.benefit_id,
         last5: k.last5,
         key,
+        state: "got".into(),
         got_by: by,
         got_at: k.got_at,
     }
@@ -214,6 +218,13 @@ pub async fn keys(
     let me = ctx.user()?;
     let c = app.db.reader();
     let a = allocation_row(c, me, allocation_id).await?;
+    if a.kind == BenefitKind::LicenseSubscription.code() {
+        // One key per license allocation: a page of its own.
+        return Ok(Page {
+            items: super::licenses::license_keys(c, app, me, &a, app.now()).await?,
+            next_cursor: None,
+        });
+    }
     let shown = me.may(Action::ActivateBenefits);
     let page = repo::benefits::keys_of_allocation(c, &a.id, cursor, limit).await?;
     let ids: Vec<String> = page.items.iter().filter_map(|k| k.got_by.clone()).collect();

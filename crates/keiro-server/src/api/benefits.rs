@@ -15,12 +15,12 @@ use axum::response::Response;
 use keiro_api_types::{
     Benefit, BenefitAllocation, BenefitAllocationList, BenefitDownload, BenefitKey,
     BenefitKeyImportReport, BenefitKeyList, BenefitKeyPool, BenefitKeyPoolList, BenefitLevel,
-    BenefitList, BenefitPackage, BenefitPackageList, BuyBenefitPackage, GetBenefitKey,
-    ImportRowError, PutBenefit,
+    BenefitLicensePreview, BenefitLicenseRedeemed, BenefitList, BenefitPackage, BenefitPackageList,
+    BuyBenefitPackage, GetBenefitKey, ImportRowError, PutBenefit, RedeemBenefitLicense,
 };
 use keiro_app::benefits::{
     self as app, AllocationView, BenefitInput, BenefitView, Download, GotKey, LevelShare,
-    PackageView, PoolView,
+    LicensePreview, PackageView, PoolView,
 };
 use serde::Deserialize;
 
@@ -149,6 +149,7 @@ fn key_body(k: GotKey) -> BenefitKey {
         benefit_id: k.benefit_id,
         last5: k.last5,
         key: k.key,
+        state: k.state,
         got_by: k.got_by,
         got_at: k.got_at,
     }
@@ -470,4 +471,67 @@ pub async fn list_pools(
     let page = app::pools(&s.app, &ctx, p.cursor.as_deref(), p.limit).await?;
     let (items, next_cursor) = listed(page, pool_body);
     Ok(Json(BenefitKeyPoolList { items, next_cursor }))
+}
+
+fn license_body(p: LicensePreview) -> BenefitLicensePreview {
+    BenefitLicensePreview {
+        allocation_id: p.allocation_id,
+        offer_id: p.offer_id,
+        offer_name_ja: p.offer_name_ja,
+        offer_name_en: p.offer_name_en,
+        key_seats: p.key_seats,
+        mode: p.mode,
+        subscription_id: p.subscription_id,
+        current_seats: p.current_seats,
+        current_ends_at: p.current_ends_at,
+        seats: p.seats,
+        ends_at: p.ends_at,
+        new_subscription: p.new_subscription,
+        under_a_year: p.under_a_year,
+        last5: p.last5,
+    }
+}
+
+/// What redeeming a license benefit's key does (R-BEN-5): the partner's subscription of the
+/// product with its seats and end date, before and after. Refusals: malformed_key, unknown_key,
+/// already_used, key_expired, key_revoked, not_a_benefit_key, benefit_key_internal_use,
+/// benefit_not_active, role_required. Attempts are throttled per partner and per address.
+#[utoipa::path(operation_id = "preview_benefit_license_redemption", post, path = "/v1/benefitlicenseredemptions/preview", tag = "benefits", security(("bearer" = [])),
+    request_body = RedeemBenefitLicense,
+    responses((status = 200, body = BenefitLicensePreview), (status = 403, body = keiro_api_types::Problem),
+        (status = 409, body = keiro_api_types::Problem), (status = 422, body = keiro_api_types::Problem), (status = 429, body = keiro_api_types::Problem)))]
+pub async fn preview_license(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiJson(b): ApiJson<RedeemBenefitLicense>,
+) -> ApiResult<Json<BenefitLicensePreview>> {
+    let p = app::check_license(&s.app, &ctx, &b.key, &b.mode).await?;
+    Ok(Json(license_body(p)))
+}
+
+/// A global admin or membership admin redeems a license benefit's key into the partner's own
+/// organization (R-BEN-5): the seats are added to its subscription of the product (end date
+/// kept), or its end date moves 12 months later, or a new 12-month subscription is made. A key
+/// works once.
+#[utoipa::path(operation_id = "create_benefit_license_redemption", post, path = "/v1/benefitlicenseredemptions", tag = "benefits", security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false)),
+    request_body = RedeemBenefitLicense,
+    responses((status = 201, body = BenefitLicenseRedeemed), (status = 200, description = "Replay", body = BenefitLicenseRedeemed),
+        (status = 403, body = keiro_api_types::Problem), (status = 409, body = keiro_api_types::Problem),
+        (status = 422, body = keiro_api_types::Problem), (status = 429, body = keiro_api_types::Problem)))]
+pub async fn redeem_license(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    headers: HeaderMap,
+    ApiJson(b): ApiJson<RedeemBenefitLicense>,
+) -> ApiResult<Response> {
+    let key = idempotency_key(&headers)?;
+    let o = app::redeem_license(&s.app, &ctx, &b.key, &b.mode, key.as_deref()).await?;
+    Ok(created_once(
+        o.replayed,
+        BenefitLicenseRedeemed {
+            subscription: crate::api::views::subscription_body(o.value.subscription),
+            preview: license_body(o.value.preview),
+        },
+    ))
 }

@@ -228,6 +228,8 @@ pub fn routes() -> (axum::Router<AppState>, serde_json::Value) {
         .routes(routes!(benefits::list_keys, benefits::get_key))
         .routes(routes!(benefits::import_keys))
         .routes(routes!(benefits::list_pools))
+        .routes(routes!(benefits::preview_license))
+        .routes(routes!(benefits::redeem_license))
         .routes(routes!(directory::search))
         .routes(routes!(
             directory::get_entry,

@@ -15,6 +15,7 @@ both_backends!(
     r_ben_1_any_partner_user_buys_the_package_of_its_level_once_a_year,
     r_ben_3_a_global_or_membership_admin_gets_each_allocated_key_once,
     r_ben_3_pool_keys_are_imported_with_per_row_errors,
+    r_ben_5_a_license_key_is_redeemed_once_into_the_partners_own_organization,
 );
 
 /// The software benefit of the tests: 2 keys at Gold, 1 at Silver, with downloads.
@@ -814,4 +815,292 @@ async fn r_ben_3_concurrent_get_key_hands_each_pool_key_to_one_partner() {
         "every allocation counts exactly the keys it got"
     );
     assert_eq!(app.count("benefit_allocations WHERE used > 2").await, 0);
+}
+
+/// A license benefit of the world's base offer: `seats` at Gold.
+pub fn license(code: &str, seats: i64) -> Value {
+    json!({"code": code, "kind": "license_subscription", "name_ja": "社内使用ライセンス",
+        "name_en": "Internal-use licenses", "offer_sku": "BASE-M",
+        "levels": [{"level": "gold", "quantity": seats}]})
+}
+
+fn at(v: &Value) -> time::OffsetDateTime {
+    time::OffsetDateTime::parse(
+        v.as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap()
+}
+
+async fn r_ben_5_a_license_key_is_redeemed_once_into_the_partners_own_organization(app: TestApp) {
+    use keiro_domain::benefit::add_months;
+    let w = world(&app).await;
+    add_benefit(&app, &w.op, license("licenses-a", 5)).await;
+    add_benefit(&app, &w.op, license("licenses-b", 3)).await;
+    let (gold, sales, ma) = member(&app, "Gold Partner KK", "gold").await;
+    json_of(
+        post(&app, &sales, "/v1/benefitpackages", json!({})).await,
+        201,
+    )
+    .await;
+    let items = allocations(&app, &sales).await;
+    let alloc = |code: &str| {
+        items
+            .iter()
+            .find(|a| a["benefit_code"] == code)
+            .unwrap()
+            .clone()
+    };
+    let (a, b) = (alloc("licenses-a"), alloc("licenses-b"));
+    assert_eq!(
+        (a["quantity"].as_i64(), a["unit"].as_str()),
+        (Some(5), Some("seats"))
+    );
+    // The benefit comes with one key: in full for a membership admin, its last five otherwise.
+    let keys_of = async |t: &str, al: &Value| {
+        json_of(
+            app.get(
+                &format!("/v1/benefitallocations/{}/keys", al["id"].as_str().unwrap()),
+                t,
+            )
+            .await,
+            200,
+        )
+        .await["items"][0]
+            .clone()
+    };
+    let ka = keys_of(&ma, &a).await;
+    assert_eq!(ka["state"], "unused");
+    let key_a = ka["key"].as_str().unwrap().to_string();
+    assert_eq!(key_a.len(), 29);
+    assert!(keys_of(&sales, &a).await["key"].is_null());
+    let key_b = keys_of(&ma, &b).await["key"].as_str().unwrap().to_string();
+    let body = |key: &str, mode: &str| json!({"key": key, "mode": mode});
+
+    // Only a global or membership admin redeems; a customer, or another partner, never does.
+    let (st, p) = crate::helpers::problem(
+        post(
+            &app,
+            &sales,
+            "/v1/benefitlicenseredemptions/preview",
+            body(&key_a, "extend"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((st, p["code"].as_str()), (403, Some("role_required")));
+    assert_eq!(
+        code(
+            post(
+                &app,
+                &w.ct,
+                &format!("/v1/customers/{}/productkeyredemptions", w.customer.org_id),
+                json!({"key": key_a})
+            )
+            .await
+        )
+        .await,
+        (403, "benefit_key_internal_use".into()),
+        "benefit licenses are for the partner's internal use"
+    );
+    let (_, _, other_ma) = member(&app, "Other Gold KK", "gold").await;
+    assert_eq!(
+        code(
+            post(
+                &app,
+                &other_ma,
+                "/v1/benefitlicenseredemptions/preview",
+                body(&key_a, "extend")
+            )
+            .await
+        )
+        .await,
+        (403, "benefit_key_internal_use".into())
+    );
+    assert_eq!(
+        code(
+            post(
+                &app,
+                &ma,
+                "/v1/benefitlicenseredemptions/preview",
+                body(&key_a, "more")
+            )
+            .await
+        )
+        .await,
+        (422, "invalid_mode".into())
+    );
+    // An advisor's key is not a benefit's.
+    let (_, at_adv) = crate::helpers::advisor(&app, &w.op, json!(["subscription_advisor"])).await;
+    let adv = json_of(
+        post(
+            &app,
+            &at_adv,
+            "/v1/productkeys",
+            json!({"offer_id": w.base, "country": "JP", "quantity": 1}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(
+        code(
+            post(
+                &app,
+                &ma,
+                "/v1/benefitlicenseredemptions/preview",
+                body(adv["keys"][0].as_str().unwrap(), "extend")
+            )
+            .await
+        )
+        .await,
+        (422, "not_a_benefit_key".into())
+    );
+
+    // No subscription of the product yet: a new one of 5 seats for 12 months.
+    let now = app.app.now();
+    let p = json_of(
+        post(
+            &app,
+            &ma,
+            "/v1/benefitlicenseredemptions/preview",
+            body(&key_a.to_lowercase(), "add_seats"),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (
+            p["new_subscription"].as_bool(),
+            p["seats"].as_i64(),
+            p["key_seats"].as_i64()
+        ),
+        (Some(true), Some(5), Some(5))
+    );
+    assert_eq!(at(&p["ends_at"]), add_months(now, 12));
+    let r = send(
+        &app,
+        reqwest::Method::POST,
+        &ma,
+        "/v1/benefitlicenseredemptions",
+        Some(body(&key_a, "add_seats")),
+        &[("idempotency-key", "lic-a")],
+    )
+    .await;
+    let r = json_of(r, 201).await;
+    let sub = r["subscription"].clone();
+    assert_eq!(
+        (sub["quantity"].as_i64(), sub["customer"]["id"].as_str()),
+        (Some(5), Some(gold.org_id.as_str()))
+    );
+    assert!(sub["partner_of_record"].is_null(), "{sub}");
+    let again = send(
+        &app,
+        reqwest::Method::POST,
+        &ma,
+        "/v1/benefitlicenseredemptions",
+        Some(body(&key_a, "add_seats")),
+        &[("idempotency-key", "lic-a")],
+    )
+    .await;
+    assert_eq!(again.status(), 200, "a replay");
+    assert_eq!(
+        code(
+            post(
+                &app,
+                &ma,
+                "/v1/benefitlicenseredemptions",
+                body(&key_a, "add_seats")
+            )
+            .await
+        )
+        .await,
+        (409, "already_used".into()),
+        "a key is redeemed once"
+    );
+    assert_eq!(keys_of(&ma, &a).await["state"], "redeemed");
+    let used = json_of(
+        app.get(
+            &format!("/v1/benefitallocations/{}", a["id"].as_str().unwrap()),
+            &ma,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (used["used"].as_i64(), used["left"].as_i64()),
+        (Some(5), Some(0))
+    );
+
+    // A month on, the second key: adding seats keeps the end (under a year), extending moves it.
+    app.clock.advance(time::Duration::days(30));
+    let ma = app.token_for("member@goldpartnerkk.example").await;
+    let ends = at(&sub["term_ends_at"]);
+    let add = json_of(
+        post(
+            &app,
+            &ma,
+            "/v1/benefitlicenseredemptions/preview",
+            body(&key_b, "add_seats"),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (add["current_seats"].as_i64(), add["seats"].as_i64()),
+        (Some(5), Some(8))
+    );
+    assert_eq!(at(&add["ends_at"]), ends);
+    assert_eq!(add["under_a_year"], true);
+    assert_eq!(add["subscription_id"], sub["id"]);
+    let ext = json_of(
+        post(
+            &app,
+            &ma,
+            "/v1/benefitlicenseredemptions/preview",
+            body(&key_b, "extend"),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (ext["seats"].as_i64(), ext["under_a_year"].as_bool()),
+        (Some(5), Some(false))
+    );
+    assert_eq!(at(&ext["ends_at"]), add_months(ends, 12));
+    let done = json_of(
+        post(
+            &app,
+            &ma,
+            "/v1/benefitlicenseredemptions",
+            body(&key_b, "extend"),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(done["subscription"]["id"], sub["id"]);
+    assert_eq!(done["subscription"]["quantity"], 5);
+    assert_eq!(
+        at(&done["subscription"]["term_ends_at"]),
+        add_months(ends, 12)
+    );
+    assert_eq!(
+        app.count("audit_records WHERE action = 'benefit_license.redeemed'")
+            .await,
+        2
+    );
+    assert_eq!(
+        app.count(&format!(
+            "audit_records WHERE details LIKE '%{}%'",
+            &key_b[..11]
+        ))
+        .await,
+        0,
+        "keys are never logged"
+    );
 }

@@ -126,6 +126,13 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
 
     // The provider holds a Gold benefit package with a software benefit whose pool has keys.
     created(&app, &w.op, "/v1/benefits", crate::benefits::software()).await;
+    created(
+        &app,
+        &w.op,
+        "/v1/benefits",
+        crate::benefits::license("replay-licenses", 2),
+    )
+    .await;
     crate::benefits::import_keys(&app, &w.op, "office-pro", &["REPLY-00001", "REPLY-00002"]).await;
     app.db_membership(&w.provider.org_id, "gold", "active")
         .await;
@@ -134,6 +141,21 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
     created(&app, &w.pt, "/v1/benefitpackages", json!({})).await;
     let alloc = app.get("/v1/benefitallocations?kind=software", &w.pt).await;
     let alloc = alloc.json::<Value>().await.unwrap()["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let lic = app
+        .get("/v1/benefitallocations?kind=license_subscription", &w.pt)
+        .await;
+    let lic = lic.json::<Value>().await.unwrap()["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let lic = app
+        .get(&format!("/v1/benefitallocations/{lic}/keys"), &w.pt)
+        .await;
+    let lic = lic.json::<Value>().await.unwrap()["items"][0]["key"]
         .as_str()
         .unwrap()
         .to_string();
@@ -200,6 +222,12 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
             &w.pt,
             format!("/v1/benefitallocations/{alloc}/keys"),
             json!({}),
+        ),
+        (
+            "create_benefit_license_redemption",
+            &w.pt,
+            "/v1/benefitlicenseredemptions".into(),
+            json!({"key": lic, "mode": "extend"}),
         ),
         (
             "create_order",

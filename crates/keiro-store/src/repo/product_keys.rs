@@ -176,3 +176,52 @@ pub async fn revoke_all_unused(
         .await?
         .rows_affected)
 }
+
+/// The keys made for these license benefit allocations, with their orders.
+pub async fn of_benefit_allocations(
+    c: &impl ConnectionTrait,
+    allocation_ids: Vec<String>,
+) -> Result<Vec<(product_key_order::Model, product_key::Model)>, StoreError> {
+    let orders = product_key_order::Entity::find()
+        .filter(product_key_order::Column::BenefitAllocationId.is_in(allocation_ids))
+        .all(c)
+        .await?;
+    let keys = product_key::Entity::find()
+        .filter(C::OrderId.is_in(orders.iter().map(|o| o.id.clone())))
+        .order_by_asc(C::Id)
+        .all(c)
+        .await?;
+    Ok(keys
+        .into_iter()
+        .filter_map(|k| {
+            let o = orders.iter().find(|o| o.id == k.order_id)?.clone();
+            Some((o, k))
+        })
+        .collect())
+}
+
+/// Revokes the unused keys made for these license benefit allocations (their package was
+/// cancelled): how many.
+pub async fn revoke_for_allocations(
+    c: &impl ConnectionTrait,
+    allocation_ids: Vec<String>,
+    by: &str,
+    now: Ts,
+) -> Result<u64, StoreError> {
+    let orders: Vec<String> = product_key_order::Entity::find()
+        .filter(product_key_order::Column::BenefitAllocationId.is_in(allocation_ids))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    Ok(product_key::Entity::update_many()
+        .col_expr(C::State, Expr::value("revoked"))
+        .col_expr(C::RevokedAt, Expr::value(Some(now)))
+        .col_expr(C::RevokedBy, Expr::value(Some(by.to_string())))
+        .filter(C::OrderId.is_in(orders))
+        .filter(C::State.eq("unused"))
+        .exec(c)
+        .await?
+        .rows_affected)
+}

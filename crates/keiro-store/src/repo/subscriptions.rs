@@ -245,3 +245,20 @@ pub async fn of_partner_of_record(
     let sel = subscription::Entity::find().filter(C::PartnerOfRecordOrgId.eq(org));
     keyset(c, sel, C::Id, cursor, limit, Order::Asc, |r| r.id.clone()).await
 }
+
+/// The organization's active subscription of an offer (the oldest, if several).
+pub async fn active_of(
+    c: &impl ConnectionTrait,
+    customer_org_id: &str,
+    offer_id: &str,
+) -> Found<subscription::Model> {
+    Ok(subscription::Entity::find()
+        .filter(C::CustomerOrgId.eq(customer_org_id))
+        .filter(C::OfferId.eq(offer_id))
+        .filter(is_code(C::State, "active"))
+        .order_by_asc(C::Id)
+        .all(c)
+        .await?
+        .into_iter()
+        .next())
+}
