@@ -272,3 +272,47 @@ pub struct BenefitLicenseRedeemed {
     pub subscription: crate::Subscription,
     pub preview: BenefitLicensePreview,
 }
+
+/// `POST /v1/benefitpackages/{id}/cancellationrequests`: why the package should be cancelled.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestBenefitCancellation {
+    #[schema(min_length = 1, max_length = 1000)]
+    pub reason: String,
+}
+
+/// `POST /v1/benefitrequests/{id}/approve` and `/refuse`: operator staff's reason.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecideBenefitRequest {
+    #[schema(min_length = 1, max_length = 1000)]
+    pub reason: String,
+}
+
+/// A partner's service request to the operator about its benefits (a cancellation, R-BEN-10).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BenefitRequest {
+    pub id: String,
+    pub org_id: String,
+    pub org_name: String,
+    /// cancellation.
+    pub kind: String,
+    pub package_id: Option<String>,
+    pub description: String,
+    /// open, approved or refused.
+    pub state: String,
+    pub opened_by: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub opened_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub decided_at: Option<OffsetDateTime>,
+    pub decision_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BenefitRequestList {
+    pub items: Vec<BenefitRequest>,
+    pub next_cursor: Option<String>,
+}

@@ -7,11 +7,13 @@
 use crate::{AppError, AppResult, Ctx, CurrentUser};
 use keiro_domain::Action;
 
+mod cancellation;
 mod catalog;
 mod licenses;
 mod packages;
 mod software;
 
+pub use cancellation::*;
 pub use catalog::*;
 pub use licenses::*;
 pub use packages::*;

@@ -1287,3 +1287,34 @@ error-invalid_mode = Choose whether to add seats or extend the end date.
 error-subscription_changed = The subscription changed while the key was redeemed. Try again.
 error-license_benefit_redeemed = A license key of this package was redeemed, so it can no longer be cancelled for a refund.
 action-subscription-term_extended = Subscription end date extended
+benefits-key-state = State
+benefits-redeem = Redeem the key
+benefits-redeemed-by = Redeemed by
+benefits-redeem-title = Redeem a license-based subscription's key
+benefits-redeem-warning = Once a key is redeemed it cannot be redeemed again. Make sure whether you need to add licenses (seats) or extend the end date. The key is redeemed in the organization you are signed in to (your own tenant).
+benefits-redeem-how = How to redeem
+benefits-mode-add_seats = Add licenses (seats); the end date stays
+benefits-mode-extend = Extend the end date by 12 months
+benefits-redeem-result = What redeeming does
+benefits-redeem-key-seats = Seats on the key
+benefits-redeem-now = Your subscription now
+benefits-redeem-after = After redeeming
+benefits-redeem-seats-until = { $seats ->
+    [one] 1 seat
+   *[other] { $seats } seats
+}, ending { $ends }
+benefits-redeem-new = You have no subscription of this product yet, so a new 12-month subscription is made.
+benefits-redeem-under-a-year = You chose to add licenses without extending the end date: the added seats run for less than 12 months.
+benefits-redeem-confirm = Redeem
+benefits-redeem-back = Back to Benefits
+subs-done-benefit_license_redeemed = The license benefit's key was redeemed.
+benefits-redeem-typed = Enter another key to redeem
+action-benefit_package-cancelled = Benefit package cancelled
+action-benefit_request-opened = Sent a benefit service request
+action-benefit_request-approved = Approved a benefit service request
+action-benefit_request-refused = Refused a benefit service request
+error-request_decided = This request was decided already.
+error-cancellation_window_passed = A package can be cancelled for a refund only within 30 days of its purchase.
+error-software_benefit_activated = A software key of this package was got, so it can no longer be cancelled for a refund.
+error-package_cancelled = This benefit package is cancelled.
+error-cancellation_requested = A cancellation request for this package is waiting for the operator.

@@ -16,11 +16,12 @@ use keiro_api_types::{
     Benefit, BenefitAllocation, BenefitAllocationList, BenefitDownload, BenefitKey,
     BenefitKeyImportReport, BenefitKeyList, BenefitKeyPool, BenefitKeyPoolList, BenefitLevel,
     BenefitLicensePreview, BenefitLicenseRedeemed, BenefitList, BenefitPackage, BenefitPackageList,
-    BuyBenefitPackage, GetBenefitKey, ImportRowError, PutBenefit, RedeemBenefitLicense,
+    BenefitRequest, BenefitRequestList, BuyBenefitPackage, DecideBenefitRequest, GetBenefitKey,
+    ImportRowError, PutBenefit, RedeemBenefitLicense, RequestBenefitCancellation,
 };
 use keiro_app::benefits::{
     self as app, AllocationView, BenefitInput, BenefitView, Download, GotKey, LevelShare,
-    LicensePreview, PackageView, PoolView,
+    LicensePreview, PackageView, PoolView, RequestView,
 };
 use serde::Deserialize;
 
@@ -534,4 +535,111 @@ pub async fn redeem_license(
             preview: license_body(o.value.preview),
         },
     ))
+}
+
+fn request_body(r: RequestView) -> BenefitRequest {
+    BenefitRequest {
+        id: r.id,
+        org_id: r.org_id,
+        org_name: r.org_name,
+        kind: r.kind,
+        package_id: r.package_id,
+        description: r.description,
+        state: r.state,
+        opened_by: r.opened_by,
+        opened_at: r.opened_at,
+        decided_at: r.decided_at,
+        decision_reason: r.decision_reason,
+    }
+}
+
+/// A global admin asks the operator to cancel the package for a refund (R-BEN-10): within 30
+/// days of its purchase and while no software key of it was got. Refusals:
+/// cancellation_window_passed, software_benefit_activated, license_benefit_redeemed,
+/// package_cancelled, cancellation_requested, role_required.
+#[utoipa::path(operation_id = "create_benefit_cancellation_request", post, path = "/v1/benefitpackages/{id}/cancellationrequests", tag = "benefits", security(("bearer" = [])),
+    params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header, nullable = false)),
+    request_body = RequestBenefitCancellation,
+    responses((status = 201, body = BenefitRequest), (status = 200, description = "Replay", body = BenefitRequest),
+        (status = 403, body = keiro_api_types::Problem), (status = 404, body = keiro_api_types::Problem),
+        (status = 409, body = keiro_api_types::Problem), (status = 422, body = keiro_api_types::Problem)))]
+pub async fn request_cancellation(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(b): ApiJson<RequestBenefitCancellation>,
+) -> ApiResult<Response> {
+    let key = idempotency_key(&headers)?;
+    let o = app::request_cancellation(&s.app, &ctx, &id, &b.reason, key.as_deref()).await?;
+    Ok(created_once(o.replayed, request_body(o.value)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RequestParams {
+    /// open, approved or refused.
+    pub state: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub limit: Option<String>,
+    #[param(min_length = 1)]
+    pub cursor: Option<String>,
+}
+
+/// Requests to the operator about benefits, newest first: the partner's own, or every
+/// partner's for operator staff.
+#[utoipa::path(operation_id = "list_benefit_requests", get, path = "/v1/benefitrequests", tag = "benefits", security(("bearer" = [])), params(RequestParams),
+    responses((status = 200, body = BenefitRequestList), (status = 403, body = keiro_api_types::Problem), (status = 422, body = keiro_api_types::Problem)))]
+pub async fn list_requests(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiQuery(q): ApiQuery<RequestParams>,
+) -> ApiResult<Json<BenefitRequestList>> {
+    let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
+    let state = non_empty("state", q.state)?;
+    let page = app::requests(&s.app, &ctx, state.as_deref(), p.cursor.as_deref(), p.limit).await?;
+    let (items, next_cursor) = listed(page, request_body);
+    Ok(Json(BenefitRequestList { items, next_cursor }))
+}
+
+#[utoipa::path(operation_id = "get_benefit_request", get, path = "/v1/benefitrequests/{id}", tag = "benefits", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = BenefitRequest, headers(("ETag" = String))), (status = 404, body = keiro_api_types::Problem)))]
+pub async fn get_request(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let v = app::request(&s.app, &ctx, &id).await?;
+    Ok(ok_tagged('q', v.version, request_body(v)))
+}
+
+/// Operator staff approve a request with a reason: a cancellation cancels the package and its
+/// allocations (refund) and the partner is emailed.
+#[utoipa::path(operation_id = "approve_benefit_request", post, path = "/v1/benefitrequests/{id}/approve", tag = "benefits", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = DecideBenefitRequest,
+    responses((status = 200, body = BenefitRequest), (status = 403, body = keiro_api_types::Problem), (status = 404, body = keiro_api_types::Problem),
+        (status = 409, body = keiro_api_types::Problem), (status = 422, body = keiro_api_types::Problem)))]
+pub async fn approve_request(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<DecideBenefitRequest>,
+) -> ApiResult<Json<BenefitRequest>> {
+    let v = app::decide(&s.app, &ctx, &id, true, &b.reason).await?;
+    Ok(Json(request_body(v)))
+}
+
+/// Operator staff refuse a request with a reason.
+#[utoipa::path(operation_id = "reject_benefit_request", post, path = "/v1/benefitrequests/{id}/refuse", tag = "benefits", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = DecideBenefitRequest,
+    responses((status = 200, body = BenefitRequest), (status = 403, body = keiro_api_types::Problem), (status = 404, body = keiro_api_types::Problem),
+        (status = 409, body = keiro_api_types::Problem), (status = 422, body = keiro_api_types::Problem)))]
+pub async fn refuse_request(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<DecideBenefitRequest>,
+) -> ApiResult<Json<BenefitRequest>> {
+    let v = app::decide(&s.app, &ctx, &id, false, &b.reason).await?;
+    Ok(Json(request_body(v)))
 }

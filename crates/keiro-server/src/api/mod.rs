@@ -230,6 +230,11 @@ pub fn routes() -> (axum::Router<AppState>, serde_json::Value) {
         .routes(routes!(benefits::list_pools))
         .routes(routes!(benefits::preview_license))
         .routes(routes!(benefits::redeem_license))
+        .routes(routes!(benefits::request_cancellation))
+        .routes(routes!(benefits::list_requests))
+        .routes(routes!(benefits::get_request))
+        .routes(routes!(benefits::approve_request))
+        .routes(routes!(benefits::refuse_request))
         .routes(routes!(directory::search))
         .routes(routes!(
             directory::get_entry,

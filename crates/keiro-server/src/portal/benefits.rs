@@ -5,6 +5,9 @@
 //! here (greyed with the reason for users without the role) and show the download for the
 //! chosen language and operating system. The rules are in keiro-app.
 
+mod licenses;
+pub use licenses::{check as check_license, page as license_page, redeem as redeem_license};
+
 use super::{Base, PageResult, Portal, SignedForm, no_store, render, t, t_args};
 use crate::state::AppState;
 use askama::Template;
@@ -32,6 +35,18 @@ pub struct KeyRow {
     pub at: String,
 }
 
+/// A license benefit's key, as its row shows it.
+pub struct LicenseKeyRow {
+    /// The key in full for users who may redeem it, else its last five characters.
+    pub shown: String,
+    /// The key, for the redeem form (users who may redeem only).
+    pub full: Option<String>,
+    pub state_code: String,
+    pub state: String,
+    pub by: String,
+    pub at: String,
+}
+
 /// A choice of a select box: (value, label, chosen).
 pub type Choice = (String, String, bool);
 
@@ -47,6 +62,8 @@ pub struct Row {
     pub state: String,
     pub expires: String,
     pub software: bool,
+    pub license: bool,
+    pub license_key: Option<LicenseKeyRow>,
     pub left: i64,
     pub keys: Vec<KeyRow>,
     pub languages: Vec<Choice>,
@@ -75,6 +92,8 @@ pub struct BenefitsPage {
     pub empty_help: String,
     /// Why the user cannot get keys (greyed), if so.
     pub activate_reason: Option<String>,
+    /// How a license key may be redeemed: (code, label, chosen).
+    pub modes: Vec<(String, String, bool)>,
     pub idem: String,
 }
 
@@ -165,13 +184,30 @@ async fn show(
         .filter(|a| a.kind().is_some_and(|k| tab.lists(k)))
     {
         let software = a.kind() == Some(BenefitKind::Software);
+        let license = a.kind() == Some(BenefitKind::LicenseSubscription);
         let open = q.open.as_deref() == Some(a.id.as_str());
-        let keys = if software {
+        let got = if software || license {
             app::keys(&s.app, &ctx, &a.id, None, 200)
                 .await
                 .map_err(|e| p.app_error(e))?
                 .items
-                .into_iter()
+        } else {
+            vec![]
+        };
+        let license_key = if license {
+            got.first().map(|k| LicenseKeyRow {
+                shown: k.key.clone().unwrap_or_else(|| format!("…{}", k.last5)),
+                full: k.key.clone(),
+                state_code: k.state.clone(),
+                state: t(lang, &format!("key-state-{}", k.state)),
+                by: k.got_by.clone().unwrap_or_default(),
+                at: k.got_at.map(|t| p.time(t)).unwrap_or_default(),
+            })
+        } else {
+            None
+        };
+        let keys = if software {
+            got.into_iter()
                 .map(|k| KeyRow {
                     key: k.key.unwrap_or_else(|| format!("…{}", k.last5)),
                     by: k.got_by.unwrap_or_default(),
@@ -212,6 +248,8 @@ async fn show(
             state: t(lang, &format!("benefit-state-{}", a.state)),
             expires: p.date(a.expires_at),
             software,
+            license,
+            license_key,
             left: a.left(),
             keys,
             languages: pick(&DOWNLOAD_LANGUAGES, "benefit-language-", &language),
@@ -242,6 +280,17 @@ async fn show(
         rows,
         empty_help,
         activate_reason,
+        modes: keiro_domain::benefit::LicenseMode::ALL
+            .iter()
+            .map(|m| {
+                let c = m.code();
+                (
+                    c.to_string(),
+                    t(lang, &format!("benefits-mode-{c}")),
+                    c == "extend",
+                )
+            })
+            .collect(),
         idem: super::form::idem(),
     };
     Ok((status, no_store(render(&page))).into_response())

@@ -16,6 +16,7 @@ both_backends!(
     r_ben_3_a_global_or_membership_admin_gets_each_allocated_key_once,
     r_ben_3_pool_keys_are_imported_with_per_row_errors,
     r_ben_5_a_license_key_is_redeemed_once_into_the_partners_own_organization,
+    r_ben_10_a_global_admin_asks_to_cancel_within_30_days_and_operator_staff_decide,
 );
 
 /// The software benefit of the tests: 2 keys at Gold, 1 at Silver, with downloads.
@@ -1102,5 +1103,247 @@ async fn r_ben_5_a_license_key_is_redeemed_once_into_the_partners_own_organizati
         .await,
         0,
         "keys are never logged"
+    );
+}
+
+async fn r_ben_10_a_global_admin_asks_to_cancel_within_30_days_and_operator_staff_decide(
+    app: TestApp,
+) {
+    let w = world(&app).await;
+    add_benefit(&app, &w.op, software()).await;
+    import_keys(&app, &w.op, "office-pro", &["CANCL-00001"]).await;
+    let (gold, sales, ma) = member(&app, "Gold Partner KK", "gold").await;
+    let ga = app.token_for(&gold.email).await;
+    let p = json_of(
+        post(&app, &sales, "/v1/benefitpackages", json!({})).await,
+        201,
+    )
+    .await;
+    let path = format!(
+        "/v1/benefitpackages/{}/cancellationrequests",
+        p["id"].as_str().unwrap()
+    );
+    let why = json!({"reason": "bought by mistake"});
+    // Only a global admin asks; a reason is required.
+    assert_eq!(
+        code(post(&app, &sales, &path, why.clone()).await).await,
+        (403, "role_required".into())
+    );
+    assert_eq!(
+        code(post(&app, &ma, &path, why.clone()).await).await,
+        (403, "role_required".into())
+    );
+    assert_eq!(
+        code(post(&app, &ga, &path, json!({"reason": " "})).await).await,
+        (422, "reason_required".into())
+    );
+    let r = json_of(post(&app, &ga, &path, why.clone()).await, 201).await;
+    assert_eq!(
+        (r["state"].as_str(), r["kind"].as_str()),
+        (Some("open"), Some("cancellation"))
+    );
+    assert_eq!(
+        code(post(&app, &ga, &path, why.clone()).await).await,
+        (409, "cancellation_requested".into())
+    );
+    let rid = r["id"].as_str().unwrap();
+    // Operator staff see it; another partner does not; a partner cannot decide.
+    let queue = json_of(app.get("/v1/benefitrequests?state=open", &w.op).await, 200).await;
+    assert_eq!(queue["items"].as_array().unwrap().len(), 1);
+    assert_eq!(queue["items"][0]["org_name"], "Gold Partner KK");
+    let (_, other_sales, _) = member(&app, "Other KK", "gold").await;
+    assert_eq!(
+        app.get(&format!("/v1/benefitrequests/{rid}"), &other_sales)
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        json_of(app.get("/v1/benefitrequests", &other_sales).await, 200).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    assert_eq!(
+        code(
+            post(
+                &app,
+                &ga,
+                &format!("/v1/benefitrequests/{rid}/approve"),
+                why.clone()
+            )
+            .await
+        )
+        .await
+        .0,
+        403
+    );
+    // Refused with a reason; asked again and approved: the package and its allocations end.
+    let refused = json_of(
+        post(
+            &app,
+            &w.op,
+            &format!("/v1/benefitrequests/{rid}/refuse"),
+            json!({"reason": "send the invoice number"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (
+            refused["state"].as_str(),
+            refused["decision_reason"].as_str()
+        ),
+        (Some("refused"), Some("send the invoice number"))
+    );
+    assert_eq!(
+        code(
+            post(
+                &app,
+                &w.op,
+                &format!("/v1/benefitrequests/{rid}/approve"),
+                why.clone()
+            )
+            .await
+        )
+        .await,
+        (409, "request_decided".into())
+    );
+    let r2 = json_of(
+        post(&app, &ga, &path, json!({"reason": "invoice INV-1"})).await,
+        201,
+    )
+    .await;
+    let ok = json_of(
+        post(
+            &app,
+            &w.op,
+            &format!("/v1/benefitrequests/{}/approve", r2["id"].as_str().unwrap()),
+            json!({"reason": "refunded"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(ok["state"], "approved");
+    let p2 = json_of(
+        app.get(
+            &format!("/v1/benefitpackages/{}", p["id"].as_str().unwrap()),
+            &sales,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(p2["state"], "cancelled");
+    let sw = of_kind(&allocations(&app, &sales).await, "software").clone();
+    assert_eq!(sw["state"], "cancelled");
+    assert_eq!(
+        code(
+            post(
+                &app,
+                &ma,
+                &format!("/v1/benefitallocations/{}/keys", sw["id"].as_str().unwrap()),
+                json!({})
+            )
+            .await
+        )
+        .await,
+        (409, "benefit_not_active".into())
+    );
+    assert_eq!(
+        code(post(&app, &ga, &path, why.clone()).await).await,
+        (409, "package_cancelled".into())
+    );
+    let contact = keiro_store::repo::orgs::get(app.app.db.reader(), &gold.org_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .email;
+    let mails = mails_to(&app, &contact).await;
+    assert!(
+        mails
+            .iter()
+            .any(|(t, _, b)| t == "benefit-package-cancelled" && b.contains("refunded")),
+        "{mails:?}"
+    );
+    assert_eq!(
+        app.count("audit_records WHERE action = 'benefit_package.cancelled'")
+            .await,
+        1
+    );
+    // A cancelled package is no longer running: a new one can be bought.
+    json_of(
+        post(&app, &sales, "/v1/benefitpackages", json!({})).await,
+        201,
+    )
+    .await;
+
+    // After a software key was got, no refund.
+    let (k, ksales, kma) = member(&app, "Key Got KK", "gold").await;
+    let kga = app.token_for(&k.email).await;
+    let kp = json_of(
+        post(&app, &ksales, "/v1/benefitpackages", json!({})).await,
+        201,
+    )
+    .await;
+    let ksw = of_kind(&allocations(&app, &ksales).await, "software").clone();
+    json_of(
+        post(
+            &app,
+            &kma,
+            &format!(
+                "/v1/benefitallocations/{}/keys",
+                ksw["id"].as_str().unwrap()
+            ),
+            json!({}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(
+        code(
+            post(
+                &app,
+                &kga,
+                &format!(
+                    "/v1/benefitpackages/{}/cancellationrequests",
+                    kp["id"].as_str().unwrap()
+                ),
+                why.clone()
+            )
+            .await
+        )
+        .await,
+        (409, "software_benefit_activated".into())
+    );
+
+    // After day 30, no refund either.
+    let (l, lsales, _) = member(&app, "Late KK", "gold").await;
+    let lp = json_of(
+        post(&app, &lsales, "/v1/benefitpackages", json!({})).await,
+        201,
+    )
+    .await;
+    app.clock.advance(time::Duration::days(31));
+    let lga = app.token_for(&l.email).await;
+    assert_eq!(
+        code(
+            post(
+                &app,
+                &lga,
+                &format!(
+                    "/v1/benefitpackages/{}/cancellationrequests",
+                    lp["id"].as_str().unwrap()
+                ),
+                why
+            )
+            .await
+        )
+        .await,
+        (409, "cancellation_window_passed".into())
     );
 }

@@ -160,6 +160,11 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
         .unwrap()
         .to_string();
 
+    let (cx, cx_sales, _) = crate::benefits::member(&app, "Cancel Replay KK", "gold").await;
+    let cx_pkg = created(&app, &cx_sales, "/v1/benefitpackages", json!({})).await;
+    let cx_pkg = cx_pkg["id"].as_str().unwrap().to_string();
+    let cx_ga = app.token_for(&cx.email).await;
+
     // operationId → (caller, path, body).
     let samples: Vec<(&str, &str, String, Value)> = vec![
         (
@@ -228,6 +233,12 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
             &w.pt,
             "/v1/benefitlicenseredemptions".into(),
             json!({"key": lic, "mode": "extend"}),
+        ),
+        (
+            "create_benefit_cancellation_request",
+            &cx_ga,
+            format!("/v1/benefitpackages/{cx_pkg}/cancellationrequests"),
+            json!({"reason": "bought twice"}),
         ),
         (
             "create_order",
