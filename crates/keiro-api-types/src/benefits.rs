@@ -316,3 +316,11 @@ pub struct BenefitRequestList {
     pub items: Vec<BenefitRequest>,
     pub next_cursor: Option<String>,
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BenefitCatalogImportReport {
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub errors: Vec<ImportRowError>,
+}

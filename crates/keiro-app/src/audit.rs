@@ -32,6 +32,7 @@ pub const ACTIONS: &[&str] = &[
     "benefit_request.approved",
     "benefit_request.opened",
     "benefit_request.refused",
+    "benefits.imported",
     "catalog.imported",
     "delegated_admin.granted",
     "delegated_admin.revoked",

@@ -9,12 +9,16 @@ use keiro_domain::Action;
 
 mod cancellation;
 mod catalog;
+mod expiry;
+mod import;
 mod licenses;
 mod packages;
 mod software;
 
 pub use cancellation::*;
 pub use catalog::*;
+pub use expiry::{NOTICE_DAYS, tick};
+pub use import::*;
 pub use licenses::*;
 pub use packages::*;
 pub use software::*;

@@ -70,6 +70,21 @@ impl From<crate::benefits::KeyImportReport> for JobOutput {
     }
 }
 
+impl From<crate::benefits::CatalogImportReport> for JobOutput {
+    fn from(r: crate::benefits::CatalogImportReport) -> Self {
+        JobOutput {
+            summary: counts(&[
+                ("rows", r.rows),
+                ("created", r.created),
+                ("updated", r.updated),
+                ("errors", r.errors.len()),
+            ]),
+            lines: r.errors,
+            secrets: vec![],
+        }
+    }
+}
+
 fn counts(c: &[(&str, usize)]) -> BTreeMap<String, i64> {
     c.iter().map(|(k, v)| (k.to_string(), *v as i64)).collect()
 }
@@ -134,6 +149,7 @@ fn authorize(ctx: &Ctx, kind: JobKind) -> AppResult<&CurrentUser> {
         JobKind::RegistryImport => crate::registry::may_import(ctx)?,
         JobKind::CatalogImport => crate::catalog::may_import(ctx)?,
         JobKind::BenefitKeyImport => crate::benefits::may_import_keys(ctx)?,
+        JobKind::BenefitCatalogImport => crate::benefits::may_import_catalog(ctx)?,
     }
     ctx.user()
 }
@@ -324,6 +340,11 @@ pub async fn run_next(app: &App, node: &str) -> AppResult<Option<String>> {
             .map(Into::into),
         JobKind::BenefitKeyImport => {
             crate::benefits::import_keys_in(app, &ctx, &tx, &j.input, &on_row)
+                .await
+                .map(Into::into)
+        }
+        JobKind::BenefitCatalogImport => {
+            crate::benefits::import_catalog_in(app, &ctx, &tx, &j.input, &on_row)
                 .await
                 .map(Into::into)
         }

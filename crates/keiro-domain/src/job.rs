@@ -12,19 +12,23 @@ pub enum JobKind {
     CatalogImport,
     /// Keys for the operator's benefit key pools (R-BEN-3).
     BenefitKeyImport,
+    /// The operator's benefit catalog (R-BEN-2).
+    BenefitCatalogImport,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 3] = [
+    pub const ALL: [JobKind; 4] = [
         JobKind::RegistryImport,
         JobKind::CatalogImport,
         JobKind::BenefitKeyImport,
+        JobKind::BenefitCatalogImport,
     ];
     pub fn code(self) -> &'static str {
         match self {
             JobKind::RegistryImport => "registry_import",
             JobKind::CatalogImport => "catalog_import",
             JobKind::BenefitKeyImport => "benefit_key_import",
+            JobKind::BenefitCatalogImport => "benefit_catalog_import",
         }
     }
 }

@@ -128,6 +128,11 @@ pub fn spawn(state: AppState, transport: Arc<dyn MailTransport>) -> Vec<JoinHand
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "GDAP transitions failed"),
             }
+            match keiro_app::benefits::tick(&s3.app).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(partners = n, "benefit expiry notices queued"),
+                Err(e) => tracing::warn!(error = %e, "benefit expiry notices failed"),
+            }
         }
     });
     vec![jobs, outbox, sweeper, gdap]

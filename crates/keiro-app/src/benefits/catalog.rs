@@ -157,7 +157,7 @@ pub(crate) async fn views(
 
 /// A checked input: the rows to write.
 pub(crate) struct Checked {
-    code: String,
+    pub(crate) code: String,
     kind: BenefitKind,
     tier: Tier,
     months: i64,

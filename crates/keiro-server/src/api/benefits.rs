@@ -13,11 +13,12 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use keiro_api_types::{
-    Benefit, BenefitAllocation, BenefitAllocationList, BenefitDownload, BenefitKey,
-    BenefitKeyImportReport, BenefitKeyList, BenefitKeyPool, BenefitKeyPoolList, BenefitLevel,
-    BenefitLicensePreview, BenefitLicenseRedeemed, BenefitList, BenefitPackage, BenefitPackageList,
-    BenefitRequest, BenefitRequestList, BuyBenefitPackage, DecideBenefitRequest, GetBenefitKey,
-    ImportRowError, PutBenefit, RedeemBenefitLicense, RequestBenefitCancellation,
+    Benefit, BenefitAllocation, BenefitAllocationList, BenefitCatalogImportReport, BenefitDownload,
+    BenefitKey, BenefitKeyImportReport, BenefitKeyList, BenefitKeyPool, BenefitKeyPoolList,
+    BenefitLevel, BenefitLicensePreview, BenefitLicenseRedeemed, BenefitList, BenefitPackage,
+    BenefitPackageList, BenefitRequest, BenefitRequestList, BuyBenefitPackage,
+    DecideBenefitRequest, GetBenefitKey, ImportRowError, PutBenefit, RedeemBenefitLicense,
+    RequestBenefitCancellation,
 };
 use keiro_app::benefits::{
     self as app, AllocationView, BenefitInput, BenefitView, Download, GotKey, LevelShare,
@@ -431,32 +432,12 @@ pub async fn import_keys(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<BenefitKeyImportReport>> {
-    let ct = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if !ct.starts_with("text/csv") {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "send the file as text/csv",
-        ));
-    }
-    let csv = keiro_app::registry::decode_csv(&body)?;
+    let csv = csv_body(&headers, &body)?;
     let r = app::import_keys(&s.app, &ctx, &csv, &|_, _| {}).await?;
     Ok(Json(BenefitKeyImportReport {
         rows: r.rows,
         imported: r.imported,
-        errors: r
-            .errors
-            .into_iter()
-            .map(|e| ImportRowError {
-                line: e.line,
-                field: e.field,
-                code: e.code,
-                message: e.message,
-            })
-            .collect(),
+        errors: row_errors(r.errors),
     }))
 }
 
@@ -642,4 +623,55 @@ pub async fn refuse_request(
 ) -> ApiResult<Json<BenefitRequest>> {
     let v = app::decide(&s.app, &ctx, &id, false, &b.reason).await?;
     Ok(Json(request_body(v)))
+}
+
+/// Operator staff import the benefit catalog from CSV (header: `code,kind,name_ja,name_en,levels`,
+/// optionally `tier,months,offer_sku,description_ja,description_en,instructions_ja,
+/// instructions_en,downloads,state`; levels `gold|10;silver|5`, downloads `ja|windows|https://…`).
+/// Benefits are created or replaced by code; rows with errors are reported and skipped.
+#[utoipa::path(operation_id = "import_benefits", post, path = "/v1/benefits/import", tag = "benefits", security(("bearer" = [])),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = BenefitCatalogImportReport), (status = 403, body = keiro_api_types::Problem),
+        (status = 415, body = keiro_api_types::Problem), (status = 422, body = keiro_api_types::Problem)))]
+pub async fn import_catalog(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<BenefitCatalogImportReport>> {
+    let csv = csv_body(&headers, &body)?;
+    let tx_report = app::import_catalog(&s.app, &ctx, &csv).await?;
+    Ok(Json(BenefitCatalogImportReport {
+        rows: tx_report.rows,
+        created: tx_report.created,
+        updated: tx_report.updated,
+        errors: row_errors(tx_report.errors),
+    }))
+}
+
+/// The text of a `text/csv` body (415 for anything else).
+fn csv_body(headers: &HeaderMap, body: &[u8]) -> ApiResult<String> {
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !ct.starts_with("text/csv") {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the file as text/csv",
+        ));
+    }
+    Ok(keiro_app::registry::decode_csv(body)?)
+}
+
+fn row_errors(e: Vec<keiro_app::registry::RowError>) -> Vec<ImportRowError> {
+    e.into_iter()
+        .map(|e| ImportRowError {
+            line: e.line,
+            field: e.field,
+            code: e.code,
+            message: e.message,
+        })
+        .collect()
 }

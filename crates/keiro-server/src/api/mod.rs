@@ -220,6 +220,7 @@ pub fn routes() -> (axum::Router<AppState>, serde_json::Value) {
         .routes(routes!(product_keys::preview))
         .routes(routes!(product_keys::redeem))
         .routes(routes!(benefits::list, benefits::create))
+        .routes(routes!(benefits::import_catalog))
         .routes(routes!(benefits::get, benefits::put))
         .routes(routes!(benefits::list_packages, benefits::buy))
         .routes(routes!(benefits::get_package))

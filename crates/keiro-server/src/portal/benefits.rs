@@ -6,7 +6,11 @@
 //! chosen language and operating system. The rules are in keiro-app.
 
 mod licenses;
+mod operator;
 pub use licenses::{check as check_license, page as license_page, redeem as redeem_license};
+pub use operator::{
+    decide as decide_request, import_catalog, import_keys, import_status, page as operator_page,
+};
 
 use super::{Base, PageResult, Portal, SignedForm, no_store, render, t, t_args};
 use crate::state::AppState;
@@ -94,6 +98,8 @@ pub struct BenefitsPage {
     pub activate_reason: Option<String>,
     /// How a license key may be redeemed: (code, label, chosen).
     pub modes: Vec<(String, String, bool)>,
+    /// The running package's id and why it cannot be cancelled (greyed), if so.
+    pub cancel: Option<(String, Option<String>)>,
     pub idem: String,
 }
 
@@ -259,6 +265,15 @@ async fn show(
             open,
         });
     }
+    let cancel = match &o.current {
+        Some(pk) => {
+            let why = app::why_not_cancel(&s.app, &ctx, &pk.id)
+                .await
+                .map_err(|e| p.app_error(e))?;
+            Some((pk.id.clone(), why.map(|e| p.message_for(&e))))
+        }
+        None => None,
+    };
     let mut b = p.base("benefits-title");
     b.error = error;
     b.notice = notice;
@@ -291,9 +306,31 @@ async fn show(
                 )
             })
             .collect(),
+        cancel,
         idem: super::form::idem(),
     };
     Ok((status, no_store(render(&page))).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CancelForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    idem: String,
+}
+
+/// A global admin asks the operator to cancel the running package for a refund.
+pub async fn request_cancellation(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    SignedForm(p, f): SignedForm<CancelForm>,
+) -> PageResult {
+    let idem = Some(f.idem.as_str()).filter(|k| !k.is_empty());
+    match app::request_cancellation(&s.app, &p.ctx(), &id, &f.reason, idem).await {
+        Ok(_) => Ok(Redirect::to("/benefits?done=cancellation_requested").into_response()),
+        Err(e) => refused(&s, &p, "software", None, e).await,
+    }
 }
 
 #[derive(Deserialize)]

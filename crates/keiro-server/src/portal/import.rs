@@ -61,6 +61,7 @@ fn done_key(kind: JobKind) -> &'static str {
         JobKind::RegistryImport => "import-done",
         JobKind::CatalogImport => "catalog-import-done",
         JobKind::BenefitKeyImport => "benefit-keys-import-done",
+        JobKind::BenefitCatalogImport => "benefit-catalog-import-done",
     }
 }
 

@@ -228,6 +228,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/benefits", get(benefits::page))
         .route("/benefits/package", post(benefits::buy))
         .route("/benefits/{id}/keys", post(benefits::get_key))
+        .route(
+            "/benefits/packages/{id}/cancel",
+            post(benefits::request_cancellation),
+        )
         .route("/benefits/licenses", get(benefits::license_page))
         .route("/benefits/licenses/check", post(benefits::check_license))
         .route("/benefits/licenses/redeem", post(benefits::redeem_license))
@@ -315,6 +319,25 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(
             "/operator/catalog/imports/{id}",
             get(catalog::admin::import_status),
+        )
+        .route("/operator/benefits", get(benefits::operator_page))
+        .route(
+            "/operator/benefits/requests/{id}",
+            post(benefits::decide_request),
+        )
+        .route(
+            "/operator/benefits/keys/import",
+            post(benefits::import_keys)
+                .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
+        )
+        .route(
+            "/operator/benefits/catalog/import",
+            post(benefits::import_catalog)
+                .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024)),
+        )
+        .route(
+            "/operator/benefits/imports/{id}",
+            get(benefits::import_status),
         )
         .route("/audit", get(audit::audit))
         .route("/operator/outbox", get(outbox::outbox))

@@ -58,7 +58,7 @@ impl Base {
 
 /// The navigation a user sees follows what their roles allow, among the pages that concern
 /// their organization at all ([`nav_applies`]).
-pub const NAV: [(&str, &str, Option<Action>); 23] = [
+pub const NAV: [(&str, &str, Option<Action>); 24] = [
     ("/dashboard", "nav-dashboard", None),
     (
         "/organization",
@@ -123,6 +123,11 @@ pub const NAV: [(&str, &str, Option<Action>); 23] = [
         "/operator/catalog",
         "nav-catalog-admin",
         Some(Action::ManageCatalog),
+    ),
+    (
+        "/operator/benefits",
+        "nav-benefits-admin",
+        Some(Action::ManageBenefits),
     ),
     ("/operator/outbox", "nav-outbox", Some(Action::ViewOutbox)),
     ("/docs/", "nav-api-docs", None),

@@ -17,6 +17,8 @@ both_backends!(
     r_ben_3_pool_keys_are_imported_with_per_row_errors,
     r_ben_5_a_license_key_is_redeemed_once_into_the_partners_own_organization,
     r_ben_10_a_global_admin_asks_to_cancel_within_30_days_and_operator_staff_decide,
+    r_ben_2_the_catalog_is_imported_from_csv_with_per_row_errors,
+    r_ben_2_partners_are_told_30_days_before_benefits_expire,
 );
 
 /// The software benefit of the tests: 2 keys at Gold, 1 at Silver, with downloads.
@@ -1346,4 +1348,155 @@ async fn r_ben_10_a_global_admin_asks_to_cancel_within_30_days_and_operator_staf
         .await,
         (409, "cancellation_window_passed".into())
     );
+}
+
+async fn r_ben_2_the_catalog_is_imported_from_csv_with_per_row_errors(app: TestApp) {
+    let w = world(&app).await;
+    let csv = "code,kind,name_ja,name_en,levels,tier,months,offer_sku,downloads,instructions_ja\n\
+        office-pro,software,Office,Office,gold|3;silver|2,core,12,,ja|windows|https://dl.example/o-ja.iso;en|macos|https://dl.example/o-en.pkg|Office (English),キーは 1 台に 1 つ\n\
+        azure-monthly,azure_monthly_credit,Azure 月単位クレジット,Azure monthly credit,gold|10|users|10000|USD,,,,,\n\
+        m365,license_subscription,M365,M365,gold|5,,,BASE-M,,\n\
+        bad-kind,swag,X,X,gold|1,,,,,\n\
+        bad-levels,software,X,X,gold,,,,,\n\
+        office-pro,software,Office,Office,gold|1,,,,,\n";
+    let send_csv = async |t: &str, csv: &str| {
+        app.http
+            .post(app.url("/v1/benefits/import"))
+            .bearer_auth(t)
+            .header("content-type", "text/csv")
+            .body(csv.to_string())
+            .send()
+            .await
+            .unwrap()
+    };
+    assert_eq!(send_csv(&w.rt, csv).await.status(), 403);
+    let r = json_of(send_csv(&w.op, csv).await, 200).await;
+    assert_eq!(
+        (
+            r["rows"].as_i64(),
+            r["created"].as_i64(),
+            r["updated"].as_i64()
+        ),
+        (Some(6), Some(3), Some(0))
+    );
+    let errs: Vec<(i64, &str)> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["line"].as_i64().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        errs,
+        [
+            (5, "invalid_benefit_kind"),
+            (6, "invalid_levels"),
+            (7, "duplicate_code_in_file")
+        ]
+    );
+    let list = json_of(app.get("/v1/benefits", &w.op).await, 200).await;
+    let office = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["code"] == "office-pro")
+        .unwrap()
+        .clone();
+    assert_eq!(office["downloads"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        office["downloads"][0]["label"], "Office (English)",
+        "downloads in language order"
+    );
+    assert_eq!(office["instructions_ja"], "キーは 1 台に 1 つ");
+    let credit = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["code"] == "azure-monthly")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            credit["levels"][0]["amount_minor"].as_i64(),
+            credit["levels"][0]["unit"].as_str()
+        ),
+        (Some(10000), Some("users"))
+    );
+    // Again with a change: updated by code.
+    let r = json_of(send_csv(&w.op, "code,kind,name_ja,name_en,levels,state\noffice-pro,software,Office 2,Office 2,gold|4,retired\n").await, 200).await;
+    assert_eq!(
+        (r["created"].as_i64(), r["updated"].as_i64()),
+        (Some(0), Some(1))
+    );
+    let b = json_of(
+        app.get(
+            &format!("/v1/benefits/{}", office["id"].as_str().unwrap()),
+            &w.op,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (
+            b["name_en"].as_str(),
+            b["state"].as_str(),
+            b["levels"][0]["quantity"].as_i64()
+        ),
+        (Some("Office 2"), Some("retired"), Some(4))
+    );
+    assert_eq!(
+        app.count("audit_records WHERE action = 'benefits.imported'")
+            .await,
+        2
+    );
+}
+
+async fn r_ben_2_partners_are_told_30_days_before_benefits_expire(app: TestApp) {
+    let w = world(&app).await;
+    add_benefit(&app, &w.op, software()).await;
+    add_benefit(&app, &w.op, support()).await;
+    let (gold, sales, _) = member(&app, "Gold Partner KK", "gold").await;
+    json_of(
+        post(&app, &sales, "/v1/benefitpackages", json!({})).await,
+        201,
+    )
+    .await;
+    let contact = keiro_store::repo::orgs::get(app.app.db.reader(), &gold.org_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .email;
+    let expiring = async || {
+        mails_to(&app, &contact)
+            .await
+            .into_iter()
+            .filter(|(t, _, _)| t == "benefits-expiring")
+            .collect::<Vec<_>>()
+    };
+    keiro_app::benefits::tick(&app.app).await.unwrap();
+    assert!(
+        expiring().await.is_empty(),
+        "nothing expires within 30 days yet"
+    );
+    // The support incidents last 6 months: 29 days before their end, the partner is told once.
+    app.clock.advance(time::Duration::days(155));
+    keiro_app::benefits::tick(&app.app).await.unwrap();
+    keiro_app::benefits::tick(&app.app).await.unwrap();
+    let mails = expiring().await;
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert!(
+        mails[0].2.contains("製品サポート インシデント"),
+        "{}",
+        mails[0].2
+    );
+    assert!(
+        !mails[0].2.contains("Office"),
+        "the software lasts the year"
+    );
+    // Near the year's end, the software's notice.
+    app.clock.advance(time::Duration::days(190));
+    keiro_app::benefits::tick(&app.app).await.unwrap();
+    let mails = expiring().await;
+    assert_eq!(mails.len(), 2);
+    assert!(mails[1].2.contains("Office Professional Plus"));
 }
