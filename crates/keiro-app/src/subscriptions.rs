@@ -194,7 +194,9 @@ pub async fn view(c: &impl ConnectionTrait, m: subscription::Model) -> AppResult
 /// Does the partner organization take part in this subscription? The same rule as
 /// `repo::subscriptions::involves`, which lists by it in SQL: change both together.
 fn involves(org: &str, s: &subscription::Model) -> bool {
-    s.seller_org_id == org
+    // A partner also holds subscriptions of its own (a license benefit's, R-BEN-5).
+    s.customer_org_id == org
+        || s.seller_org_id == org
         || s.reseller_org_id.as_deref() == Some(org)
         || s.support_contact_org_id.as_deref() == Some(org)
         || s.partner_of_record_org_id.as_deref() == Some(org)

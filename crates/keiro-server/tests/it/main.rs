@@ -6,6 +6,7 @@ mod benefits;
 mod boundaries;
 mod browser;
 mod browser_advisors;
+mod browser_benefits;
 mod browser_orders;
 mod browser_partnerships;
 mod browser_tour;

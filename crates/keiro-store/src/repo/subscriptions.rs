@@ -156,10 +156,12 @@ pub async fn summary_for(
         .await?)
 }
 
-/// The partner sold the subscription, is its attributed reseller or its support contact (the
-/// list form of keiro-app's `subscriptions::involves`: change both together).
+/// The partner holds the subscription itself (a license benefit's), sold it, is its attributed
+/// reseller, its support contact or its partner of record (the list form of keiro-app's
+/// `subscriptions::involves`: change both together).
 pub fn involves(org: &str) -> Condition {
     Condition::any()
+        .add(C::CustomerOrgId.eq(org))
         .add(C::SellerOrgId.eq(org))
         .add(C::ResellerOrgId.eq(org))
         .add(C::SupportContactOrgId.eq(org))
