@@ -47,6 +47,8 @@
 //! | `catalog` | products, offers, offer_countries | codes and SKUs unique; `update` guarded on the version |
 //! | `throttle` | rate_counters | a counter moves by a guarded write on the values it was read with: two nodes counting one key never lose an event |
 //! | `subscriptions` | orders, subscriptions, subscription_history | `save` guarded on the version; `due` lists what the scheduler must move; history append only |
+//! | `product_keys` | product_key_orders, product_keys | found by hash; `redeem` takes an unused, unexpired key once (guarded), whoever enters it at once |
+//! | `benefits` | benefits, benefit_levels, benefit_downloads, benefit_packages, benefit_allocations, benefit_keys, benefit_requests | `use_units` is the ledger's one guarded write (`used + n <= quantity`, active, running); `claim_key` hands each pool key to one caller; `(org_id, seq)` unique per partner's packages; one open request per package and kind (partial unique index) |
 //! | `jobs` | jobs, job_lines | `claim` is one guarded UPDATE per candidate (queued, or running past its lease); `beat`, `finish`, `fail` are guarded on the claim (node and attempt); `take_secrets` clears once |
 //!
 //! [`db::Db`] is the connection handle (SQLite: one writer and a reader pool, WAL, IMMEDIATE

@@ -293,5 +293,7 @@ benefits-expiring-body =
 
 benefit-pool-empty-subject = { $brand }: no keys left for a benefit: { $benefit }
 benefit-pool-empty-body =
+    Dear { $name },
+
     { $company } tried to get a key of the benefit "{ $benefit }", but its key pool has none available.
     Import keys under Benefit key pools in the operator console.

@@ -293,5 +293,7 @@ benefits-expiring-body =
 
 benefit-pool-empty-subject = { $brand } 特典のキーがなくなりました: { $benefit }
 benefit-pool-empty-body =
+    { $name } 様
+
     { $company } が特典「{ $benefit }」のキーを取得しようとしましたが、キー プールに使用できるキーがありません。
     運用コンソールの「特典のキー プール」からキーをインポートしてください。

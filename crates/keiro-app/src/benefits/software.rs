@@ -198,7 +198,11 @@ async fn alert_empty(app: &App, ctx: &Ctx, benefit_id: &str, partner: &str) -> A
             "benefit-pool-empty",
             &to.email,
             to.lang,
-            &[("benefit", name), ("company", partner.to_string())],
+            &[
+                ("name", to.name.clone()),
+                ("benefit", name),
+                ("company", partner.to_string()),
+            ],
         )
         .await?;
     }

@@ -130,6 +130,20 @@ fn catalog() -> Vec<Spec> {
             ],
         },
         Spec {
+            code: "azure-annual-credit",
+            kind: "azure_annual_credit",
+            tier: "incremental",
+            names: ("Azure 一括クレジット", "Azure annual credit"),
+            descriptions: (
+                "1 人のユーザーに割り当てる年単位のクレジット。他のクレジットのプランとは組み合わせられません。",
+                "A yearly credit assigned to one user; it cannot be combined with other credit offers.",
+            ),
+            instructions: ("", ""),
+            months: 12,
+            offer_sku: None,
+            levels: vec![credit("gold", 1, 1_300_000), credit("silver", 1, 600_000)],
+        },
+        Spec {
             code: "visual-studio-enterprise",
             kind: "visual_studio",
             tier: "core",

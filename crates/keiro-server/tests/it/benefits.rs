@@ -19,6 +19,7 @@ both_backends!(
     r_ben_10_a_global_admin_asks_to_cancel_within_30_days_and_operator_staff_decide,
     r_ben_2_the_catalog_is_imported_from_csv_with_per_row_errors,
     r_ben_2_partners_are_told_30_days_before_benefits_expire,
+    r_ben_1_every_partner_role_walks_the_benefit_actions,
 );
 
 /// The software benefit of the tests: 2 keys at Gold, 1 at Silver, with downloads.
@@ -1499,4 +1500,134 @@ async fn r_ben_2_partners_are_told_30_days_before_benefits_expire(app: TestApp) 
     let mails = expiring().await;
     assert_eq!(mails.len(), 2);
     assert!(mails[1].2.contains("Office Professional Plus"));
+}
+
+/// R-BEN-1's role table walked for every partner role: seeing and buying (everyone), asking to
+/// cancel (global admin), getting a key (global admin, membership admin); refusals are 403.
+const BENEFIT_MATRIX: &[(Role, [bool; 4])] = &[
+    (Role::GlobalAdmin, [true, true, true, true]),
+    (Role::UserManagementAdmin, [true, true, false, false]),
+    (Role::BillingAdmin, [true, true, false, false]),
+    (Role::AdminAgent, [true, true, false, false]),
+    (Role::SalesAgent, [true, true, false, false]),
+    (Role::HelpdeskAgent, [true, true, false, false]),
+    (Role::MembershipAdmin, [true, true, false, true]),
+];
+
+async fn r_ben_1_every_partner_role_walks_the_benefit_actions(app: TestApp) {
+    let w = world(&app).await;
+    add_benefit(&app, &w.op, software()).await;
+    let keys: Vec<String> = (0..BENEFIT_MATRIX.len())
+        .map(|i| format!("WALKK-{i:05}"))
+        .collect();
+    import_keys(
+        &app,
+        &w.op,
+        "office-pro",
+        &keys.iter().map(String::as_str).collect::<Vec<_>>(),
+    )
+    .await;
+    for (i, (role, expected)) in BENEFIT_MATRIX.iter().enumerate() {
+        let ga = app.reseller_admin(&format!("Walk {i} KK")).await;
+        app.db_membership(&ga.org_id, "gold", "active").await;
+        let (u, _) = app
+            .add_user(
+                &ga.org_id,
+                &format!("walker{i}@benefits.example"),
+                &[*role],
+                Some(TEST_PASSWORD),
+            )
+            .await;
+        let t = app.token_for(&u.email).await;
+        let seen = app
+            .get("/v1/benefitallocations", &t)
+            .await
+            .status()
+            .as_u16();
+        let bought = post(&app, &t, "/v1/benefitpackages", json!({})).await;
+        let bought_status = bought.status().as_u16();
+        let p = bought.json::<Value>().await.unwrap();
+        let cancel = post(
+            &app,
+            &t,
+            &format!(
+                "/v1/benefitpackages/{}/cancellationrequests",
+                p["id"].as_str().unwrap_or("x")
+            ),
+            json!({"reason": "walk"}),
+        )
+        .await
+        .status()
+        .as_u16();
+        let alloc = of_kind(&allocations(&app, &t).await, "software")["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let key = post(
+            &app,
+            &t,
+            &format!("/v1/benefitallocations/{alloc}/keys"),
+            json!({}),
+        )
+        .await
+        .status()
+        .as_u16();
+        for (col, (got, allowed)) in [seen, bought_status, cancel, key]
+            .iter()
+            .zip(expected.iter())
+            .enumerate()
+        {
+            let ok = (200..300).contains(got);
+            assert_eq!(ok, *allowed, "{role:?} action #{col}: status {got}");
+            if !ok {
+                assert_eq!(
+                    *got, 403,
+                    "{role:?} action #{col}: a refusal in one's own organization is 403"
+                );
+            }
+        }
+    }
+}
+
+/// The demo world's benefits (issue 17 point 10): a Gold partner with a package, a software key
+/// got and a license key; an Action Pack partner that has not bought; a partner with no level.
+/// Seeding again adds nothing.
+#[tokio::test]
+async fn r_ben_demo_world_shows_each_membership_level() {
+    let Some(app) = TestApp::builder(Backend::Sqlite).spawn().await else {
+        return;
+    };
+    for _ in 0..2 {
+        keiro_app::demo::seed(&app.app).await.unwrap();
+        assert_eq!(app.count("benefit_packages").await, 1);
+        assert_eq!(
+            app.count("benefit_keys WHERE state = 'handed_out'").await,
+            1
+        );
+        assert_eq!(
+            app.count("product_key_orders WHERE benefit_allocation_id IS NOT NULL")
+                .await,
+            1
+        );
+    }
+    let gold = app.token_for("membership@sakura-dist.example").await;
+    let items = allocations(&app, &gold).await;
+    let kinds: std::collections::BTreeSet<&str> =
+        items.iter().map(|a| a["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.len(), 8, "every kind of seed 003: {kinds:?}");
+    let fuji = app.token_for("sales@fuji-reseller.example").await;
+    assert!(allocations(&app, &fuji).await.is_empty());
+    let minato = app.token_for("admin@minato-it.example").await;
+    assert_eq!(
+        code(post(&app, &minato, "/v1/benefitpackages", json!({})).await)
+            .await
+            .1,
+        "no_membership_level"
+    );
+    let p = json_of(
+        post(&app, &fuji, "/v1/benefitpackages", json!({})).await,
+        201,
+    )
+    .await;
+    assert_eq!(p["level"], "action_pack");
 }

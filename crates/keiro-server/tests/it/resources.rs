@@ -223,4 +223,50 @@ async fn r_x_api_resources_keep_their_shape(app: TestApp) {
         .await
         .good();
     snap!("outbox_list", outbox);
+
+    // Membership benefits: the catalog, a package, an allocation, a key got, a request.
+    let benefit = op
+        .post::<t::Benefit>("/v1/benefits", &crate::benefits::software())
+        .await
+        .expect(201);
+    snap!("benefit", benefit);
+    crate::benefits::import_keys(&app, &w.op, "office-pro", &["SNAPS-HOTKE-Y0001"]).await;
+    app.db_membership(&w.provider.org_id, "gold", "active")
+        .await;
+    let package = provider
+        .post::<t::BenefitPackage>("/v1/benefitpackages", &json!({}))
+        .await
+        .expect(201);
+    snap!("benefit_package", package);
+    let allocations = provider
+        .get::<t::BenefitAllocationList>("/v1/benefitallocations")
+        .await
+        .good();
+    snap!("benefit_allocation", allocations.items[0]);
+    snap!(
+        "benefit_key",
+        provider
+            .post::<t::BenefitKey>(
+                &format!("/v1/benefitallocations/{}/keys", allocations.items[0].id),
+                &json!({}),
+            )
+            .await
+            .expect(201)
+    );
+    let (p2, p2_sales, _) = crate::benefits::member(&app, "Snapshot KK", "gold").await;
+    let p2_package = app
+        .as_user(&p2_sales)
+        .post::<t::BenefitPackage>("/v1/benefitpackages", &json!({}))
+        .await
+        .expect(201);
+    snap!(
+        "benefit_request",
+        app.as_user(&app.token_for(&p2.email).await)
+            .post::<t::BenefitRequest>(
+                &format!("/v1/benefitpackages/{}/cancellationrequests", p2_package.id),
+                &json!({"reason": "bought twice"}),
+            )
+            .await
+            .expect(201)
+    );
 }
