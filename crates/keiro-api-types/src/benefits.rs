@@ -49,16 +49,22 @@ pub struct PutBenefit {
     /// software, azure_monthly_credit, azure_annual_credit, license_subscription,
     /// visual_studio, technical_support, advisory_hours or go_to_market.
     pub kind: String,
+    #[schema(max_length = 200)]
     pub name_ja: String,
+    #[schema(max_length = 200)]
     pub name_en: String,
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub description_ja: String,
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub description_en: String,
     /// Special instructions shown with a key.
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub instructions_ja: String,
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub instructions_en: String,
     /// core or incremental (core if empty).
     #[serde(default)]

@@ -175,6 +175,18 @@ fn required(field: &'static str, v: &str) -> AppResult<()> {
             format!("{field} is required"),
         ));
     }
+    at_most(field, v, 200)
+}
+
+/// At most `max` characters.
+fn at_most(field: &'static str, v: &str, max: usize) -> AppResult<()> {
+    if v.chars().count() > max {
+        return Err(AppError::validation(
+            field,
+            "too_long",
+            format!("{field} has at most {max} characters"),
+        ));
+    }
     Ok(())
 }
 
@@ -184,6 +196,14 @@ pub(crate) async fn check(c: &impl ConnectionTrait, i: &BenefitInput) -> AppResu
     let kind = BenefitKind::parse(&i.kind)?;
     required("name_ja", &i.name_ja)?;
     required("name_en", &i.name_en)?;
+    for (f, v) in [
+        ("description_ja", &i.description_ja),
+        ("description_en", &i.description_en),
+        ("instructions_ja", &i.instructions_ja),
+        ("instructions_en", &i.instructions_en),
+    ] {
+        at_most(f, v, 4000)?;
+    }
     let tier = if i.tier.trim().is_empty() {
         Tier::Core
     } else {
@@ -273,6 +293,7 @@ pub(crate) async fn check(c: &impl ConnectionTrait, i: &BenefitInput) -> AppResu
                 "a download is for ja, en or multi, and windows, macos, linux or any",
             ));
         }
+        at_most("downloads", &d.label, 200)?;
         let url = d.url.trim();
         if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 2000 {
             return Err(AppError::validation(

@@ -1378,3 +1378,4 @@ benefit-kind-visual_studio = Visual Studio subscriptions
 benefit-kind-technical_support = Technical support
 benefit-kind-advisory_hours = Partner advisory hours
 benefit-kind-go_to_market = Go-to-market offers
+error-too_long = This is too long; shorten it.

@@ -1351,3 +1351,4 @@ benefit-kind-visual_studio = Visual Studio サブスクリプション
 benefit-kind-technical_support = テクニカル サポート
 benefit-kind-advisory_hours = パートナー相談時間
 benefit-kind-go_to_market = 市場投入オファー
+error-too_long = 入力が長すぎます。短くしてください。
