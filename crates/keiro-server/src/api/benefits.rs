@@ -2,22 +2,23 @@
 //! read), packages a partner buys, the allocations ledger, software keys, and the operator's
 //! key pools.
 
+use crate::api::params::PageParams;
 use crate::api::respond::{created_once, created_tagged, ok_tagged};
 use crate::api::views::listed;
 use crate::api::{ApiQuery, idempotency_key};
 use crate::extract::{ApiCtx, ApiJson, Paging, if_match, non_empty};
-use crate::problem::{ApiError, ApiResult};
+use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use keiro_api_types::{
     Benefit, BenefitAllocation, BenefitAllocationList, BenefitCatalogImportReport, BenefitDownload,
     BenefitKey, BenefitKeyImportReport, BenefitKeyList, BenefitKeyPool, BenefitKeyPoolList,
     BenefitLevel, BenefitLicensePreview, BenefitLicenseRedeemed, BenefitList, BenefitPackage,
     BenefitPackageList, BenefitRequest, BenefitRequestList, BuyBenefitPackage,
-    DecideBenefitRequest, GetBenefitKey, ImportRowError, PutBenefit, RedeemBenefitLicense,
+    DecideBenefitRequest, GetBenefitKey, PutBenefit, RedeemBenefitLicense,
     RequestBenefitCancellation,
 };
 use keiro_app::benefits::{
@@ -372,25 +373,16 @@ pub async fn get_allocation(
     Ok(ok_tagged('l', v.version, allocation_body(v)))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct KeyParams {
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
-    pub limit: Option<String>,
-    #[param(min_length = 1)]
-    pub cursor: Option<String>,
-}
-
 /// The keys got through a software allocation, with who got them and when; the key itself for
 /// global admins and membership admins.
 #[utoipa::path(operation_id = "list_benefit_keys", get, path = "/v1/benefitallocations/{id}/keys", tag = "benefits", security(("bearer" = [])),
-    params(("id" = String, Path), KeyParams),
+    params(("id" = String, Path), PageParams),
     responses((status = 200, body = BenefitKeyList), (status = 404, body = keiro_api_types::Problem), (status = 409, description = "secret_key_changed", body = keiro_api_types::Problem)))]
 pub async fn list_keys(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<KeyParams>,
+    ApiQuery(q): ApiQuery<PageParams>,
 ) -> ApiResult<Response> {
     let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
     let page = app::keys(&s.app, &ctx, &id, p.cursor.as_deref(), p.limit).await?;
@@ -432,22 +424,22 @@ pub async fn import_keys(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<BenefitKeyImportReport>> {
-    let csv = csv_body(&headers, &body)?;
+    let csv = crate::api::csv_body(&headers, &body)?;
     let r = app::import_keys(&s.app, &ctx, &csv, &|_, _| {}).await?;
     Ok(Json(BenefitKeyImportReport {
         rows: r.rows,
         imported: r.imported,
-        errors: row_errors(r.errors),
+        errors: crate::api::views::row_errors(r.errors),
     }))
 }
 
 /// Operator staff: each software benefit's pool, keys available and handed out.
-#[utoipa::path(operation_id = "list_benefit_key_pools", get, path = "/v1/benefitkeypools", tag = "benefits", security(("bearer" = [])), params(KeyParams),
+#[utoipa::path(operation_id = "list_benefit_key_pools", get, path = "/v1/benefitkeypools", tag = "benefits", security(("bearer" = [])), params(PageParams),
     responses((status = 200, body = BenefitKeyPoolList), (status = 403, body = keiro_api_types::Problem)))]
 pub async fn list_pools(
     State(s): State<AppState>,
     ApiCtx(ctx): ApiCtx,
-    ApiQuery(q): ApiQuery<KeyParams>,
+    ApiQuery(q): ApiQuery<PageParams>,
 ) -> ApiResult<Json<BenefitKeyPoolList>> {
     let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
     let page = app::pools(&s.app, &ctx, p.cursor.as_deref(), p.limit).await?;
@@ -639,39 +631,12 @@ pub async fn import_catalog(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<BenefitCatalogImportReport>> {
-    let csv = csv_body(&headers, &body)?;
+    let csv = crate::api::csv_body(&headers, &body)?;
     let tx_report = app::import_catalog(&s.app, &ctx, &csv).await?;
     Ok(Json(BenefitCatalogImportReport {
         rows: tx_report.rows,
         created: tx_report.created,
         updated: tx_report.updated,
-        errors: row_errors(tx_report.errors),
+        errors: crate::api::views::row_errors(tx_report.errors),
     }))
-}
-
-/// The text of a `text/csv` body (415 for anything else).
-fn csv_body(headers: &HeaderMap, body: &[u8]) -> ApiResult<String> {
-    let ct = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if !ct.starts_with("text/csv") {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "send the file as text/csv",
-        ));
-    }
-    Ok(keiro_app::registry::decode_csv(body)?)
-}
-
-fn row_errors(e: Vec<keiro_app::registry::RowError>) -> Vec<ImportRowError> {
-    e.into_iter()
-        .map(|e| ImportRowError {
-            line: e.line,
-            field: e.field,
-            code: e.code,
-            message: e.message,
-        })
-        .collect()
 }

@@ -6,15 +6,15 @@ use crate::api::ApiQuery;
 use crate::api::respond::{created_tagged, tagged};
 use crate::api::views::{listed, offer_body, product_body};
 use crate::extract::{ApiCtx, ApiJson, Paging, if_match, non_empty};
-use crate::problem::{ApiError, ApiResult};
+use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use keiro_api_types::{
-    CatalogImportReport, ImportRowError, Offer, OfferList, OfferState, Product, ProductList,
-    PutOffer, PutProduct, SetOfferState,
+    CatalogImportReport, Offer, OfferList, OfferState, Product, ProductList, PutOffer, PutProduct,
+    SetOfferState,
 };
 use keiro_app::catalog::{OfferFilter, OfferInput, OfferView, ProductView};
 use keiro_domain::catalog::{OfferSpec, ProductSpec};
@@ -264,33 +264,13 @@ pub async fn import_offers(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<CatalogImportReport>> {
-    let ct = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if !ct.starts_with("text/csv") {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "send the file as text/csv",
-        ));
-    }
-    let csv = keiro_app::registry::decode_csv(&body)?;
+    let csv = crate::api::csv_body(&headers, &body)?;
     let rep = keiro_app::catalog::import_csv(&s.app, &ctx, &csv, &|_, _| {}).await?;
     Ok(Json(CatalogImportReport {
         rows: rep.rows,
         products_created: rep.products_created,
         offers_created: rep.offers_created,
         offers_updated: rep.offers_updated,
-        errors: rep
-            .errors
-            .into_iter()
-            .map(|e| ImportRowError {
-                line: e.line,
-                field: e.field,
-                code: e.code,
-                message: e.message,
-            })
-            .collect(),
+        errors: crate::api::views::row_errors(rep.errors),
     }))
 }

@@ -344,6 +344,22 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiQuery<T> {
     }
 }
 
+/// The text of a `text/csv` upload (415 for any other body), decoded as the imports read it.
+pub fn csv_body(headers: &axum::http::HeaderMap, body: &[u8]) -> Result<String, ApiError> {
+    let ct = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !ct.starts_with("text/csv") {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the file as text/csv",
+        ));
+    }
+    Ok(keiro_app::registry::decode_csv(body)?)
+}
+
 /// The Idempotency-Key header, if any.
 pub fn idempotency_key(parts: &axum::http::HeaderMap) -> Result<Option<String>, ApiError> {
     match parts.get("idempotency-key") {

@@ -6,15 +6,15 @@ use crate::api::respond::{created_once, ok_once, ok_tagged};
 use crate::api::views::listed;
 use crate::api::views::membership_record_body;
 use crate::extract::{ApiCtx, ApiJson, Paging, non_empty};
-use crate::problem::{ApiError, ApiResult};
+use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use keiro_api_types::{
-    ClaimSecret, ImportReport, ImportRowError, MembershipRecord, MembershipRecordInput,
-    MembershipRecordList, MembershipRecordUpdate, MembershipRecordWithSecret,
+    ClaimSecret, ImportReport, MembershipRecord, MembershipRecordInput, MembershipRecordList,
+    MembershipRecordUpdate, MembershipRecordWithSecret,
 };
 use keiro_app::registry::RecordInput;
 use serde::Deserialize;
@@ -153,33 +153,13 @@ pub async fn import_records(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> ApiResult<Response> {
-    let ct = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if !ct.starts_with("text/csv") {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "send the file as text/csv",
-        ));
-    }
-    let csv = keiro_app::registry::decode_csv(&body)?;
+    let csv = crate::api::csv_body(&headers, &body)?;
     let rep = keiro_app::registry::import_csv(&s.app, &ctx, &csv, &|_, _| {}).await?;
     Ok(ok_once(ImportReport {
         rows: rep.rows,
         created: rep.created,
         updated: rep.updated,
-        errors: rep
-            .errors
-            .into_iter()
-            .map(|e| ImportRowError {
-                line: e.line,
-                field: e.field,
-                code: e.code,
-                message: e.message,
-            })
-            .collect(),
+        errors: crate::api::views::row_errors(rep.errors),
         secrets: rep
             .secrets
             .into_iter()

@@ -434,3 +434,15 @@ pub fn dap_grants(offered: bool) -> Vec<String> {
         .map(|g| g.to_string())
         .collect()
 }
+
+/// An import's per-row errors as the API answers them.
+pub fn row_errors(e: Vec<keiro_app::registry::RowError>) -> Vec<keiro_api_types::ImportRowError> {
+    e.into_iter()
+        .map(|e| keiro_api_types::ImportRowError {
+            line: e.line,
+            field: e.field,
+            code: e.code,
+            message: e.message,
+        })
+        .collect()
+}
