@@ -216,6 +216,29 @@ pub(crate) async fn click_and_wait(
 
 /// Fills the sign-up form behind an invitation link for 北斗商事株式会社 (its first global
 /// admin, hanako@hokuto.example) and sends it. The country is chosen from a list, by its code.
+/// Signs in on the sign-in form in front of the browser with the test password.
+pub(crate) async fn sign_in(
+    c: &fantoccini::Client,
+    email: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    let el = c.wait().for_element(Locator::Id("email")).await?;
+    el.clear().await?;
+    el.send_keys(email).await?;
+    c.find(Locator::Id("password"))
+        .await?
+        .send_keys(keiro_testkit::TEST_PASSWORD)
+        .await?;
+    click_and_wait(c, Locator::Id("signin-submit")).await
+}
+
+/// The text of the element with this id, once it is there.
+pub(crate) async fn text_of(
+    c: &fantoccini::Client,
+    id: &str,
+) -> Result<String, fantoccini::error::CmdError> {
+    c.wait().for_element(Locator::Id(id)).await?.text().await
+}
+
 pub(crate) async fn sign_up_hokuto(
     c: &fantoccini::Client,
 ) -> Result<(), fantoccini::error::CmdError> {

@@ -5,26 +5,13 @@
 //! offer of two lines, and a customer's global admin lowers one count, leaves the other out and
 //! buys.
 
-use crate::browser::click_and_wait;
+use crate::browser::{click_and_wait, sign_in};
 use crate::helpers::json_of;
 use fantoccini::Locator;
 use keiro_testkit::browser::Browser;
 use keiro_testkit::world::world;
 use keiro_testkit::{Backend, TestApp};
 use serde_json::json;
-
-async fn sign_in(c: &fantoccini::Client, email: &str) -> Result<(), fantoccini::error::CmdError> {
-    c.wait()
-        .for_element(Locator::Id("email"))
-        .await?
-        .send_keys(email)
-        .await?;
-    c.find(Locator::Id("password"))
-        .await?
-        .send_keys(keiro_testkit::TEST_PASSWORD)
-        .await?;
-    click_and_wait(c, Locator::Id("signin-submit")).await
-}
 
 struct Words {
     heading: &'static str,

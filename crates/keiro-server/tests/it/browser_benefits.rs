@@ -4,30 +4,13 @@
 //! a global admin redeems a license benefit's key choosing to extend the end date by 12 months.
 
 use crate::benefits::{add_benefit, import_keys, license, member, software};
-use crate::browser::click_and_wait;
+use crate::browser::{click_and_wait, sign_in, text_of as text};
 use crate::helpers::{json_of, post};
 use fantoccini::Locator;
 use keiro_testkit::browser::Browser;
 use keiro_testkit::world::world;
 use keiro_testkit::{Backend, TestApp};
 use serde_json::{Value, json};
-
-async fn sign_in(c: &fantoccini::Client, email: &str) -> Result<(), fantoccini::error::CmdError> {
-    c.wait()
-        .for_element(Locator::Id("email"))
-        .await?
-        .send_keys(email)
-        .await?;
-    c.find(Locator::Id("password"))
-        .await?
-        .send_keys(keiro_testkit::TEST_PASSWORD)
-        .await?;
-    click_and_wait(c, Locator::Id("signin-submit")).await
-}
-
-async fn text(c: &fantoccini::Client, id: &str) -> Result<String, fantoccini::error::CmdError> {
-    c.wait().for_element(Locator::Id(id)).await?.text().await
-}
 
 async fn allocation(app: &TestApp, t: &str, code: &str) -> String {
     let v = json_of(app.get("/v1/benefitallocations", t).await, 200).await;

@@ -3,27 +3,12 @@
 //! and approves, both lists show each other, the reseller removes the provider's admin access,
 //! and the provider removes the partnership after the attestation.
 
-use crate::browser::{click_and_wait, mail_to};
-use fantoccini::{Client, Locator};
+use crate::browser::{click_and_wait, mail_to, sign_in, text_of};
+use fantoccini::Locator;
 use keiro_domain::{DelegatedAccess, ProgramRole, Role};
 use keiro_testkit::browser::Browser;
 
 type R<T> = Result<T, fantoccini::error::CmdError>;
-
-async fn sign_in(c: &Client, email: &str) -> R<()> {
-    let el = c.wait().for_element(Locator::Id("email")).await?;
-    el.clear().await?;
-    el.send_keys(email).await?;
-    c.find(Locator::Id("password"))
-        .await?
-        .send_keys(keiro_testkit::TEST_PASSWORD)
-        .await?;
-    click_and_wait(c, Locator::Id("signin-submit")).await
-}
-
-async fn text_of(c: &Client, id: &str) -> R<String> {
-    c.wait().for_element(Locator::Id(id)).await?.text().await
-}
 
 struct Words {
     approve: &'static str,
