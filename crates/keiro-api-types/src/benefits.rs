@@ -173,6 +173,13 @@ pub struct BenefitAllocation {
     pub instructions_ja: String,
     pub instructions_en: String,
     pub downloads: Vec<BenefitDownload>,
+    /// A technical benefit: when it was activated, and the IDs every user of the partner sees
+    /// (its support requests carry them).
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub activated_at: Option<OffsetDateTime>,
+    pub access_id: Option<String>,
+    pub contract_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -23,6 +23,7 @@ pub const ACTIONS: &[&str] = &[
     "api_token.revoked",
     "benefit.created",
     "benefit.updated",
+    "benefit_allocation.activated",
     "benefit_key.got",
     "benefit_keys.imported",
     "benefit_license.redeemed",

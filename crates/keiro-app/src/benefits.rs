@@ -14,6 +14,7 @@ mod import;
 mod licenses;
 mod packages;
 mod software;
+mod technical;
 
 pub use cancellation::*;
 pub use catalog::*;
@@ -22,6 +23,7 @@ pub use import::*;
 pub use licenses::*;
 pub use packages::*;
 pub use software::*;
+pub use technical::activate;
 
 /// What a sealed pool key is sealed for (`SecretKey::seal`).
 pub(crate) const SEAL_PURPOSE: &str = "benefit-key";

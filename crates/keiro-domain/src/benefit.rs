@@ -639,6 +639,47 @@ pub fn license_outcome(
     }
 }
 
+/// Why a benefit cannot be activated (R-BEN-7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivateRefusal {
+    /// Only technical benefits are activated.
+    NotTechnical,
+    /// It was activated already (its IDs are shown).
+    AlreadyActivated,
+    /// The allocation is not active (scheduled, expired or cancelled).
+    NotActive,
+}
+
+impl ActivateRefusal {
+    pub fn code(self) -> &'static str {
+        match self {
+            ActivateRefusal::NotTechnical => "not_a_technical_benefit",
+            ActivateRefusal::AlreadyActivated => "already_activated",
+            ActivateRefusal::NotActive => "benefit_not_active",
+        }
+    }
+    pub fn message(self) -> &'static str {
+        match self {
+            ActivateRefusal::NotTechnical => "only technical benefits are activated",
+            ActivateRefusal::AlreadyActivated => "this benefit is activated already",
+            ActivateRefusal::NotActive => "this benefit is not active",
+        }
+    }
+}
+
+/// A technical benefit's access ID and contract ID, made from 32 random bytes: the access ID in
+/// the product keys' look-alike-free alphabet (`XXXXX-XXXXX`), the contract ID ten digits.
+pub fn support_ids(seed: &[u8; 32]) -> (String, String) {
+    let k = crate::product_key::from_seed(seed);
+    let n = u64::from_be_bytes([
+        seed[24], seed[25], seed[26], seed[27], seed[28], seed[29], seed[30], seed[31],
+    ]);
+    (
+        format!("{}-{}", &k[..5], &k[5..10]),
+        format!("{:010}", n % 10_000_000_000),
+    )
+}
+
 /// Languages a download may be in (codes; `multi` for one package of several).
 pub const DOWNLOAD_LANGUAGES: [&str; 3] = ["ja", "en", "multi"];
 /// Operating systems a download may be for.
@@ -826,6 +867,16 @@ mod tests {
         );
         assert_eq!(LicenseMode::parse("extend").unwrap(), LicenseMode::Extend);
         assert_eq!(LicenseMode::parse("more").unwrap_err().code, "invalid_mode");
+    }
+
+    #[test]
+    fn r_ben_7_support_ids_read_well() {
+        let (a, c) = support_ids(&[9; 32]);
+        assert_eq!(a.len(), 11);
+        assert_eq!(a.as_bytes()[5], b'-');
+        assert_eq!(c.len(), 10);
+        assert!(c.bytes().all(|b| b.is_ascii_digit()));
+        assert_ne!(support_ids(&[8; 32]).0, a);
     }
 
     #[test]

@@ -91,6 +91,10 @@ pub struct AllocationView {
     pub starts_at: OffsetDateTime,
     /// The last moment it may be activated.
     pub expires_at: OffsetDateTime,
+    /// A technical benefit's activation and the IDs every user of the partner sees (R-BEN-7).
+    pub activated_at: Option<OffsetDateTime>,
+    pub access_id: Option<String>,
+    pub contract_id: Option<String>,
     pub version: i64,
 }
 
@@ -132,6 +136,9 @@ pub(crate) async fn allocation_views(
                 used: a.used,
                 starts_at: a.starts_at,
                 expires_at: a.expires_at,
+                activated_at: a.activated_at,
+                access_id: a.access_id,
+                contract_id: a.contract_id,
                 version: a.version,
             })
         })
@@ -284,6 +291,10 @@ pub async fn buy(app: &App, ctx: &Ctx, idem: Option<&str>) -> AppResult<Outcome<
                 expiry_notified: false,
                 version: 1,
                 created_at: now,
+                activated_at: None,
+                activated_by: None,
+                access_id: None,
+                contract_id: None,
             })
             .collect();
         let count = allocations.len();

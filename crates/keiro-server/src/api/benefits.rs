@@ -142,6 +142,9 @@ fn allocation_body(a: AllocationView) -> BenefitAllocation {
         instructions_ja: a.benefit.instructions_ja,
         instructions_en: a.benefit.instructions_en,
         downloads: downloads(a.benefit.downloads),
+        activated_at: a.activated_at,
+        access_id: a.access_id,
+        contract_id: a.contract_id,
     }
 }
 
@@ -639,4 +642,20 @@ pub async fn import_catalog(
         updated: tx_report.updated,
         errors: crate::api::views::row_errors(tx_report.errors),
     }))
+}
+
+/// A global admin or membership admin activates a technical benefit (R-BEN-7), once: its access
+/// ID and contract ID are made and every user of the partner sees them. Refusals: role_required,
+/// not_a_technical_benefit, already_activated, benefit_not_active.
+#[utoipa::path(operation_id = "activate_benefit_allocation", post, path = "/v1/benefitallocations/{id}/activate", tag = "benefits", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, body = BenefitAllocation, headers(("ETag" = String))), (status = 403, body = keiro_api_types::Problem),
+        (status = 404, body = keiro_api_types::Problem), (status = 409, body = keiro_api_types::Problem)))]
+pub async fn activate(
+    State(s): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let v = app::activate(&s.app, &ctx, &id).await?;
+    Ok(ok_tagged('l', v.version, allocation_body(v)))
 }

@@ -226,6 +226,7 @@ pub fn routes() -> (axum::Router<AppState>, serde_json::Value) {
         .routes(routes!(benefits::get_package))
         .routes(routes!(benefits::list_allocations))
         .routes(routes!(benefits::get_allocation))
+        .routes(routes!(benefits::activate))
         .routes(routes!(benefits::list_keys, benefits::get_key))
         .routes(routes!(benefits::import_keys))
         .routes(routes!(benefits::list_pools))

@@ -67,6 +67,9 @@ pub struct Row {
     pub expires: String,
     pub software: bool,
     pub license: bool,
+    /// A technical benefit: its (access ID, contract ID, activated on) once activated.
+    pub technical: bool,
+    pub support_ids: Option<(String, String, String)>,
     pub license_key: Option<LicenseKeyRow>,
     pub left: i64,
     pub keys: Vec<KeyRow>,
@@ -255,6 +258,12 @@ async fn show(
             expires: p.date(a.expires_at),
             software,
             license,
+            technical: a.kind() == Some(BenefitKind::TechnicalSupport),
+            support_ids: a
+                .access_id
+                .clone()
+                .zip(a.contract_id.clone())
+                .map(|(x, c)| (x, c, a.activated_at.map(|t| p.date(t)).unwrap_or_default())),
             license_key,
             left: a.left(),
             keys,
@@ -310,6 +319,21 @@ async fn show(
         idem: super::form::idem(),
     };
     Ok((status, no_store(render(&page))).into_response())
+}
+
+/// A global admin or membership admin activates a technical benefit; its row opens with the IDs.
+pub async fn activate(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    SignedForm(p, _f): SignedForm<IdemForm>,
+) -> PageResult {
+    match app::activate(&s.app, &p.ctx(), &id).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/benefits?tab=technical&open={id}&done=activated#benefit-{id}"
+        ))
+        .into_response()),
+        Err(e) => refused(&s, &p, "technical", Some(id), e).await,
+    }
 }
 
 #[derive(Deserialize)]

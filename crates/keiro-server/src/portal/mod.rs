@@ -228,6 +228,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/benefits", get(benefits::page))
         .route("/benefits/package", post(benefits::buy))
         .route("/benefits/{id}/keys", post(benefits::get_key))
+        .route("/benefits/{id}/activate", post(benefits::activate))
         .route(
             "/benefits/packages/{id}/cancel",
             post(benefits::request_cancellation),

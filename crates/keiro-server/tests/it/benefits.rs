@@ -20,6 +20,7 @@ both_backends!(
     r_ben_2_the_catalog_is_imported_from_csv_with_per_row_errors,
     r_ben_2_partners_are_told_30_days_before_benefits_expire,
     r_ben_1_every_partner_role_walks_the_benefit_actions,
+    r_ben_7_activation_shows_the_access_and_contract_ids_to_every_user,
 );
 
 /// The software benefit of the tests: 2 keys at Gold, 1 at Silver, with downloads.
@@ -1630,4 +1631,73 @@ async fn r_ben_demo_world_shows_each_membership_level() {
     )
     .await;
     assert_eq!(p["level"], "action_pack");
+}
+
+async fn r_ben_7_activation_shows_the_access_and_contract_ids_to_every_user(app: TestApp) {
+    let w = world(&app).await;
+    add_benefit(&app, &w.op, software()).await;
+    add_benefit(&app, &w.op, support()).await;
+    let (_, sales, ma) = member(&app, "Gold Partner KK", "gold").await;
+    json_of(
+        post(&app, &sales, "/v1/benefitpackages", json!({})).await,
+        201,
+    )
+    .await;
+    let items = allocations(&app, &sales).await;
+    let tech = of_kind(&items, "technical_support")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let sw = of_kind(&items, "software")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/v1/benefitallocations/{tech}/activate");
+    // A sales agent cannot activate (R-BEN-1); a membership admin can, once.
+    assert_eq!(
+        code(post(&app, &sales, &path, json!(null)).await).await,
+        (403, "role_required".into())
+    );
+    let a = json_of(post(&app, &ma, &path, json!(null)).await, 200).await;
+    let access = a["access_id"].as_str().unwrap().to_string();
+    assert_eq!(access.len(), 11);
+    assert_eq!(a["contract_id"].as_str().unwrap().len(), 10);
+    assert!(a["activated_at"].is_string());
+    assert_eq!(
+        code(post(&app, &ma, &path, json!(null)).await).await,
+        (409, "already_activated".into())
+    );
+    // Every user of the partner sees the IDs, a sales agent too.
+    let seen = json_of(
+        app.get(&format!("/v1/benefitallocations/{tech}"), &sales)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(seen["access_id"], access.as_str());
+    assert_eq!(seen["contract_id"], a["contract_id"]);
+    // Only technical benefits are activated; another partner's does not exist for it.
+    assert_eq!(
+        code(
+            post(
+                &app,
+                &ma,
+                &format!("/v1/benefitallocations/{sw}/activate"),
+                json!(null)
+            )
+            .await
+        )
+        .await,
+        (409, "not_a_technical_benefit".into())
+    );
+    let (_, _, other_ma) = member(&app, "Other KK", "gold").await;
+    assert_eq!(
+        post(&app, &other_ma, &path, json!(null)).await.status(),
+        404
+    );
+    assert_eq!(
+        app.count("audit_records WHERE action = 'benefit_allocation.activated'")
+            .await,
+        1
+    );
 }

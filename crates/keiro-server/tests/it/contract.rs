@@ -92,6 +92,7 @@ const VERBS: &[&str] = &[
     "suspend",
     "deactivate",
     "reactivate",
+    "activate",
 ];
 
 /// Every operation: a unique operationId named after verb and resource, a description on every response, problem+json on

@@ -25,6 +25,11 @@ pub struct Model {
     pub expiry_notified: bool,
     pub version: i64,
     pub created_at: TimeDateTimeWithTimeZone,
+    /// A technical benefit's activation (R-BEN-7): once, with the IDs every user then sees.
+    pub activated_at: Option<TimeDateTimeWithTimeZone>,
+    pub activated_by: Option<String>,
+    pub access_id: Option<String>,
+    pub contract_id: Option<String>,
 }
 
 no_relations!();

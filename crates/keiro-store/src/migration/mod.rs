@@ -23,6 +23,7 @@ mod m0016_invitation_uses;
 mod m0017_product_keys;
 mod m0018_link_opens;
 mod m0019_benefits;
+mod m0020_benefit_activation;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_product_keys::Migration),
             Box::new(m0018_link_opens::Migration),
             Box::new(m0019_benefits::Migration),
+            Box::new(m0020_benefit_activation::Migration),
         ]
     }
 }

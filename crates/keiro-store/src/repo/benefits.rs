@@ -277,6 +277,30 @@ pub async fn use_units(
         .await
 }
 
+/// Activates a running, active, not yet activated allocation with its IDs: true for the one
+/// caller that did.
+pub async fn activate(
+    c: &impl ConnectionTrait,
+    id: &str,
+    by: &str,
+    ids: (&str, &str),
+    now: Ts,
+) -> Result<bool, StoreError> {
+    benefit_allocation::Entity::update_many()
+        .col_expr(A::ActivatedAt, Expr::value(Some(now)))
+        .col_expr(A::ActivatedBy, Expr::value(Some(by.to_string())))
+        .col_expr(A::AccessId, Expr::value(Some(ids.0.to_string())))
+        .col_expr(A::ContractId, Expr::value(Some(ids.1.to_string())))
+        .incr(A::Version)
+        .filter(A::Id.eq(id))
+        .filter(A::ActivatedAt.is_null())
+        .filter(is_code(A::State, "active"))
+        .filter(A::StartsAt.lte(now))
+        .filter(A::ExpiresAt.gt(now))
+        .changed_one(c)
+        .await
+}
+
 /// Active allocations that expire in `(now, before]` and whose partner was not told yet.
 pub async fn expiring(
     c: &impl ConnectionTrait,
