@@ -2,6 +2,8 @@
 //! PostgreSQL (set KEIRO_TEST_POSTGRES_URL), a real SMTP server and a real headless Chromium.
 
 mod api;
+mod benefit_keys;
+mod benefit_packages;
 mod benefits;
 mod boundaries;
 mod browser;
