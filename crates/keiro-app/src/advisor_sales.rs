@@ -187,7 +187,7 @@ pub(crate) async fn sell(
     for (o, quantity) in lines {
         let (starts, mut ends) = first_term(o, sale.trial, now);
         if let Some(m) = sale.term_months {
-            ends = keiro_domain::benefit::add_months(starts, m);
+            ends = keiro_domain::subscription::add_months(starts, m.clamp(1, 600) as u32);
         }
         let s = subscription::Model {
             id: Uuid::now_v7().to_string(),

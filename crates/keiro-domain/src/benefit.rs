@@ -322,18 +322,9 @@ pub fn months(m: i64) -> Result<i64, ValidationError> {
     }
 }
 
-/// `t` plus `months` calendar months (the day clamped to the month's last).
-pub fn add_months(t: OffsetDateTime, months: i64) -> OffsetDateTime {
-    let total = i64::from(t.year()) * 12 + i64::from(u8::from(t.month())) - 1 + months;
-    let year = (total.div_euclid(12)) as i32;
-    let month =
-        time::Month::try_from((total.rem_euclid(12) + 1) as u8).unwrap_or(time::Month::January);
-    let last = time::util::days_in_month(month, year);
-    let day = t.day().min(last);
-    time::Date::from_calendar_date(year, month, day)
-        .map(|d| t.replace_date(d))
-        .unwrap_or(t)
-}
+/// Months are added on the calendar as subscription terms are (the day clamped to the month's
+/// last).
+pub use crate::subscription::add_months;
 
 /// Why a partner cannot buy a package now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -491,10 +482,24 @@ pub fn may_cancel(
     if now - bought_at > Duration::days(CANCELLATION_DAYS) {
         return Err(CancelRefusal::WindowPassed);
     }
-    if software_keys_got > 0 {
+    may_approve(PackageUse {
+        software_keys_got,
+        license_keys_redeemed,
+        cancelled,
+        request_open: false,
+    })
+}
+
+/// May operator staff approve a cancellation asked in time? Only if the package is still not
+/// cancelled and was not used since (no software key got, no license key redeemed).
+pub fn may_approve(u: PackageUse) -> Result<(), CancelRefusal> {
+    if u.cancelled {
+        return Err(CancelRefusal::AlreadyCancelled);
+    }
+    if u.software_keys_got > 0 {
         return Err(CancelRefusal::SoftwareActivated);
     }
-    if license_keys_redeemed > 0 {
+    if u.license_keys_redeemed > 0 {
         return Err(CancelRefusal::LicenseRedeemed);
     }
     Ok(())
@@ -608,22 +613,6 @@ mod tests {
         assert!(code("a").is_err());
         assert!(code("-x").is_err());
         assert!(code("ab cd").is_err());
-    }
-
-    #[test]
-    fn months_are_added_on_the_calendar() {
-        assert_eq!(
-            add_months(datetime!(2026-01-31 09:00 UTC), 1),
-            datetime!(2026-02-28 09:00 UTC)
-        );
-        assert_eq!(
-            add_months(datetime!(2026-12-04 00:00 UTC), 12),
-            datetime!(2027-12-04 00:00 UTC)
-        );
-        assert_eq!(
-            add_months(datetime!(2026-11-15 00:00 UTC), 3),
-            datetime!(2027-02-15 00:00 UTC)
-        );
     }
 
     #[test]

@@ -284,10 +284,8 @@ pub async fn decide(
     }
     .ok_or(AppError::NotFound("benefit_package"))?;
     if approve {
-        let mut u = use_of(&tx, &p).await?;
-        u.request_open = false;
         // Asked within the window: only use since then, or a cancellation, stops it now.
-        rules::may_cancel(p.bought_at, p.bought_at, u).map_err(cancel_refused)?;
+        rules::may_approve(use_of(&tx, &p).await?).map_err(cancel_refused)?;
     }
     let state = if approve { "approved" } else { "refused" };
     if !repo::benefits::decide_request(&tx, id, state, &me.user.id, Some(why.clone()), now).await? {

@@ -267,7 +267,7 @@ pub async fn buy(app: &App, ctx: &Ctx, idem: Option<&str>) -> AppResult<Outcome<
             bought_by: Some(me.user.id.clone()),
             bought_at: now,
             starts_at: start,
-            ends_at: rules::add_months(start, rules::PACKAGE_MONTHS),
+            ends_at: rules::add_months(start, rules::PACKAGE_MONTHS as u32),
             cancelled_at: None,
             version: 1,
         };
@@ -287,7 +287,7 @@ pub async fn buy(app: &App, ctx: &Ctx, idem: Option<&str>) -> AppResult<Outcome<
                 used: 0,
                 state: "active".into(),
                 starts_at: start,
-                expires_at: rules::add_months(start, b.months),
+                expires_at: rules::add_months(start, b.months.clamp(1, rules::MAX_MONTHS) as u32),
                 expiry_notified: false,
                 version: 1,
                 created_at: now,

@@ -91,19 +91,19 @@ pub fn license_outcome(
         (None, _) => LicenseOutcome {
             new_subscription: true,
             seats: key_seats,
-            ends_at: add_months(now, PACKAGE_MONTHS),
+            ends_at: add_months(now, PACKAGE_MONTHS as u32),
             under_a_year: false,
         },
         (Some((seats, ends)), LicenseMode::AddSeats) => LicenseOutcome {
             new_subscription: false,
             seats: seats + key_seats,
             ends_at: ends,
-            under_a_year: ends < add_months(now, PACKAGE_MONTHS),
+            under_a_year: ends < add_months(now, PACKAGE_MONTHS as u32),
         },
         (Some((seats, ends)), LicenseMode::Extend) => LicenseOutcome {
             new_subscription: false,
             seats,
-            ends_at: add_months(ends.max(now), PACKAGE_MONTHS),
+            ends_at: add_months(ends.max(now), PACKAGE_MONTHS as u32),
             under_a_year: false,
         },
     }
