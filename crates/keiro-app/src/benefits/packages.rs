@@ -105,6 +105,18 @@ impl AllocationView {
     pub fn kind(&self) -> Option<BenefitKind> {
         BenefitKind::parse(&self.kind).ok()
     }
+    /// Why nothing more can be taken from it now, if so: not active, or (software) every key
+    /// got. The refusal its use cases give, for a page to show in place of the action.
+    pub fn why_not_use(&self) -> Option<keiro_domain::benefit::KeyRefusal> {
+        use keiro_domain::benefit::KeyRefusal;
+        if self.state != AllocationState::Active.code() {
+            Some(KeyRefusal::NotActive)
+        } else if self.kind() == Some(BenefitKind::Software) && self.left() == 0 {
+            Some(KeyRefusal::AllKeysGot)
+        } else {
+            None
+        }
+    }
 }
 
 pub(crate) async fn allocation_views(

@@ -41,11 +41,12 @@ pub struct KeyRow {
 
 /// A license benefit's key, as its row shows it.
 pub struct LicenseKeyRow {
+    /// The key can be redeemed now (unused, its benefit active).
+    pub redeemable: bool,
     /// The key in full for users who may redeem it, else its last five characters.
     pub shown: String,
     /// The key, for the redeem form (users who may redeem only).
     pub full: Option<String>,
-    pub state_code: String,
     pub state: String,
     pub by: String,
     pub at: String,
@@ -66,6 +67,8 @@ pub struct Row {
     pub state: String,
     pub expires: String,
     pub software: bool,
+    /// Why nothing more can be taken from it now (shown in place of its action), if so.
+    pub unusable: Option<String>,
     pub license: bool,
     /// A technical benefit: its (access ID, contract ID, activated on) once activated.
     pub technical: bool,
@@ -205,9 +208,9 @@ async fn show(
         };
         let license_key = if license {
             got.first().map(|k| LicenseKeyRow {
+                redeemable: k.state == "unused" && a.why_not_use().is_none(),
                 shown: k.key.clone().unwrap_or_else(|| format!("…{}", k.last5)),
                 full: k.key.clone(),
-                state_code: k.state.clone(),
                 state: t(lang, &format!("key-state-{}", k.state)),
                 by: k.got_by.clone().unwrap_or_default(),
                 at: k.got_at.map(|t| p.time(t)).unwrap_or_default(),
@@ -257,6 +260,9 @@ async fn show(
             state: t(lang, &format!("benefit-state-{}", a.state)),
             expires: p.date(a.expires_at),
             software,
+            unusable: a
+                .why_not_use()
+                .map(|r| t(lang, &format!("error-{}", r.code()))),
             license,
             technical: a.kind() == Some(BenefitKind::TechnicalSupport),
             support_ids: a
