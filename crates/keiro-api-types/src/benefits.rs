@@ -180,6 +180,17 @@ pub struct BenefitAllocation {
     pub activated_at: Option<OffsetDateTime>,
     pub access_id: Option<String>,
     pub contract_id: Option<String>,
+    /// none, pending (a go-to-market offer waiting for operator staff) or active.
+    pub activation: String,
+    /// A go-to-market offer: when operator staff confirmed it (then it is active until
+    /// `expires_at`).
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub confirmed_at: Option<OffsetDateTime>,
+    /// A monthly credit: when this month's credit lapses and the next month's starts.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub renews_at: Option<OffsetDateTime>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -302,17 +313,20 @@ pub struct DecideBenefitRequest {
     pub reason: String,
 }
 
-/// A partner's service request to the operator about its benefits (a cancellation, R-BEN-10).
+/// A partner's service request to the operator about its benefits: a cancellation (R-BEN-10),
+/// a technical support request (R-BEN-7) or an advisory request (R-BEN-8).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct BenefitRequest {
     pub id: String,
     pub org_id: String,
     pub org_name: String,
-    /// cancellation.
+    /// cancellation, technical_support or advisory.
     pub kind: String,
     pub package_id: Option<String>,
+    /// The allocation a support or advisory request goes through.
+    pub allocation_id: Option<String>,
     pub description: String,
-    /// open, approved or refused.
+    /// open, approved or refused (a cancellation); open or answered (support, advisory).
     pub state: String,
     pub opened_by: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
@@ -321,7 +335,14 @@ pub struct BenefitRequest {
     #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub decided_at: Option<OffsetDateTime>,
+    /// Operator staff's reason (a cancellation) or answer (support, advisory).
     pub decision_reason: Option<String>,
+    /// A technical support request: product or cloud, and the IDs it carries.
+    pub topic: Option<String>,
+    pub access_id: Option<String>,
+    pub contract_id: Option<String>,
+    /// An advisory request: the hours operator staff recorded with their answer.
+    pub hours_used: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

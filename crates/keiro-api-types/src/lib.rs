@@ -6,6 +6,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
+mod benefit_uses;
 mod benefits;
 mod catalog;
 pub mod codes;
@@ -17,6 +18,7 @@ mod product_keys;
 mod purchase_offers;
 mod service_requests;
 mod trial_invitations;
+pub use benefit_uses::*;
 pub use benefits::*;
 pub use catalog::*;
 pub use enrollment::*;

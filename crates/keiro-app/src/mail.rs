@@ -15,7 +15,7 @@ fluent_templates::static_loader! {
 }
 
 /// Templates the outbox knows. Each has `<name>-subject` and `<name>-body` in every language.
-pub const TEMPLATES: [&str; 20] = [
+pub const TEMPLATES: [&str; 24] = [
     "password-changed",
     "api-token-created",
     "enrollment-verify",
@@ -36,6 +36,10 @@ pub const TEMPLATES: [&str; 20] = [
     "benefit-package-cancelled",
     "benefits-expiring",
     "benefit-pool-empty",
+    "benefit-assigned",
+    "benefit-unassigned",
+    "marketing-contact-assigned",
+    "go-to-market-active",
 ];
 
 /// Drafts the portal shows a user to send from their own mail app (R-PRT-1): no footer.
@@ -196,6 +200,7 @@ mod tests {
                     ("subscription", "0190".to_string()),
                     ("quantity", "10".to_string()),
                     ("state", "active".to_string()),
+                    ("phone", "03-1234-5678".to_string()),
                 ];
                 let (s, b) = render(t, lang, "Keiro", &args);
                 assert!(

@@ -8,7 +8,11 @@ use crate::enrollment::{MembershipLevel, MembershipStatus};
 use time::{Duration, OffsetDateTime};
 
 mod activation;
+mod assignment;
+mod requests;
 pub use activation::*;
+pub use assignment::*;
+pub use requests::*;
 
 /// What a benefit is (seed 003). Part 2 adds behaviour per kind on the same ledger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -113,9 +113,11 @@ pub mod product_key_order;
 
 pub mod benefit;
 pub mod benefit_allocation;
+pub mod benefit_assignment;
 pub mod benefit_download;
 pub mod benefit_key;
 pub mod benefit_level;
+pub mod benefit_marketing_contact;
 pub mod benefit_package;
 pub mod benefit_request;
 

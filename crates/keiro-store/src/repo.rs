@@ -321,6 +321,7 @@ pub mod verifications;
 
 pub mod mfa;
 
+pub mod benefit_assignments;
 pub mod benefits;
 pub mod invitations;
 pub mod product_keys;

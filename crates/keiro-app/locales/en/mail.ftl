@@ -297,3 +297,34 @@ benefit-pool-empty-body =
 
     { $company } tried to get a key of the benefit "{ $benefit }", but its key pool has none available.
     Import keys under Benefit key pools in the operator console.
+
+benefit-assigned-subject = { $brand }: { $company } assigned you a benefit: { $benefit }
+benefit-assigned-body =
+    Dear { $name },
+
+    { $company } assigned you the membership benefit "{ $benefit }". It can be used until { $expires }.
+    You find it under Benefits in the partner center.
+
+benefit-unassigned-subject = { $brand }: a benefit is no longer assigned to you: { $benefit }
+benefit-unassigned-body =
+    Dear { $name },
+
+    { $company } no longer assigns you the membership benefit "{ $benefit }": it was removed or moved to another user.
+    Ask your global admin if this is unexpected.
+
+marketing-contact-assigned-subject = { $brand }: you are the marketing contact of { $company }
+marketing-contact-assigned-body =
+    Dear { $name },
+
+    { $company } made you its marketing contact for go-to-market offers. You receive the follow-up on its active offers at this address, and by phone at { $phone }.
+
+    How to use a go-to-market offer:
+    1. Your admin activates the offer under Benefits > Go-to-market.
+    2. The operator confirms it; this can take a few days. You are emailed when it is active.
+    3. The offer can be used until the expiry date shown on the Go-to-market page.
+
+go-to-market-active-subject = { $brand }: a go-to-market offer is active: { $benefit }
+go-to-market-active-body =
+    Dear { $name },
+
+    The go-to-market offer "{ $benefit }" of { $company } is active. It can be used until { $expires }.

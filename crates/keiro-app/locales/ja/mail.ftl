@@ -297,3 +297,34 @@ benefit-pool-empty-body =
 
     { $company } が特典「{ $benefit }」のキーを取得しようとしましたが、キー プールに使用できるキーがありません。
     運用コンソールの「特典のキー プール」からキーをインポートしてください。
+
+benefit-assigned-subject = { $brand } 特典が割り当てられました: { $benefit }
+benefit-assigned-body =
+    { $name } 様
+
+    { $company } からメンバーシップ特典「{ $benefit }」が割り当てられました。有効期限は { $expires } です。
+    パートナー センターの「特典」ページで確認できます。
+
+benefit-unassigned-subject = { $brand } 特典の割り当てが解除されました: { $benefit }
+benefit-unassigned-body =
+    { $name } 様
+
+    { $company } のメンバーシップ特典「{ $benefit }」は、削除されたか別のユーザーに移されたため、割り当てが解除されました。
+    心当たりがない場合は、全体管理者にお問い合わせください。
+
+marketing-contact-assigned-subject = { $brand } { $company } のマーケティング担当者になりました
+marketing-contact-assigned-body =
+    { $name } 様
+
+    { $company } の市場投入オファーのマーケティング担当者に割り当てられました。アクティブな市場投入オファーについてのフォローアップ通信は、このメール アドレスと電話番号 ({ $phone }) に届きます。
+
+    市場投入オファーを利用する手順:
+    1. 管理者が [特典] の [市場投入] でオファーをアクティブ化します。
+    2. 運営者がオファーを確認します。数日かかる場合があります。アクティブになるとメールでお知らせします。
+    3. オファーは [市場投入] ページに表示される有効期限日まで利用できます。
+
+go-to-market-active-subject = { $brand } 市場投入オファーがアクティブになりました: { $benefit }
+go-to-market-active-body =
+    { $name } 様
+
+    { $company } の市場投入オファー「{ $benefit }」がアクティブになりました。有効期限は { $expires } です。

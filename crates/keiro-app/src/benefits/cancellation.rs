@@ -5,18 +5,17 @@
 //! license keys, in one transaction with its audit row, event and email.
 
 use super::packages::{notify, package_row};
+use super::requests::{RequestView, reason, request_refused, request_views};
 use super::{conflict, operator, partner_user};
 use crate::audit::{self, Event};
 use crate::idempotency::{self, Key, Outcome};
 use crate::{App, AppError, AppResult, Ctx, outbox};
 use keiro_domain::Action;
-use keiro_domain::benefit::{self as rules, CancelRefusal, PackageUse};
+use keiro_domain::benefit::{self as rules, CancelRefusal, PackageUse, RequestRefusal};
 use keiro_store::entities::{benefit_package, benefit_request};
-use keiro_store::repo::{self, Page};
+use keiro_store::repo;
 use keiro_store::sea_orm::ConnectionTrait;
-use serde::{Deserialize, Serialize};
 use serde_json::json;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 pub(crate) fn cancel_refused(r: CancelRefusal) -> AppError {
@@ -67,71 +66,6 @@ pub async fn why_not_cancel(app: &App, ctx: &Ctx, package_id: &str) -> AppResult
         .map(cancel_refused))
 }
 
-/// A request to the operator about a partner's benefits.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RequestView {
-    pub id: String,
-    pub org_id: String,
-    pub org_name: String,
-    pub kind: String,
-    pub package_id: Option<String>,
-    pub description: String,
-    /// open, approved or refused.
-    pub state: String,
-    pub opened_by: Option<String>,
-    pub opened_at: OffsetDateTime,
-    pub decided_at: Option<OffsetDateTime>,
-    pub decision_reason: Option<String>,
-    pub version: i64,
-}
-
-async fn request_views(
-    c: &impl ConnectionTrait,
-    rows: Vec<benefit_request::Model>,
-) -> AppResult<Vec<RequestView>> {
-    let orgs = repo::orgs::by_ids(c, rows.iter().map(|r| r.org_id.clone()).collect()).await?;
-    let ids: Vec<String> = rows.iter().filter_map(|r| r.opened_by.clone()).collect();
-    let users = repo::users::names(c, &ids).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| RequestView {
-            org_name: orgs
-                .iter()
-                .find(|o| o.id == r.org_id)
-                .map(|o| o.legal_name.clone())
-                .unwrap_or_default(),
-            opened_by: r
-                .opened_by
-                .as_ref()
-                .and_then(|id| users.iter().find(|u| &u.0 == id))
-                .map(|u| u.1.clone()),
-            id: r.id,
-            org_id: r.org_id,
-            kind: r.kind,
-            package_id: r.package_id,
-            description: r.description,
-            state: r.state,
-            opened_at: r.opened_at,
-            decided_at: r.decided_at,
-            decision_reason: r.decision_reason,
-            version: r.version,
-        })
-        .collect())
-}
-
-/// A reason of 1 to 1000 characters.
-fn reason(field: &'static str, s: &str) -> AppResult<String> {
-    let s = s.trim();
-    if s.is_empty() || s.chars().count() > 1000 {
-        return Err(AppError::validation(
-            field,
-            "reason_required",
-            "give a reason of 1 to 1000 characters",
-        ));
-    }
-    Ok(s.to_string())
-}
-
 /// A global admin asks the operator to cancel a package for a refund (R-BEN-10): refused with
 /// the rule's reason after day 30, after a software key was got, or while a request is open.
 pub async fn request_cancellation(
@@ -171,6 +105,10 @@ pub async fn request_cancellation(
             decided_at: None,
             decision_reason: None,
             version: 1,
+            topic: None,
+            access_id: None,
+            contract_id: None,
+            hours_used: None,
         };
         repo::benefits::insert_request(&tx, r.clone())
             .await
@@ -207,51 +145,6 @@ pub async fn request_cancellation(
     .await
 }
 
-/// Requests, newest first: a partner's own; every partner's for operator staff (`state`: open,
-/// approved or refused).
-pub async fn requests(
-    app: &App,
-    ctx: &Ctx,
-    state: Option<&str>,
-    cursor: Option<&str>,
-    limit: u64,
-) -> AppResult<Page<RequestView>> {
-    let me = ctx.user()?;
-    let org = if me.may(Action::ManageBenefits) {
-        None
-    } else {
-        Some(partner_user(ctx)?.org.id.clone())
-    };
-    if let Some(s) = state
-        && !["open", "approved", "refused"].contains(&s)
-    {
-        return Err(AppError::validation(
-            "state",
-            "invalid_state",
-            "state is open, approved or refused",
-        ));
-    }
-    let c = app.db.reader();
-    let page = repo::benefits::requests(c, org.as_deref(), state, cursor, limit).await?;
-    Ok(Page {
-        items: request_views(c, page.items).await?,
-        next_cursor: page.next_cursor,
-    })
-}
-
-/// One request: the partner's own, or anyone's for operator staff.
-pub async fn request(app: &App, ctx: &Ctx, id: &str) -> AppResult<RequestView> {
-    let me = ctx.user()?;
-    let c = app.db.reader();
-    let row = if me.may(Action::ManageBenefits) {
-        repo::benefits::request(c, id).await?
-    } else {
-        repo::benefits::request_in_org(c, &partner_user(ctx)?.org.id, id).await?
-    };
-    let r = row.ok_or(AppError::NotFound("benefit_request"))?;
-    Ok(request_views(c, vec![r]).await?.remove(0))
-}
-
 /// Operator staff decide an open request with a reason. Approving a cancellation cancels the
 /// package and its allocations and revokes its unused license keys; the partner is emailed. A
 /// request whose package was used since (a key got) cannot be approved.
@@ -269,6 +162,9 @@ pub async fn decide(
     let r = repo::benefits::request(&tx, id)
         .await?
         .ok_or(AppError::NotFound("benefit_request"))?;
+    if r.kind != KIND {
+        return Err(request_refused(RequestRefusal::NotACancellation));
+    }
     if r.state != "open" {
         return Err(conflict(
             "request_decided",

@@ -77,6 +77,7 @@ pub(crate) fn package_view(
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AllocationView {
     pub id: String,
+    pub org_id: String,
     pub package_id: String,
     pub benefit: catalog::BenefitView,
     pub kind: String,
@@ -95,10 +96,23 @@ pub struct AllocationView {
     pub activated_at: Option<OffsetDateTime>,
     pub access_id: Option<String>,
     pub contract_id: Option<String>,
+    /// A go-to-market offer's confirmation by operator staff (pending until then, R-BEN-9).
+    pub confirmed_at: Option<OffsetDateTime>,
+    /// A monthly credit: when this month's credit lapses and the next one starts (R-BEN-4).
+    pub renews_at: Option<OffsetDateTime>,
     pub version: i64,
 }
 
 impl AllocationView {
+    /// Where its activation stands: none, pending (a go-to-market offer operator staff have not
+    /// confirmed yet) or active.
+    pub fn activation(&self) -> &'static str {
+        match (self.activated_at, self.confirmed_at, self.kind()) {
+            (None, _, _) => "none",
+            (Some(_), None, Some(BenefitKind::GoToMarket)) => "pending",
+            _ => "active",
+        }
+    }
     pub fn left(&self) -> i64 {
         (self.quantity - self.used).max(0)
     }
@@ -132,11 +146,15 @@ pub(crate) async fn allocation_views(
         .into_iter()
         .filter_map(|a| {
             let b = benefits.iter().find(|b| b.id == a.benefit_id)?.clone();
+            let state = AllocationState::at(a.state == "cancelled", a.starts_at, a.expires_at, now);
+            let monthly = a.kind == BenefitKind::AzureMonthlyCredit.code();
             Some(AllocationView {
-                state: AllocationState::at(a.state == "cancelled", a.starts_at, a.expires_at, now)
-                    .code()
-                    .into(),
+                state: state.code().into(),
+                renews_at: (monthly && state == AllocationState::Active)
+                    .then(|| rules::monthly_renewal(a.starts_at, now).min(a.expires_at)),
+                confirmed_at: a.confirmed_at,
                 id: a.id,
+                org_id: a.org_id,
                 package_id: a.package_id,
                 benefit: b,
                 kind: a.kind,
@@ -307,6 +325,8 @@ pub async fn buy(app: &App, ctx: &Ctx, idem: Option<&str>) -> AppResult<Outcome<
                 activated_by: None,
                 access_id: None,
                 contract_id: None,
+                confirmed_at: None,
+                confirmed_by: None,
             })
             .collect();
         let count = allocations.len();

@@ -112,27 +112,39 @@ pub fn license_outcome(
 /// Why a benefit cannot be activated (R-BEN-7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActivateRefusal {
-    /// Only technical benefits are activated.
-    NotTechnical,
-    /// It was activated already (its IDs are shown).
+    /// Only technical benefits and go-to-market offers are activated.
+    NotActivatable,
+    /// It was activated already (its IDs are shown, or the operator is confirming it).
     AlreadyActivated,
     /// The allocation is not active (scheduled, expired or cancelled).
     NotActive,
+    /// A go-to-market offer needs the partner's marketing contact first (R-BEN-9).
+    NoMarketingContact,
+    /// Operator staff confirm only a go-to-market offer waiting for them.
+    NotPending,
 }
 
 impl ActivateRefusal {
     pub fn code(self) -> &'static str {
         match self {
-            ActivateRefusal::NotTechnical => "not_a_technical_benefit",
+            ActivateRefusal::NotActivatable => "benefit_not_activatable",
             ActivateRefusal::AlreadyActivated => "already_activated",
             ActivateRefusal::NotActive => "benefit_not_active",
+            ActivateRefusal::NoMarketingContact => "marketing_contact_required",
+            ActivateRefusal::NotPending => "activation_not_pending",
         }
     }
     pub fn message(self) -> &'static str {
         match self {
-            ActivateRefusal::NotTechnical => "only technical benefits are activated",
+            ActivateRefusal::NotActivatable => {
+                "only technical benefits and go-to-market offers are activated"
+            }
             ActivateRefusal::AlreadyActivated => "this benefit is activated already",
             ActivateRefusal::NotActive => "this benefit is not active",
+            ActivateRefusal::NoMarketingContact => {
+                "assign your company's marketing contact first: they receive the follow-up on active go-to-market offers"
+            }
+            ActivateRefusal::NotPending => "this offer is not waiting for confirmation",
         }
     }
 }

@@ -120,9 +120,10 @@ fn package_body(p: PackageView) -> BenefitPackage {
     }
 }
 
-fn allocation_body(a: AllocationView) -> BenefitAllocation {
+pub(crate) fn allocation_body(a: AllocationView) -> BenefitAllocation {
     BenefitAllocation {
         left: a.left(),
+        activation: a.activation().into(),
         id: a.id,
         package_id: a.package_id,
         benefit_id: a.benefit.id,
@@ -145,6 +146,8 @@ fn allocation_body(a: AllocationView) -> BenefitAllocation {
         activated_at: a.activated_at,
         access_id: a.access_id,
         contract_id: a.contract_id,
+        confirmed_at: a.confirmed_at,
+        renews_at: a.renews_at,
     }
 }
 
@@ -513,13 +516,18 @@ pub async fn redeem_license(
     ))
 }
 
-fn request_body(r: RequestView) -> BenefitRequest {
+pub(crate) fn request_body(r: RequestView) -> BenefitRequest {
     BenefitRequest {
         id: r.id,
         org_id: r.org_id,
         org_name: r.org_name,
         kind: r.kind,
         package_id: r.package_id,
+        allocation_id: r.allocation_id,
+        topic: r.topic,
+        access_id: r.access_id,
+        contract_id: r.contract_id,
+        hours_used: r.hours_used,
         description: r.description,
         state: r.state,
         opened_by: r.opened_by,
@@ -554,8 +562,10 @@ pub async fn request_cancellation(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RequestParams {
-    /// open, approved or refused.
+    /// open, approved, refused or answered.
     pub state: Option<String>,
+    /// cancellation, technical_support or advisory.
+    pub kind: Option<String>,
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     pub limit: Option<String>,
     #[param(min_length = 1)]
@@ -573,7 +583,16 @@ pub async fn list_requests(
 ) -> ApiResult<Json<BenefitRequestList>> {
     let p = Paging::parse(q.limit.as_deref(), q.cursor.as_deref())?;
     let state = non_empty("state", q.state)?;
-    let page = app::requests(&s.app, &ctx, state.as_deref(), p.cursor.as_deref(), p.limit).await?;
+    let kind = non_empty("kind", q.kind)?;
+    let page = app::requests(
+        &s.app,
+        &ctx,
+        state.as_deref(),
+        kind.as_deref(),
+        p.cursor.as_deref(),
+        p.limit,
+    )
+    .await?;
     let (items, next_cursor) = listed(page, request_body);
     Ok(Json(BenefitRequestList { items, next_cursor }))
 }
@@ -645,8 +664,10 @@ pub async fn import_catalog(
 }
 
 /// A global admin or membership admin activates a technical benefit (R-BEN-7), once: its access
-/// ID and contract ID are made and every user of the partner sees them. Refusals: role_required,
-/// not_a_technical_benefit, already_activated, benefit_not_active.
+/// ID and contract ID are made and every user of the partner sees them; or a go-to-market offer
+/// (R-BEN-9), once the marketing contact is assigned: it is pending until operator staff
+/// confirm it. Refusals: role_required, benefit_not_activatable, already_activated,
+/// benefit_not_active, marketing_contact_required.
 #[utoipa::path(operation_id = "activate_benefit_allocation", post, path = "/v1/benefitallocations/{id}/activate", tag = "benefits", security(("bearer" = [])),
     params(("id" = String, Path)),
     responses((status = 200, body = BenefitAllocation, headers(("ETag" = String))), (status = 403, body = keiro_api_types::Problem),

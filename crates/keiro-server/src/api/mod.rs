@@ -2,6 +2,7 @@
 //! `/openapi.json`.
 
 mod audit;
+mod benefit_uses;
 mod benefits;
 mod catalog;
 pub mod contract;
@@ -227,13 +228,30 @@ pub fn routes() -> (axum::Router<AppState>, serde_json::Value) {
         .routes(routes!(benefits::list_allocations))
         .routes(routes!(benefits::get_allocation))
         .routes(routes!(benefits::activate))
+        .routes(routes!(benefit_uses::confirm))
+        .routes(routes!(
+            benefit_uses::list_assignments,
+            benefit_uses::create_assignment
+        ))
+        .routes(routes!(benefit_uses::get_assignment))
+        .routes(routes!(benefit_uses::reassign))
+        .routes(routes!(benefit_uses::remove))
+        .routes(routes!(
+            benefit_uses::get_contact,
+            benefit_uses::put_contact
+        ))
+        .routes(routes!(benefit_uses::list_pending))
+        .routes(routes!(benefit_uses::answer))
         .routes(routes!(benefits::list_keys, benefits::get_key))
         .routes(routes!(benefits::import_keys))
         .routes(routes!(benefits::list_pools))
         .routes(routes!(benefits::preview_license))
         .routes(routes!(benefits::redeem_license))
         .routes(routes!(benefits::request_cancellation))
-        .routes(routes!(benefits::list_requests))
+        .routes(routes!(
+            benefits::list_requests,
+            benefit_uses::create_request
+        ))
         .routes(routes!(benefits::get_request))
         .routes(routes!(benefits::approve_request))
         .routes(routes!(benefits::refuse_request))

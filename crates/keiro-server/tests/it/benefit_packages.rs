@@ -601,7 +601,7 @@ async fn r_ben_7_activation_shows_the_access_and_contract_ids_to_every_user(app:
             .await
         )
         .await,
-        (409, "not_a_technical_benefit".into())
+        (409, "benefit_not_activatable".into())
     );
     let (_, _, other_ma) = member(&app, "Other KK", "gold").await;
     assert_eq!(

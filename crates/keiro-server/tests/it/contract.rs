@@ -93,6 +93,9 @@ const VERBS: &[&str] = &[
     "deactivate",
     "reactivate",
     "activate",
+    "confirm",
+    "reassign",
+    "answer",
 ];
 
 /// Every operation: a unique operationId named after verb and resource, a description on every response, problem+json on

@@ -4,6 +4,7 @@
 mod api;
 mod benefit_keys;
 mod benefit_packages;
+mod benefit_uses;
 mod benefits;
 mod boundaries;
 mod browser;

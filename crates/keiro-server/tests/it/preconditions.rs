@@ -256,6 +256,13 @@ async fn api_every_update_refuses_a_stale_if_match(app: TestApp) {
             "\"b999\"",
         ),
         (
+            "put_benefit_marketing_contact",
+            &w.pt,
+            "/v1/benefitmarketingcontact".into(),
+            json!({"user_id": w.provider.id, "email": "marketing@provider.example", "phone": "03-1234-5678", "language": "ja"}),
+            "\"c999\"",
+        ),
+        (
             "update_user",
             &w.pt,
             format!("/v1/users/{}", w.provider.id),

@@ -134,6 +134,10 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
     )
     .await;
     crate::benefits::import_keys(&app, &w.op, "office-pro", &["REPLY-00001", "REPLY-00002"]).await;
+    created(&app, &w.op, "/v1/benefits", json!({"code": "replay-vs", "kind": "visual_studio",
+        "name_ja": "Visual Studio", "name_en": "Visual Studio", "levels": [{"level": "gold", "quantity": 2}]})).await;
+    created(&app, &w.op, "/v1/benefits", json!({"code": "replay-hours", "kind": "advisory_hours",
+        "name_ja": "パートナー相談時間", "name_en": "Advisory hours", "levels": [{"level": "gold", "quantity": 5}]})).await;
     app.db_membership(&w.provider.org_id, "gold", "active")
         .await;
     app.db_membership(&w.reseller.org_id, "silver", "active")
@@ -145,6 +149,17 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
         .unwrap()
         .to_string();
 
+    let of_kind = async |kind: &str| {
+        let r = app
+            .get(&format!("/v1/benefitallocations?kind={kind}"), &w.pt)
+            .await;
+        r.json::<Value>().await.unwrap()["items"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let vs = of_kind("visual_studio").await;
+    let hours = of_kind("advisory_hours").await;
     let lic = app
         .get("/v1/benefitallocations?kind=license_subscription", &w.pt)
         .await;
@@ -233,6 +248,18 @@ async fn r_ord_7_every_creating_post_replays_its_first_answer(app: TestApp) {
             &w.pt,
             "/v1/benefitlicenseredemptions".into(),
             json!({"key": lic, "mode": "extend"}),
+        ),
+        (
+            "create_benefit_assignment",
+            &w.pt,
+            "/v1/benefitassignments".into(),
+            json!({"allocation_id": vs, "user_id": w.provider.id}),
+        ),
+        (
+            "create_benefit_request",
+            &w.pt,
+            "/v1/benefitrequests".into(),
+            json!({"kind": "advisory", "allocation_id": hours, "description": "Presales advice"}),
         ),
         (
             "create_benefit_cancellation_request",

@@ -30,6 +30,9 @@ pub struct Model {
     pub activated_by: Option<String>,
     pub access_id: Option<String>,
     pub contract_id: Option<String>,
+    /// A go-to-market offer's confirmation by operator staff (R-BEN-9): pending until then.
+    pub confirmed_at: Option<TimeDateTimeWithTimeZone>,
+    pub confirmed_by: Option<String>,
 }
 
 no_relations!();

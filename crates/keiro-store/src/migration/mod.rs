@@ -24,6 +24,7 @@ mod m0017_product_keys;
 mod m0018_link_opens;
 mod m0019_benefits;
 mod m0020_benefit_activation;
+mod m0021_benefit_assignments;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_link_opens::Migration),
             Box::new(m0019_benefits::Migration),
             Box::new(m0020_benefit_activation::Migration),
+            Box::new(m0021_benefit_assignments::Migration),
         ]
     }
 }

@@ -277,20 +277,67 @@ pub async fn use_units(
         .await
 }
 
-/// Activates a running, active, not yet activated allocation with its IDs: true for the one
+/// Gives back `n` units of an allocation (a monthly credit's user removed): true for a caller
+/// that found at least `n` used.
+pub async fn release_units(c: &impl ConnectionTrait, id: &str, n: i64) -> Result<bool, StoreError> {
+    benefit_allocation::Entity::update_many()
+        .col_expr(A::Used, Expr::col(A::Used).sub(n))
+        .incr(A::Version)
+        .filter(A::Id.eq(id))
+        .filter(A::Used.gte(n))
+        .changed_one(c)
+        .await
+}
+
+/// Operator staff confirm an activated, not yet confirmed go-to-market offer: true for the one
 /// caller that did.
+pub async fn confirm(
+    c: &impl ConnectionTrait,
+    id: &str,
+    by: &str,
+    now: Ts,
+) -> Result<bool, StoreError> {
+    benefit_allocation::Entity::update_many()
+        .col_expr(A::ConfirmedAt, Expr::value(Some(now)))
+        .col_expr(A::ConfirmedBy, Expr::value(Some(by.to_string())))
+        .incr(A::Version)
+        .filter(A::Id.eq(id))
+        .filter(A::ActivatedAt.is_not_null())
+        .filter(A::ConfirmedAt.is_null())
+        .filter(is_code(A::State, "active"))
+        .changed_one(c)
+        .await
+}
+
+/// Every partner's activated offers of `kind` waiting for operator staff, oldest first.
+pub async fn pending(
+    c: &impl ConnectionTrait,
+    kind: &str,
+    cursor: Option<&str>,
+    limit: u64,
+) -> Result<Page<benefit_allocation::Model>, StoreError> {
+    let sel = benefit_allocation::Entity::find()
+        .filter(A::Kind.eq(kind))
+        .filter(A::ActivatedAt.is_not_null())
+        .filter(A::ConfirmedAt.is_null())
+        .filter(is_code(A::State, "active"));
+    keyset(c, sel, A::Id, cursor, limit, Order::Asc, |r| r.id.clone()).await
+}
+
+/// Activates a running, active, not yet activated allocation with its IDs (a technical
+/// benefit's; none for a go-to-market offer): true for the one caller that did.
 pub async fn activate(
     c: &impl ConnectionTrait,
     id: &str,
     by: &str,
-    ids: (&str, &str),
+    ids: (Option<&str>, Option<&str>),
     now: Ts,
 ) -> Result<bool, StoreError> {
     benefit_allocation::Entity::update_many()
         .col_expr(A::ActivatedAt, Expr::value(Some(now)))
         .col_expr(A::ActivatedBy, Expr::value(Some(by.to_string())))
-        .col_expr(A::AccessId, Expr::value(Some(ids.0.to_string())))
-        .col_expr(A::ContractId, Expr::value(Some(ids.1.to_string())))
+        .col_expr(A::AccessId, Expr::value(ids.0.map(str::to_string)))
+        .col_expr(A::ContractId, Expr::value(ids.1.map(str::to_string)))
         .incr(A::Version)
         .filter(A::Id.eq(id))
         .filter(A::ActivatedAt.is_null())
@@ -489,11 +536,12 @@ pub async fn requests_of_package(
         .await?)
 }
 
-/// Requests, newest first, of one partner and state if given.
+/// Requests, newest first, of one partner, state and kind if given.
 pub async fn requests(
     c: &impl ConnectionTrait,
     org_id: Option<&str>,
     state: Option<&str>,
+    kind: Option<&str>,
     cursor: Option<&str>,
     limit: u64,
 ) -> Result<Page<benefit_request::Model>, StoreError> {
@@ -503,6 +551,9 @@ pub async fn requests(
     }
     if let Some(s) = state {
         sel = sel.filter(R::State.eq(s));
+    }
+    if let Some(k) = kind {
+        sel = sel.filter(R::Kind.eq(k));
     }
     keyset(c, sel, R::Id, cursor, limit, Order::Desc, |r| r.id.clone()).await
 }
@@ -526,6 +577,41 @@ pub async fn decide_request(
         .filter(is_code(R::State, "open"))
         .changed_one(c)
         .await
+}
+
+/// Operator staff answer an open support or advisory request, recording the hours it used:
+/// false if it was answered already.
+pub async fn answer_request(
+    c: &impl ConnectionTrait,
+    id: &str,
+    by: &str,
+    answer: String,
+    hours: Option<i64>,
+    now: Ts,
+) -> Result<bool, StoreError> {
+    benefit_request::Entity::update_many()
+        .col_expr(R::State, Expr::value("answered"))
+        .col_expr(R::DecidedBy, Expr::value(Some(by.to_string())))
+        .col_expr(R::DecidedAt, Expr::value(Some(now)))
+        .col_expr(R::DecisionReason, Expr::value(Some(answer)))
+        .col_expr(R::HoursUsed, Expr::value(hours))
+        .incr(R::Version)
+        .filter(R::Id.eq(id))
+        .filter(is_code(R::State, "open"))
+        .changed_one(c)
+        .await
+}
+
+/// The requests sent through these allocations, newest first.
+pub async fn requests_of_allocations(
+    c: &impl ConnectionTrait,
+    allocation_ids: Vec<String>,
+) -> Result<Vec<benefit_request::Model>, StoreError> {
+    Ok(benefit_request::Entity::find()
+        .filter(R::AllocationId.is_in(allocation_ids))
+        .order_by_desc(R::Id)
+        .all(c)
+        .await?)
 }
 
 /// Whether any partner holds an allocation of this benefit.

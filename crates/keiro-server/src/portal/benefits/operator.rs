@@ -130,7 +130,7 @@ async fn show(
     let level = |l: &str| t(lang, &format!("benefit-level-{l}"));
     match view.as_str() {
         "requests" => {
-            let rows = app::requests(&s.app, &ctx, None, None, 100)
+            let rows = app::requests(&s.app, &ctx, None, None, None, 100)
                 .await
                 .map_err(err)?;
             page.requests = rows
