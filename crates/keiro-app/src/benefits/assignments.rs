@@ -468,3 +468,28 @@ pub async fn holders(
         .collect();
     assignment_views(c, rows).await
 }
+
+/// The partner's active users a benefit may be assigned to, or be its marketing contact: (id,
+/// name, email), for users who may assign or activate benefits.
+pub async fn members(app: &App, ctx: &Ctx) -> AppResult<Vec<(String, String, String)>> {
+    let me = partner_user(ctx)?;
+    if !me.may(Action::AssignBenefits) {
+        me.require(Action::ActivateBenefits, "benefit users")?;
+    }
+    let c = app.db.reader();
+    let mut out = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = repo::users::list_in_org(c, &me.org.id, cursor.as_deref(), 200).await?;
+        out.extend(
+            page.items
+                .into_iter()
+                .filter(|u| u.active)
+                .map(|u| (u.id, u.full_name, u.email)),
+        );
+        match page.next_cursor {
+            Some(n) if out.len() < 2000 => cursor = Some(n),
+            _ => return Ok(out),
+        }
+    }
+}

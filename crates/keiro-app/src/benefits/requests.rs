@@ -229,3 +229,20 @@ pub async fn answer(
     tx.commit().await?;
     Ok(v)
 }
+
+/// The requests sent through these allocations of the partner, newest first (for the Benefits
+/// page).
+pub async fn requests_through(
+    app: &App,
+    ctx: &Ctx,
+    allocation_ids: Vec<String>,
+) -> AppResult<Vec<RequestView>> {
+    let me = partner_user(ctx)?;
+    let c = app.db.reader();
+    let rows = repo::benefits::requests_of_allocations(c, allocation_ids)
+        .await?
+        .into_iter()
+        .filter(|r| r.org_id == me.org.id)
+        .collect();
+    request_views(c, rows).await
+}

@@ -1,8 +1,12 @@
 //! The demo world's membership benefits (issue 17 point 10). Operator staff keep a catalog of
 //! benefits of every kind of seed 003 and a key pool for the software; Sakura Distribution is a
 //! Gold partner whose sales agent bought its package (no admin role needed) and whose
-//! membership admin got one software key; Fuji Reseller is an Action Pack partner that has not
-//! bought yet; Minato IT Solutions has no level and sees "no benefits yet". Every step goes
+//! membership admin got one software key; its global admin assigned the Azure credits and a
+//! Visual Studio subscription, its membership admin activated the technical benefits (one
+//! support request open, one advisory request answered with the hours used) and assigned the
+//! marketing contact, and of its go-to-market offers one is active (confirmed by operator
+//! staff), one pending, one not activated yet; Fuji Reseller is an Action Pack partner that has
+//! not bought yet; Minato IT Solutions has no level and sees "no benefits yet". Every step goes
 //! through the use cases a browser or the API calls. Idempotent: each piece is made once.
 
 use super::advisors::acting;
@@ -16,6 +20,7 @@ const GOLD: (&str, &str) = (
     "sales@sakura-dist.example",
     "membership@sakura-dist.example",
 );
+const GOLD_ADMIN: &str = "admin@sakura-dist.example";
 
 fn share(level: &str, quantity: i64) -> LevelShare {
     LevelShare {
@@ -204,11 +209,45 @@ fn catalog() -> Vec<Spec> {
                 "ゴールド コア 市場投入オファー",
                 "Gold core go-to-market offers",
             ),
-            descriptions: ("", ""),
+            descriptions: (
+                "ゴールド パートナー向けのマーケティング リソースとキャンペーン支援。",
+                "Marketing resources and campaign support for Gold partners.",
+            ),
+            instructions: (
+                "マーケティング担当者に届く手順に従って、キャンペーンの素材を申し込んでください。",
+                "Follow the steps your marketing contact receives to order the campaign kit.",
+            ),
+            months: 12,
+            offer_sku: None,
+            levels: vec![share("gold", 1)],
+        },
+        Spec {
+            code: "isv-co-sell-go-to-market",
+            kind: "go_to_market",
+            tier: "incremental",
+            names: ("ISV 共同販売対応", "ISV co-sell ready"),
+            descriptions: (
+                "運営者の営業チームとの共同販売プログラム。",
+                "The co-sell programme with the operator's sales teams.",
+            ),
             instructions: ("", ""),
             months: 12,
             offer_sku: None,
-            levels: vec![share("gold", 2)],
+            levels: vec![share("gold", 1), share("silver", 1)],
+        },
+        Spec {
+            code: "cloud-campaign-go-to-market",
+            kind: "go_to_market",
+            tier: "incremental",
+            names: ("クラウド移行キャンペーン", "Cloud migration campaign"),
+            descriptions: (
+                "クラウド移行の見込み客向けキャンペーン一式。",
+                "A campaign kit for cloud migration prospects.",
+            ),
+            instructions: ("", ""),
+            months: 6,
+            offer_sku: None,
+            levels: vec![share("gold", 1)],
         },
     ]
 }
@@ -312,6 +351,98 @@ pub(super) async fn seed(app: &App) -> AppResult<()> {
             .find(|a| a.benefit.code == "office-professional-plus");
         if let Some(a) = office {
             benefits::get_key(app, &member, &a.id, None).await?;
+        }
+        uses(app).await?;
+    }
+    Ok(())
+}
+
+/// Sakura's benefits in use: credits and Visual Studio assigned, technical benefits activated
+/// with requests, the marketing contact, and go-to-market offers in each state.
+async fn uses(app: &App) -> AppResult<()> {
+    let admin = acting(app, GOLD_ADMIN).await?;
+    let member = acting(app, GOLD.1).await?;
+    let staff = acting(app, OPERATOR).await?;
+    let all = benefits::allocations(app, &admin, None, None, None, None, 50)
+        .await?
+        .items;
+    let of = |code: &str| {
+        all.iter()
+            .find(|a| a.benefit.code == code)
+            .map(|a| a.id.clone())
+    };
+    let user = |email: &str| {
+        let email = email.to_string();
+        async move {
+            repo::users::find_by_email(app.db.reader(), &email)
+                .await
+                .map(|u| u.map(|u| u.id))
+        }
+    };
+    let (Some(ga), Some(sales), Some(ma)) = (
+        user(GOLD_ADMIN).await?,
+        user(GOLD.0).await?,
+        user(GOLD.1).await?,
+    ) else {
+        return Ok(());
+    };
+    if let Some(monthly) = of("azure-monthly-credit") {
+        for u in [&sales, &ma] {
+            benefits::assign(app, &admin, &monthly, u, None).await?;
+        }
+    }
+    if let Some(annual) = of("azure-annual-credit") {
+        benefits::assign(app, &admin, &annual, &ga, None).await?;
+    }
+    if let Some(vs) = of("visual-studio-enterprise") {
+        benefits::assign(app, &admin, &vs, &sales, None).await?;
+    }
+    if let Some(tech) = of("product-support-incidents") {
+        benefits::activate(app, &member, &tech).await?;
+        let ask = benefits::SupportInput {
+            kind: "technical_support".into(),
+            allocation_id: tech,
+            topic: Some("product".into()),
+            description:
+                "Exchange Server 2019 のメール キューが滞留しています。復旧の手順を教えてください。"
+                    .into(),
+        };
+        benefits::open_request(app, &member, ask, None).await?;
+    }
+    if let Some(hours) = of("partner-advisory-hours") {
+        let ask = benefits::SupportInput {
+            kind: "advisory".into(),
+            allocation_id: hours,
+            topic: None,
+            description: "お客様 30 社への Teams 展開計画についてプリセールスの相談をしたいです。"
+                .into(),
+        };
+        let r = benefits::open_request(app, &member, ask, None).await?.value;
+        benefits::answer(
+            app,
+            &staff,
+            &r.id,
+            "オンラインで 2 時間の相談を行い、展開計画のテンプレートをお送りしました。",
+            Some(2),
+        )
+        .await?;
+    }
+    let contact = benefits::ContactInput {
+        user_id: ma,
+        email: "marketing-team@sakura-dist.example".into(),
+        phone: "03-1234-5678".into(),
+        language: "ja".into(),
+    };
+    benefits::set_contact(app, &member, contact, None).await?;
+    for (code, confirm) in [
+        ("gold-core-go-to-market", true),
+        ("isv-co-sell-go-to-market", false),
+    ] {
+        if let Some(id) = of(code) {
+            benefits::activate(app, &member, &id).await?;
+            if confirm {
+                benefits::confirm(app, &staff, &id).await?;
+            }
         }
     }
     Ok(())

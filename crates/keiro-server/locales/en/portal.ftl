@@ -1421,3 +1421,78 @@ error-invalid_topic = Choose product support or signature cloud support.
 error-description_required = Describe the request (up to 4000 characters).
 error-contact_email_is_sign_in = Give an email address other than the one this user signs in with.
 error-invalid_kind = Choose a kind from the list.
+
+benefits-credit-monthly = { $amount } per user this month. This month's credit lapses, and next month's starts, on { $renews }.
+benefits-credit-monthly-off = { $amount } per user and month.
+benefits-credit-annual = { $amount } for the year, held by one user.
+benefits-holders = Assigned users
+benefits-no-holders = Not assigned to anyone yet.
+benefits-assigned-on = assigned on { $date }
+benefits-remove-user = Remove
+benefits-reassign-to = Reassign to
+benefits-transfer-to = Transfer to
+benefits-reassign = Reassign
+benefits-transfer = Transfer
+benefits-transfer-until = Can be transferred to another user until { $date }; it cannot be removed.
+benefits-reassign-from = Can be reassigned to another user from { $date } (90 days after its assignment).
+benefits-assign = Assign user
+benefits-assign-user = User
+benefits-assign-missing = Someone missing from the list?
+benefits-assign-users-link = Add them under Users first.
+benefits-support-request = Technical support (break-fix)
+benefits-advisory-request = Technical presales and deployment
+benefits-incidents-left = { $n ->
+    [one] 1 incident left
+   *[other] { $n } incidents left
+}
+benefits-hours-left = { $n ->
+    [one] 1 hour left
+   *[other] { $n } hours left
+}
+benefits-support-send = Send support request
+benefits-advisory-send = Submit technical presales and deployment request
+benefits-topic = Type of support
+benefits-request-kind = Type
+benefits-topic-product = Product support
+benefits-topic-cloud = Signature cloud support
+benefits-topic-hint = Product support is for recent on-premises products (current and previous version); signature cloud support for cloud products.
+benefits-request-description = What do you need?
+benefits-requests-sent = Requests sent
+benefits-answer = Answer
+benefits-hours-used = { $n ->
+    [one] 1 hour used
+   *[other] { $n } hours used
+}
+benefits-offer-pending = Pending: the operator is confirming this offer (this can take a few days). Your marketing contact is emailed when it is active.
+benefits-offer-active = Active: use it until { $date }.
+benefits-offer-activate-hint = The operator confirms it; this can take a few days.
+benefits-contact = Marketing contact
+benefits-contact-intro = Go-to-market offers are activated once your company's marketing contact is assigned: they receive the follow-up on your active offers, and the instructions by email.
+benefits-contact-user = User
+benefits-contact-email = Email address
+benefits-contact-email-hint = Use an address other than the one this user signs in to the partner center with.
+benefits-contact-phone = Phone number
+benefits-contact-language = Preferred language
+benefits-contact-none = No marketing contact is assigned yet.
+benefits-contact-change = Change
+benefits-contact-add = Add
+benefits-request-advisory = Presales and deployment
+benefits-request-technical_support = Technical support
+benefits-request-state-answered = Answered
+benefit-activation-none = Not activated
+benefit-activation-pending = Pending
+benefits-op-hours = Hours used
+benefits-op-answer = Send answer
+benefits-op-tab-offers = Go-to-market offers
+benefits-op-offers-intro = Offers partners activated. Confirm each once its programme is set up; the partner then sees it active until its expiry date.
+benefits-op-no-offers = No offer is waiting for confirmation.
+benefits-op-activated = Activated
+benefits-op-confirm = Confirm
+benefits-op-done-request_answered = The answer was sent.
+benefits-op-done-offer_confirmed = The offer is confirmed and shows active to the partner.
+benefits-done-assigned = Assigned. The user is emailed.
+benefits-done-removed = Removed. The unit is free for another user.
+benefits-done-moved = Moved to the other user. Both users are emailed.
+benefits-done-request_sent = Your request was sent to the operator.
+benefits-done-contact_set = The marketing contact is saved and emailed the instructions.
+benefits-done-offer_pending = Activated: the offer is pending until the operator confirms it.

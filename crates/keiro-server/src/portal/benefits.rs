@@ -7,10 +7,13 @@
 
 mod licenses;
 mod operator;
+mod uses;
 pub use licenses::{check as check_license, page as license_page, redeem as redeem_license};
 pub use operator::{
-    decide as decide_request, import_catalog, import_keys, import_status, page as operator_page,
+    confirm_offer, decide as decide_request, import_catalog, import_keys, import_status,
+    page as operator_page,
 };
+pub use uses::{assign, reassign, remove as remove_assignment, send_request, set_contact};
 
 use super::{Base, PageResult, Portal, SignedForm, no_store, render, t, t_args};
 use crate::state::AppState;
@@ -83,6 +86,8 @@ pub struct Row {
     /// A language and OS were chosen and no download matches them.
     pub download_missing: bool,
     pub open: bool,
+    /// What its kind adds: holders, requests, activation (issue 18).
+    pub uses: uses::Uses,
 }
 
 #[derive(Template)]
@@ -106,6 +111,10 @@ pub struct BenefitsPage {
     pub modes: Vec<(String, String, bool)>,
     /// The running package's id and why it cannot be cancelled (greyed), if so.
     pub cancel: Option<(String, Option<String>)>,
+    /// The Go-to-market tab's marketing contact, and why an offer cannot be activated (the
+    /// role, or no contact yet), if so.
+    pub contact: Option<uses::ContactBlock>,
+    pub gtm_reason: Option<String>,
     pub idem: String,
 }
 
@@ -189,12 +198,43 @@ async fn show(
         (None, Err(e)) => format!("{} {}", p.message_for(e), t(lang, "benefits-empty-level")),
     };
     let activate_reason = o.why_not_activate.as_ref().map(|e| p.message_for(e));
-    let mut rows = Vec::new();
-    for a in o
+    let listed: Vec<&AllocationView> = o
         .allocations
         .iter()
         .filter(|a| a.kind().is_some_and(|k| tab.lists(k)))
-    {
+        .collect();
+    let level = o
+        .current
+        .as_ref()
+        .map(|k| k.level.clone())
+        .unwrap_or_default();
+    let cx = uses::Context::load(
+        s,
+        p,
+        &listed,
+        o.why_not_assign.as_ref().map(|e| p.message_for(e)),
+        o.why_not_activate.is_some(),
+        &level,
+    )
+    .await?;
+    let (contact, gtm_reason) = if tab == Tab::GoToMarket {
+        let current = app::contact(&s.app, &ctx)
+            .await
+            .map_err(|e| p.app_error(e))?;
+        let why = if activate_reason.is_some() {
+            activate_reason.clone()
+        } else if current.is_none() {
+            Some(t(lang, "error-marketing_contact_required"))
+        } else {
+            None
+        };
+        let block = uses::contact_block(lang, current, &cx.members, activate_reason.clone());
+        (Some(block), why)
+    } else {
+        (None, None)
+    };
+    let mut rows = Vec::new();
+    for a in listed {
         let software = a.kind() == Some(BenefitKind::Software);
         let license = a.kind() == Some(BenefitKind::LicenseSubscription);
         let open = q.open.as_deref() == Some(a.id.as_str());
@@ -256,8 +296,17 @@ async fn show(
             instructions: name(lang, &a.benefit.instructions_ja, &a.benefit.instructions_en),
             quantity: quantity(lang, a),
             tier: t(lang, &format!("benefit-tier-{}", a.tier)),
-            state_code: a.state.clone(),
-            state: t(lang, &format!("benefit-state-{}", a.state)),
+            state_code: match (a.kind(), a.state.as_str(), a.activation()) {
+                (Some(BenefitKind::GoToMarket), "active", "none") => "inactive".into(),
+                (Some(BenefitKind::GoToMarket), "active", "pending") => "pending".into(),
+                _ => a.state.clone(),
+            },
+            state: match (a.kind(), a.state.as_str(), a.activation()) {
+                (Some(BenefitKind::GoToMarket), "active", x @ ("none" | "pending")) => {
+                    t(lang, &format!("benefit-activation-{x}"))
+                }
+                _ => t(lang, &format!("benefit-state-{}", a.state)),
+            },
             expires: p.date(a.expires_at),
             software,
             unusable: a
@@ -278,6 +327,7 @@ async fn show(
             download_missing: download.is_none() && !language.is_empty() && !os.is_empty(),
             download,
             open,
+            uses: uses::uses(p, &cx, a),
         });
     }
     let cancel = match &o.current {
@@ -322,23 +372,38 @@ async fn show(
             })
             .collect(),
         cancel,
+        contact,
+        gtm_reason,
         idem: super::form::idem(),
     };
     Ok((status, no_store(render(&page))).into_response())
 }
 
-/// A global admin or membership admin activates a technical benefit; its row opens with the IDs.
+/// A global admin or membership admin activates a technical benefit (its row opens with the
+/// IDs) or a go-to-market offer (pending until operator staff confirm it).
 pub async fn activate(
     State(s): State<AppState>,
     Path(id): Path<String>,
-    SignedForm(p, _f): SignedForm<IdemForm>,
+    SignedForm(p, f): SignedForm<IdemForm>,
 ) -> PageResult {
+    let tab = if f.tab == "go-to-market" {
+        "go-to-market"
+    } else {
+        "technical"
+    };
     match app::activate(&s.app, &p.ctx(), &id).await {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/benefits?tab=technical&open={id}&done=activated#benefit-{id}"
-        ))
-        .into_response()),
-        Err(e) => refused(&s, &p, "technical", Some(id), e).await,
+        Ok(a) => {
+            let done = if a.activation() == "pending" {
+                "offer_pending"
+            } else {
+                "activated"
+            };
+            Ok(Redirect::to(&format!(
+                "/benefits?tab={tab}&open={id}&done={done}#benefit-{id}"
+            ))
+            .into_response())
+        }
+        Err(e) => refused(&s, &p, tab, Some(id), e).await,
     }
 }
 
@@ -376,7 +441,7 @@ fn idem_of(f: &IdemForm) -> Option<&str> {
 }
 
 /// The page again with a refusal's message (the rules' own words, in the reader's language).
-async fn refused(
+pub(super) async fn refused(
     s: &AppState,
     p: &Portal,
     tab: &str,

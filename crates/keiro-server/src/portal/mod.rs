@@ -229,6 +229,17 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/benefits/package", post(benefits::buy))
         .route("/benefits/{id}/keys", post(benefits::get_key))
         .route("/benefits/{id}/activate", post(benefits::activate))
+        .route("/benefits/{id}/assignments", post(benefits::assign))
+        .route(
+            "/benefits/assignments/{id}/remove",
+            post(benefits::remove_assignment),
+        )
+        .route(
+            "/benefits/assignments/{id}/reassign",
+            post(benefits::reassign),
+        )
+        .route("/benefits/{id}/requests", post(benefits::send_request))
+        .route("/benefits/marketing-contact", post(benefits::set_contact))
         .route(
             "/benefits/packages/{id}/cancel",
             post(benefits::request_cancellation),
@@ -322,6 +333,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             get(catalog::admin::import_status),
         )
         .route("/operator/benefits", get(benefits::operator_page))
+        .route(
+            "/operator/benefits/offers/{id}/confirm",
+            post(benefits::confirm_offer),
+        )
         .route(
             "/operator/benefits/requests/{id}",
             post(benefits::decide_request),

@@ -482,9 +482,38 @@ async fn r_ben_demo_world_shows_each_membership_level() {
     let Some(app) = TestApp::builder(Backend::Sqlite).spawn().await else {
         return;
     };
+    let mut demo = None;
     for _ in 0..2 {
-        keiro_app::demo::seed(&app.app).await.unwrap();
+        demo = Some(keiro_app::demo::seed(&app.app).await.unwrap());
         assert_eq!(app.count("benefit_packages").await, 1);
+        // Part 2 (issue 18): credits and Visual Studio held by users, a support request and an
+        // answered advisory request, the marketing contact, offers active and pending.
+        assert_eq!(
+            app.count("benefit_assignments WHERE state = 'active'")
+                .await,
+            4
+        );
+        assert_eq!(
+            app.count("benefit_requests WHERE kind = 'technical_support' AND state = 'open'")
+                .await,
+            1
+        );
+        assert_eq!(
+            app.count("benefit_requests WHERE kind = 'advisory' AND hours_used = 2")
+                .await,
+            1
+        );
+        assert_eq!(app.count("benefit_marketing_contacts").await, 1);
+        assert_eq!(
+            app.count("benefit_allocations WHERE confirmed_at IS NOT NULL")
+                .await,
+            1
+        );
+        assert_eq!(
+            app.count("benefit_allocations WHERE kind = 'go_to_market' AND activated_at IS NOT NULL AND confirmed_at IS NULL")
+                .await,
+            1
+        );
         assert_eq!(
             app.count("benefit_keys WHERE state = 'handed_out'").await,
             1
@@ -515,4 +544,26 @@ async fn r_ben_demo_world_shows_each_membership_level() {
     )
     .await;
     assert_eq!(p["level"], "action_pack");
+    // R-BEN-8: a partner without a qualifying level reads seed 003's words on the technical
+    // benefits page.
+    let pw = demo
+        .unwrap()
+        .logins
+        .into_iter()
+        .find(|l| l.email == "admin@minato-it.example")
+        .unwrap()
+        .password;
+    for (lang, words) in [
+        ("ja", "まだ特典がないようです"),
+        ("en", "have any benefits yet"),
+    ] {
+        let mut c = crate::helpers::PortalClient::new(&app);
+        c.lang = lang;
+        assert_eq!(
+            c.sign_in("admin@minato-it.example", &pw).await.status(),
+            303
+        );
+        let html = c.get("/benefits?tab=technical").await.text().await.unwrap();
+        assert!(html.contains(words), "{lang}: {html}");
+    }
 }

@@ -9,6 +9,7 @@ mod benefits;
 mod boundaries;
 mod browser;
 mod browser_advisors;
+mod browser_benefit_uses;
 mod browser_benefits;
 mod browser_orders;
 mod browser_partnerships;

@@ -1,5 +1,7 @@
-//! The operator console for benefits (/operator/benefits, R-BEN-2, R-BEN-3, R-BEN-10): the
-//! partners' service requests (cancellations) to approve or refuse with a reason, every
+//! The operator console for benefits (/operator/benefits, R-BEN-2, R-BEN-3, R-BEN-7…10): the
+//! partners' service requests (cancellations to approve or refuse with a reason, technical
+//! support and advisory requests to answer, recording advisory hours used), the go-to-market
+//! offers waiting for confirmation, every
 //! partner's packages and a package's allocations, the software key pools with their CSV
 //! import, and the benefit catalog with its CSV import. Imports run as jobs on any node.
 
@@ -24,6 +26,24 @@ pub struct RequestRow {
     pub state_code: String,
     pub state: String,
     pub decision: String,
+    /// A support or advisory request (answered), not a cancellation (approved or refused).
+    pub answerable: bool,
+    pub advisory: bool,
+    /// A support request's topic and the IDs it carries.
+    pub topic: String,
+    pub ids: String,
+    pub hours: Option<i64>,
+}
+
+/// A go-to-market offer waiting for confirmation.
+pub struct OfferRow {
+    pub id: String,
+    pub partner: String,
+    pub name: String,
+    pub activated: String,
+    pub expires: String,
+    /// The marketing contact: (name, email, phone and language).
+    pub contact: Option<(String, String, String)>,
 }
 
 pub struct PackageRow {
@@ -71,6 +91,7 @@ pub struct OperatorPage {
     pub package: Option<(String, Vec<AllocationRow>)>,
     pub pools: Vec<PoolRow>,
     pub catalog: Vec<BenefitRow>,
+    pub offers: Vec<OfferRow>,
 }
 
 #[derive(Deserialize)]
@@ -80,7 +101,7 @@ pub struct PageQuery {
     done: Option<String>,
 }
 
-const VIEWS: [&str; 4] = ["requests", "packages", "pools", "catalog"];
+const VIEWS: [&str; 5] = ["requests", "offers", "packages", "pools", "catalog"];
 
 fn staff(p: &Portal) -> Result<(), axum::response::Response> {
     let me = p.user()?;
@@ -124,6 +145,7 @@ async fn show(
         package: None,
         pools: vec![],
         catalog: vec![],
+        offers: vec![],
     };
     page.b.error = error;
     page.b.notice = notice;
@@ -137,6 +159,18 @@ async fn show(
                 .items
                 .into_iter()
                 .map(|r| RequestRow {
+                    answerable: r.kind != "cancellation",
+                    advisory: r.kind == "advisory",
+                    topic: r
+                        .topic
+                        .as_deref()
+                        .map(|x| t(lang, &format!("benefits-topic-{x}")))
+                        .unwrap_or_default(),
+                    ids: match (&r.access_id, &r.contract_id) {
+                        (Some(a), Some(c)) => format!("{a} / {c}"),
+                        _ => String::new(),
+                    },
+                    hours: r.hours_used,
                     partner: r.org_name,
                     kind: t(lang, &format!("benefits-request-{}", r.kind)),
                     description: r.description,
@@ -146,6 +180,28 @@ async fn show(
                     state_code: r.state,
                     decision: r.decision_reason.unwrap_or_default(),
                     id: r.id,
+                })
+                .collect();
+        }
+        "offers" => {
+            let rows = app::pending(&s.app, &ctx, None, 200).await.map_err(err)?;
+            page.offers = rows
+                .items
+                .into_iter()
+                .map(|o| OfferRow {
+                    partner: o.org_name,
+                    name: o.allocation.benefit.name(lang).to_string(),
+                    activated: o
+                        .allocation
+                        .activated_at
+                        .map(|x| p.time(x))
+                        .unwrap_or_default(),
+                    expires: p.date(o.allocation.expires_at),
+                    contact: o.contact.map(|c| {
+                        let phone = format!("{} ({})", c.phone, c.language);
+                        (c.user_name, c.email, phone)
+                    }),
+                    id: o.allocation.id,
                 })
                 .collect();
         }
@@ -228,30 +284,72 @@ pub struct DecideForm {
     reason: String,
     #[serde(default)]
     decision: String,
+    #[serde(default)]
+    hours: String,
 }
 
-/// Operator staff approve or refuse a request with a reason.
+/// The console's view again with a refusal's message.
+async fn refused(s: &AppState, p: &Portal, view: &str, e: keiro_app::AppError) -> PageResult {
+    match e {
+        e @ (keiro_app::AppError::Validation(_) | keiro_app::AppError::Conflict { .. }) => {
+            let q = PageQuery {
+                view: Some(view.into()),
+                package: None,
+                done: None,
+            };
+            let status = crate::problem::status_of(&e);
+            show(s, p, q, status, Some(p.message_for(&e)), None).await
+        }
+        e => Err(p.app_error(e)),
+    }
+}
+
+/// Operator staff approve or refuse a cancellation with a reason, or answer a support or
+/// advisory request (recording the advisory hours used).
 pub async fn decide(
     State(s): State<AppState>,
     Path(id): Path<String>,
     SignedForm(p, f): SignedForm<DecideForm>,
 ) -> PageResult {
     staff(&p)?;
-    let approve = f.decision == "approve";
-    match app::decide(&s.app, &p.ctx(), &id, approve, &f.reason).await {
+    let done = if f.decision == "answer" {
+        let hours = match f.hours.trim() {
+            "" => None,
+            h => match h.parse::<i64>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    let e = keiro_app::AppError::Conflict {
+                        code: "hours_over_balance",
+                        message: "hours are a whole number".into(),
+                    };
+                    return refused(&s, &p, "requests", e).await;
+                }
+            },
+        };
+        app::answer(&s.app, &p.ctx(), &id, &f.reason, hours).await
+    } else {
+        app::decide(&s.app, &p.ctx(), &id, f.decision == "approve", &f.reason).await
+    };
+    match done {
         Ok(v) => Ok(
             Redirect::to(&format!("/operator/benefits?done=request_{}", v.state)).into_response(),
         ),
-        Err(e @ (keiro_app::AppError::Validation(_) | keiro_app::AppError::Conflict { .. })) => {
-            let q = PageQuery {
-                view: Some("requests".into()),
-                package: None,
-                done: None,
-            };
-            let status = crate::problem::status_of(&e);
-            show(&s, &p, q, status, Some(p.message_for(&e)), None).await
+        Err(e) => refused(&s, &p, "requests", e).await,
+    }
+}
+
+/// Operator staff confirm a go-to-market offer a partner activated.
+pub async fn confirm_offer(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    SignedForm(p, _f): SignedForm<DecideForm>,
+) -> PageResult {
+    staff(&p)?;
+    match app::confirm(&s.app, &p.ctx(), &id).await {
+        Ok(_) => {
+            Ok(Redirect::to("/operator/benefits?view=offers&done=offer_confirmed").into_response())
         }
-        Err(e) => Err(p.app_error(e)),
+        Err(e) => refused(&s, &p, "offers", e).await,
     }
 }
 
