@@ -20,6 +20,164 @@ both_backends!(
     r_ben_9_a_marketing_contact_comes_first_and_operator_staff_confirm_offers,
 );
 
+/// Two nodes of one PostgreSQL assign the last units, combine credits on one user and spend
+/// the last incidents at once: nothing is applied twice.
+#[tokio::test]
+async fn r_ben_4_concurrent_assignments_and_requests_on_two_nodes_never_overspend() {
+    let Some(app) = keiro_testkit::TestApp::builder(keiro_testkit::Backend::Postgres)
+        .spawn()
+        .await
+    else {
+        return;
+    };
+    let w = world(&app).await;
+    for b in credits() {
+        add_benefit(&app, &w.op, b).await;
+    }
+    add_benefit(&app, &w.op, support()).await;
+    let g = gold(&app, "Race Partner KK").await;
+    let peer = app.peer().await;
+    let items = allocations(&app, &g.sales).await;
+    let monthly = id(of_kind(&items, "azure_monthly_credit"));
+    let annual = id(of_kind(&items, "azure_annual_credit"));
+    let tech = id(of_kind(&items, "technical_support"));
+    let mut users = vec![g.sales_id.clone(), g.ma_id.clone()];
+    for n in 0..2 {
+        let (u, _) = app
+            .add_user(
+                &g.org,
+                &format!("extra{n}@racepartnerkk.example"),
+                &[keiro_domain::Role::HelpdeskAgent],
+                None,
+            )
+            .await;
+        users.push(u.id);
+    }
+    let fire = async |asks: Vec<(String, Value)>| {
+        let sent = futures::future::join_all(asks.iter().enumerate().map(|(i, (path, body))| {
+            let url = if i % 2 == 0 {
+                app.url(path)
+            } else {
+                peer.url(path)
+            };
+            app.http.post(url).bearer_auth(&g.ga).json(body).send()
+        }))
+        .await;
+        let mut statuses = Vec::new();
+        for r in sent {
+            let r = r.unwrap();
+            let status = r.status().as_u16();
+            let body: Value = r.json().await.unwrap();
+            statuses.push((
+                status,
+                body["code"].as_str().unwrap_or_default().to_string(),
+            ));
+        }
+        statuses.sort();
+        statuses
+    };
+    // Four users ask for the monthly credit's two units at once.
+    let got = fire(
+        users
+            .iter()
+            .map(|u| {
+                (
+                    "/v1/benefitassignments".to_string(),
+                    json!({"allocation_id": monthly, "user_id": u}),
+                )
+            })
+            .collect(),
+    )
+    .await;
+    assert_eq!(got.iter().filter(|s| s.0 == 201).count(), 2, "{got:?}");
+    assert!(
+        got.iter()
+            .filter(|s| s.0 != 201)
+            .all(|s| s == &(409, "no_assignment_left".to_string())),
+        "{got:?}"
+    );
+    assert_eq!(allocation(&app, &g.ga, &monthly).await["used"], 2);
+    // A user without credit gets the annual credit on one node while another node gives the
+    // monthly credit's freed unit to them: one of the two lands.
+    let holder = json_of(
+        app.get(
+            &format!("/v1/benefitassignments?allocation_id={monthly}&state=active"),
+            &g.ga,
+        )
+        .await,
+        200,
+    )
+    .await["items"][0]
+        .clone();
+    json_of(
+        post(
+            &app,
+            &g.ga,
+            &format!("/v1/benefitassignments/{}/remove", id(&holder)),
+            json!(null),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let mut target = None;
+    for u in &users {
+        let held = app
+            .count(&format!(
+                "benefit_assignments WHERE user_id = '{u}' AND state = 'active'"
+            ))
+            .await;
+        if held == 0 {
+            target = Some(u.clone());
+            break;
+        }
+    }
+    let target = target.expect("a user without a credit");
+    let got = fire(vec![
+        (
+            "/v1/benefitassignments".into(),
+            json!({"allocation_id": annual, "user_id": target}),
+        ),
+        (
+            "/v1/benefitassignments".into(),
+            json!({"allocation_id": monthly, "user_id": target}),
+        ),
+    ])
+    .await;
+    assert_eq!(got.iter().filter(|s| s.0 == 201).count(), 1, "{got:?}");
+    assert!(
+        got.contains(&(409, "credit_not_combinable".to_string())),
+        "{got:?}"
+    );
+    // Two incidents, four requests on two nodes.
+    json_of(
+        post(
+            &app,
+            &g.ma,
+            &format!("/v1/benefitallocations/{tech}/activate"),
+            json!(null),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let ask = json!({"kind": "technical_support", "allocation_id": tech, "topic": "product", "description": "Down"});
+    let got = fire(
+        (0..12)
+            .map(|_| ("/v1/benefitrequests".to_string(), ask.clone()))
+            .collect(),
+    )
+    .await;
+    assert_eq!(got.iter().filter(|s| s.0 == 201).count(), 10, "{got:?}");
+    assert!(
+        got.iter()
+            .filter(|s| s.0 != 201)
+            .all(|s| s == &(409, "no_incidents_left".to_string())),
+        "{got:?}"
+    );
+    assert_eq!(allocation(&app, &g.ga, &tech).await["used"], 10);
+}
+
 fn credits() -> [Value; 2] {
     [
         json!({"code": "azure-monthly", "kind": "azure_monthly_credit", "name_ja": "Azure 月単位クレジット",
@@ -179,7 +337,7 @@ async fn r_ben_4_monthly_credit_users_come_and_go_the_annual_credit_moves_within
     let again = json_of(assign(&app, &g.ga, &monthly, &g.sales_id).await, 201).await;
     assert_eq!(again["slot"], 1, "the freed unit is used again");
     assert!(
-        mails_to(&app, &"sales@creditpartnerkk.example")
+        mails_to(&app, "sales@creditpartnerkk.example")
             .await
             .iter()
             .any(|m| m.0 == "benefit-unassigned")
